@@ -1,0 +1,3 @@
+export * from "./keys.ts";
+export * from "./postgres/index.ts";
+export { defaultDataDir, type RunningSandbox, type SandboxOptions, startSandbox } from "./start-sandbox.ts";

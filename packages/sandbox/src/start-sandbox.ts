@@ -1,0 +1,50 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { SANDBOX_PORTS } from "./keys.ts";
+import { repoRoot } from "./postgres/apply-migrations.ts";
+import { applyMigrations, type RunningPostgres, startPostgres } from "./postgres/index.ts";
+
+export interface SandboxOptions {
+  /** Cluster directory; default `<repo>/.sandbox/pg`. */
+  dataDir?: string;
+  /** Wipe the data first (`db:reset`). */
+  reset?: boolean;
+  ports?: Partial<typeof SANDBOX_PORTS>;
+  log?: (line: string) => void;
+}
+
+export interface RunningSandbox {
+  postgres: RunningPostgres;
+  urls: { postgres: string; supabase: string; stripe: string };
+  stop(): Promise<void>;
+}
+
+export const defaultDataDir = join(repoRoot, ".sandbox", "pg");
+
+/** Starts Postgres (migrations applied) and the stand-ins; stop() ends them in reverse order. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
+  const ports = { ...SANDBOX_PORTS, ...opts.ports };
+  const dataDir = opts.dataDir ?? defaultDataDir;
+  if (opts.reset) rmSync(dataDir, { recursive: true, force: true });
+  const postgres = await startPostgres({ dataDir, port: ports.postgres });
+  const stops: Array<() => Promise<void>> = [() => postgres.stop()];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const { applied, seeded } = await applyMigrations(postgres.url);
+    if (applied.length) opts.log?.(`applied ${applied.length} migration(s)${seeded ? " and seed.sql" : ""}`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    postgres,
+    urls: {
+      postgres: postgres.url,
+      supabase: `http://127.0.0.1:${ports.supabase}`,
+      stripe: `http://127.0.0.1:${ports.stripe}`,
+    },
+    stop,
+  };
+}

@@ -1,0 +1,137 @@
+// Shared cases for the entitlement rules: run by the pure TS tests and by the SQL agreement test.
+import type { Entitlement, SubscriptionFacts } from "./entitlement.ts";
+
+const DAY = 86_400_000;
+export const CASE_NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+
+export function sub(overrides: Partial<SubscriptionFacts> & Pick<SubscriptionFacts, "id">): SubscriptionFacts {
+  return {
+    status: "active",
+    entitlement: "pro",
+    currentPeriodStart: CASE_NOW - 10 * DAY,
+    currentPeriodEnd: CASE_NOW + 20 * DAY,
+    cancelAt: null,
+    cancelAtPeriodEnd: false,
+    created: CASE_NOW - 40 * DAY,
+    ...overrides,
+  };
+}
+
+export interface EntitlementCase {
+  name: string;
+  subs: SubscriptionFacts[];
+  pastDueGraceMs?: number;
+  expect: Pick<Entitlement, "active" | "status" | "subscriptionId" | "cancelAt">;
+}
+
+const end = CASE_NOW + 20 * DAY;
+const none = { active: false, status: null, subscriptionId: null, cancelAt: null } as const;
+
+export const ENTITLEMENT_CASES: EntitlementCase[] = [
+  { name: "no subscription grants nothing", subs: [], expect: none },
+  {
+    name: "active grants access",
+    subs: [sub({ id: "sub_a" })],
+    expect: { active: true, status: "active", subscriptionId: "sub_a", cancelAt: null },
+  },
+  {
+    name: "trialing grants access",
+    subs: [sub({ id: "sub_t", status: "trialing" })],
+    expect: { active: true, status: "trialing", subscriptionId: "sub_t", cancelAt: null },
+  },
+  {
+    name: "past_due without grace does not",
+    subs: [sub({ id: "sub_p", status: "past_due" })],
+    expect: { active: false, status: "past_due", subscriptionId: "sub_p", cancelAt: null },
+  },
+  {
+    name: "past_due within the grace period does",
+    subs: [sub({ id: "sub_p", status: "past_due" })],
+    pastDueGraceMs: 14 * DAY,
+    expect: { active: true, status: "past_due", subscriptionId: "sub_p", cancelAt: null },
+  },
+  {
+    name: "past_due after the grace period does not",
+    subs: [sub({ id: "sub_p", status: "past_due" })],
+    pastDueGraceMs: 3 * DAY,
+    expect: { active: false, status: "past_due", subscriptionId: "sub_p", cancelAt: null },
+  },
+  {
+    name: "unpaid does not",
+    subs: [sub({ id: "sub_u", status: "unpaid" })],
+    expect: { active: false, status: "unpaid", subscriptionId: "sub_u", cancelAt: null },
+  },
+  {
+    name: "canceled does not",
+    subs: [sub({ id: "sub_c", status: "canceled" })],
+    expect: { active: false, status: "canceled", subscriptionId: "sub_c", cancelAt: null },
+  },
+  {
+    name: "incomplete does not",
+    subs: [sub({ id: "sub_i", status: "incomplete" })],
+    expect: { active: false, status: "incomplete", subscriptionId: "sub_i", cancelAt: null },
+  },
+  {
+    name: "incomplete_expired does not",
+    subs: [sub({ id: "sub_x", status: "incomplete_expired" })],
+    expect: { active: false, status: "incomplete_expired", subscriptionId: "sub_x", cancelAt: null },
+  },
+  {
+    name: "paused does not",
+    subs: [sub({ id: "sub_z", status: "paused" })],
+    expect: { active: false, status: "paused", subscriptionId: "sub_z", cancelAt: null },
+  },
+  {
+    name: "active without an entitlement key grants nothing",
+    subs: [sub({ id: "sub_n", entitlement: null })],
+    expect: { active: false, status: "active", subscriptionId: "sub_n", cancelAt: null },
+  },
+  {
+    name: "cancel_at_period_end keeps access and reports the period end",
+    subs: [sub({ id: "sub_e", cancelAtPeriodEnd: true })],
+    expect: { active: true, status: "active", subscriptionId: "sub_e", cancelAt: end },
+  },
+  {
+    name: "cancel_at (portal) keeps access and reports that date",
+    subs: [sub({ id: "sub_d", cancelAt: CASE_NOW + 5 * DAY })],
+    expect: { active: true, status: "active", subscriptionId: "sub_d", cancelAt: CASE_NOW + 5 * DAY },
+  },
+  {
+    name: "a canceled subscription has no pending cancellation",
+    subs: [sub({ id: "sub_c", status: "canceled", cancelAtPeriodEnd: true })],
+    expect: { active: false, status: "canceled", subscriptionId: "sub_c", cancelAt: null },
+  },
+  {
+    name: "an active subscription beats a canceled one",
+    subs: [
+      sub({ id: "sub_old", status: "canceled", created: CASE_NOW - DAY }),
+      sub({ id: "sub_new", created: CASE_NOW - 2 * DAY }),
+    ],
+    expect: { active: true, status: "active", subscriptionId: "sub_new", cancelAt: null },
+  },
+  {
+    name: "active beats trialing",
+    subs: [sub({ id: "sub_t", status: "trialing" }), sub({ id: "sub_a" })],
+    expect: { active: true, status: "active", subscriptionId: "sub_a", cancelAt: null },
+  },
+  {
+    name: "with two active, the later period end wins",
+    subs: [sub({ id: "sub_1" }), sub({ id: "sub_2", currentPeriodEnd: end + DAY })],
+    expect: { active: true, status: "active", subscriptionId: "sub_2", cancelAt: null },
+  },
+  {
+    name: "a granting trial beats a past_due without grace",
+    subs: [sub({ id: "sub_p", status: "past_due" }), sub({ id: "sub_t", status: "trialing" })],
+    expect: { active: true, status: "trialing", subscriptionId: "sub_t", cancelAt: null },
+  },
+  {
+    name: "an active one without entitlement loses to a trialing one with it",
+    subs: [sub({ id: "sub_n", entitlement: null }), sub({ id: "sub_t", status: "trialing" })],
+    expect: { active: true, status: "trialing", subscriptionId: "sub_t", cancelAt: null },
+  },
+  {
+    name: "among ended ones, past_due outranks canceled",
+    subs: [sub({ id: "sub_c", status: "canceled" }), sub({ id: "sub_p", status: "past_due" })],
+    expect: { active: false, status: "past_due", subscriptionId: "sub_p", cancelAt: null },
+  },
+];

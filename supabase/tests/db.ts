@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+
+export type Role = "anon" | "authenticated" | "service_role";
+
+export function connect(): pg.Pool {
+  return new pg.Pool({ connectionString: inject("databaseUrl"), max: 4 });
+}
+
+/**
+ * Runs fn inside a transaction the way PostgREST runs a request: `set local role`, the JWT claims
+ * in request.jwt.claims. Rolled back afterwards, so tests leave nothing behind.
+ */
+export async function asRole<T>(
+  pool: pg.Pool,
+  role: Role,
+  userId: string | null,
+  fn: (q: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const claims = userId ? { sub: userId, role, aud: "authenticated" } : { role };
+    await client.query("select set_config('request.jwt.claims', $1, true)", [JSON.stringify(claims)]);
+    await client.query(`set local role ${role}`);
+    return await fn(client);
+  } finally {
+    await client.query("rollback").catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Runs fn as the connecting superuser, committed (fixtures). */
+export async function asOwner<T>(pool: pg.Pool, fn: (q: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** The SQLSTATE a statement fails with, or null when it succeeds (inside a savepoint). */
+export async function errorCode(q: pg.PoolClient, sql: string, params: unknown[] = []): Promise<string | null> {
+  await q.query("savepoint attempt");
+  try {
+    await q.query(sql, params);
+    await q.query("release savepoint attempt");
+    return null;
+  } catch (e) {
+    await q.query("rollback to savepoint attempt");
+    return (e as { code?: string }).code ?? "unknown";
+  }
+}
+
+export async function createUser(q: pg.PoolClient, email = `${randomUUID()}@example.test`): Promise<string> {
+  const { rows } = await q.query<{ id: string }>("insert into auth.users (email) values ($1) returning id", [email]);
+  const row = rows[0];
+  if (!row) throw new Error("no user row");
+  return row.id;
+}
+
+export interface StripeSubInput {
+  id: string;
+  customer: string;
+  status: string;
+  price?: string;
+  product?: string;
+  periodStart?: number;
+  periodEnd?: number;
+  cancelAt?: number | null;
+  cancelAtPeriodEnd?: boolean;
+  created?: number;
+}
+
+/** A Stripe Subscription object as subscriptions.list returns it (API 2026-10-28: periods on the items). */
+export function stripeSubscription(s: StripeSubInput) {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id: s.id,
+    object: "subscription",
+    customer: s.customer,
+    status: s.status,
+    cancel_at: s.cancelAt ?? null,
+    cancel_at_period_end: s.cancelAtPeriodEnd ?? false,
+    canceled_at: null,
+    ended_at: null,
+    trial_start: null,
+    trial_end: null,
+    created: s.created ?? now - 86_400,
+    metadata: {},
+    items: {
+      object: "list",
+      data: [
+        {
+          id: `si_${s.id}`,
+          object: "subscription_item",
+          quantity: 1,
+          current_period_start: s.periodStart ?? now - 86_400,
+          current_period_end: s.periodEnd ?? now + 29 * 86_400,
+          price: { id: s.price ?? "price_pro_monthly", object: "price", product: s.product ?? "prod_pro" },
+        },
+      ],
+    },
+  };
+}
+
+/** A product with entitlement 'pro' and a monthly price, as the catalog sync stores them. */
+export async function seedCatalog(q: pg.PoolClient): Promise<void> {
+  await q.query(
+    `select public.upsert_product('{"id":"prod_pro","name":"Gatehouse Pro","active":true,"metadata":{"entitlement":"pro"}}'),
+            public.upsert_price('{"id":"price_pro_monthly","product":"prod_pro","active":true,"currency":"eur","unit_amount":900,"type":"recurring","recurring":{"interval":"month","interval_count":1}}'),
+            public.upsert_product('{"id":"prod_old","name":"Retired","active":false,"metadata":{"entitlement":"pro"}}'),
+            public.upsert_price('{"id":"price_old","product":"prod_old","active":false,"currency":"eur","unit_amount":500,"type":"recurring","recurring":{"interval":"month"}}')`,
+  );
+}

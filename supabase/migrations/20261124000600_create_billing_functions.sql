@@ -165,9 +165,10 @@ $$;
 -- subscriptions.list({customer, status: 'all'}) returned), read at p_snapshot_at: upserts every
 -- subscription, drops rows Stripe no longer lists, and recomputes the user's entitlement, all in
 -- this one transaction. A snapshot read before the last applied one is ignored, so a slow
--- concurrent sync can never overwrite a newer state. Returns the user's entitlement.
+-- concurrent sync can never overwrite a newer state. With p_event_id, also marks that ledger
+-- event processed in the same transaction. Returns the user's entitlement.
 create function public.sync_customer(
-  p_customer_id text, p_subscriptions jsonb, p_snapshot_at timestamptz default now()
+  p_customer_id text, p_subscriptions jsonb, p_snapshot_at timestamptz default now(), p_event_id text default null
 ) returns public.entitlements
 language plpgsql set search_path = '' as $$
 declare
@@ -192,6 +193,10 @@ begin
   if not found then
     raise exception using errcode = 'P0002', message = format('unknown Stripe customer %s', p_customer_id),
       hint = 'bind the customer to a user first (bind_customer)';
+  end if;
+
+  if p_event_id is not null then
+    update public.stripe_events set processed_at = now(), last_error = null where id = p_event_id;
   end if;
 
   if v_last is not null and v_last > p_snapshot_at then
@@ -294,7 +299,7 @@ revoke all on function public.upsert_product(jsonb) from public, anon, authentic
 revoke all on function public.upsert_price(jsonb) from public, anon, authenticated;
 revoke all on function public.bind_customer(uuid, text) from public, anon, authenticated;
 revoke all on function public.checkout_context(uuid, text) from public, anon, authenticated;
-revoke all on function public.sync_customer(text, jsonb, timestamptz) from public, anon, authenticated;
+revoke all on function public.sync_customer(text, jsonb, timestamptz, text) from public, anon, authenticated;
 revoke all on function public.customers_to_reconcile(integer, interval) from public, anon, authenticated;
 grant execute on function
   public.record_stripe_event(text, text, timestamptz, text),
@@ -303,6 +308,6 @@ grant execute on function
   public.upsert_price(jsonb),
   public.bind_customer(uuid, text),
   public.checkout_context(uuid, text),
-  public.sync_customer(text, jsonb, timestamptz),
+  public.sync_customer(text, jsonb, timestamptz, text),
   public.customers_to_reconcile(integer, interval)
 to service_role;

@@ -54,8 +54,12 @@ export async function errorCode(q: pg.PoolClient, sql: string, params: unknown[]
   }
 }
 
+/** Creates a user in auth.users as the owner (as Supabase Auth would), then returns to the current role. */
 export async function createUser(q: pg.PoolClient, email = `${randomUUID()}@example.test`): Promise<string> {
+  const role = (await q.query<{ r: string }>("select current_user as r")).rows[0]?.r ?? "postgres";
+  await q.query("reset role");
   const { rows } = await q.query<{ id: string }>("insert into auth.users (email) values ($1) returning id", [email]);
+  if (role !== "postgres") await q.query(`set local role ${role}`);
   const row = rows[0];
   if (!row) throw new Error("no user row");
   return row.id;

@@ -1,7 +1,12 @@
-import { Hono } from "hono";
+import { app } from "./app.ts";
+import { parseEnv } from "./env.ts";
+import { reconcile } from "./services/reconcile.ts";
+import { getServices } from "./services/services.ts";
 
-const app = new Hono();
-
-app.get("/api/health", (c) => c.json({ ok: true }));
-
-export default app;
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    const services = getServices(parseEnv(env));
+    ctx.waitUntil(reconcile(services).then((report) => console.log(JSON.stringify({ job: "reconcile", ...report }))));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,2 +1,3 @@
+export * from "./api.ts";
 export * from "./entitlement.ts";
 export * from "./entitlement-cases.ts";

@@ -1,0 +1,49 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./context.ts";
+import { EnvError, parseEnv } from "./env.ts";
+import { ApiError, errorBody, handleError } from "./errors.ts";
+import { accountRoutes } from "./routes/account.ts";
+import { stripeWebhookRoutes } from "./routes/stripe-webhook.ts";
+import { getServices } from "./services/services.ts";
+
+const KiB = 1024;
+
+export const app = new Hono<AppEnv>()
+  .use(requestId({ headerName: "X-Request-Id" }))
+  .use(async (c, next) => {
+    let config: ReturnType<typeof parseEnv>;
+    try {
+      config = parseEnv(c.env);
+    } catch (e) {
+      if (e instanceof EnvError) {
+        console.error(e.message);
+        return c.json(errorBody(c, "bad_environment", `The API is misconfigured: ${e.problems.join("; ")}`), 500);
+      }
+      throw e;
+    }
+    c.set("config", config);
+    c.set("services", getServices(config));
+    return cors({
+      origin: config.APP_URL,
+      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type"],
+      exposeHeaders: ["X-Request-Id"],
+      maxAge: 600,
+    })(c, next);
+  })
+  .get("/api/health", (c) => c.json({ ok: true }))
+  .use("/api/stripe/webhook", bodyLimit({ maxSize: 512 * KiB, onError: tooLarge }))
+  .use("/api/*", bodyLimit({ maxSize: 16 * KiB, onError: tooLarge }))
+  .route("/api", stripeWebhookRoutes)
+  .route("/api", accountRoutes)
+  .notFound((c) => c.json(errorBody(c, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}`), 404))
+  .onError(handleError);
+
+function tooLarge(): never {
+  throw new ApiError(413, "payload_too_large", "The request body is too large");
+}
+
+export type App = typeof app;

@@ -1,0 +1,60 @@
+// The worker's configuration: parsed once per isolate from the bindings, read nowhere else.
+import * as z from "zod/mini";
+
+const url = (name: string) =>
+  z.pipe(
+    z.string({ error: `${name} is required` }).check(
+      z.trim(),
+      z.refine((v) => URL.canParse(v) && /^https?:/.test(v), `${name} must be an http(s) URL`),
+    ),
+    z.transform((v: string) => v.replace(/\/+$/, "")),
+  );
+
+export const envSchema = z.object({
+  APP_URL: url("APP_URL"),
+  STRIPE_SECRET_KEY: z
+    .string({ error: "STRIPE_SECRET_KEY is required" })
+    .check(
+      z.regex(/^(sk|rk)_(test|live)_\S+$/, "STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_… or sk_live_…)"),
+    ),
+  STRIPE_WEBHOOK_SECRET: z
+    .string({ error: "STRIPE_WEBHOOK_SECRET is required" })
+    .check(z.regex(/^whsec_\S+$/, "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)")),
+  STRIPE_API_URL: z.optional(url("STRIPE_API_URL")),
+  SUPABASE_URL: url("SUPABASE_URL"),
+  SUPABASE_SECRET_KEY: z.string({ error: "SUPABASE_SECRET_KEY is required" }).check(
+    z.minLength(20, "SUPABASE_SECRET_KEY looks too short: use the project's secret key (sb_secret_…)"),
+    z.refine(
+      (v) => !v.startsWith("sb_publishable_"),
+      "SUPABASE_SECRET_KEY is a publishable key: use the secret key (sb_secret_…)",
+    ),
+  ),
+  SUPABASE_JWT_SECRET: z.optional(
+    z.string().check(z.minLength(32, "SUPABASE_JWT_SECRET must be the project's legacy JWT secret (32+ characters)")),
+  ),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid environment: ${problems.join("; ")}`);
+  }
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses the bindings once per isolate; throws EnvError naming every missing or malformed variable. */
+export function parseEnv(bindings: object): Config {
+  const hit = cache.get(bindings);
+  if (hit) return hit;
+  const raw = Object.fromEntries(Object.entries(bindings).filter(([, v]) => typeof v === "string" && v !== ""));
+  const result = envSchema.safeParse(raw);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)),
+    );
+  }
+  cache.set(bindings, result.data);
+  return result.data;
+}

@@ -1,0 +1,61 @@
+// Verifies the Supabase access token: asymmetric keys from the project's JWKS (cached per
+// isolate), or HS256 with SUPABASE_JWT_SECRET for legacy projects.
+import { createMiddleware } from "hono/factory";
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
+import type { AppEnv } from "../context.ts";
+import { ApiError } from "../errors.ts";
+
+const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+function jwksFor(supabaseUrl: string) {
+  const url = `${supabaseUrl}/auth/v1/.well-known/jwks.json`;
+  let jwks = jwksByUrl.get(url);
+  if (!jwks) {
+    jwks = createRemoteJWKSet(new URL(url), { cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    jwksByUrl.set(url, jwks);
+  }
+  return jwks;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const unauthenticated = (why: string) => new ApiError(401, "unauthenticated", why);
+
+export async function verifyAccessToken(token: string, supabaseUrl: string, jwtSecret?: string): Promise<JWTPayload> {
+  let alg: string | undefined;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    throw unauthenticated("The access token is malformed: sign in again");
+  }
+  const options = { issuer: `${supabaseUrl}/auth/v1`, audience: "authenticated", clockTolerance: 5 };
+  try {
+    if (alg === "HS256") {
+      if (!jwtSecret) throw unauthenticated("This project does not accept HS256 tokens");
+      return (await jwtVerify(token, new TextEncoder().encode(jwtSecret), { ...options, algorithms: ["HS256"] }))
+        .payload;
+    }
+    return (await jwtVerify(token, jwksFor(supabaseUrl), { ...options, algorithms: ["ES256", "RS256", "EdDSA"] }))
+      .payload;
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === "ERR_JWT_EXPIRED") throw unauthenticated("Your session has expired: sign in again");
+    if (code === "ERR_JWKS_TIMEOUT" || code === "ERR_JOSE_GENERIC") {
+      throw new ApiError(503, "upstream_unavailable", "Could not load the Supabase signing keys; try again shortly");
+    }
+    throw unauthenticated("The access token is not valid for this project: sign in again");
+  }
+}
+
+export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) throw unauthenticated("Sign in first: send Authorization: Bearer <Supabase access token>");
+  const { config } = c.var;
+  const claims = await verifyAccessToken(match[1], config.SUPABASE_URL, config.SUPABASE_JWT_SECRET);
+  if (claims.role !== "authenticated" || typeof claims.sub !== "string" || !UUID.test(claims.sub)) {
+    throw unauthenticated("The access token is not a signed-in user's token");
+  }
+  c.set("user", { id: claims.sub, email: typeof claims.email === "string" && claims.email ? claims.email : null });
+  await next();
+});

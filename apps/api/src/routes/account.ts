@@ -1,0 +1,29 @@
+import { checkoutBodySchema, portalBodySchema, syncBodySchema } from "@gatehouse/types";
+import { Hono } from "hono";
+import type { AppEnv } from "../context.ts";
+import { jsonBody } from "../middleware/json-body.ts";
+import { requireUser } from "../middleware/require-user.ts";
+import { toEntitlementView } from "../services/entitlement-view.ts";
+import { openPortal } from "../services/open-portal.ts";
+import { startCheckout } from "../services/start-checkout.ts";
+import { readEntitlement, syncUser } from "../services/sync-user.ts";
+
+/** Routes for a signed-in user. */
+export const accountRoutes = new Hono<AppEnv>()
+  .use(requireUser)
+  .get("/me", async (c) => {
+    const { user, services } = c.var;
+    return c.json({ user, entitlement: toEntitlementView(await readEntitlement(services, user.id)) });
+  })
+  .post("/checkout", async (c) => {
+    const body = await jsonBody(c, checkoutBodySchema);
+    return c.json(await startCheckout(c.var.services, c.var.user, body.priceId, body.locale));
+  })
+  .post("/billing/portal", async (c) => {
+    const body = await jsonBody(c, portalBodySchema);
+    return c.json(await openPortal(c.var.services, c.var.user, body.locale));
+  })
+  .post("/billing/sync", async (c) => {
+    const body = await jsonBody(c, syncBodySchema);
+    return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) });
+  });

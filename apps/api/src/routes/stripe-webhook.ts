@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import Stripe from "stripe";
+import type { AppEnv } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { processEvent } from "../services/process-event.ts";
+
+const crypto = Stripe.createSubtleCryptoProvider();
+
+function looksLikeEvent(v: unknown): v is Stripe.Event {
+  if (!v || typeof v !== "object") return false;
+  const e = v as Record<string, unknown>;
+  const data = e.data as Record<string, unknown> | undefined;
+  return (
+    typeof e.id === "string" &&
+    e.id.startsWith("evt_") &&
+    typeof e.type === "string" &&
+    typeof e.created === "number" &&
+    !!data &&
+    typeof data.object === "object" &&
+    data.object !== null
+  );
+}
+
+export const stripeWebhookRoutes = new Hono<AppEnv>().post("/stripe/webhook", async (c) => {
+  const signature = c.req.header("stripe-signature");
+  if (!signature) throw new ApiError(400, "invalid_signature", "Missing Stripe-Signature header");
+  const raw = await c.req.text();
+  const { stripe, config } = c.var.services;
+  let event: unknown;
+  try {
+    event = await stripe.webhooks.constructEventAsync(raw, signature, config.STRIPE_WEBHOOK_SECRET, 300, crypto);
+  } catch (e) {
+    if (e instanceof Stripe.errors.StripeSignatureVerificationError) {
+      throw new ApiError(
+        400,
+        "invalid_signature",
+        "The Stripe-Signature does not match this endpoint's secret, or is too old",
+      );
+    }
+    throw new ApiError(400, "invalid_payload", "The webhook body is not a JSON Stripe event");
+  }
+  if (!looksLikeEvent(event)) throw new ApiError(400, "invalid_payload", "The webhook body is not a Stripe event");
+  const outcome = await processEvent(c.var.services, event);
+  return c.json({ received: true, outcome });
+});

@@ -1,0 +1,53 @@
+// Which events Gatehouse acts on, and the customer each concerns. Pure.
+import type Stripe from "stripe";
+
+const SUBSCRIPTION_EVENTS = new Set([
+  "checkout.session.completed",
+  "checkout.session.async_payment_succeeded",
+  "checkout.session.async_payment_failed",
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.deleted",
+  "customer.subscription.paused",
+  "customer.subscription.resumed",
+  "customer.subscription.pending_update_applied",
+  "customer.subscription.pending_update_expired",
+  "customer.subscription.trial_will_end",
+  "customer.deleted",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+  "invoice.payment_failed",
+  "invoice.payment_action_required",
+  "invoice.marked_uncollectible",
+]);
+
+export type EventAction =
+  | { kind: "sync_customer"; customerId: string }
+  | { kind: "sync_product"; product: Stripe.Product }
+  | { kind: "sync_price"; price: Stripe.Price }
+  | { kind: "ignore"; reason: string };
+
+function idOf(v: unknown): string | null {
+  if (typeof v === "string" && v) return v;
+  if (v && typeof v === "object" && "id" in v && typeof v.id === "string") return v.id;
+  return null;
+}
+
+export function routeEvent(event: Stripe.Event): EventAction {
+  const object = event.data.object as unknown as Record<string, unknown>;
+  if (SUBSCRIPTION_EVENTS.has(event.type)) {
+    const customerId = event.type === "customer.deleted" ? idOf(object.id) : idOf(object.customer);
+    if (!customerId) return { kind: "ignore", reason: "no customer on the object" };
+    if (event.type.startsWith("checkout.session.") && object.mode !== "subscription") {
+      return { kind: "ignore", reason: "not a subscription checkout" };
+    }
+    return { kind: "sync_customer", customerId };
+  }
+  if (event.type.startsWith("product.")) return { kind: "sync_product", product: event.data.object as Stripe.Product };
+  if (event.type.startsWith("price.")) return { kind: "sync_price", price: event.data.object as Stripe.Price };
+  return { kind: "ignore", reason: `Gatehouse does not use ${event.type}` };
+}
+
+export function customerOf(action: EventAction): string | null {
+  return action.kind === "sync_customer" ? action.customerId : null;
+}

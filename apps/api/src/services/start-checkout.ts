@@ -1,0 +1,114 @@
+// POST /api/checkout: one Stripe customer per user, at most one open Checkout Session per user.
+import type { CheckoutResponse, Locale } from "@gatehouse/types";
+import Stripe from "stripe";
+import type { AuthUser } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { callRpc } from "./call-rpc.ts";
+import type { Services } from "./services.ts";
+import { stripeCall } from "./stripe-errors.ts";
+
+interface CheckoutContext {
+  price: { id: string; trialPeriodDays: number | null } | null;
+  customerId: string | null;
+  hasAccess: boolean;
+}
+
+/** Sessions opened within one window share an idempotency key, so double clicks get one session. */
+const SESSION_WINDOW_MS = 10 * 60_000;
+
+/** Retries a Stripe call that lost a race on its idempotency key (409 while the first is in flight). */
+async function withKeyRace<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const inFlight =
+        e instanceof Stripe.errors.StripeIdempotencyError ||
+        (e instanceof Stripe.errors.StripeError && e.statusCode === 409);
+      if (!inFlight || attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+    }
+  }
+}
+
+async function ensureCustomer(s: Services, user: AuthUser, existing: string | null): Promise<string> {
+  if (existing) return existing;
+  // The key makes concurrent first checkouts of one user create a single Stripe customer.
+  const customer = await withKeyRace(() =>
+    stripeCall("customers.create", () =>
+      s.stripe.customers.create(
+        { ...(user.email ? { email: user.email } : {}), metadata: { user_id: user.id } },
+        { idempotencyKey: `gatehouse-customer-${user.id}` },
+      ),
+    ),
+  );
+  return callRpc<string>(s.db, "bind_customer", { p_user_id: user.id, p_customer_id: customer.id });
+}
+
+export async function startCheckout(
+  s: Services,
+  user: AuthUser,
+  priceId: string,
+  locale?: Locale,
+): Promise<CheckoutResponse> {
+  const ctx = await callRpc<CheckoutContext>(s.db, "checkout_context", { p_user_id: user.id, p_price_id: priceId });
+  if (!ctx.price) {
+    throw new ApiError(
+      400,
+      "invalid_price",
+      `Price ${priceId} is not an active subscription price of a Gatehouse product`,
+    );
+  }
+  if (ctx.hasAccess) {
+    throw new ApiError(409, "already_subscribed", "You already have access: manage your plan in the billing portal");
+  }
+  const customer = await ensureCustomer(s, user, ctx.customerId);
+
+  const open = await stripeCall("checkout.sessions.list", () =>
+    s.stripe.checkout.sessions.list({ customer, status: "open", limit: 20 }),
+  );
+  const reusable = open.data.find(
+    (cs) => cs.metadata?.price_id === priceId && cs.url && (!locale || cs.metadata?.locale === locale),
+  );
+  if (reusable?.url) return { url: reusable.url, id: reusable.id };
+
+  const window = Math.floor(Date.now() / SESSION_WINDOW_MS);
+  const params: Stripe.Checkout.SessionCreateParams = {
+    mode: "subscription",
+    customer,
+    client_reference_id: user.id,
+    line_items: [{ price: priceId, quantity: 1 }],
+    subscription_data: {
+      metadata: { user_id: user.id },
+      ...(ctx.price.trialPeriodDays ? { trial_period_days: ctx.price.trialPeriodDays } : {}),
+    },
+    metadata: { user_id: user.id, price_id: priceId, locale: locale ?? "" },
+    success_url: `${s.config.APP_URL}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${s.config.APP_URL}/?checkout=canceled`,
+    allow_promotion_codes: true,
+    ...(locale ? { locale } : {}),
+  };
+  let session = await withKeyRace(() =>
+    stripeCall("checkout.sessions.create", () =>
+      s.stripe.checkout.sessions.create(params, {
+        idempotencyKey: `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-${window}`,
+      }),
+    ),
+  );
+  if (session.status !== "open") {
+    // The window's session was already paid or expired: open a fresh one.
+    session = await stripeCall("checkout.sessions.create", () =>
+      s.stripe.checkout.sessions.create(params, { idempotencyKey: `gatehouse-checkout-after-${session.id}` }),
+    );
+  }
+  // Never leave two open sessions (two plans in two tabs) that could both be paid.
+  await Promise.all(
+    open.data
+      .filter((cs) => cs.id !== session.id)
+      .map((cs) =>
+        stripeCall("checkout.sessions.expire", () => s.stripe.checkout.sessions.expire(cs.id)).catch(() => undefined),
+      ),
+  );
+  if (!session.url) throw new ApiError(502, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
+  return { url: session.url, id: session.id };
+}

@@ -1,0 +1,80 @@
+// The one sync: re-read every subscription of a customer from Stripe and write them, with the
+// derived entitlement, in one database transaction. Webhooks, the success page and the cron all
+// come here, so no path ever trusts an event's copy of a subscription.
+import type Stripe from "stripe";
+import { callRpc, DbError } from "./call-rpc.ts";
+import type { EntitlementRow } from "./entitlement-view.ts";
+import type { Services } from "./services.ts";
+import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
+
+const MAX_PAGES = 20;
+
+/** Every subscription of the customer, whatever its status; [] for a customer Stripe does not know. */
+export async function listAllSubscriptions(stripe: Stripe, customer: string): Promise<Stripe.Subscription[]> {
+  const all: Stripe.Subscription[] = [];
+  let startingAfter: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    let res: Stripe.ApiList<Stripe.Subscription>;
+    try {
+      res = await stripeCall("subscriptions.list", () =>
+        stripe.subscriptions.list({
+          customer,
+          status: "all",
+          limit: 100,
+          ...(startingAfter ? { starting_after: startingAfter } : {}),
+        }),
+      );
+    } catch (e) {
+      if (isMissingStripeObject(e)) return [];
+      throw e;
+    }
+    all.push(...res.data);
+    const last = res.data.at(-1);
+    if (!res.has_more || !last) break;
+    startingAfter = last.id;
+  }
+  return all;
+}
+
+/** Binds a Stripe customer Gatehouse created (metadata.user_id) but never recorded; false if it is not ours. */
+async function bindFromMetadata(s: Services, customerId: string): Promise<boolean> {
+  let customer: Stripe.Customer | Stripe.DeletedCustomer;
+  try {
+    customer = await stripeCall("customers.retrieve", () => s.stripe.customers.retrieve(customerId));
+  } catch (e) {
+    if (isMissingStripeObject(e)) return false;
+    throw e;
+  }
+  const userId = "deleted" in customer && customer.deleted ? null : (customer as Stripe.Customer).metadata?.user_id;
+  if (!userId || !/^[0-9a-f-]{36}$/i.test(userId)) return false;
+  try {
+    await callRpc<string>(s.db, "bind_customer", { p_user_id: userId, p_customer_id: customerId });
+    return true;
+  } catch (e) {
+    // 23503: no such user; 23505: the customer is bound to someone else. Either way, not ours to sync.
+    if (e instanceof DbError && (e.code === "23503" || e.code === "23505")) return false;
+    throw e;
+  }
+}
+
+/**
+ * Syncs one customer now. Returns the user's entitlement, or null when the customer belongs to
+ * no Gatehouse user. eventId marks that ledger event processed in the same transaction.
+ */
+export async function syncCustomer(s: Services, customerId: string, eventId?: string): Promise<EntitlementRow | null> {
+  const snapshotAt = new Date().toISOString();
+  const subscriptions = await listAllSubscriptions(s.stripe, customerId);
+  const args = {
+    p_customer_id: customerId,
+    p_subscriptions: subscriptions,
+    p_snapshot_at: snapshotAt,
+    p_event_id: eventId ?? null,
+  };
+  try {
+    return await callRpc<EntitlementRow>(s.db, "sync_customer", args);
+  } catch (e) {
+    if (!(e instanceof DbError && e.code === "P0002")) throw e;
+    if (!(await bindFromMetadata(s, customerId))) return null;
+    return await callRpc<EntitlementRow>(s.db, "sync_customer", args);
+  }
+}

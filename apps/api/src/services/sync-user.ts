@@ -1,0 +1,42 @@
+// POST /api/billing/sync: the caller's own sync, optionally proven by a Checkout Session id.
+import type { EntitlementView } from "@gatehouse/types";
+import type Stripe from "stripe";
+import type { AuthUser } from "../context.ts";
+import { ApiError, UpstreamError } from "../errors.ts";
+import { callRpc } from "./call-rpc.ts";
+import { type EntitlementRow, toEntitlementView } from "./entitlement-view.ts";
+import { customerIdOf } from "./open-portal.ts";
+import type { Services } from "./services.ts";
+import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
+import { syncCustomer } from "./sync-customer.ts";
+
+export async function readEntitlement(s: Services, userId: string): Promise<EntitlementRow | null> {
+  const { data, error, status } = await s.db.from("entitlements").select("*").eq("user_id", userId).maybeSingle();
+  if (error) {
+    if (status === 0 || status >= 500 || !error.code) throw new UpstreamError("supabase", error.message);
+    throw new Error(`entitlements lookup failed: ${error.message}`);
+  }
+  return data as EntitlementRow | null;
+}
+
+async function customerOfSession(s: Services, user: AuthUser, sessionId: string): Promise<string | null> {
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripeCall("checkout.sessions.retrieve", () => s.stripe.checkout.sessions.retrieve(sessionId));
+  } catch (e) {
+    if (isMissingStripeObject(e)) throw new ApiError(404, "session_not_found", `No Checkout Session ${sessionId}`);
+    throw e;
+  }
+  const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
+  if (owner !== user.id)
+    throw new ApiError(403, "session_not_yours", "This Checkout Session belongs to another account");
+  const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
+  if (customer) await callRpc<string>(s.db, "bind_customer", { p_user_id: user.id, p_customer_id: customer });
+  return customer;
+}
+
+export async function syncUser(s: Services, user: AuthUser, sessionId?: string): Promise<EntitlementView> {
+  const customer = sessionId ? await customerOfSession(s, user, sessionId) : await customerIdOf(s, user.id);
+  if (!customer) return toEntitlementView(await readEntitlement(s, user.id));
+  return toEntitlementView(await syncCustomer(s, customer));
+}

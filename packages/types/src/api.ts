@@ -1,0 +1,72 @@
+// Bodies and answers of the Gatehouse API (contract in shared/docs/architecture.md).
+import * as z from "zod/mini";
+
+export const LOCALES = ["en", "fr"] as const;
+export const localeSchema = z.enum(LOCALES, { error: 'locale must be "en" or "fr"' });
+export type Locale = z.infer<typeof localeSchema>;
+
+export const checkoutBodySchema = z.strictObject({
+  priceId: z
+    .string({ error: "priceId is required (a Stripe price id, price_…)" })
+    .check(z.minLength(1, "priceId is required (a Stripe price id, price_…)"), z.maxLength(255, "priceId is too long")),
+  locale: z.optional(localeSchema),
+});
+export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
+
+export const portalBodySchema = z.strictObject({ locale: z.optional(localeSchema) });
+export type PortalBody = z.infer<typeof portalBodySchema>;
+
+export const syncBodySchema = z.strictObject({
+  sessionId: z.optional(
+    z.string().check(z.regex(/^cs_[A-Za-z0-9_]+$/, "sessionId must be a Stripe Checkout Session id (cs_…)")),
+  ),
+});
+export type SyncBody = z.infer<typeof syncBodySchema>;
+
+/** The entitlement as the API reports it (dates as ISO strings). */
+export interface EntitlementView {
+  active: boolean;
+  entitlement: string | null;
+  status: string | null;
+  currentPeriodEnd: string | null;
+  cancelAt: string | null;
+}
+
+export interface MeResponse {
+  user: { id: string; email: string | null };
+  entitlement: EntitlementView;
+}
+export interface CheckoutResponse {
+  url: string;
+  id: string;
+}
+export interface PortalResponse {
+  url: string;
+}
+export interface SyncResponse {
+  entitlement: EntitlementView;
+}
+
+export const API_ERROR_CODES = [
+  "unauthenticated",
+  "invalid_json",
+  "invalid_body",
+  "invalid_price",
+  "already_subscribed",
+  "no_customer",
+  "session_not_found",
+  "session_not_yours",
+  "invalid_signature",
+  "invalid_payload",
+  "payload_too_large",
+  "not_found",
+  "method_not_allowed",
+  "upstream_unavailable",
+  "bad_environment",
+  "internal_error",
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string; requestId: string };
+}

@@ -1,0 +1,273 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { apiKeyRole, checkApiKey } from "../api-keys.ts";
+import type { StandInContext } from "../context.ts";
+import { BodyTooLargeError, bearer, header, readBody, sendJson } from "../http.ts";
+import { AuthError } from "./auth-error.ts";
+import { sendMagicLink, VERIFY_TYPES, verifyOneTimeToken } from "./magic-link.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import { endSessions, issueSession, refreshSession, sessionExists } from "./sessions.ts";
+import { EMAIL_PATTERN, findUserByEmail, findUserById, insertUser, userJson } from "./users.ts";
+
+const API_VERSION = "2024-01-01";
+const MIN_PASSWORD_LENGTH = 6;
+
+type Body = Record<string, unknown>;
+
+function str(body: Body, key: string): string | undefined {
+  const v = body[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+function obj(body: Body, key: string): Record<string, unknown> {
+  const v = body[key];
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+async function jsonBody(req: IncomingMessage): Promise<Body> {
+  let text: string;
+  try {
+    text = await readBody(req);
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) throw new AuthError(413, "request_too_large", "Request body too large");
+    throw e;
+  }
+  if (text.trim() === "") return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Body;
+  } catch {
+    // fall through
+  }
+  throw new AuthError(400, "bad_json", "Could not parse request body as JSON");
+}
+
+function checkPassword(password: string | undefined): string {
+  if (!password || password.length < MIN_PASSWORD_LENGTH) {
+    throw new AuthError(422, "weak_password", `Password should be at least ${MIN_PASSWORD_LENGTH} characters.`, {
+      weak_password: { reasons: ["length"] },
+    });
+  }
+  return password;
+}
+
+function checkEmail(email: string | undefined): string {
+  if (!email) throw new AuthError(400, "validation_failed", "To signup, please provide your email");
+  if (!EMAIL_PATTERN.test(email)) {
+    throw new AuthError(400, "validation_failed", "Unable to validate email address: invalid format");
+  }
+  return email;
+}
+
+/** The signed-in user behind the Bearer token, with their session (GET /user, /logout). */
+async function currentUser(ctx: StandInContext, req: IncomingMessage) {
+  const token = bearer(req);
+  if (!token || apiKeyRole(token)) {
+    throw new AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token");
+  }
+  const verified = await ctx.keys.verify(token);
+  if (!verified.ok) {
+    throw new AuthError(
+      403,
+      "bad_jwt",
+      verified.reason === "expired"
+        ? "invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired"
+        : `invalid JWT: unable to parse or verify signature, ${verified.message}`,
+    );
+  }
+  const { sub, session_id: sessionId } = verified.claims;
+  if (!sessionId || !(await sessionExists(ctx.db, sessionId))) {
+    throw new AuthError(403, "session_not_found", "Session from session_id claim in JWT does not exist");
+  }
+  const user = await findUserById(ctx.db, sub);
+  if (!user) throw new AuthError(403, "user_not_found", "User from sub claim in JWT does not exist");
+  return { user, sessionId };
+}
+
+function requireSecretKey(req: IncomingMessage): void {
+  if (apiKeyRole(bearer(req)) !== "service_role" && apiKeyRole(header(req, "apikey")) !== "service_role") {
+    throw new AuthError(403, "not_admin", "User not allowed");
+  }
+}
+
+function redirectWithFragment(res: ServerResponse, to: string, params: Record<string, string>): void {
+  const fragment = new URLSearchParams(params).toString();
+  res.writeHead(303, { Location: `${to.split("#")[0]}#${fragment}` });
+  res.end();
+}
+
+async function route(ctx: StandInContext, req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
+  const method = req.method ?? "GET";
+  const reply = (status: number, body: unknown) => sendJson(res, status, body);
+
+  if (method === "GET" && path === "/.well-known/jwks.json") {
+    return sendJson(res, 200, { keys: [ctx.keys.publicJwk] }, { "Cache-Control": "public, max-age=600" });
+  }
+  if (method === "GET" && path === "/verify") {
+    // A link clicked in a mail: no apikey, answers with redirects only.
+    const redirectTo = url.searchParams.get("redirect_to") || ctx.siteUrl;
+    const token = url.searchParams.get("token") ?? "";
+    const type = url.searchParams.get("type") ?? "";
+    try {
+      if (!VERIFY_TYPES.has(type)) throw new AuthError(400, "validation_failed", `Unsupported verify type ${type}`);
+      const s = await verifyOneTimeToken(ctx, { tokenHash: token });
+      return redirectWithFragment(res, redirectTo, {
+        access_token: s.access_token,
+        expires_at: String(s.expires_at),
+        expires_in: String(s.expires_in),
+        refresh_token: s.refresh_token,
+        token_type: "bearer",
+        type,
+      });
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      return redirectWithFragment(res, redirectTo, {
+        error: "access_denied",
+        error_code: e.code,
+        error_description: e.code === "otp_expired" ? "Email link is invalid or has expired" : e.message,
+      });
+    }
+  }
+
+  const gateway = checkApiKey(req, url);
+  if (!gateway.ok) return reply(401, gateway.body);
+
+  if (method === "GET" && path === "/health") {
+    return reply(200, { version: "sandbox", name: "GoTrue", description: "Gatehouse Supabase stand-in" });
+  }
+  if (method === "GET" && path === "/settings") {
+    return reply(200, {
+      external: { email: true, phone: false, anonymous_users: false },
+      disable_signup: false,
+      mailer_autoconfirm: true,
+      phone_autoconfirm: false,
+      sms_provider: "",
+      saml_enabled: false,
+    });
+  }
+  if (method === "POST" && path === "/signup") {
+    const body = await jsonBody(req);
+    const email = checkEmail(str(body, "email"));
+    const password = checkPassword(str(body, "password"));
+    if (await findUserByEmail(ctx.db, email))
+      throw new AuthError(422, "user_already_exists", "User already registered");
+    const user = await insertUser(ctx.db, {
+      email,
+      passwordHash: await hashPassword(password),
+      confirmed: true,
+      userMetadata: obj(body, "data"),
+    });
+    if (!user) throw new AuthError(422, "user_already_exists", "User already registered");
+    return reply(200, await issueSession(ctx, user.id, "password"));
+  }
+  if (method === "POST" && path === "/token") {
+    const grant = url.searchParams.get("grant_type");
+    const body = await jsonBody(req);
+    if (grant === "password") {
+      const email = str(body, "email");
+      const password = str(body, "password");
+      if (!email || !password) throw new AuthError(400, "validation_failed", "missing email or phone");
+      const user = await findUserByEmail(ctx.db, email);
+      if (!user || !(await verifyPassword(password, user.encrypted_password))) {
+        throw new AuthError(400, "invalid_credentials", "Invalid login credentials");
+      }
+      if (!user.email_confirmed_at) throw new AuthError(400, "email_not_confirmed", "Email not confirmed");
+      return reply(200, await issueSession(ctx, user.id, "password"));
+    }
+    if (grant === "refresh_token") {
+      const token = str(body, "refresh_token");
+      if (!token) throw new AuthError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+      return reply(200, await refreshSession(ctx, token));
+    }
+    throw new AuthError(
+      400,
+      "validation_failed",
+      `unsupported_grant_type: the sandbox supports password and refresh_token`,
+    );
+  }
+  if (method === "GET" && path === "/user") {
+    const { user } = await currentUser(ctx, req);
+    return reply(200, userJson(user));
+  }
+  if (method === "POST" && path === "/logout") {
+    const { user, sessionId } = await currentUser(ctx, req);
+    const scope = url.searchParams.get("scope") ?? "global";
+    if (scope !== "global" && scope !== "local" && scope !== "others") {
+      throw new AuthError(400, "validation_failed", "Unsupported logout scope");
+    }
+    await endSessions(ctx.db, user.id, sessionId, scope);
+    res.writeHead(204);
+    return res.end();
+  }
+  if (method === "POST" && path === "/otp") {
+    const body = await jsonBody(req);
+    const email = str(body, "email");
+    if (!email) throw new AuthError(400, "validation_failed", "Only an email address is supported by the sandbox");
+    await sendMagicLink(ctx, {
+      email,
+      createUser: body.create_user !== false,
+      userMetadata: obj(body, "data"),
+      redirectTo: url.searchParams.get("redirect_to") ?? undefined,
+    });
+    return reply(200, {});
+  }
+  if (method === "POST" && path === "/verify") {
+    const body = await jsonBody(req);
+    const type = str(body, "type") ?? "";
+    if (!VERIFY_TYPES.has(type)) throw new AuthError(400, "validation_failed", `Unsupported verify type ${type}`);
+    const tokenHash = str(body, "token_hash");
+    const email = str(body, "email");
+    const token = str(body, "token");
+    if (tokenHash) return reply(200, await verifyOneTimeToken(ctx, { tokenHash }));
+    if (email && token) return reply(200, await verifyOneTimeToken(ctx, { email, token }));
+    throw new AuthError(400, "validation_failed", "Verify requires either a token_hash or an email and a token");
+  }
+  if (method === "POST" && path === "/admin/users") {
+    requireSecretKey(req);
+    const body = await jsonBody(req);
+    const email = checkEmail(str(body, "email"));
+    const password = str(body, "password");
+    const user = await insertUser(ctx.db, {
+      email,
+      passwordHash: password === undefined ? null : await hashPassword(checkPassword(password)),
+      confirmed: body.email_confirm === true,
+      userMetadata: obj(body, "user_metadata"),
+    });
+    if (!user) {
+      throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+    }
+    return reply(200, userJson(user));
+  }
+  const adminUser = path.match(/^\/admin\/users\/([0-9a-f-]{36})$/);
+  if (adminUser?.[1] && (method === "GET" || method === "DELETE")) {
+    requireSecretKey(req);
+    const user = await findUserById(ctx.db, adminUser[1]);
+    if (!user) throw new AuthError(404, "user_not_found", "User not found");
+    if (method === "DELETE") await ctx.db.query("delete from auth.users where id = $1", [user.id]);
+    return reply(200, userJson(user));
+  }
+  throw new AuthError(404, "not_found", `${method} /auth/v1${path} is not implemented by the Supabase stand-in`);
+}
+
+/** Serves `/auth/v1/*`; `path` is the part after `/auth/v1`. */
+export async function handleAuth(
+  ctx: StandInContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  url: URL,
+): Promise<void> {
+  res.setHeader("X-Supabase-Api-Version", header(req, "x-supabase-api-version") ?? API_VERSION);
+  try {
+    await route(ctx, req, res, path, url);
+  } catch (e) {
+    if (e instanceof AuthError) {
+      sendJson(res, e.status, e.toBody());
+      return;
+    }
+    ctx.log(`auth ${req.method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    sendJson(res, 500, {
+      code: "unexpected_failure",
+      message: "Unexpected failure, please check server logs for more information",
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import type pg from "pg";
+import type { JwtKeys } from "./jwt-keys.ts";
+import type { MailInbox } from "./mail-inbox.ts";
+
+/** What every handler of the stand-in shares. */
+export interface StandInContext {
+  db: pg.Pool;
+  keys: JwtKeys;
+  /** Public base URL, e.g. http://127.0.0.1:54321 (known once the server listens). */
+  baseUrl: () => string;
+  accessTokenTtlSeconds: number;
+  siteUrl: string;
+  inbox: MailInbox;
+  log: (line: string) => void;
+}

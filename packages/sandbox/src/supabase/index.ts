@@ -1,0 +1,119 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { assertPortFree, SandboxStartError } from "../postgres/start-postgres.ts";
+import type { StandInContext } from "./context.ts";
+import { loadJwtKeys } from "./jwt-keys.ts";
+import { MailInbox } from "./mail-inbox.ts";
+import { startChangeFeed } from "./realtime/change-feed.ts";
+import { RealtimeServer } from "./realtime/realtime-server.ts";
+import { Catalog } from "./rest/catalog.ts";
+import { createStandInServer } from "./server.ts";
+
+const standinSql = join(import.meta.dirname, "..", "..", "sql", "supabase-standin.sql");
+
+export interface SupabaseStandInOptions {
+  databaseUrl: string;
+  /** 0 picks a free port (tests); read it back from `url`. */
+  port: number;
+  log?: (line: string) => void;
+  /** Access-token lifetime; Supabase's default is 3600 s. */
+  accessTokenTtlSeconds?: number;
+  /** Where magic links land without redirect_to. */
+  siteUrl?: string;
+}
+
+export interface RunningSupabaseStandIn {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Supabase stand-in (Auth, a PostgREST subset, Realtime postgres_changes, the mail
+ * inbox) on 127.0.0.1 over an already migrated Postgres.
+ */
+export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promise<RunningSupabaseStandIn> {
+  const log = opts.log ?? (() => undefined);
+  if (opts.port !== 0) await assertPortFree(opts.port, "Supabase stand-in");
+  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 20 });
+  db.on("error", (e) => log(`postgres pool: ${e.message}`));
+  const cleanups: Array<() => Promise<void>> = [() => db.end()];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    await db.query(readFileSync(standinSql, "utf8"));
+    const keys = await loadJwtKeys(db);
+    let baseUrl = `http://127.0.0.1:${opts.port}`;
+    const ctx: StandInContext = {
+      db,
+      keys,
+      baseUrl: () => baseUrl,
+      accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
+      siteUrl: opts.siteUrl ?? "http://127.0.0.1:5173",
+      inbox: new MailInbox(),
+      log,
+    };
+    const catalog = new Catalog(db);
+    let published = new Set<string>();
+    const realtime = new RealtimeServer({
+      db,
+      keys,
+      catalog,
+      publishedTables: async () => {
+        published = new Set(await feed.installTriggers());
+        return published;
+      },
+      log,
+    });
+    cleanups.push(() => realtime.close());
+    const feed = await startChangeFeed(
+      opts.databaseUrl,
+      db,
+      (change) => {
+        catalog
+          .table(change.table)
+          .then((t) => t && change.schema === "public" && realtime.publish(change, t))
+          .catch((e) => log(`realtime: ${String(e)}`));
+      },
+      log,
+    );
+    cleanups.push(() => feed.stop());
+    const server = createStandInServer(ctx, catalog, realtime);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === "EADDRINUSE"
+            ? new SandboxStartError(
+                `port ${opts.port} (Supabase stand-in) is already in use on 127.0.0.1: stop whatever holds it and try again`,
+              )
+            : e,
+        ),
+      );
+      server.listen(opts.port, "127.0.0.1", () => resolve());
+    });
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : opts.port;
+    baseUrl = `http://127.0.0.1:${port}`;
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    log(`Supabase stand-in on ${baseUrl} (auth, rest, realtime, inbox at ${baseUrl}/inbox)`);
+    let stopped = false;
+    return {
+      url: baseUrl,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}

@@ -27,7 +27,9 @@ export async function verifyAccessToken(token: string, supabaseUrl: string, jwtS
   } catch {
     throw unauthenticated("The access token is malformed: sign in again");
   }
-  const options = { issuer: `${supabaseUrl}/auth/v1`, audience: "authenticated", clockTolerance: 5 };
+  // The keys are the project's own (its JWKS or its JWT secret), so a valid signature already ties
+  // the token to this project; the issuer is not compared because it names the public project URL.
+  const options = { audience: "authenticated", clockTolerance: 5 };
   try {
     if (alg === "HS256") {
       if (!jwtSecret) throw unauthenticated("This project does not accept HS256 tokens");

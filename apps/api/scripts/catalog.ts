@@ -1,0 +1,13 @@
+// The product Gatehouse sells, as `stripe:setup` creates it in Stripe. Edit to sell something else.
+export const CATALOG = {
+  product: {
+    id: "gatehouse_pro",
+    name: "Gatehouse Pro",
+    description: "Every lesson in the library, updated monthly.",
+    entitlement: "pro",
+  },
+  prices: [
+    { lookupKey: "gatehouse_pro_monthly", unitAmount: 900, currency: "eur", interval: "month" },
+    { lookupKey: "gatehouse_pro_yearly", unitAmount: 9000, currency: "eur", interval: "year" },
+  ],
+} as const;

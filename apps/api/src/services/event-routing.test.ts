@@ -1,0 +1,53 @@
+import type Stripe from "stripe";
+import { describe, expect, test } from "vitest";
+import { routeEvent } from "./event-routing.ts";
+
+const event = (type: string, object: Record<string, unknown>) =>
+  ({ id: "evt_1", object: "event", type, created: 1, data: { object } }) as unknown as Stripe.Event;
+
+describe("routeEvent", () => {
+  test.each([
+    ["customer.subscription.created", { id: "sub_1", customer: "cus_1" }],
+    ["customer.subscription.updated", { id: "sub_1", customer: "cus_1" }],
+    ["customer.subscription.deleted", { id: "sub_1", customer: "cus_1" }],
+    ["invoice.paid", { id: "in_1", customer: "cus_1" }],
+    ["invoice.payment_failed", { id: "in_1", customer: "cus_1" }],
+    ["checkout.session.completed", { id: "cs_1", customer: "cus_1", mode: "subscription" }],
+    ["customer.deleted", { id: "cus_1" }],
+  ])("%s re-syncs the customer", (type, object) => {
+    expect(routeEvent(event(type, object))).toEqual({ kind: "sync_customer", customerId: "cus_1" });
+  });
+
+  test("takes the id of an expanded customer", () => {
+    expect(routeEvent(event("invoice.paid", { customer: { id: "cus_9" } }))).toEqual({
+      kind: "sync_customer",
+      customerId: "cus_9",
+    });
+  });
+
+  test("ignores a payment-mode checkout", () => {
+    expect(routeEvent(event("checkout.session.completed", { customer: "cus_1", mode: "payment" })).kind).toBe("ignore");
+  });
+
+  test("ignores a subscription event without a customer", () => {
+    expect(routeEvent(event("customer.subscription.updated", { id: "sub_1" })).kind).toBe("ignore");
+  });
+
+  test.each(["product.created", "product.updated", "product.deleted"])("%s syncs the product", (type) => {
+    expect(routeEvent(event(type, { id: "prod_1" })).kind).toBe("sync_product");
+  });
+
+  test.each(["price.created", "price.updated", "price.deleted"])("%s syncs the price", (type) => {
+    expect(routeEvent(event(type, { id: "price_1" })).kind).toBe("sync_price");
+  });
+
+  test.each([
+    "charge.succeeded",
+    "payment_intent.created",
+    "invoice.created",
+    "customer.created",
+    "checkout.session.expired",
+  ])("%s is acknowledged and ignored", (type) => {
+    expect(routeEvent(event(type, { id: "x", customer: "cus_1" })).kind).toBe("ignore");
+  });
+});

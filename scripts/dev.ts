@@ -1,0 +1,166 @@
+// `npm run dev`: the whole product offline. Postgres + the Supabase and Stripe stand-ins, the
+// catalog set up in the sandbox Stripe, the API in wrangler dev (workerd) and the SPA in Vite.
+// Ctrl-C (or SIGTERM) stops everything it started.
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setupCatalog } from "../apps/api/scripts/stripe-setup.ts";
+import {
+  assertPortFree,
+  repoRoot,
+  SANDBOX_PORTS,
+  SANDBOX_PUBLISHABLE_KEY,
+  SANDBOX_SECRET_KEY,
+  SANDBOX_STRIPE_SECRET_KEY,
+  SANDBOX_TEST_CARD,
+  SANDBOX_WEBHOOK_SECRET,
+  SandboxStartError,
+  startSandbox,
+} from "../packages/sandbox/src/index.ts";
+
+const children: ChildProcess[] = [];
+let sandboxStop: (() => Promise<void>) | null = null;
+let stopping = false;
+
+function prefixed(name: string, child: ChildProcess) {
+  const write = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+  };
+  child.stdout?.on("data", write);
+  child.stderr?.on("data", write);
+}
+
+function start(name: string, cwd: string, cmd: string, args: string[]): ChildProcess {
+  const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], detached: true, env: process.env });
+  prefixed(name, child);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`[dev] ${name} exited (${code ?? signal}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const child of children) {
+      if (child.pid && child.exitCode === null) {
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await Promise.all(
+      children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r)))).filter(Boolean),
+    ).catch(() => undefined);
+    await sandboxStop?.().catch(() => undefined);
+  }
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  await assertPortFree(SANDBOX_PORTS.api, "API (wrangler dev)");
+  await assertPortFree(SANDBOX_PORTS.web, "web (Vite)");
+  const sandbox = await startSandbox({ log: (l) => console.log(`[sandbox] ${l}`) });
+  sandboxStop = sandbox.stop;
+
+  await setupCatalog({
+    stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
+    stripeApiUrl: sandbox.urls.stripe,
+    supabaseUrl: sandbox.urls.supabase,
+    supabaseSecretKey: SANDBOX_SECRET_KEY,
+    log: (l) => console.log(`[stripe:setup] ${l}`),
+  });
+
+  const appUrl = `http://127.0.0.1:${SANDBOX_PORTS.web}`;
+  const apiUrl = `http://127.0.0.1:${SANDBOX_PORTS.api}`;
+  // Git-ignored files the API and the SPA read: sandbox values only, never real secrets.
+  writeFileSync(
+    join(repoRoot, "apps/api/.dev.vars"),
+    [
+      "# Written by `npm run dev` for the offline sandbox. Not secret; git-ignored.",
+      `APP_URL=${appUrl}`,
+      `SUPABASE_URL=${sandbox.urls.supabase}`,
+      `SUPABASE_SECRET_KEY=${SANDBOX_SECRET_KEY}`,
+      `STRIPE_SECRET_KEY=${SANDBOX_STRIPE_SECRET_KEY}`,
+      `STRIPE_WEBHOOK_SECRET=${SANDBOX_WEBHOOK_SECRET}`,
+      `STRIPE_API_URL=${sandbox.urls.stripe}`,
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    join(repoRoot, "apps/web/.env.local"),
+    [
+      "# Written by `npm run dev` for the offline sandbox. Git-ignored.",
+      `VITE_SUPABASE_URL=${sandbox.urls.supabase}`,
+      `VITE_SUPABASE_PUBLISHABLE_KEY=${SANDBOX_PUBLISHABLE_KEY}`,
+      `VITE_API_URL=${apiUrl}`,
+      "",
+    ].join("\n"),
+  );
+
+  start("api", join(repoRoot, "apps/api"), "wrangler", [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(SANDBOX_PORTS.api),
+    "--inspector-port",
+    "9230",
+    "--show-interactive-dev-session=false",
+  ]);
+  start("web", join(repoRoot, "apps/web"), "vite", [
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(SANDBOX_PORTS.web),
+    "--strictPort",
+  ]);
+  await Promise.all([waitFor(`${apiUrl}/api/health`, "the API"), waitFor(appUrl, "the web app")]);
+
+  console.log(
+    [
+      "",
+      "Gatehouse is running offline (Ctrl-C stops everything)",
+      "",
+      `  Open                ${appUrl}`,
+      `  Pay with            ${SANDBOX_TEST_CARD}, any future expiry, any CVC (4000 0000 0000 0002 is declined)`,
+      `  Magic-link inbox    ${sandbox.urls.supabase}/inbox`,
+      "",
+      `  API                 ${apiUrl}`,
+      `  Supabase stand-in   ${sandbox.urls.supabase}`,
+      `  Stripe stand-in     ${sandbox.urls.stripe}   (webhook deliveries: ${sandbox.urls.stripe}/_sandbox/deliveries)`,
+      `  Postgres            ${sandbox.urls.postgres}`,
+      `  publishable key     ${SANDBOX_PUBLISHABLE_KEY}`,
+      `  secret key          ${SANDBOX_SECRET_KEY}   (server only)`,
+      `  Stripe secret key   ${SANDBOX_STRIPE_SECRET_KEY}`,
+      `  webhook secret      ${SANDBOX_WEBHOOK_SECRET}`,
+      "",
+    ].join("\n"),
+  );
+} catch (e) {
+  console.error(`[dev] ${e instanceof SandboxStartError || e instanceof Error ? e.message : String(e)}`);
+  await shutdown(1);
+}

@@ -1,19 +1,12 @@
+import "./styles/index.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-
-function App() {
-  return (
-    <main>
-      <h1>Gatehouse</h1>
-      <p>Subscriptions that unlock in a blink.</p>
-    </main>
-  );
-}
+import { App } from "./app/app.tsx";
+import { EnvError } from "./app/env-error.tsx";
+import { getEnvResult } from "./config/env.ts";
 
 const root = document.getElementById("root");
-if (root)
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
+if (root) {
+  const env = getEnvResult();
+  createRoot(root).render(<StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>);
+}

@@ -1,0 +1,88 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, NavLink, useLocation, useNavigate } from "react-router";
+import { Button, buttonClassName } from "@/components/ui/button.tsx";
+import { signOut } from "@/features/auth/api/auth-actions.ts";
+import { useSession } from "@/features/auth/api/use-session.ts";
+import { LanguageSwitch, useI18n } from "@/features/i18n/index.ts";
+import styles from "./layout.module.css";
+
+function BrandMark() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 32 32" className={styles.brandMark}>
+      <rect width="32" height="32" rx="9" fill="var(--color-accent)" />
+      <path d="M10 22V14a6 6 0 0 1 12 0v8" fill="none" stroke="#fff" strokeWidth="2.6" strokeLinecap="round" />
+      <path d="M8 22h16" stroke="#fff" strokeWidth="2.6" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+export function Header() {
+  const { t } = useI18n();
+  const session = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const [signingOut, setSigningOut] = useState(false);
+
+  const onSignOut = async () => {
+    setSigningOut(true);
+    try {
+      await signOut();
+    } finally {
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "plans" });
+      setSigningOut(false);
+      navigate("/");
+    }
+  };
+  const here = `${location.pathname}${location.search}`;
+  const signInHref = location.pathname === "/sign-in" ? here : `/sign-in?next=${encodeURIComponent(here)}`;
+  const navClass = ({ isActive }: { isActive: boolean }) => `${styles.navLink} ${isActive ? styles.navActive : ""}`;
+
+  return (
+    <header className={styles.header}>
+      <div className={`container ${styles.headerInner}`}>
+        <Link to="/" className={styles.brand}>
+          <BrandMark />
+          <span>{t("app.brand")}</span>
+        </Link>
+        <nav aria-label={t("nav.label")} className={styles.nav}>
+          <ul className={styles.navList}>
+            <li>
+              <Link
+                to="/#pricing"
+                className={`${styles.navLink} ${location.pathname === "/" && location.hash === "#pricing" ? styles.navActive : ""}`}
+              >
+                {t("nav.pricing")}
+              </Link>
+            </li>
+            <li>
+              <NavLink to="/library" className={navClass}>
+                {t("nav.library")}
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/account" className={navClass}>
+                {t("nav.account")}
+              </NavLink>
+            </li>
+          </ul>
+        </nav>
+        <div className={styles.actions}>
+          <LanguageSwitch />
+          {session.status === "signed_in" ? (
+            <Button variant="ghost" size="sm" onClick={onSignOut} loading={signingOut}>
+              {t("nav.signOut")}
+            </Button>
+          ) : session.status === "signed_out" ? (
+            <Link to={signInHref} className={buttonClassName({ variant: "secondary", size: "sm" })}>
+              {t("nav.signIn")}
+            </Link>
+          ) : (
+            <span className={styles.authPlaceholder} aria-hidden="true" />
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,97 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { type ReactNode, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { Alert } from "@/components/ui/alert.tsx";
+import { Button, buttonClassName } from "@/components/ui/button.tsx";
+import { Skeleton } from "@/components/ui/skeleton.tsx";
+import { AccountView } from "@/features/account/components/account-view.tsx";
+import { signOut } from "@/features/auth/api/auth-actions.ts";
+import { useSession } from "@/features/auth/api/use-session.ts";
+import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
+import { useI18n } from "@/features/i18n/index.ts";
+import { usePlans } from "@/features/pricing/api/get-plans.ts";
+import { usePageTitle } from "@/hooks/use-page-title.ts";
+import { Page } from "../layout/page.tsx";
+
+function AccountSkeleton() {
+  const { t } = useI18n();
+  return (
+    <div aria-busy="true" style={{ display: "grid", gap: "var(--space-3)" }}>
+      <span className="visually-hidden" role="status">
+        {t("app.loading")}
+      </span>
+      <Skeleton height="7rem" />
+      <Skeleton width="40%" height="2.75rem" />
+    </div>
+  );
+}
+
+export default function AccountRoute() {
+  const { t } = useI18n();
+  usePageTitle(t("nav.account"));
+  const session = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [signingOut, setSigningOut] = useState(false);
+  const signedIn = session.status === "signed_in" ? session.session : null;
+  const entitlement = useEntitlement(signedIn?.user.id ?? null);
+  const plans = usePlans();
+
+  const onSignOut = async () => {
+    setSigningOut(true);
+    try {
+      await signOut();
+    } finally {
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "plans" });
+      navigate("/");
+    }
+  };
+
+  let body: ReactNode;
+  if (session.status === "loading") body = <AccountSkeleton />;
+  else if (!signedIn) {
+    body = (
+      <Alert
+        tone="info"
+        title={t("account.signInRequired")}
+        actions={
+          <Link to="/sign-in?next=%2Faccount" className={buttonClassName({ size: "sm" })}>
+            {t("nav.signIn")}
+          </Link>
+        }
+      />
+    );
+  } else if (entitlement.isPending) body = <AccountSkeleton />;
+  else if (entitlement.isError) {
+    body = (
+      <Alert
+        tone="danger"
+        title={t("account.loadError")}
+        actions={
+          <Button size="sm" variant="secondary" onClick={() => entitlement.refetch()} loading={entitlement.isFetching}>
+            {t("app.retry")}
+          </Button>
+        }
+      />
+    );
+  } else {
+    const priceId = entitlement.data?.price_id ?? null;
+    const plan = plans.data?.find((p) => p.prices.some((price) => price.id === priceId)) ?? plans.data?.[0] ?? null;
+    body = (
+      <AccountView
+        email={signedIn.user.email ?? null}
+        accessToken={signedIn.access_token}
+        entitlement={entitlement.data}
+        planName={plan?.name ?? null}
+        onSignOut={onSignOut}
+        signingOut={signingOut}
+      />
+    );
+  }
+
+  return (
+    <Page narrow title={t("account.title")}>
+      {body}
+    </Page>
+  );
+}

@@ -1,0 +1,96 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useMemo, useRef } from "react";
+import { Link, useLocation, useSearchParams } from "react-router";
+import { Alert } from "@/components/ui/alert.tsx";
+import { buttonClassName } from "@/components/ui/button.tsx";
+import { useSession } from "@/features/auth/api/use-session.ts";
+import { createSupabaseActivationSources } from "@/features/billing/api/activation-sources.ts";
+import { entitlementQueryOptions } from "@/features/billing/api/get-entitlement.ts";
+import { useActivation } from "@/features/billing/api/use-activation.ts";
+import { ActivationPanel } from "@/features/billing/components/activation-panel.tsx";
+import { useI18n } from "@/features/i18n/index.ts";
+import { premiumContentQueryOptions } from "@/features/library/api/get-premium-content.ts";
+import { LibraryView } from "@/features/library/components/library-view.tsx";
+import { usePageTitle } from "@/hooks/use-page-title.ts";
+import { getSupabase } from "@/lib/supabase.ts";
+import { Page } from "../layout/page.tsx";
+import { PageFallback } from "../layout/page-fallback.tsx";
+
+/** `/billing/success?session_id=…`: activate, then show the premium content right here. */
+export default function BillingSuccessRoute() {
+  const { t } = useI18n();
+  usePageTitle(t("billing.activating"));
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const sessionId = params.get("session_id");
+  const syncEnabled = params.get("gh_sync") !== "0";
+  const realtimeEnabled = params.get("gh_realtime") !== "0";
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const signedIn = session.status === "signed_in" ? session.session : null;
+  const userId = signedIn?.user.id ?? null;
+
+  const tokenRef = useRef("");
+  tokenRef.current = signedIn?.access_token ?? "";
+  const sources = useMemo(
+    () =>
+      userId && sessionId
+        ? createSupabaseActivationSources({
+            getClient: getSupabase,
+            userId,
+            getAccessToken: () => tokenRef.current,
+            sessionId,
+            syncEnabled,
+            realtimeEnabled,
+          })
+        : null,
+    [userId, sessionId, syncEnabled, realtimeEnabled],
+  );
+  const activation = useActivation(sources, {
+    onActive: () => {
+      // Drop anything cached while locked, so the content is read fresh under the new entitlement.
+      queryClient.removeQueries({ queryKey: premiumContentQueryOptions(userId).queryKey });
+      void queryClient.invalidateQueries({ queryKey: entitlementQueryOptions(userId).queryKey });
+    },
+  });
+
+  if (!sessionId) {
+    return (
+      <Page narrow>
+        <Alert
+          tone="warning"
+          title={t("billing.missingSession")}
+          actions={
+            <Link className={buttonClassName({ size: "sm" })} to="/#pricing">
+              {t("billing.backToPricing")}
+            </Link>
+          }
+        />
+      </Page>
+    );
+  }
+  if (session.status === "loading") return <PageFallback />;
+  if (!userId) {
+    const next = `${location.pathname}${location.search}`;
+    return (
+      <Page narrow>
+        <Alert
+          tone="info"
+          title={t("billing.signInNeeded")}
+          actions={
+            <Link className={buttonClassName({ size: "sm" })} to={`/sign-in?next=${encodeURIComponent(next)}`}>
+              {t("nav.signIn")}
+            </Link>
+          }
+        />
+      </Page>
+    );
+  }
+
+  return (
+    <Page>
+      <ActivationPanel activation={activation} />
+      {activation.phase === "active" ? <LibraryView userId={userId} signInHref="/sign-in" /> : null}
+    </Page>
+  );
+}

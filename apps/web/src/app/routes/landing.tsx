@@ -1,0 +1,67 @@
+import { useCallback } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { buttonClassName } from "@/components/ui/button.tsx";
+import { useSession } from "@/features/auth/api/use-session.ts";
+import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
+import { useI18n } from "@/features/i18n/index.ts";
+import { PricingSection } from "@/features/pricing/components/pricing-section.tsx";
+import { usePageTitle } from "@/hooks/use-page-title.ts";
+import styles from "./landing.module.css";
+
+export function LandingRoute() {
+  const { t } = useI18n();
+  usePageTitle(null);
+  const session = useSession();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const signedIn = session.status === "signed_in" ? session.session : null;
+  const entitlement = useEntitlement(signedIn?.user.id ?? null);
+  const hasAccess = entitlement.data?.active ?? false;
+
+  const onSignInRequired = (priceId: string) => {
+    const next = `/?checkout=${encodeURIComponent(priceId)}`;
+    navigate(`/sign-in?mode=sign-up&next=${encodeURIComponent(next)}`);
+  };
+  const onResumeHandled = useCallback(() => {
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete("checkout");
+        return next;
+      },
+      { replace: true },
+    );
+  }, [setParams]);
+
+  return (
+    <>
+      <section className={styles.hero} aria-labelledby="hero-title">
+        <div className={`container ${styles.heroInner}`}>
+          <p className={styles.eyebrow}>{t("hero.eyebrow")}</p>
+          <h1 id="hero-title" className={styles.title}>
+            {t("hero.title")}
+          </h1>
+          <p className={styles.subtitle}>{t("hero.subtitle")}</p>
+          <div className={styles.ctas}>
+            <a href="#pricing" className={buttonClassName()}>
+              {t("hero.cta")}
+            </a>
+            <Link to="/library" className={buttonClassName({ variant: "secondary" })}>
+              {t("hero.secondary")}
+            </Link>
+          </div>
+        </div>
+      </section>
+      <div className="container">
+        <PricingSection
+          accessToken={signedIn?.access_token ?? null}
+          currentPriceId={entitlement.data?.active ? (entitlement.data.price_id ?? null) : null}
+          hasAccess={hasAccess}
+          onSignInRequired={onSignInRequired}
+          resumePriceId={entitlement.isPending && signedIn ? null : params.get("checkout")}
+          onResumeHandled={onResumeHandled}
+        />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,190 @@
+import { useMutation } from "@tanstack/react-query";
+import { type FormEvent, useId, useState } from "react";
+import { Link } from "react-router";
+import { Alert } from "@/components/ui/alert.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { useI18n } from "@/features/i18n/index.ts";
+import { type AuthOutcome, sendMagicLink, signInWithPassword, signUpWithPassword } from "../api/auth-actions.ts";
+import { authErrorMessageKey } from "../auth-error-message.ts";
+import styles from "./auth-form.module.css";
+
+export type AuthMode = "sign-in" | "sign-up" | "magic-link";
+
+export interface AuthActions {
+  signIn: (email: string, password: string) => Promise<AuthOutcome>;
+  signUp: (email: string, password: string) => Promise<AuthOutcome>;
+  magicLink: (email: string, redirectTo: string) => Promise<AuthOutcome>;
+}
+
+const defaultActions: AuthActions = {
+  signIn: signInWithPassword,
+  signUp: signUpWithPassword,
+  magicLink: sendMagicLink,
+};
+
+interface AuthFormProps {
+  mode: AuthMode;
+  /** Where to go after signing in (a same-origin path). */
+  next: string;
+  /** The sandbox inbox page, shown on the magic-link screen when running locally. */
+  sandboxInboxUrl: string | null;
+  onSignedIn: () => void;
+  actions?: AuthActions;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, actions = defaultActions }: AuthFormProps) {
+  const { t } = useI18n();
+  const emailId = useId();
+  const passwordId = useId();
+  const hintId = useId();
+  const errorId = useId();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [localError, setLocalError] = useState<"email" | "password" | null>(null);
+
+  const mutation = useMutation({
+    mutationFn: async (): Promise<AuthOutcome> => {
+      if (mode === "sign-in") return actions.signIn(email.trim(), password);
+      if (mode === "sign-up") return actions.signUp(email.trim(), password);
+      const redirectTo = `${window.location.origin}/auth/callback?next=${encodeURIComponent(next)}`;
+      return actions.magicLink(email.trim(), redirectTo);
+    },
+    onSuccess: (outcome) => {
+      if (outcome.kind === "signed_in") onSignedIn();
+    },
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!EMAIL_PATTERN.test(email.trim())) return setLocalError("email");
+    if (mode !== "magic-link" && password.length === 0) return setLocalError("password");
+    setLocalError(null);
+    mutation.mutate();
+  };
+
+  const title =
+    mode === "sign-in" ? t("auth.signInTitle") : mode === "sign-up" ? t("auth.signUpTitle") : t("auth.magicTitle");
+  const submitLabel =
+    mode === "sign-in"
+      ? t("auth.submit.signIn")
+      : mode === "sign-up"
+        ? t("auth.submit.signUp")
+        : t("auth.submit.magic");
+  const errorMessage =
+    localError === "email"
+      ? t("auth.error.email")
+      : localError === "password"
+        ? t("auth.error.passwordRequired")
+        : mutation.isError
+          ? t(authErrorMessageKey(mutation.error))
+          : null;
+  const outcome = mutation.data;
+  const modes: { mode: AuthMode; label: string }[] = [
+    { mode: "sign-in", label: t("auth.mode.signIn") },
+    { mode: "sign-up", label: t("auth.mode.signUp") },
+    { mode: "magic-link", label: t("auth.mode.magic") },
+  ];
+  const nextQuery = next === "/" ? "" : `&next=${encodeURIComponent(next)}`;
+
+  return (
+    <section className={styles.card} aria-labelledby={`${emailId}-title`}>
+      <div className={styles.heading}>
+        <h1 id={`${emailId}-title`} className={styles.title}>
+          {title}
+        </h1>
+        <p className={styles.subtitle}>{t("auth.subtitle")}</p>
+      </div>
+      <nav aria-label={t("auth.modes")}>
+        <ul className={styles.modes}>
+          {modes.map((item) => (
+            <li key={item.mode}>
+              <Link
+                className={styles.mode}
+                to={`/sign-in?mode=${item.mode}${nextQuery}`}
+                replace
+                aria-current={item.mode === mode ? "page" : undefined}
+              >
+                {item.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      {outcome?.kind === "link_sent" ? (
+        <Alert tone="success" title={t("auth.magicSent", { email: email.trim() })} testId="magic-link-sent" />
+      ) : null}
+      {outcome?.kind === "confirm_email" ? <Alert tone="info" title={t("auth.confirmSent", { email })} /> : null}
+
+      <form
+        className={styles.form}
+        onSubmit={onSubmit}
+        noValidate
+        aria-describedby={errorMessage ? errorId : undefined}
+      >
+        {mode === "magic-link" ? <p className={styles.hint}>{t("auth.magicHint")}</p> : null}
+        <div className={styles.field}>
+          <label className={styles.label} htmlFor={emailId}>
+            {t("auth.email")}
+          </label>
+          <input
+            id={emailId}
+            className={styles.input}
+            type="email"
+            name="email"
+            autoComplete="email"
+            inputMode="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            aria-invalid={localError === "email" || undefined}
+          />
+        </div>
+        {mode !== "magic-link" ? (
+          <div className={styles.field}>
+            <label className={styles.label} htmlFor={passwordId}>
+              {t("auth.password")}
+            </label>
+            <input
+              id={passwordId}
+              className={styles.input}
+              type="password"
+              name="password"
+              autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+              minLength={mode === "sign-up" ? 6 : undefined}
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-describedby={mode === "sign-up" ? hintId : undefined}
+              aria-invalid={localError === "password" || undefined}
+            />
+            {mode === "sign-up" ? (
+              <p id={hintId} className={styles.hint}>
+                {t("auth.passwordHint")}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+        <div id={errorId} aria-live="assertive">
+          {errorMessage ? <Alert tone="danger" title={errorMessage} testId="auth-error" /> : null}
+        </div>
+        <Button type="submit" block loading={mutation.isPending}>
+          {mutation.isPending ? t("auth.working") : submitLabel}
+        </Button>
+      </form>
+
+      {mode === "magic-link" && sandboxInboxUrl ? (
+        <Alert tone="info" testId="sandbox-inbox-note">
+          <p className={styles.inbox}>{t("auth.sandboxInbox", { url: sandboxInboxUrl })}</p>
+          <p>
+            <a href={sandboxInboxUrl} target="_blank" rel="noreferrer">
+              {t("auth.openInbox")}
+            </a>
+          </p>
+        </Alert>
+      ) : null}
+    </section>
+  );
+}

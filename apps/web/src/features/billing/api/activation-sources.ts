@@ -1,0 +1,75 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { syncBilling } from "@/lib/gatehouse-api.ts";
+import { entitlementRowSchema, fetchEntitlement } from "./get-entitlement.ts";
+
+/** What the success page needs to know about the entitlement. */
+export interface EntitlementSnapshot {
+  active: boolean;
+  status: string | null;
+}
+
+/**
+ * Three ways to learn that the subscription is active. The hook races them; tests pass fakes.
+ * - sync: ask the API to re-sync from Stripe now (null when disabled);
+ * - subscribe: push updates (Supabase Realtime); returns an unsubscribe function;
+ * - poll: read the row once.
+ */
+export interface ActivationSources {
+  sync: (signal: AbortSignal) => Promise<EntitlementSnapshot | null>;
+  subscribe: (onChange: (snapshot: EntitlementSnapshot) => void) => () => void;
+  poll: () => Promise<EntitlementSnapshot | null>;
+}
+
+interface SupabaseSourcesInput {
+  getClient: () => Promise<SupabaseClient>;
+  userId: string;
+  /** Read at call time so a refreshed token is used. */
+  getAccessToken: () => string;
+  sessionId: string | null;
+  /** `?gh_sync=0` turns the API call off (benchmarks). */
+  syncEnabled: boolean;
+  /** `?gh_realtime=0` turns Realtime off (polling only). */
+  realtimeEnabled: boolean;
+}
+
+export function createSupabaseActivationSources(input: SupabaseSourcesInput): ActivationSources {
+  const { getClient, userId, getAccessToken, sessionId, syncEnabled, realtimeEnabled } = input;
+  return {
+    async sync(signal) {
+      if (!syncEnabled) return null;
+      const answer = await syncBilling({ sessionId, accessToken: getAccessToken(), signal });
+      return answer.entitlement
+        ? { active: answer.entitlement.active, status: answer.entitlement.status ?? null }
+        : { active: false, status: null };
+    },
+    subscribe(onChange) {
+      if (!realtimeEnabled) return () => {};
+      let stopped = false;
+      let unsubscribe = () => {
+        stopped = true;
+      };
+      void getClient().then((client) => {
+        if (stopped) return;
+        const channel = client
+          .channel(`entitlements:${userId}:${Math.random().toString(36).slice(2)}`)
+          .on(
+            "postgres_changes",
+            { event: "*", schema: "public", table: "entitlements", filter: `user_id=eq.${userId}` },
+            (payload) => {
+              const row = entitlementRowSchema.safeParse(payload.new);
+              if (row.success) onChange({ active: row.data.active, status: row.data.status });
+            },
+          )
+          .subscribe();
+        unsubscribe = () => {
+          void client.removeChannel(channel);
+        };
+      });
+      return () => unsubscribe();
+    },
+    async poll() {
+      const row = await fetchEntitlement(await getClient(), userId);
+      return row ? { active: row.active, status: row.status } : null;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import * as z from "zod/mini";
+import { getSupabase } from "@/lib/supabase.ts";
+
+const lessonRow = z.object({
+  slug: z.string(),
+  title: z.string(),
+  summary: z.nullable(z.string()),
+  body: z.string(),
+  entitlement: z.string(),
+  position: z.nullable(z.number()),
+});
+export type Lesson = z.infer<typeof lessonRow>;
+
+/** Premium rows this user may read. RLS decides: people without an active entitlement get none. */
+export async function fetchPremiumContent(client: SupabaseClient): Promise<Lesson[]> {
+  const { data, error } = await client
+    .from("premium_content")
+    .select("slug,title,summary,body,entitlement,position")
+    .order("position", { ascending: true });
+  if (error) throw new Error(error.message);
+  return z.array(lessonRow).parse(data);
+}
+
+export const premiumContentQueryOptions = (userId: string | null) =>
+  queryOptions({
+    queryKey: ["premium-content", userId],
+    queryFn: async () => (userId ? fetchPremiumContent(await getSupabase()) : []),
+  });
+
+export function usePremiumContent(userId: string | null) {
+  return useQuery(premiumContentQueryOptions(userId));
+}

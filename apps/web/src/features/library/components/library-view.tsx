@@ -1,0 +1,64 @@
+import { Alert } from "@/components/ui/alert.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { Skeleton } from "@/components/ui/skeleton.tsx";
+import { useI18n } from "@/features/i18n/index.ts";
+import { usePremiumContent } from "../api/get-premium-content.ts";
+import { usePreviews } from "../api/get-previews.ts";
+import styles from "./library.module.css";
+import { LockedState } from "./locked-state.tsx";
+import { PremiumContentList } from "./premium-content-list.tsx";
+
+export function LibrarySkeleton() {
+  const { t } = useI18n();
+  return (
+    <div className={styles.list} aria-busy="true">
+      <span className="visually-hidden" role="status">
+        {t("app.loading")}
+      </span>
+      {[0, 1, 2].map((i) => (
+        <div key={i} className={styles.lesson} aria-hidden="true">
+          <Skeleton width="50%" height="1.5rem" />
+          <Skeleton width="90%" />
+          <Skeleton width="70%" />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+interface LibraryViewProps {
+  /** The signed-in user's id, or null for a visitor. */
+  userId: string | null;
+  signInHref: string;
+}
+
+/** Premium content if the database lets this user read it; otherwise the locked state. */
+export function LibraryView({ userId, signInHref }: LibraryViewProps) {
+  const { t } = useI18n();
+  const content = usePremiumContent(userId);
+  const unlocked = content.isSuccess && content.data.length > 0;
+  const previews = usePreviews(content.isSuccess && !unlocked);
+
+  if (content.isPending || (previews.isPending && !unlocked && !content.isError)) return <LibrarySkeleton />;
+  const failed = content.isError ? content : previews.isError ? previews : null;
+  if (failed) {
+    return (
+      <Alert
+        tone="danger"
+        title={t("library.loadError")}
+        testId="library-error"
+        actions={
+          <Button size="sm" variant="secondary" onClick={() => failed.refetch()} loading={failed.isFetching}>
+            {t("app.retry")}
+          </Button>
+        }
+      />
+    );
+  }
+  if (unlocked) return <PremiumContentList lessons={content.data} />;
+  const list = previews.data ?? [];
+  if (list.length === 0 && userId !== null) {
+    return <Alert tone="info" title={t("library.empty")} testId="library-empty" />;
+  }
+  return <LockedState previews={list} signedIn={userId !== null} signInHref={signInHref} />;
+}

@@ -1,0 +1,63 @@
+import { Link } from "react-router";
+import { buttonClassName } from "@/components/ui/button.tsx";
+import { useI18n } from "@/features/i18n/index.ts";
+import type { LessonPreview } from "../api/get-previews.ts";
+import styles from "./library.module.css";
+import { LockIcon } from "./lock-icon.tsx";
+
+interface LockedStateProps {
+  previews: LessonPreview[];
+  signedIn: boolean;
+  signInHref: string;
+}
+
+/** What people without access see: what they would get, and a way to get it. */
+export function LockedState({ previews, signedIn, signInHref }: LockedStateProps) {
+  const { t } = useI18n();
+  return (
+    <div className={styles.locked} data-testid="locked-state">
+      <section className={styles.lockedIntro} aria-labelledby="locked-title">
+        <span className={styles.lockIcon}>
+          <LockIcon />
+        </span>
+        <h2 id="locked-title" className={styles.lockedTitle}>
+          {t("library.lockedTitle")}
+        </h2>
+        <p className={styles.lockedBody}>{t("library.lockedBody")}</p>
+        <div className={styles.actions}>
+          <Link className={buttonClassName()} to="/#pricing">
+            {t("library.lockedCta")}
+          </Link>
+          {signedIn ? null : (
+            <span className={styles.muted}>
+              {t("library.signInHint")} <Link to={signInHref}>{t("library.signIn")}</Link>
+            </span>
+          )}
+        </div>
+      </section>
+      {previews.length > 0 ? (
+        <ol className={styles.list} aria-label={t("library.title")}>
+          {previews.map((preview, index) => (
+            <li key={preview.slug}>
+              <article className={`${styles.lesson} ${styles.preview}`} aria-labelledby={`preview-${preview.slug}`}>
+                <div className={styles.lessonHeader}>
+                  <span className={styles.number} aria-hidden="true">
+                    {index + 1}
+                  </span>
+                  <h3 id={`preview-${preview.slug}`} className={styles.lessonTitle}>
+                    {preview.title}
+                  </h3>
+                  <span className={styles.lockTag}>
+                    <LockIcon />
+                    {t("library.locked")}
+                  </span>
+                </div>
+                {preview.summary ? <p className={styles.summary}>{preview.summary}</p> : null}
+              </article>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import * as z from "zod/mini";
+import { getSupabase } from "@/lib/supabase.ts";
+
+const productRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.nullable(z.string()),
+  entitlement: z.nullable(z.string()),
+});
+
+const intervalSchema = z.nullable(z.enum(["day", "week", "month", "year"]));
+
+const priceRow = z.object({
+  id: z.string(),
+  product_id: z.string(),
+  currency: z.string(),
+  unit_amount: z.nullable(z.coerce.number()),
+  interval: intervalSchema,
+  interval_count: z.nullable(z.number()),
+  trial_period_days: z.nullable(z.number()),
+  lookup_key: z.nullable(z.string()),
+});
+
+export type BillingInterval = NonNullable<z.infer<typeof intervalSchema>>;
+
+export interface PlanPrice {
+  id: string;
+  currency: string;
+  /** In the currency's minor unit (cents), as Stripe stores it. */
+  unitAmount: number;
+  interval: BillingInterval;
+  intervalCount: number;
+  trialPeriodDays: number | null;
+  lookupKey: string | null;
+}
+
+export interface Plan {
+  id: string;
+  name: string;
+  description: string | null;
+  entitlement: string | null;
+  prices: PlanPrice[];
+}
+
+/** Active products with their active recurring prices, cheapest plan first. RLS hides inactive rows. */
+export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
+  const [products, prices] = await Promise.all([
+    client.from("products").select("id,name,description,entitlement").eq("active", true),
+    client
+      .from("prices")
+      .select("id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key")
+      .eq("active", true),
+  ]);
+  if (products.error) throw new Error(products.error.message);
+  if (prices.error) throw new Error(prices.error.message);
+  const productRows = z.array(productRow).parse(products.data);
+  const priceRows = z.array(priceRow).parse(prices.data);
+  const plans = productRows.map<Plan>((product) => ({
+    ...product,
+    prices: priceRows
+      .filter((price) => price.product_id === product.id && price.interval !== null && price.unit_amount !== null)
+      .map((price) => ({
+        id: price.id,
+        currency: price.currency,
+        unitAmount: price.unit_amount ?? 0,
+        interval: price.interval ?? "month",
+        intervalCount: price.interval_count ?? 1,
+        trialPeriodDays: price.trial_period_days,
+        lookupKey: price.lookup_key,
+      }))
+      .sort((a, b) => a.unitAmount - b.unitAmount),
+  }));
+  const cheapest = (plan: Plan) => Math.min(...plan.prices.map((price) => price.unitAmount));
+  return plans.filter((plan) => plan.prices.length > 0).sort((a, b) => cheapest(a) - cheapest(b));
+}
+
+export const plansQueryOptions = () =>
+  queryOptions({ queryKey: ["plans"], queryFn: async () => fetchPlans(await getSupabase()), staleTime: 5 * 60_000 });
+
+export function usePlans() {
+  return useQuery(plansQueryOptions());
+}

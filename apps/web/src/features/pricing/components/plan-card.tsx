@@ -1,0 +1,120 @@
+import { Button } from "@/components/ui/button.tsx";
+import { useI18n } from "@/features/i18n/index.ts";
+import type { Plan, PlanPrice } from "../api/get-plans.ts";
+import { formatPrice } from "../format-price.ts";
+import styles from "./pricing.module.css";
+
+interface PlanCardProps {
+  plan: Plan;
+  price: PlanPrice | null;
+  isCurrent: boolean;
+  hasAccess: boolean;
+  savePercent: number | null;
+  busy: boolean;
+  disabled: boolean;
+  onSubscribe: (priceId: string) => void;
+  onManage: () => void;
+}
+
+function CheckIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 20 20" className={styles.check}>
+      <path
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2.2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        d="m5 10.5 3.2 3L15 6.5"
+      />
+    </svg>
+  );
+}
+
+export function PlanCard(props: PlanCardProps) {
+  const { plan, price, isCurrent, hasAccess, savePercent, busy, disabled, onSubscribe, onManage } = props;
+  const { t, intlLocale } = useI18n();
+  const headingId = `plan-${plan.id}`;
+  const period = (p: PlanPrice) => {
+    if (p.intervalCount > 1)
+      return t("pricing.everyN", { count: p.intervalCount, unit: t(`pricing.unit.${p.interval}`) });
+    return p.interval === "year" ? t("pricing.perYear") : p.interval === "month" ? t("pricing.perMonth") : "";
+  };
+  return (
+    <article
+      className={styles.card}
+      data-testid="plan-card"
+      data-current={isCurrent || undefined}
+      aria-labelledby={headingId}
+    >
+      <div className={styles.cardHeader}>
+        <h3 id={headingId} className={styles.planName}>
+          {plan.name}
+        </h3>
+        {isCurrent ? (
+          <span className={styles.currentBadge} data-testid="current-plan-badge">
+            {t("pricing.current")}
+          </span>
+        ) : null}
+      </div>
+      {plan.description ? <p className={styles.planDescription}>{plan.description}</p> : null}
+
+      {price ? (
+        <div className={styles.priceBlock}>
+          <p className={styles.price}>
+            <span className={styles.amount} data-testid="plan-price">
+              {formatPrice(price.unitAmount, price.currency, intlLocale)}
+            </span>{" "}
+            <span className={styles.period}>{period(price)}</span>
+          </p>
+          {price.interval === "year" && price.intervalCount === 1 ? (
+            <p className={styles.equivalent}>
+              {t("pricing.monthlyEquivalent", {
+                amount: formatPrice(Math.round(price.unitAmount / 12), price.currency, intlLocale),
+              })}
+              {savePercent ? (
+                <span className={styles.saveBadge}>{t("pricing.save", { percent: savePercent })}</span>
+              ) : null}
+            </p>
+          ) : null}
+          {price.trialPeriodDays ? (
+            <p className={styles.trial}>{t("pricing.trial", { days: price.trialPeriodDays })}</p>
+          ) : null}
+        </div>
+      ) : (
+        <p className={styles.unavailable}>{t("pricing.noInterval")}</p>
+      )}
+
+      <ul className={styles.features}>
+        <li>
+          <CheckIcon />
+          {t("pricing.feature.library")}
+        </li>
+        <li>
+          <CheckIcon />
+          {t("pricing.feature.instant")}
+        </li>
+        <li>
+          <CheckIcon />
+          {t("pricing.feature.cancel")}
+        </li>
+      </ul>
+
+      {hasAccess ? (
+        <Button variant="secondary" block loading={busy} disabled={disabled} onClick={onManage}>
+          {t("pricing.manage")}
+        </Button>
+      ) : price ? (
+        <Button
+          block
+          loading={busy}
+          disabled={disabled}
+          onClick={() => onSubscribe(price.id)}
+          aria-label={t("pricing.subscribeTo", { plan: plan.name })}
+        >
+          {busy ? t("pricing.redirecting") : t("pricing.subscribe")}
+        </Button>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,153 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { Alert } from "@/components/ui/alert.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { Skeleton } from "@/components/ui/skeleton.tsx";
+import { useI18n } from "@/features/i18n/index.ts";
+import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
+import { type BillingInterval, usePlans } from "../api/get-plans.ts";
+import { type SubscribeDeps, useOpenPortal, useSubscribe } from "../api/use-subscribe.ts";
+import { yearlySavingsPercent } from "../savings.ts";
+import { IntervalToggle } from "./interval-toggle.tsx";
+import { PlanCard } from "./plan-card.tsx";
+import styles from "./pricing.module.css";
+
+interface PricingSectionProps {
+  /** Supabase access token, or null when signed out. */
+  accessToken: string | null;
+  /** The price the signed-in user subscribes to, if any. */
+  currentPriceId: string | null;
+  /** The user already has access: plans lead to the billing portal. */
+  hasAccess: boolean;
+  /** Called for a signed-out visitor who picked a price: sign in, then come back. */
+  onSignInRequired: (priceId: string) => void;
+  /** A price picked before signing in: checkout starts as soon as a session exists. */
+  resumePriceId?: string | null;
+  onResumeHandled?: () => void;
+  deps?: SubscribeDeps;
+}
+
+const INTERVAL_ORDER: BillingInterval[] = ["month", "year", "week", "day"];
+
+function PlanSkeleton() {
+  return (
+    <div className={styles.card} aria-hidden="true">
+      <Skeleton width="40%" height="1.5rem" />
+      <Skeleton width="70%" />
+      <Skeleton width="55%" height="2.75rem" />
+      <Skeleton width="85%" />
+      <Skeleton width="80%" />
+      <Skeleton width="75%" />
+      <Skeleton height="2.75rem" />
+    </div>
+  );
+}
+
+export function PricingSection(props: PricingSectionProps) {
+  const { accessToken, currentPriceId, hasAccess, onSignInRequired, resumePriceId, onResumeHandled, deps } = props;
+  const { t, locale } = useI18n();
+  const plans = usePlans();
+  const subscribe = useSubscribe(deps);
+  const portal = useOpenPortal(deps);
+  const [chosen, setChosen] = useState<BillingInterval | null>(null);
+
+  const intervals = useMemo(() => {
+    const present = new Set(plans.data?.flatMap((plan) => plan.prices.map((price) => price.interval)) ?? []);
+    return INTERVAL_ORDER.filter((interval) => present.has(interval));
+  }, [plans.data]);
+  const currentInterval =
+    plans.data?.flatMap((plan) => plan.prices).find((price) => price.id === currentPriceId)?.interval ?? null;
+  const interval = chosen ?? currentInterval ?? intervals[0] ?? "month";
+  const savePercent = plans.data?.map(yearlySavingsPercent).find((value) => value !== null) ?? null;
+
+  const start = (priceId: string) => {
+    if (!accessToken) return onSignInRequired(priceId);
+    subscribe.mutate({ priceId, locale, accessToken });
+  };
+  const manage = () => {
+    if (accessToken) portal.mutate({ locale, accessToken });
+  };
+
+  // Resume the checkout chosen before signing in, once.
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (!resumePriceId || !accessToken || resumed.current || !plans.data) return;
+    resumed.current = true;
+    onResumeHandled?.();
+    if (!hasAccess) subscribe.mutate({ priceId: resumePriceId, locale, accessToken });
+  }, [resumePriceId, accessToken, plans.data, hasAccess, locale, subscribe, onResumeHandled]);
+
+  const busy = subscribe.isPending || portal.isPending || subscribe.isSuccess || portal.isSuccess;
+  const failure = subscribe.error ?? portal.error;
+
+  return (
+    <section id="pricing" className={styles.section} aria-labelledby="pricing-title">
+      <div className={styles.intro}>
+        <h2 id="pricing-title" className={styles.title}>
+          {t("pricing.title")}
+        </h2>
+        <p className={styles.subtitle}>{t("pricing.subtitle")}</p>
+      </div>
+
+      {intervals.length > 1 ? (
+        <IntervalToggle value={interval} options={intervals} onChange={setChosen} savePercent={savePercent} />
+      ) : null}
+
+      <div aria-live="polite" className={styles.feedback}>
+        {failure ? (
+          <Alert tone="danger" title={t(apiErrorMessageKey(failure))} testId="pricing-error">
+            {apiErrorReference(failure)
+              ? t("api.error.reference", { requestId: apiErrorReference(failure) ?? "" })
+              : null}
+          </Alert>
+        ) : null}
+      </div>
+
+      {plans.isPending ? (
+        <div className={styles.grid} aria-busy="true">
+          <span className="visually-hidden" role="status">
+            {t("app.loading")}
+          </span>
+          <PlanSkeleton />
+        </div>
+      ) : plans.isError ? (
+        <Alert
+          tone="danger"
+          title={t("pricing.loadError")}
+          testId="pricing-load-error"
+          actions={
+            <Button size="sm" variant="secondary" onClick={() => plans.refetch()} loading={plans.isFetching}>
+              {t("app.retry")}
+            </Button>
+          }
+        />
+      ) : plans.data.length === 0 ? (
+        <Alert tone="info" title={t("pricing.empty")} testId="pricing-empty" />
+      ) : (
+        <div className={styles.grid}>
+          {plans.data.map((plan) => {
+            const price = plan.prices.find((p) => p.interval === interval) ?? null;
+            const pendingHere =
+              (subscribe.isPending || subscribe.isSuccess) && subscribe.variables?.priceId === price?.id;
+            return (
+              <PlanCard
+                key={plan.id}
+                plan={plan}
+                price={price}
+                isCurrent={price !== null && price.id === currentPriceId}
+                hasAccess={hasAccess}
+                savePercent={yearlySavingsPercent(plan)}
+                busy={pendingHere || (hasAccess && (portal.isPending || portal.isSuccess))}
+                disabled={busy}
+                onSubscribe={start}
+                onManage={manage}
+              />
+            );
+          })}
+        </div>
+      )}
+      {!accessToken && plans.data && plans.data.length > 0 ? (
+        <p className={styles.note}>{t("pricing.signInFirst")}</p>
+      ) : null}
+    </section>
+  );
+}

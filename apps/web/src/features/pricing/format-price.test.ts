@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { formatPrice } from "./format-price.ts";
+
+// Intl uses narrow no-break spaces in French; normalise them to compare.
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+
+describe("formatPrice", () => {
+  it("formats cents in English", () => {
+    expect(formatPrice(900, "usd", "en-US")).toBe("$9");
+    expect(formatPrice(750, "eur", "en-US")).toBe("€7.50");
+  });
+
+  it("formats cents in French with a decimal comma and a trailing symbol", () => {
+    expect(plain(formatPrice(9000, "eur", "fr-FR"))).toBe("90 €");
+    expect(plain(formatPrice(750, "eur", "fr-FR"))).toBe("7,50 €");
+  });
+
+  it("does not divide zero-decimal currencies", () => {
+    expect(formatPrice(1200, "jpy", "en-US")).toBe("¥1,200");
+  });
+});

@@ -1,0 +1,55 @@
+import * as z from "zod/mini";
+import { getEnv } from "@/config/env.ts";
+import { ApiError } from "./api-error.ts";
+
+const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.optional(z.string()), requestId: z.optional(z.string()) }),
+});
+
+export interface ApiRequest<T> {
+  path: `/api/${string}`;
+  body?: unknown;
+  /** Supabase access token sent as `Authorization: Bearer …`. */
+  accessToken: string | null;
+  schema: z.ZodMiniType<T>;
+  signal?: AbortSignal;
+  fetchImpl?: typeof fetch;
+  baseUrl?: string;
+}
+
+/** POSTs JSON to the Gatehouse API and validates the answer; every failure becomes an ApiError. */
+export async function apiPost<T>(request: ApiRequest<T>): Promise<T> {
+  const doFetch = request.fetchImpl ?? fetch;
+  const baseUrl = request.baseUrl ?? getEnv().apiUrl;
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  if (request.accessToken) headers.authorization = `Bearer ${request.accessToken}`;
+  let response: Response;
+  try {
+    response = await doFetch(`${baseUrl}${request.path}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(request.body ?? {}),
+      signal: request.signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+    throw new ApiError("network_error", "The service could not be reached.", 0);
+  }
+  let payload: unknown = null;
+  try {
+    payload = await response.json();
+  } catch {
+    payload = null;
+  }
+  if (!response.ok) {
+    const parsed = errorBody.safeParse(payload);
+    if (parsed.success) {
+      const { code, message, requestId } = parsed.data.error;
+      throw new ApiError(code, message ?? code, response.status, requestId ?? null);
+    }
+    throw new ApiError(`http_${response.status}`, `Unexpected answer (${response.status}).`, response.status);
+  }
+  const parsed = request.schema.safeParse(payload);
+  if (!parsed.success) throw new ApiError("invalid_response", "Unexpected answer from the service.", response.status);
+  return parsed.data;
+}

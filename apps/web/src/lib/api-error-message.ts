@@ -1,0 +1,23 @@
+import type { MessageKey } from "@/features/i18n/index.ts";
+import { isApiError } from "./api-error.ts";
+
+const KNOWN: Record<string, MessageKey> = {
+  unauthenticated: "api.error.unauthenticated",
+  invalid_price: "api.error.invalid_price",
+  already_subscribed: "api.error.already_subscribed",
+  no_customer: "api.error.no_customer",
+  session_not_yours: "api.error.session_not_yours",
+  network_error: "api.error.network_error",
+};
+
+/** The message key for an API failure: known codes get their own text, the rest a generic one. */
+export function apiErrorMessageKey(error: unknown): MessageKey {
+  if (isApiError(error)) return KNOWN[error.code] ?? "api.error.generic";
+  return "api.error.generic";
+}
+
+/** The request id to quote to support, for errors the user cannot fix themselves. */
+export function apiErrorReference(error: unknown): string | null {
+  if (!isApiError(error) || error.code in KNOWN) return null;
+  return error.requestId;
+}

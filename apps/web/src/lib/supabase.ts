@@ -1,0 +1,19 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { getEnv } from "@/config/env.ts";
+
+let client: Promise<SupabaseClient> | undefined;
+
+/**
+ * The one supabase-js client (publishable key only; RLS decides what it may read). supabase-js is
+ * about 45 KB gzip, so it loads as its own chunk, started on the first call (at boot, by the
+ * session store) and never blocking the first paint of the landing page.
+ */
+export function getSupabase(): Promise<SupabaseClient> {
+  client ??= import("@supabase/supabase-js").then(({ createClient }) => {
+    const env = getEnv();
+    return createClient(env.supabaseUrl, env.supabasePublishableKey, {
+      auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true, flowType: "implicit" },
+    });
+  });
+  return client;
+}

@@ -1,0 +1,32 @@
+import type { Route } from "./context.ts";
+import { billingPortalRoutes } from "./resources/billing-portal.ts";
+import { checkoutSessionRoutes } from "./resources/checkout-sessions.ts";
+import { customerRoutes } from "./resources/customers.ts";
+import { eventRoutes } from "./resources/events.ts";
+import { invoiceRoutes } from "./resources/invoices.ts";
+import { priceRoutes } from "./resources/prices.ts";
+import { productRoutes } from "./resources/products.ts";
+import { subscriptionRoutes } from "./resources/subscriptions.ts";
+import { webhookEndpointRoutes } from "./resources/webhook-endpoints.ts";
+
+/** Every `/v1` endpoint the stand-in implements; anything else is refused with invalid_request_error. */
+export const apiRoutes: Route[] = [
+  ...productRoutes,
+  ...priceRoutes,
+  ...customerRoutes,
+  ...checkoutSessionRoutes,
+  ...subscriptionRoutes,
+  ...invoiceRoutes,
+  ...billingPortalRoutes,
+  ...eventRoutes,
+  ...webhookEndpointRoutes,
+];
+
+export function matchRoute(method: string, path: string): { route: Route; args: string[] } | null {
+  for (const route of apiRoutes) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (m) return { route, args: m.slice(1).map((a) => decodeURIComponent(a)) };
+  }
+  return null;
+}

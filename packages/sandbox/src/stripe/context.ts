@@ -1,0 +1,29 @@
+import type { Clock } from "./clock.ts";
+import type { EventLog, RequestInfo } from "./events.ts";
+import type { ParamObject } from "./form-decode.ts";
+import type { Store } from "./store.ts";
+
+/** What every handler gets: the state, the clock, the event log and where the stand-in is reachable. */
+export interface Ctx {
+  store: Store;
+  clock: Clock;
+  events: EventLog;
+  baseUrl: string;
+}
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  params: ParamObject;
+  request: RequestInfo;
+}
+
+export interface Route {
+  method: "GET" | "POST" | "DELETE";
+  pattern: RegExp;
+  handle(ctx: Ctx, req: ApiRequest, args: string[]): unknown;
+}
+
+export function arg(args: string[], i: number): string {
+  return decodeURIComponent(args[i] ?? "");
+}

@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Ctx } from "./context.ts";
+import { StripeApiError } from "./errors.ts";
+import { decodeForm } from "./form-decode.ts";
+import { readBody, redirect, sendHtml } from "./http-io.ts";
+import { completeCheckout, successRedirect } from "./lifecycle.ts";
+import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
+import { portalPage } from "./pages/portal-page.ts";
+import { defaultConfigurationOf } from "./resources/billing-portal.ts";
+import { expireSession } from "./resources/checkout-sessions.ts";
+import { changeSubscription, endSubscription, periodOf } from "./resources/subscriptions.ts";
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+/** `GET|POST /checkout/:id`: the hosted checkout page and its Pay button. */
+export async function handleCheckoutPage(
+  ctx: Ctx,
+  settle: () => Promise<void>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+): Promise<void> {
+  let session = ctx.store.get("checkout_session", id);
+  if (!session) return sendHtml(res, 404, checkoutClosedPage(undefined));
+  if (session.status === "open" && session.expires_at <= ctx.clock.now()) {
+    session = expireSession(ctx, null, session);
+    await settle();
+  }
+  if (session.status !== "open") return sendHtml(res, 410, checkoutClosedPage(session));
+  if (req.method !== "POST") return sendHtml(res, 200, checkoutPage(ctx, session));
+  const form = decodeForm(await readBody(req));
+  const email = str(form.email).trim();
+  const name = str(form.billingName).trim();
+  const hasEmail = Boolean(
+    session.customer_email ??
+      (typeof session.customer === "string" ? ctx.store.get("customer", session.customer)?.email : null),
+  );
+  if (!email && !hasEmail) return sendHtml(res, 400, checkoutPage(ctx, session, { name, error: "email" }));
+  try {
+    const done = completeCheckout(ctx, null, id, {
+      card: str(form.cardNumber),
+      email: email || null,
+      name: name || null,
+    });
+    await settle();
+    return redirect(res, successRedirect(done));
+  } catch (e) {
+    await settle();
+    if (e instanceof StripeApiError && e.status === 402) {
+      const error = e.code === "card_declined" ? "declined" : "incorrect";
+      return sendHtml(res, 402, checkoutPage(ctx, session, { email, name, error }));
+    }
+    throw e;
+  }
+}
+
+/** `GET|POST /portal/:id`: the customer portal and its cancel / resume / switch buttons. */
+export async function handlePortalPage(
+  ctx: Ctx,
+  settle: () => Promise<void>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+): Promise<void> {
+  const session = ctx.store.get("portal_session", id);
+  if (!session) return sendHtml(res, 404, checkoutClosedPage(undefined));
+  if (req.method !== "POST") return sendHtml(res, 200, portalPage(ctx, session));
+  const form = decodeForm(await readBody(req));
+  const sub = ctx.store.get("subscription", str(form.subscription));
+  if (!sub || sub.customer !== session.customer) return sendHtml(res, 404, checkoutClosedPage(undefined));
+  const action = str(form.action);
+  const config =
+    ctx.store.get(
+      "portal_configuration",
+      typeof session.configuration === "string" ? session.configuration : session.configuration.id,
+    ) ?? defaultConfigurationOf(ctx);
+  if (action === "cancel") {
+    if (config.features.subscription_cancel.mode === "immediately")
+      endSubscription(ctx, null, sub, "cancellation_requested");
+    else changeSubscription(ctx, null, sub, { cancelAt: periodOf(sub).end });
+  } else if (action === "resume") {
+    changeSubscription(ctx, null, sub, { cancelAt: null });
+  } else if (action === "switch") {
+    const item = sub.items.data[0];
+    if (item)
+      changeSubscription(ctx, null, sub, { itemPrices: [{ id: item.id, price: str(form.price), quantity: null }] });
+  }
+  await settle();
+  return redirect(res, `/portal/${id}`);
+}

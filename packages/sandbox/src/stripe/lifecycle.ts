@@ -1,0 +1,270 @@
+import type Stripe from "stripe";
+import { chargeCard, renewalSucceeds } from "./cards.ts";
+import type { Ctx } from "./context.ts";
+import { StripeApiError } from "./errors.ts";
+import type { RequestInfo } from "./events.ts";
+import { newId } from "./ids.ts";
+import { expireSession, getSession } from "./resources/checkout-sessions.ts";
+import { getCustomer, newCustomer, saveCustomer } from "./resources/customers.ts";
+import { markFailed, markPaid, newInvoice } from "./resources/invoices.ts";
+import { addInterval } from "./resources/prices.ts";
+import { endSubscription, newSubscription, periodOf, saveSubscription, withPeriod } from "./resources/subscriptions.ts";
+import type { SubscriptionState } from "./store.ts";
+
+const DAY = 86_400;
+/** Failed renewals are retried this many days after the previous failure; after the last, the subscription is canceled. */
+export const RENEWAL_RETRY_DAYS = [1, 2, 4];
+
+function nextPeriodEnd(sub: Stripe.Subscription, from: number): number {
+  const price = sub.items.data[0]?.price;
+  return addInterval(from, price?.recurring?.interval ?? "month", price?.recurring?.interval_count ?? 1);
+}
+
+/** Emits the invoice events of a successful charge and returns the paid invoice. */
+function chargeInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stripe.Invoice): Stripe.Invoice {
+  ctx.events.emit("invoice.created", invoice, request);
+  ctx.events.emit("invoice.finalized", invoice, request);
+  const paid = markPaid(ctx, invoice);
+  ctx.events.emit("invoice.paid", paid, request, {
+    status: "open",
+    amount_paid: 0,
+    amount_remaining: invoice.amount_due,
+  });
+  ctx.events.emit("invoice.payment_succeeded", paid, request);
+  return paid;
+}
+
+/**
+ * What the hosted page's Pay button does: checks the card, creates the customer if needed and the
+ * subscription (trialing when the session or price has a trial), pays the first invoice, completes
+ * the session, emits the events. A declined card throws a 402 card_error and leaves the session open.
+ */
+export function completeCheckout(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  sessionId: string,
+  input: { card: string; email?: string | null; name?: string | null },
+): Stripe.Checkout.Session {
+  let session = getSession(ctx, sessionId, "id");
+  const now = ctx.clock.now();
+  if (session.status === "open" && session.expires_at <= now) session = expireSession(ctx, null, session);
+  if (session.status !== "open")
+    throw new StripeApiError(400, "invalid_request_error", `This Checkout Session is ${session.status}.`, {
+      code: "checkout_session_not_open",
+      param: "id",
+    });
+  const state = ctx.store.get("session_state", session.id);
+  if (!state) throw new StripeApiError(500, "api_error", `Checkout Session ${session.id} lost its line items.`);
+  const card = chargeCard(input.card);
+  const email = session.customer_email ?? input.email ?? null;
+
+  let customer: Stripe.Customer;
+  if (typeof session.customer === "string") {
+    customer = getCustomer(ctx, session.customer, "customer");
+    if (!customer.email && email) customer = saveCustomer(ctx, request, customer, { ...customer, email });
+  } else {
+    customer = newCustomer(ctx, request, { email, name: input.name ?? null });
+  }
+
+  const items = state.lineItems.flatMap((li) => {
+    const price = ctx.store.get("price", li.price);
+    return price ? [{ price, quantity: li.quantity }] : [];
+  });
+  const firstPrice = items[0]?.price;
+  const trialDays = state.trialPeriodDays ?? firstPrice?.recurring?.trial_period_days ?? null;
+  const trialEnd = trialDays ? now + trialDays * DAY : null;
+  const paymentMethod = newId("pm");
+  let sub = newSubscription({
+    customer: customer.id,
+    items,
+    metadata: state.subscriptionMetadata,
+    start: now,
+    periodEnd:
+      trialEnd ??
+      addInterval(now, firstPrice?.recurring?.interval ?? "month", firstPrice?.recurring?.interval_count ?? 1),
+    trialEnd,
+    paymentMethod,
+  });
+  const { start, end } = periodOf(sub);
+  const invoice = newInvoice(ctx, {
+    subscription: sub,
+    reason: "subscription_create",
+    periodStart: start,
+    periodEnd: end,
+    trial: trialEnd !== null,
+  });
+  sub = { ...sub, latest_invoice: invoice.id };
+  ctx.store.put("subscription", sub);
+  const subState: SubscriptionState = {
+    id: sub.id,
+    card,
+    failedAttempts: 0,
+    nextRetryAt: null,
+    openInvoice: null,
+    trialWillEndSent: false,
+  };
+  ctx.store.put("subscription_state", subState);
+  ctx.events.emit("customer.subscription.created", sub, request);
+  const paid = chargeInvoice(ctx, request, invoice);
+
+  const completed: Stripe.Checkout.Session = {
+    ...session,
+    status: "complete",
+    payment_status: trialEnd ? "no_payment_required" : "paid",
+    customer: customer.id,
+    customer_details: {
+      address: null,
+      business_name: null,
+      email: customer.email,
+      individual_name: null,
+      name: customer.name ?? null,
+      phone: null,
+      tax_exempt: "none",
+      tax_ids: [],
+    },
+    subscription: sub.id,
+    invoice: paid.id,
+    amount_total: paid.amount_paid,
+    url: null,
+  };
+  ctx.store.put("checkout_session", completed);
+  ctx.events.emit("checkout.session.completed", completed, request);
+  return completed;
+}
+
+/** The success URL with `{CHECKOUT_SESSION_ID}` filled in. */
+export function successRedirect(session: Stripe.Checkout.Session): string {
+  return (session.success_url ?? "").replaceAll("{CHECKOUT_SESSION_ID}", session.id);
+}
+
+type Action = "trial_will_end" | "cancel" | "period_end" | "retry";
+
+interface Due {
+  at: number;
+  action: Action;
+  id: string;
+}
+
+function dueFor(sub: Stripe.Subscription, state: SubscriptionState | undefined): Due | null {
+  if (sub.status === "canceled" || sub.status === "incomplete_expired" || sub.status === "unpaid") return null;
+  const candidates: Due[] = [];
+  const { end } = periodOf(sub);
+  if (sub.status === "trialing" && sub.trial_end && state && !state.trialWillEndSent)
+    candidates.push({ at: Math.max(sub.start_date, sub.trial_end - 3 * DAY), action: "trial_will_end", id: sub.id });
+  if (sub.cancel_at !== null) candidates.push({ at: sub.cancel_at, action: "cancel", id: sub.id });
+  if (sub.status === "past_due" && state?.nextRetryAt)
+    candidates.push({ at: state.nextRetryAt, action: "retry", id: sub.id });
+  if (sub.status !== "past_due" && (sub.cancel_at === null || sub.cancel_at > end))
+    candidates.push({ at: end, action: "period_end", id: sub.id });
+  const order: Action[] = ["trial_will_end", "cancel", "retry", "period_end"];
+  candidates.sort((a, b) => a.at - b.at || order.indexOf(a.action) - order.indexOf(b.action));
+  return candidates[0] ?? null;
+}
+
+/** Renewal or trial end: a new period and its invoice, paid or failed by the card on file. */
+function renew(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState): void {
+  const { end } = periodOf(sub);
+  const nextEnd = nextPeriodEnd(sub, end);
+  const moved = withPeriod(sub, end, nextEnd);
+  const invoice = newInvoice(ctx, {
+    subscription: moved,
+    reason: "subscription_cycle",
+    periodStart: end,
+    periodEnd: nextEnd,
+    trial: false,
+  });
+  if (renewalSucceeds(state.card)) {
+    chargeInvoice(ctx, null, invoice);
+    saveSubscription(ctx, null, sub, { ...moved, status: "active", latest_invoice: invoice.id });
+    return;
+  }
+  ctx.events.emit("invoice.created", invoice, null);
+  ctx.events.emit("invoice.finalized", invoice, null);
+  const retryAt = ctx.clock.now() + (RENEWAL_RETRY_DAYS[0] ?? 1) * DAY;
+  const failed = markFailed(ctx, invoice, retryAt);
+  ctx.events.emit("invoice.payment_failed", failed, null);
+  ctx.store.put("subscription_state", { ...state, failedAttempts: 1, nextRetryAt: retryAt, openInvoice: invoice.id });
+  saveSubscription(ctx, null, sub, { ...moved, status: "past_due", latest_invoice: invoice.id });
+}
+
+function retry(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState): void {
+  const invoice = state.openInvoice ? ctx.store.get("invoice", state.openInvoice) : undefined;
+  if (!invoice) {
+    ctx.store.put("subscription_state", { ...state, nextRetryAt: null });
+    return;
+  }
+  if (renewalSucceeds(state.card)) {
+    const paid = markPaid(ctx, invoice);
+    ctx.events.emit("invoice.paid", paid, null);
+    ctx.events.emit("invoice.payment_succeeded", paid, null);
+    ctx.store.put("subscription_state", { ...state, failedAttempts: 0, nextRetryAt: null, openInvoice: null });
+    saveSubscription(ctx, null, sub, { ...sub, status: "active" });
+    return;
+  }
+  const delay = RENEWAL_RETRY_DAYS[state.failedAttempts];
+  const nextAt = delay === undefined ? null : ctx.clock.now() + delay * DAY;
+  const failed = markFailed(ctx, invoice, nextAt);
+  ctx.events.emit("invoice.payment_failed", failed, null);
+  if (nextAt === null) {
+    ctx.store.put("subscription_state", { ...state, failedAttempts: state.failedAttempts + 1, nextRetryAt: null });
+    endSubscription(ctx, null, sub, "payment_failed");
+    return;
+  }
+  ctx.store.put("subscription_state", { ...state, failedAttempts: state.failedAttempts + 1, nextRetryAt: nextAt });
+}
+
+function apply(ctx: Ctx, due: Due): void {
+  const sub = ctx.store.get("subscription", due.id);
+  const state = ctx.store.get("subscription_state", due.id);
+  if (!sub || !state) return;
+  if (due.action === "trial_will_end") {
+    ctx.store.put("subscription_state", { ...state, trialWillEndSent: true });
+    ctx.events.emit("customer.subscription.trial_will_end", sub, null);
+  } else if (due.action === "cancel") {
+    endSubscription(ctx, null, sub, sub.cancellation_details?.reason ?? "cancellation_requested", due.at);
+  } else if (due.action === "retry") {
+    retry(ctx, sub, state);
+  } else {
+    renew(ctx, sub, state);
+  }
+}
+
+export interface AdvanceResult {
+  now: number;
+  transitions: Array<{ at: number; action: string; id: string }>;
+}
+
+/**
+ * Moves sandbox time forward by `seconds`, running every due transition in time order:
+ * trial_will_end notices, cancellations, renewals and trial ends, failed-payment retries, session expiry.
+ */
+export function advanceClock(ctx: Ctx, seconds: number, maxSteps = 1_000_000): AdvanceResult {
+  const target = ctx.clock.now() + seconds;
+  const transitions: AdvanceResult["transitions"] = [];
+  for (let step = 0; step < maxSteps; step++) {
+    let best: Due | null = null;
+    for (const id of ctx.store.ids("subscription")) {
+      const sub = ctx.store.get("subscription", id);
+      if (!sub) continue;
+      const due = dueFor(sub, ctx.store.get("subscription_state", id));
+      if (due && due.at <= target && (!best || due.at < best.at)) best = due;
+    }
+    for (const id of ctx.store.ids("checkout_session")) {
+      const s = ctx.store.get("checkout_session", id);
+      if (s?.status === "open" && s.expires_at <= target && (!best || s.expires_at < best.at))
+        best = { at: s.expires_at, action: "cancel", id: s.id };
+    }
+    if (!best) break;
+    ctx.clock.moveTo(best.at);
+    if (best.id.startsWith("cs_")) {
+      const s = ctx.store.get("checkout_session", best.id);
+      if (s) expireSession(ctx, null, s);
+      transitions.push({ at: best.at, action: "checkout_session_expired", id: best.id });
+    } else {
+      apply(ctx, best);
+      transitions.push({ at: best.at, action: best.action, id: best.id });
+    }
+  }
+  ctx.clock.moveTo(target);
+  return { now: ctx.clock.now(), transitions };
+}

@@ -1,0 +1,58 @@
+import { invalidParameter } from "./errors.ts";
+import type { Params } from "./params.ts";
+
+export interface ApiList<T> {
+  object: "list";
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+/**
+ * A Stripe list page over ids held oldest first: newest first, `limit` (1–100, default 10),
+ * `starting_after` / `ending_before` cursors, `has_more`.
+ */
+export function listPage<T extends { id: string }>(
+  ids: readonly string[],
+  get: (id: string) => T | undefined,
+  keep: (item: T) => boolean,
+  params: Params,
+  url: string,
+): ApiList<T> {
+  const limit = params.int("limit") ?? 10;
+  if (limit < 1 || limit > 100) throw invalidParameter("limit", "Invalid limit: must be between 1 and 100");
+  const after = params.str("starting_after");
+  const before = params.str("ending_before");
+  const data: T[] = [];
+  let hasMore = false;
+  if (before) {
+    // Items newer than `before`, the page closest to it, still newest first.
+    const from = ids.lastIndexOf(before);
+    const found: T[] = [];
+    for (let i = from < 0 ? ids.length : from + 1; i < ids.length; i++) {
+      const item = get(ids[i] ?? "");
+      if (!item || !keep(item)) continue;
+      if (found.length === limit) {
+        hasMore = true;
+        break;
+      }
+      found.push(item);
+    }
+    return { object: "list", data: found.reverse(), has_more: hasMore, url };
+  }
+  let start = ids.length - 1;
+  if (after) {
+    const at = ids.lastIndexOf(after);
+    start = at < 0 ? -1 : at - 1;
+  }
+  for (let i = start; i >= 0; i--) {
+    const item = get(ids[i] ?? "");
+    if (!item || !keep(item)) continue;
+    if (data.length === limit) {
+      hasMore = true;
+      break;
+    }
+    data.push(item);
+  }
+  return { object: "list", data, has_more: hasMore, url };
+}

@@ -1,0 +1,93 @@
+import type Stripe from "stripe";
+import type { Ctx } from "../context.ts";
+import { periodOf } from "../resources/subscriptions.ts";
+import { date, esc, layout, money } from "./html.ts";
+import { langOf, perInterval, t } from "./i18n.ts";
+
+function priceLabel(ctx: Ctx, price: Stripe.Price, lang: "en" | "fr"): string {
+  const productId = typeof price.product === "string" ? price.product : price.product.id;
+  const name = price.nickname ?? ctx.store.get("product", productId)?.name ?? productId;
+  return `${name} · ${money(price.unit_amount, price.currency, lang)} ${perInterval(lang, price.recurring?.interval)}`;
+}
+
+function subscriptionCard(ctx: Ctx, session: Stripe.BillingPortal.Session, sub: Stripe.Subscription): string {
+  const lang = langOf(session.locale);
+  const m = t(lang);
+  const item = sub.items.data[0];
+  if (!item) return "";
+  const { end } = periodOf(sub);
+  const productId = typeof item.price.product === "string" ? item.price.product : item.price.product.id;
+  const product = ctx.store.get("product", productId);
+  const when =
+    sub.status === "canceled"
+      ? m.endedOn(date(sub.ended_at ?? end, lang))
+      : sub.cancel_at
+        ? m.cancelsOn(date(sub.cancel_at, lang))
+        : sub.status === "trialing" && sub.trial_end
+          ? m.trialEndsOn(date(sub.trial_end, lang))
+          : sub.status === "past_due"
+            ? m.retrying
+            : m.renewsOn(date(end, lang));
+  const action = (name: string, label: string, cls: string, extra = "") =>
+    `<form method="post" action="/portal/${esc(session.id)}"><input type="hidden" name="action" value="${name}"><input type="hidden" name="subscription" value="${esc(sub.id)}">${extra}<button type="submit" class="${cls}">${esc(label)}</button></form>`;
+  const actions: string[] = [];
+  if (sub.status !== "canceled") {
+    if (sub.cancel_at) actions.push(action("resume", m.resumePlan, ""));
+    else actions.push(action("cancel", m.cancelPlan, "danger"));
+    for (const id of ctx.store.ids("price")) {
+      const p = ctx.store.get("price", id);
+      if (!p?.active || !p.recurring || p.id === item.price.id) continue;
+      const pProduct = typeof p.product === "string" ? p.product : p.product.id;
+      if (pProduct !== productId) continue;
+      actions.push(
+        action(
+          "switch",
+          m.switchTo(priceLabel(ctx, p, lang)),
+          "secondary",
+          `<input type="hidden" name="price" value="${esc(p.id)}">`,
+        ),
+      );
+    }
+  }
+  return `<section class="card" aria-label="${esc(product?.name ?? productId)}" data-subscription="${esc(sub.id)}">
+  <div class="hint">${esc(m.currentPlan)}</div>
+  <div><strong>${esc(product?.name ?? productId)}</strong> <span class="status ${esc(sub.status)}">${esc(m.status[sub.status] ?? sub.status)}</span></div>
+  <div>${esc(money(item.price.unit_amount, item.price.currency, lang))} ${esc(perInterval(lang, item.price.recurring?.interval))}</div>
+  <div class="hint" data-testid="period">${esc(when)}</div>
+  <div class="actions">${actions.join("")}</div>
+</section>`;
+}
+
+/** The customer portal: the customer's subscriptions, cancel / resume / switch price, back to return_url. */
+export function portalPage(ctx: Ctx, session: Stripe.BillingPortal.Session): string {
+  const lang = langOf(session.locale);
+  const m = t(lang);
+  const customer = ctx.store.get("customer", session.customer);
+  const subs = ctx.store
+    .subscriptionIdsOf(session.customer)
+    .flatMap((id) => {
+      const s = ctx.store.get("subscription", id);
+      return s ? [s] : [];
+    })
+    .reverse();
+  const visible = subs.filter((s) => s.status !== "canceled" && s.status !== "incomplete_expired");
+  const shown = visible.length > 0 ? visible : subs.slice(0, 1);
+  const back = session.return_url
+    ? `<a class="back" href="${esc(session.return_url)}" id="return-link">← ${esc(m.returnTo)}</a>`
+    : "";
+  return layout({
+    lang,
+    title: m.portalTitle,
+    body: `<main>
+  <section class="summary">
+    ${back}
+    <div class="merchant">Gatehouse</div>
+    <h1>${esc(m.portalTitle)}</h1>
+    <p class="hint">${esc(customer?.email ?? "")}</p>
+  </section>
+  <section class="pane">
+    ${shown.length ? shown.map((s) => subscriptionCard(ctx, session, s)).join("") : `<p>${esc(m.noSubscriptions)}</p>`}
+  </section>
+</main>`,
+  });
+}

@@ -1,0 +1,278 @@
+import type Stripe from "stripe";
+import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { invalidParameter, missingParameter, resourceMissing, StripeApiError, stateError } from "../errors.ts";
+import type { RequestInfo } from "../events.ts";
+import { expand } from "../expand.ts";
+import { newId } from "../ids.ts";
+import { type ApiList, listPage } from "../list.ts";
+import { mergeMetadata, Params, pageSpec } from "../params.ts";
+import { getCustomer } from "./customers.ts";
+import { getPrice } from "./prices.ts";
+
+const locales: readonly Stripe.Checkout.Session.Locale[] = [
+  "auto",
+  "en",
+  "en-GB",
+  "fr",
+  "fr-CA",
+  "de",
+  "es",
+  "it",
+  "nl",
+];
+
+export function getSession(ctx: Ctx, id: string, param = "session"): Stripe.Checkout.Session {
+  const s = ctx.store.get("checkout_session", id);
+  if (!s) throw resourceMissing("checkout.session", id, param);
+  return s;
+}
+
+/** Stripe's Checkout Session lifetime bounds: 30 minutes to 24 hours. */
+const MIN_LIFETIME = 30 * 60;
+const MAX_LIFETIME = 24 * 60 * 60;
+
+function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
+  const p = new Params(req.params, {
+    mode: "s",
+    line_items: [{ price: "s", quantity: "s" }],
+    customer: "s",
+    customer_email: "s",
+    client_reference_id: "s",
+    subscription_data: { metadata: "map", trial_period_days: "s", description: "s" },
+    success_url: "s",
+    cancel_url: "s",
+    allow_promotion_codes: "s",
+    locale: "s",
+    metadata: "map",
+    expires_at: "s",
+    automatic_tax: { enabled: "s" },
+    payment_method_types: "list",
+    billing_address_collection: "s",
+    expand: "list",
+  });
+  const mode = p.requireStr("mode");
+  if (mode !== "subscription")
+    throw invalidParameter("mode", `The stand-in only implements mode=subscription (got mode=${mode}).`);
+  const customerId = p.str("customer");
+  const customerEmail = p.str("customer_email");
+  if (customerId && customerEmail)
+    throw invalidParameter("customer_email", "You may only specify one of these parameters: customer, customer_email.");
+  if (customerId) getCustomer(ctx, customerId, "customer");
+  const successUrl = p.requireStr("success_url");
+  const items = p.objects("line_items");
+  if (items.length === 0) throw missingParameter("line_items");
+  const lineItems = items.map((li, i) => {
+    const price = getPrice(ctx, li.str("price") ?? "", `line_items[${i}][price]`);
+    if (!price.recurring)
+      throw invalidParameter(
+        `line_items[${i}][price]`,
+        "You must provide at least one recurring price in `subscription` mode when using prices.",
+      );
+    if (!price.active) throw invalidParameter(`line_items[${i}][price]`, `The price \`${price.id}\` is not active.`);
+    return { price, quantity: li.int("quantity") ?? 1 };
+  });
+  const locale = p.str("locale");
+  const matchedLocale = locale === null ? null : locales.find((l) => l === locale);
+  if (locale !== null && !matchedLocale) throw invalidParameter("locale", `Invalid locale: ${locale}`);
+  const now = ctx.clock.now();
+  const expiresAt = p.int("expires_at") ?? now + MAX_LIFETIME;
+  if (expiresAt < now + MIN_LIFETIME || expiresAt > now + MAX_LIFETIME)
+    throw invalidParameter(
+      "expires_at",
+      "The `expires_at` timestamp must be between 30 minutes and 24 hours from now.",
+    );
+  const subData = p.obj("subscription_data");
+  const trialDays = subData?.int("trial_period_days") ?? null;
+  if (trialDays !== null && (trialDays < 1 || trialDays > 730))
+    throw invalidParameter("subscription_data[trial_period_days]", "trial_period_days must be between 1 and 730.");
+  const id = newId("cs_test", 58);
+  const subtotal = lineItems.reduce((s, li) => s + (li.price.unit_amount ?? 0) * li.quantity, 0);
+  const session: Stripe.Checkout.Session = {
+    id,
+    object: "checkout.session",
+    adaptive_pricing: null,
+    after_expiration: null,
+    allow_promotion_codes: p.bool("allow_promotion_codes"),
+    allowed_payment_method_types: null,
+    amount_subtotal: subtotal,
+    amount_total: subtotal,
+    automatic_tax: {
+      enabled: p.obj("automatic_tax")?.bool("enabled") ?? false,
+      liability: null,
+      provider: null,
+      status: null,
+    },
+    billing_address_collection: p.str("billing_address_collection") === "required" ? "required" : null,
+    cancel_url: p.str("cancel_url"),
+    client_reference_id: p.str("client_reference_id"),
+    client_secret: null,
+    collected_information: null,
+    consent: null,
+    consent_collection: null,
+    created: now,
+    currency: lineItems[0]?.price.currency ?? null,
+    currency_conversion: null,
+    custom_fields: [],
+    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    customer: customerId,
+    customer_account: null,
+    customer_creation: customerId ? null : "always",
+    customer_details: customerEmail
+      ? {
+          address: null,
+          business_name: null,
+          email: customerEmail,
+          individual_name: null,
+          name: null,
+          phone: null,
+          tax_exempt: "none",
+          tax_ids: null,
+        }
+      : null,
+    customer_email: customerEmail,
+    discounts: [],
+    expires_at: expiresAt,
+    integration_identifier: null,
+    invoice: null,
+    invoice_creation: null,
+    livemode: false,
+    locale: matchedLocale ?? null,
+    managed_payments: null,
+    metadata: mergeMetadata({}, p.map("metadata")),
+    mode: "subscription",
+    origin_context: null,
+    payment_intent: null,
+    payment_link: null,
+    payment_method_collection: "always",
+    payment_method_configuration_details: null,
+    payment_method_options: {},
+    payment_method_types: p.list("payment_method_types").length ? p.list("payment_method_types") : ["card"],
+    payment_status: "unpaid",
+    permissions: null,
+    recovered_from: null,
+    saved_payment_method_options: null,
+    setup_intent: null,
+    shipping_address_collection: null,
+    shipping_cost: null,
+    shipping_options: [],
+    status: "open",
+    submit_type: null,
+    subscription: null,
+    success_url: successUrl,
+    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    ui_mode: "hosted",
+    url: `${ctx.baseUrl}/checkout/${id}`,
+    wallet_options: null,
+  };
+  ctx.store.put("checkout_session", session);
+  ctx.store.put("session_state", {
+    id,
+    lineItems: lineItems.map((li) => ({ price: li.price.id, quantity: li.quantity })),
+    subscriptionMetadata: mergeMetadata({}, subData?.map("metadata") ?? null),
+    trialPeriodDays: trialDays,
+  });
+  return expand(ctx.store, session, p.list("expand"));
+}
+
+/** Marks an open session expired and emits `checkout.session.expired`. */
+export function expireSession(ctx: Ctx, request: RequestInfo | null, session: Stripe.Checkout.Session) {
+  const expired: Stripe.Checkout.Session = { ...session, status: "expired", url: null };
+  ctx.store.put("checkout_session", expired);
+  ctx.events.emit("checkout.session.expired", expired, request);
+  return expired;
+}
+
+export function sessionLineItems(ctx: Ctx, session: Stripe.Checkout.Session): ApiList<Stripe.LineItem> {
+  const state = ctx.store.get("session_state", session.id);
+  const data: Stripe.LineItem[] = (state?.lineItems ?? []).flatMap((li) => {
+    const price = ctx.store.get("price", li.price);
+    if (!price) return [];
+    const amount = (price.unit_amount ?? 0) * li.quantity;
+    const product = typeof price.product === "string" ? price.product : price.product.id;
+    return [
+      {
+        id: `li_${session.id.slice(8, 32)}${li.price.slice(-4)}`,
+        object: "item",
+        adjustable_quantity: null,
+        amount_discount: 0,
+        amount_subtotal: amount,
+        amount_tax: 0,
+        amount_total: amount,
+        currency: price.currency,
+        description: ctx.store.get("product", product)?.name ?? null,
+        metadata: {},
+        price,
+        quantity: li.quantity,
+      },
+    ];
+  });
+  return { object: "list", data, has_more: false, url: `/v1/checkout/sessions/${session.id}/line_items` };
+}
+
+export const checkoutSessionRoutes: Route[] = [
+  { method: "POST", pattern: /^\/v1\/checkout\/sessions$/, handle: (ctx, req) => create(ctx, req) },
+  {
+    method: "GET",
+    pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/,
+    handle: (ctx, req, [id = ""]) => {
+      const p = new Params(req.params, { expand: "list" });
+      const session = getSession(ctx, id);
+      const paths = p.list("expand");
+      const withItems = paths.includes("line_items")
+        ? { ...session, line_items: sessionLineItems(ctx, session) }
+        : session;
+      return expand(
+        ctx.store,
+        withItems,
+        paths.filter((x) => x !== "line_items"),
+      );
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/line_items$/,
+    handle: (ctx, req, [id = ""]) => {
+      new Params(req.params, pageSpec);
+      return sessionLineItems(ctx, getSession(ctx, id));
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/,
+    handle: (ctx, req, [id = ""]) => {
+      const p = new Params(req.params, { expand: "list" });
+      const session = getSession(ctx, id);
+      if (session.status !== "open")
+        throw new StripeApiError(
+          400,
+          "invalid_request_error",
+          `Only Checkout Sessions with a status of \`open\` can be expired. This session has a status of \`${session.status}\`.`,
+          { param: "session" },
+        );
+      return expand(ctx.store, expireSession(ctx, req.request, session), p.list("expand"));
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/checkout\/sessions$/,
+    handle: (ctx, req) => {
+      const p = new Params(req.params, { ...pageSpec, customer: "s", status: "s", subscription: "s" });
+      const customer = p.str("customer");
+      const status = p.str("status");
+      if (status && !["open", "complete", "expired"].includes(status))
+        throw stateError(`Invalid status: ${status}`, "status");
+      const subscription = p.str("subscription");
+      const page = listPage(
+        ctx.store.ids("checkout_session"),
+        (id) => ctx.store.get("checkout_session", id),
+        (s) =>
+          (customer === null || s.customer === customer) &&
+          (status === null || s.status === status) &&
+          (subscription === null || s.subscription === subscription),
+        p,
+        "/v1/checkout/sessions",
+      );
+      return expand(ctx.store, page, p.list("expand"));
+    },
+  },
+];

@@ -1,0 +1,133 @@
+import type Stripe from "stripe";
+import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { resourceMissing } from "../errors.ts";
+import type { RequestInfo } from "../events.ts";
+import { previousAttributes } from "../events.ts";
+import { expand } from "../expand.ts";
+import { newId } from "../ids.ts";
+import { listPage } from "../list.ts";
+import { mergeMetadata, Params, pageSpec } from "../params.ts";
+
+const fields = {
+  email: "s",
+  name: "s",
+  description: "s",
+  phone: "s",
+  metadata: "map",
+  preferred_locales: "list",
+  expand: "list",
+} as const;
+
+export function getCustomer(ctx: Ctx, id: string, param = "id"): Stripe.Customer {
+  const c = ctx.store.get("customer", id);
+  if (!c) throw resourceMissing("customer", id, param);
+  return c;
+}
+
+export function newCustomer(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  init: {
+    email: string | null;
+    name?: string | null;
+    description?: string | null;
+    phone?: string | null;
+    metadata?: Record<string, string>;
+    preferredLocales?: string[];
+  },
+): Stripe.Customer {
+  const customer: Stripe.Customer = {
+    id: newId("cus", 14),
+    object: "customer",
+    address: null,
+    balance: 0,
+    created: ctx.clock.now(),
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: init.description ?? null,
+    discount: null,
+    email: init.email,
+    invoice_prefix: newId("x", 8).slice(2).toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: false,
+    metadata: init.metadata ?? {},
+    name: init.name ?? null,
+    next_invoice_sequence: 1,
+    phone: init.phone ?? null,
+    preferred_locales: init.preferredLocales ?? [],
+    shipping: null,
+    tax_exempt: "none",
+    test_clock: null,
+  };
+  ctx.store.put("customer", customer);
+  ctx.events.emit("customer.created", customer, request);
+  return customer;
+}
+
+/** Replaces a customer and emits `customer.updated` with what changed. */
+export function saveCustomer(ctx: Ctx, request: RequestInfo | null, old: Stripe.Customer, next: Stripe.Customer) {
+  const prev = previousAttributes(old, next);
+  if (Object.keys(prev).length === 0) return old;
+  ctx.store.put("customer", next);
+  ctx.events.emit("customer.updated", next, request, prev);
+  return next;
+}
+
+function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Customer {
+  const p = new Params(req.params, fields);
+  const old = getCustomer(ctx, id);
+  const next: Stripe.Customer = {
+    ...old,
+    email: p.has("email") ? p.str("email") : old.email,
+    name: p.has("name") ? p.str("name") : (old.name ?? null),
+    description: p.has("description") ? p.str("description") : old.description,
+    phone: p.has("phone") ? p.str("phone") : (old.phone ?? null),
+    metadata: mergeMetadata(old.metadata, p.map("metadata")),
+    preferred_locales: p.has("preferred_locales") ? p.list("preferred_locales") : (old.preferred_locales ?? []),
+  };
+  return expand(ctx.store, saveCustomer(ctx, req.request, old, next), p.list("expand"));
+}
+
+export const customerRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern: /^\/v1\/customers$/,
+    handle: (ctx, req) => {
+      const p = new Params(req.params, fields);
+      const c = newCustomer(ctx, req.request, {
+        email: p.str("email"),
+        name: p.str("name"),
+        description: p.str("description"),
+        phone: p.str("phone"),
+        metadata: mergeMetadata({}, p.map("metadata")),
+        preferredLocales: p.list("preferred_locales"),
+      });
+      return expand(ctx.store, c, p.list("expand"));
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/customers\/([^/]+)$/,
+    handle: (ctx, req, [id = ""]) =>
+      expand(ctx.store, getCustomer(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
+  },
+  { method: "POST", pattern: /^\/v1\/customers\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
+  {
+    method: "GET",
+    pattern: /^\/v1\/customers$/,
+    handle: (ctx, req) => {
+      const p = new Params(req.params, { ...pageSpec, email: "s" });
+      const email = p.str("email");
+      const ids = email === null ? ctx.store.ids("customer") : ctx.store.customerIdsByEmail(email);
+      const page = listPage(
+        ids,
+        (id) => ctx.store.get("customer", id),
+        () => true,
+        p,
+        "/v1/customers",
+      );
+      return expand(ctx.store, page, p.list("expand"));
+    },
+  },
+];

@@ -1,0 +1,407 @@
+import type Stripe from "stripe";
+import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { invalidParameter, resourceMissing, stateError } from "../errors.ts";
+import type { RequestInfo } from "../events.ts";
+import { previousAttributes } from "../events.ts";
+import { expand } from "../expand.ts";
+import { newId } from "../ids.ts";
+import { listPage } from "../list.ts";
+import { mergeMetadata, Params, pageSpec } from "../params.ts";
+import { customerIdOf } from "./invoices.ts";
+import { getPrice } from "./prices.ts";
+
+export function getSubscription(ctx: Ctx, id: string, param = "id"): Stripe.Subscription {
+  const s = ctx.store.get("subscription", id);
+  if (!s) throw resourceMissing("subscription", id, param);
+  return s;
+}
+
+export function planOf(price: Stripe.Price): Stripe.Plan {
+  return {
+    id: price.id,
+    object: "plan",
+    active: price.active,
+    amount: price.unit_amount,
+    amount_decimal: null,
+    billing_scheme: "per_unit",
+    created: price.created,
+    currency: price.currency,
+    interval: price.recurring?.interval ?? "month",
+    interval_count: price.recurring?.interval_count ?? 1,
+    livemode: false,
+    metadata: price.metadata,
+    meter: null,
+    nickname: price.nickname,
+    product: price.product,
+    tiers_mode: null,
+    transform_usage: null,
+    trial_period_days: price.recurring?.trial_period_days ?? null,
+    usage_type: "licensed",
+  };
+}
+
+export function newItem(
+  subId: string,
+  price: Stripe.Price,
+  quantity: number,
+  start: number,
+  end: number,
+  created: number,
+): Stripe.SubscriptionItem {
+  return {
+    id: newId("si", 14),
+    object: "subscription_item",
+    billing_thresholds: null,
+    created,
+    current_period_end: end,
+    current_period_start: start,
+    current_trial: null,
+    discounts: [],
+    metadata: {},
+    plan: planOf(price),
+    price,
+    quantity,
+    subscription: subId,
+    tax_rates: [],
+  };
+}
+
+export interface NewSubscription {
+  customer: string;
+  items: Array<{ price: Stripe.Price; quantity: number }>;
+  metadata: Record<string, string>;
+  start: number;
+  periodEnd: number;
+  trialEnd: number | null;
+  paymentMethod: string;
+  description?: string | null;
+}
+
+export function newSubscription(init: NewSubscription): Stripe.Subscription {
+  const id = newId("sub");
+  const first = init.items[0]?.price;
+  return {
+    id,
+    object: "subscription",
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: init.periodEnd > init.start && init.trialEnd ? init.trialEnd : init.start,
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: "classic" },
+    billing_schedules: [],
+    billing_thresholds: null,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    canceled_at: null,
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
+    collection_method: "charge_automatically",
+    created: init.start,
+    currency: first?.currency ?? "eur",
+    customer: init.customer,
+    customer_account: null,
+    days_until_due: null,
+    default_payment_method: init.paymentMethod,
+    default_source: null,
+    default_tax_rates: [],
+    description: init.description ?? null,
+    discounts: [],
+    ended_at: null,
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: "self" },
+    },
+    items: {
+      object: "list",
+      data: init.items.map((i) => newItem(id, i.price, i.quantity, init.start, init.periodEnd, init.start)),
+      has_more: false,
+      url: `/v1/subscription_items?subscription=${id}`,
+    },
+    latest_invoice: null,
+    livemode: false,
+    managed_payments: null,
+    metadata: init.metadata,
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method: "off",
+    },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: init.start,
+    status: init.trialEnd ? "trialing" : "active",
+    test_clock: null,
+    transfer_data: null,
+    trial_end: init.trialEnd,
+    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: "create_invoice" } },
+    trial_start: init.trialEnd ? init.start : null,
+  };
+}
+
+/** The period of the subscription's first item (periods live on items since 2025-03-31). */
+export function periodOf(sub: Stripe.Subscription): { start: number; end: number } {
+  const item = sub.items.data[0];
+  return { start: item?.current_period_start ?? sub.start_date, end: item?.current_period_end ?? sub.start_date };
+}
+
+export function withPeriod(sub: Stripe.Subscription, start: number, end: number): Stripe.Subscription {
+  return {
+    ...sub,
+    items: {
+      ...sub.items,
+      data: sub.items.data.map((i) => ({ ...i, current_period_start: start, current_period_end: end })),
+    },
+  };
+}
+
+/** Replaces a subscription and emits `customer.subscription.updated` with its previous attributes. */
+export function saveSubscription(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  old: Stripe.Subscription,
+  next: Stripe.Subscription,
+): Stripe.Subscription {
+  const prev = previousAttributes(old, next);
+  if (Object.keys(prev).length === 0) return old;
+  ctx.store.put("subscription", next);
+  ctx.events.emit("customer.subscription.updated", next, request, prev);
+  return next;
+}
+
+/** Ends a subscription now: status canceled, `customer.subscription.deleted`. */
+export function endSubscription(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  sub: Stripe.Subscription,
+  reason: Stripe.Subscription.CancellationDetails.Reason,
+  at = ctx.clock.now(),
+): Stripe.Subscription {
+  const ended: Stripe.Subscription = {
+    ...sub,
+    status: "canceled",
+    canceled_at: sub.canceled_at ?? at,
+    ended_at: at,
+    cancel_at: sub.cancel_at,
+    cancellation_details: {
+      comment: sub.cancellation_details?.comment ?? null,
+      feedback: sub.cancellation_details?.feedback ?? null,
+      feedback_option: sub.cancellation_details?.feedback_option ?? null,
+      reason,
+    },
+  };
+  ctx.store.put("subscription", ended);
+  const state = ctx.store.get("subscription_state", sub.id);
+  if (state) ctx.store.put("subscription_state", { ...state, nextRetryAt: null });
+  ctx.events.emit("customer.subscription.deleted", ended, request);
+  return ended;
+}
+
+/** Applies cancel_at_period_end / cancel_at / items / metadata changes (API and portal). */
+export function changeSubscription(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  sub: Stripe.Subscription,
+  change: {
+    cancelAtPeriodEnd?: boolean;
+    cancelAt?: number | null;
+    itemPrices?: Array<{ id: string; price: string; quantity: number | null }>;
+    metadata?: Record<string, string> | null;
+    description?: string | null;
+    comment?: string | null;
+    feedback?: string | null;
+  },
+): Stripe.Subscription {
+  if (sub.status === "canceled" || sub.status === "incomplete_expired")
+    throw stateError(
+      `A canceled subscription can only update its cancellation_details and metadata. (${sub.id})`,
+      "subscription",
+    );
+  const now = ctx.clock.now();
+  const { end } = periodOf(sub);
+  let next: Stripe.Subscription = { ...sub };
+  const requested = (comment: string | null) => ({
+    comment,
+    feedback: null,
+    feedback_option: null,
+    reason: "cancellation_requested" as const,
+  });
+  if (change.cancelAtPeriodEnd !== undefined) {
+    next = change.cancelAtPeriodEnd
+      ? {
+          ...next,
+          cancel_at_period_end: true,
+          cancel_at: end,
+          canceled_at: now,
+          cancellation_details: requested(change.comment ?? null),
+        }
+      : {
+          ...next,
+          cancel_at_period_end: false,
+          cancel_at: null,
+          canceled_at: null,
+          cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
+        };
+  }
+  if (change.cancelAt !== undefined) {
+    next =
+      change.cancelAt === null
+        ? {
+            ...next,
+            cancel_at: null,
+            cancel_at_period_end: false,
+            canceled_at: null,
+            cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
+          }
+        : {
+            ...next,
+            cancel_at: change.cancelAt,
+            cancel_at_period_end: false,
+            canceled_at: now,
+            cancellation_details: requested(change.comment ?? null),
+          };
+  }
+  if (change.itemPrices) {
+    let data = next.items.data;
+    for (const upd of change.itemPrices) {
+      const idx = data.findIndex((i) => i.id === upd.id);
+      if (idx < 0) throw invalidParameter("items", `Invalid subscription item: '${upd.id}' is not on ${sub.id}.`);
+      const price = getPrice(ctx, upd.price, "items[0][price]");
+      if (!price.recurring) throw invalidParameter("items[0][price]", "The price must be a recurring price.");
+      if (!price.active) throw invalidParameter("items[0][price]", `The price ${price.id} is not active.`);
+      data = data.map((item, i) =>
+        i === idx ? { ...item, price, plan: planOf(price), quantity: upd.quantity ?? item.quantity } : item,
+      );
+    }
+    next = { ...next, items: { ...next.items, data } };
+  }
+  if (change.metadata) next = { ...next, metadata: mergeMetadata(sub.metadata, change.metadata) };
+  if (change.description !== undefined) next = { ...next, description: change.description };
+  return saveSubscription(ctx, request, sub, next);
+}
+
+function parseCancelAt(p: Params, sub: Stripe.Subscription): number | null | undefined {
+  if (!p.has("cancel_at")) return undefined;
+  const raw = p.str("cancel_at");
+  if (raw === null) return null;
+  if (raw === "min_period_end" || raw === "max_period_end") return periodOf(sub).end;
+  const t = p.int("cancel_at");
+  if (t === null) return null;
+  return t;
+}
+
+function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Subscription {
+  const p = new Params(req.params, {
+    cancel_at_period_end: "s",
+    cancel_at: "s",
+    items: [{ id: "s", price: "s", quantity: "s", deleted: "s" }],
+    proration_behavior: "s",
+    proration_date: "s",
+    payment_behavior: "s",
+    metadata: "map",
+    description: "s",
+    cancellation_details: { comment: "s", feedback: "s" },
+    expand: "list",
+  });
+  const sub = getSubscription(ctx, id);
+  const items = p.objects("items").map((i, n) => {
+    if (i.bool("deleted"))
+      throw invalidParameter(`items[${n}][deleted]`, "Removing items is not supported by the stand-in.");
+    const itemId = i.str("id") ?? "";
+    const price = i.str("price");
+    if (!itemId)
+      throw invalidParameter(`items[${n}][id]`, "Adding items is not supported by the stand-in: pass items[n][id].");
+    return { id: itemId, price: price ?? "", quantity: i.int("quantity") };
+  });
+  const proration = p.str("proration_behavior");
+  if (proration && !["create_prorations", "none", "always_invoice"].includes(proration))
+    throw invalidParameter("proration_behavior", `Invalid proration_behavior: ${proration}`);
+  const details = p.obj("cancellation_details");
+  const next = changeSubscription(ctx, req.request, sub, {
+    ...(p.has("cancel_at_period_end") ? { cancelAtPeriodEnd: p.bool("cancel_at_period_end") ?? false } : {}),
+    ...(p.has("cancel_at") ? { cancelAt: parseCancelAt(p, sub) ?? null } : {}),
+    ...(items.some((i) => i.price) ? { itemPrices: items.filter((i) => i.price) } : {}),
+    metadata: p.map("metadata"),
+    ...(p.has("description") ? { description: p.str("description") } : {}),
+    comment: details?.str("comment") ?? null,
+  });
+  return expand(ctx.store, next, p.list("expand"));
+}
+
+const statuses = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "paused"];
+
+export const subscriptionRoutes: Route[] = [
+  {
+    method: "GET",
+    pattern: /^\/v1\/subscriptions\/([^/]+)$/,
+    handle: (ctx, req, [id = ""]) =>
+      expand(ctx.store, getSubscription(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
+  },
+  { method: "POST", pattern: /^\/v1\/subscriptions\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
+  {
+    method: "DELETE",
+    pattern: /^\/v1\/subscriptions\/([^/]+)$/,
+    handle: (ctx, req, [id = ""]) => {
+      const p = new Params(req.params, {
+        invoice_now: "s",
+        prorate: "s",
+        cancellation_details: { comment: "s", feedback: "s" },
+        expand: "list",
+      });
+      const sub = getSubscription(ctx, id);
+      if (sub.status === "canceled")
+        throw stateError(`This subscription has already been canceled: ${id}`, "subscription");
+      const comment = p.obj("cancellation_details")?.str("comment") ?? null;
+      const withComment: Stripe.Subscription = {
+        ...sub,
+        canceled_at: null,
+        cancellation_details: { comment, feedback: null, feedback_option: null, reason: null },
+      };
+      return expand(
+        ctx.store,
+        endSubscription(ctx, req.request, withComment, "cancellation_requested"),
+        p.list("expand"),
+      );
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/subscriptions$/,
+    handle: (ctx, req) => {
+      const p = new Params(req.params, {
+        ...pageSpec,
+        customer: "s",
+        status: "s",
+        price: "s",
+        created: "map",
+      });
+      const customer = p.str("customer");
+      const status = p.str("status");
+      if (status !== null && status !== "all" && status !== "ended" && !statuses.includes(status))
+        throw invalidParameter("status", `Invalid status: ${status}`);
+      const price = p.str("price");
+      const ids = customer === null ? ctx.store.ids("subscription") : ctx.store.subscriptionIdsOf(customer);
+      const page = listPage(
+        ids,
+        (id) => ctx.store.get("subscription", id),
+        (s) =>
+          (customer === null || customerIdOf(s) === customer) &&
+          (status === "all" ||
+            (status === null && s.status !== "canceled" && s.status !== "incomplete_expired") ||
+            (status === "ended" && (s.status === "canceled" || s.status === "incomplete_expired")) ||
+            s.status === status) &&
+          (price === null || s.items.data.some((i) => i.price.id === price)),
+        p,
+        "/v1/subscriptions",
+      );
+      return expand(ctx.store, page, p.list("expand"));
+    },
+  },
+];

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Ctx } from "./context.ts";
+import { StripeApiError } from "./errors.ts";
+import { readBody, sendJson } from "./http-io.ts";
+import { advanceClock, completeCheckout, successRedirect } from "./lifecycle.ts";
+import type { ChaosSettings, WebhookDelivery } from "./webhook-delivery.ts";
+
+export interface ControlDeps {
+  ctx: Ctx;
+  delivery: WebhookDelivery;
+  /** Commits what a handler changed and hands its events to delivery. */
+  settle(): Promise<void>;
+  reset(): Promise<void>;
+  saveClock(): Promise<void>;
+}
+
+function num(v: unknown, name: string, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max)
+    throw new StripeApiError(400, "invalid_request_error", `${name} must be a number between ${min} and ${max}`, {
+      param: name,
+    });
+  return v;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req);
+  if (!raw.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new StripeApiError(400, "invalid_request_error", "Sandbox controls take a JSON body.");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new StripeApiError(400, "invalid_request_error", "Sandbox controls take a JSON object.");
+  return Object.fromEntries(Object.entries(parsed));
+}
+
+/**
+ * `/_sandbox/…`: not Stripe. JSON in and out, no API key. Completing a checkout, moving the clock,
+ * the delivery log and its summary, chaos, pausing delivery, reset.
+ */
+export async function handleControl(deps: ControlDeps, req: IncomingMessage, res: ServerResponse, url: URL) {
+  const { ctx, delivery } = deps;
+  const path = url.pathname;
+  const method = req.method ?? "GET";
+  const ok = (body: unknown) => sendJson(res, 200, JSON.stringify(body));
+  const complete = /^\/_sandbox\/checkout\/sessions\/([^/]+)\/complete$/.exec(path);
+  if (method === "POST" && complete) {
+    const body = await readJson(req);
+    const card = typeof body.card === "string" ? body.card : "4242424242424242";
+    const email = typeof body.email === "string" ? body.email : null;
+    try {
+      const session = completeCheckout(ctx, null, decodeURIComponent(complete[1] ?? ""), { card, email });
+      await deps.settle();
+      return ok({ session, subscription: session.subscription, redirect_url: successRedirect(session) });
+    } catch (e) {
+      await deps.settle();
+      throw e;
+    }
+  }
+  if (method === "POST" && path === "/_sandbox/clock/advance") {
+    const body = await readJson(req);
+    const seconds = num(body.seconds, "seconds", 0, 20 * 365 * 86_400);
+    const result = advanceClock(ctx, Math.floor(seconds));
+    await deps.settle();
+    await deps.saveClock();
+    return ok({ now: result.now, offset: ctx.clock.offset, transitions: result.transitions });
+  }
+  if (method === "GET" && path === "/_sandbox/clock") return ok({ now: ctx.clock.now(), offset: ctx.clock.offset });
+  if (method === "GET" && path === "/_sandbox/deliveries") {
+    const summary = delivery.summary();
+    if (url.searchParams.has("summary") || url.searchParams.has("pending")) return ok({ summary });
+    const limit = Number(url.searchParams.get("limit") ?? "1000");
+    const eventId = url.searchParams.get("event") ?? undefined;
+    return ok({
+      summary,
+      attempts: delivery.attempts({ limit: Number.isFinite(limit) ? limit : 1000, ...(eventId ? { eventId } : {}) }),
+    });
+  }
+  if (method === "POST" && path === "/_sandbox/deliveries/wait") {
+    const body = await readJson(req);
+    const timeoutMs = body.timeoutMs === undefined ? 30_000 : num(body.timeoutMs, "timeoutMs", 0, 600_000);
+    const idle = await delivery.idle(timeoutMs);
+    return ok({ idle, summary: delivery.summary() });
+  }
+  if (method === "POST" && path === "/_sandbox/chaos") {
+    const body = await readJson(req);
+    const next: ChaosSettings = { ...delivery.chaos };
+    if (body.duplicateRate !== undefined) next.duplicateRate = num(body.duplicateRate, "duplicateRate", 0, 1);
+    if (body.reorderWindowMs !== undefined)
+      next.reorderWindowMs = num(body.reorderWindowMs, "reorderWindowMs", 0, 600_000);
+    if (body.failFirstAttemptRate !== undefined)
+      next.failFirstAttemptRate = num(body.failFirstAttemptRate, "failFirstAttemptRate", 0, 1);
+    if (body.dropRate !== undefined) next.dropRate = num(body.dropRate, "dropRate", 0, 1);
+    delivery.chaos = next;
+    return ok({ chaos: next });
+  }
+  if (method === "GET" && path === "/_sandbox/chaos") return ok({ chaos: delivery.chaos });
+  if (method === "POST" && (path === "/_sandbox/webhooks/pause" || path === "/_sandbox/webhooks/resume")) {
+    delivery.setPaused(path.endsWith("pause"));
+    return ok({ summary: delivery.summary() });
+  }
+  if (method === "POST" && path === "/_sandbox/reset") {
+    await deps.reset();
+    return ok({ reset: true });
+  }
+  if (method === "GET" && path === "/_sandbox/health") return ok({ ok: true });
+  throw new StripeApiError(404, "invalid_request_error", `No sandbox control at ${method} ${path}`);
+}

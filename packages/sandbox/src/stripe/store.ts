@@ -1,0 +1,315 @@
+import pg from "pg";
+import type Stripe from "stripe";
+
+/** Internal state the stand-in keeps beside a subscription (not part of Stripe's object). */
+export interface SubscriptionState {
+  id: string;
+  card: string;
+  /** Failed renewal attempts so far on the open invoice. */
+  failedAttempts: number;
+  nextRetryAt: number | null;
+  openInvoice: string | null;
+  trialWillEndSent: boolean;
+}
+
+/** What a Checkout Session was created with, needed when it completes. */
+export interface SessionState {
+  id: string;
+  lineItems: Array<{ price: string; quantity: number }>;
+  subscriptionMetadata: Record<string, string>;
+  trialPeriodDays: number | null;
+}
+
+export interface Kinds {
+  product: Stripe.Product;
+  price: Stripe.Price;
+  customer: Stripe.Customer;
+  checkout_session: Stripe.Checkout.Session;
+  subscription: Stripe.Subscription;
+  invoice: Stripe.Invoice;
+  event: Stripe.Event;
+  webhook_endpoint: Stripe.WebhookEndpoint;
+  portal_session: Stripe.BillingPortal.Session;
+  portal_configuration: Stripe.BillingPortal.Configuration;
+  subscription_state: SubscriptionState;
+  session_state: SessionState;
+}
+export type Kind = keyof Kinds;
+const kinds: Kind[] = [
+  "product",
+  "price",
+  "customer",
+  "checkout_session",
+  "subscription",
+  "invoice",
+  "event",
+  "webhook_endpoint",
+  "portal_session",
+  "portal_configuration",
+  "subscription_state",
+  "session_state",
+];
+
+type Tables = { [K in Kind]: Map<string, Kinds[K]> };
+type Orders = { [K in Kind]: string[] };
+
+interface PendingWrite {
+  kind: Kind;
+  id: string;
+  seq: number;
+  data: unknown;
+  deleted: boolean;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+function deferred(): Deferred {
+  let resolve: () => void = () => undefined;
+  let reject: (e: unknown) => void = () => undefined;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+function emptyTables(): Tables {
+  return {
+    product: new Map(),
+    price: new Map(),
+    customer: new Map(),
+    checkout_session: new Map(),
+    subscription: new Map(),
+    invoice: new Map(),
+    event: new Map(),
+    webhook_endpoint: new Map(),
+    portal_session: new Map(),
+    portal_configuration: new Map(),
+    subscription_state: new Map(),
+    session_state: new Map(),
+  };
+}
+function emptyOrders(): Orders {
+  return {
+    product: [],
+    price: [],
+    customer: [],
+    checkout_session: [],
+    subscription: [],
+    invoice: [],
+    event: [],
+    webhook_endpoint: [],
+    portal_session: [],
+    portal_configuration: [],
+    subscription_state: [],
+    session_state: [],
+  };
+}
+
+/**
+ * Every object in memory (reads never touch Postgres) and written through to Postgres in batches:
+ * `put` changes memory at once, `commit()` resolves when every write made so far is durable.
+ * Objects are treated as immutable: updates replace them, so event snapshots stay as they were.
+ */
+export class Store {
+  private tables = emptyTables();
+  private orders = emptyOrders();
+  private seqs = new Map<string, number>();
+  private seq = 0;
+  /** Secondary indexes, kept by `put`. */
+  private subsByCustomer = new Map<string, string[]>();
+  private customersByEmail = new Map<string, string[]>();
+  private pending = new Map<string, PendingWrite>();
+  private nextBatch: Deferred | null = null;
+  private flushing = false;
+  readonly pool: pg.Pool;
+
+  constructor(databaseUrl: string) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  }
+
+  async load(schemaSql: string): Promise<{ clockOffset: number }> {
+    await this.pool.query(schemaSql);
+    const rows = await this.pool.query<{ kind: string; id: string; seq: string; data: unknown }>(
+      "select kind, id, seq, data from stripe_sandbox.objects order by seq",
+    );
+    for (const r of rows.rows) {
+      const kind = kinds.find((k) => k === r.kind);
+      if (!kind) continue;
+      this.seq = Math.max(this.seq, Number(r.seq));
+      this.setInMemory(kind, r.id, r.data, Number(r.seq));
+    }
+    const meta = await this.pool.query<{ value: unknown }>(
+      "select value from stripe_sandbox.meta where key = 'clock_offset'",
+    );
+    const offset = meta.rows[0]?.value;
+    return { clockOffset: typeof offset === "number" ? offset : 0 };
+  }
+
+  // The one place JSON from Postgres becomes a typed object: the stand-in wrote it from that type.
+  private setInMemory(kind: Kind, id: string, data: unknown, seq: number): void {
+    const table = this.tables[kind] as Map<string, unknown>;
+    if (!table.has(id)) this.orders[kind].push(id);
+    table.set(id, data);
+    this.seqs.set(`${kind}:${id}`, seq);
+    if (kind === "subscription") this.indexSubscription(data as Stripe.Subscription);
+    if (kind === "customer") this.indexCustomer(data as Stripe.Customer);
+  }
+
+  private indexSubscription(sub: Stripe.Subscription): void {
+    const customer = typeof sub.customer === "string" ? sub.customer : sub.customer.id;
+    const list = this.subsByCustomer.get(customer) ?? [];
+    if (!list.includes(sub.id)) list.push(sub.id);
+    this.subsByCustomer.set(customer, list);
+  }
+
+  private indexCustomer(c: Stripe.Customer): void {
+    for (const [email, ids] of this.customersByEmail) {
+      const i = ids.indexOf(c.id);
+      if (i >= 0 && email !== c.email) ids.splice(i, 1);
+    }
+    if (!c.email) return;
+    const list = this.customersByEmail.get(c.email) ?? [];
+    if (!list.includes(c.id)) list.push(c.id);
+    this.customersByEmail.set(c.email, list);
+  }
+
+  get<K extends Kind>(kind: K, id: string): Kinds[K] | undefined {
+    return this.tables[kind].get(id);
+  }
+
+  put<K extends Kind>(kind: K, value: Kinds[K]): Kinds[K] {
+    const id = value.id;
+    const key = `${kind}:${id}`;
+    let seq = this.seqs.get(key);
+    if (seq === undefined) {
+      seq = ++this.seq;
+      this.seqs.set(key, seq);
+      this.orders[kind].push(id);
+    }
+    const table: Map<string, Kinds[K]> = this.tables[kind];
+    if (kind === "customer") {
+      const old = this.tables.customer.get(id);
+      table.set(id, value);
+      const now = this.tables.customer.get(id);
+      if (now && old?.email !== now.email) this.indexCustomer(now);
+    } else {
+      table.set(id, value);
+      if (kind === "subscription") {
+        const sub = this.tables.subscription.get(id);
+        if (sub) this.indexSubscription(sub);
+      }
+    }
+    this.pending.set(key, { kind, id, seq, data: value, deleted: false });
+    return value;
+  }
+
+  delete(kind: Kind, id: string): void {
+    const key = `${kind}:${id}`;
+    this.tables[kind].delete(id);
+    const order = this.orders[kind];
+    const i = order.lastIndexOf(id);
+    if (i >= 0) order.splice(i, 1);
+    this.pending.set(key, { kind, id, seq: this.seqs.get(key) ?? 0, data: null, deleted: true });
+    this.seqs.delete(key);
+  }
+
+  /** Ids of a kind, oldest first. */
+  ids(kind: Kind): readonly string[] {
+    return this.orders[kind];
+  }
+
+  count(kind: Kind): number {
+    return this.tables[kind].size;
+  }
+
+  subscriptionIdsOf(customer: string): readonly string[] {
+    return this.subsByCustomer.get(customer) ?? [];
+  }
+
+  customerIdsByEmail(email: string): readonly string[] {
+    return this.customersByEmail.get(email) ?? [];
+  }
+
+  async saveMeta(key: string, value: unknown): Promise<void> {
+    await this.pool.query(
+      "insert into stripe_sandbox.meta (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value",
+      [key, JSON.stringify(value)],
+    );
+  }
+
+  /** Resolves when every `put`/`delete` made before the call is in Postgres. */
+  commit(): Promise<void> {
+    if (this.pending.size === 0 && !this.flushing) return Promise.resolve();
+    if (!this.nextBatch) this.nextBatch = deferred();
+    const p = this.nextBatch.promise;
+    void this.flush();
+    return p;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.size > 0 || this.nextBatch) {
+        const batch = [...this.pending.values()];
+        this.pending = new Map();
+        const done = this.nextBatch;
+        this.nextBatch = null;
+        try {
+          await this.writeBatch(batch);
+          done?.resolve();
+        } catch (e) {
+          done?.reject(e);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async writeBatch(batch: PendingWrite[]): Promise<void> {
+    if (batch.length === 0) return;
+    const puts = batch.filter((w) => !w.deleted);
+    const dels = batch.filter((w) => w.deleted);
+    if (puts.length) {
+      await this.pool.query(
+        `insert into stripe_sandbox.objects (kind, id, seq, data)
+         select * from unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[])
+         on conflict (kind, id) do update set data = excluded.data`,
+        [
+          puts.map((w) => w.kind),
+          puts.map((w) => w.id),
+          puts.map((w) => w.seq),
+          puts.map((w) => JSON.stringify(w.data)),
+        ],
+      );
+    }
+    if (dels.length) {
+      await this.pool.query(
+        "delete from stripe_sandbox.objects o using unnest($1::text[], $2::text[]) d(kind, id) where o.kind = d.kind and o.id = d.id",
+        [dels.map((w) => w.kind), dels.map((w) => w.id)],
+      );
+    }
+  }
+
+  async reset(): Promise<void> {
+    await this.commit();
+    this.tables = emptyTables();
+    this.orders = emptyOrders();
+    this.seqs.clear();
+    this.subsByCustomer.clear();
+    this.customersByEmail.clear();
+    await this.pool.query(
+      "truncate stripe_sandbox.objects, stripe_sandbox.idempotency_keys; delete from stripe_sandbox.meta",
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.commit().catch(() => undefined);
+    await this.pool.end();
+  }
+}

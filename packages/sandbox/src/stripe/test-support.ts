@@ -1,0 +1,163 @@
+// Shared set-up for the stand-in's tests: a throw-away Postgres, the stand-in on a free port, the
+// real SDK pointed at it, and a small webhook receiver that verifies signatures with the SDK.
+import http from "node:http";
+import Stripe from "stripe";
+import { SANDBOX_STRIPE_SECRET_KEY } from "../keys.ts";
+import { type RunningPostgres, startTestDatabase } from "../postgres/index.ts";
+import { type RunningStripeStandIn, type StripeStandInOptions, startStripeStandIn } from "./index.ts";
+
+export interface Harness {
+  db: RunningPostgres;
+  standIn: RunningStripeStandIn;
+  stripe: Stripe;
+  /** POST/GET a `/_sandbox` control. */
+  control<T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+    method?: string,
+  ): Promise<{ status: number; body: T }>;
+  restart(extra?: Partial<StripeStandInOptions>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function sdk(port: number, key = SANDBOX_STRIPE_SECRET_KEY): Stripe {
+  return new Stripe(key, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0 });
+}
+
+export async function startHarness(extra: Partial<StripeStandInOptions> = {}): Promise<Harness> {
+  const db = await startTestDatabase();
+  let standIn = await startStripeStandIn({ databaseUrl: db.url, port: 0, ...extra });
+  const h: Harness = {
+    db,
+    standIn,
+    stripe: sdk(standIn.port),
+    async control<T>(path: string, body?: unknown, method = body === undefined ? "GET" : "POST") {
+      const res = await fetch(`${h.standIn.url}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      // Test helper: the caller names the shape it expects from the control.
+      return { status: res.status, body: (await res.json()) as T };
+    },
+    async restart(more: Partial<StripeStandInOptions> = {}) {
+      await standIn.stop();
+      standIn = await startStripeStandIn({ databaseUrl: db.url, port: 0, ...extra, ...more });
+      h.standIn = standIn;
+      h.stripe = sdk(standIn.port);
+    },
+    async stop() {
+      await h.standIn.stop().catch(() => undefined);
+      await db.stop();
+    },
+  };
+  return h;
+}
+
+export interface Receiver {
+  url: string;
+  events: Stripe.Event[];
+  /** Status codes to answer with, in order; 200 once exhausted. */
+  script: number[];
+  badSignatures: number;
+  hits: number;
+  waitFor(pred: (events: Stripe.Event[]) => boolean, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A webhook receiver on a free port that verifies every delivery with the SDK's constructEventAsync. */
+export async function startReceiver(secret: string): Promise<Receiver> {
+  const verifier = new Stripe("sk_test_verifier");
+  const r: Receiver = {
+    url: "",
+    events: [],
+    script: [],
+    badSignatures: 0,
+    hits: 0,
+    async waitFor(pred, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (!pred(r.events)) {
+        if (Date.now() > until)
+          throw new Error(`receiver: condition not met in ${timeoutMs} ms (${r.events.length} events)`);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    },
+    stop: async () => undefined,
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      r.hits++;
+      const status = r.script.shift() ?? 200;
+      if (status !== 200) {
+        res.writeHead(status).end();
+        return;
+      }
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const sig = req.headers["stripe-signature"];
+      verifier.webhooks
+        .constructEventAsync(raw, typeof sig === "string" ? sig : "", secret)
+        .then((event) => {
+          r.events.push(event);
+          res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
+        })
+        .catch(() => {
+          r.badSignatures++;
+          res.writeHead(400).end();
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const addr = server.address();
+  r.url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/webhook`;
+  r.stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return r;
+}
+
+/** A monthly product and price, created through the SDK. */
+export async function makePlan(
+  stripe: Stripe,
+  opts: { amount?: number; interval?: "month" | "year"; trialDays?: number; product?: string } = {},
+): Promise<Stripe.Price> {
+  const product =
+    opts.product ?? (await stripe.products.create({ name: "Gatehouse Pro", metadata: { entitlement: "pro" } })).id;
+  return stripe.prices.create({
+    product,
+    currency: "eur",
+    unit_amount: opts.amount ?? 900,
+    recurring: {
+      interval: opts.interval ?? "month",
+      ...(opts.trialDays ? { trial_period_days: opts.trialDays } : {}),
+    },
+  });
+}
+
+export async function checkout(
+  h: Harness,
+  price: string,
+  opts: { card?: string; trialDays?: number; customer?: string; email?: string } = {},
+): Promise<{ session: Stripe.Checkout.Session; subscription: Stripe.Subscription }> {
+  const session = await h.stripe.checkout.sessions.create({
+    mode: "subscription",
+    line_items: [{ price, quantity: 1 }],
+    ...(opts.customer ? { customer: opts.customer } : { customer_email: opts.email ?? "buyer@example.com" }),
+    client_reference_id: "user-1",
+    subscription_data: {
+      metadata: { user_id: "user-1" },
+      ...(opts.trialDays ? { trial_period_days: opts.trialDays } : {}),
+    },
+    success_url: "http://127.0.0.1:5173/billing/success?session_id={CHECKOUT_SESSION_ID}",
+    cancel_url: "http://127.0.0.1:5173/pricing",
+  });
+  const done = await h.control<{ subscription: string }>(`/_sandbox/checkout/sessions/${session.id}/complete`, {
+    card: opts.card ?? "4242424242424242",
+  });
+  if (done.status !== 200) throw new Error(`complete failed: ${JSON.stringify(done.body)}`);
+  const subscription = await h.stripe.subscriptions.retrieve(done.body.subscription);
+  return { session: await h.stripe.checkout.sessions.retrieve(session.id), subscription };
+}

@@ -28,6 +28,12 @@ export interface RunningSupabaseStandIn {
   stop(): Promise<void>;
 }
 
+/** Opens n pooled connections up front so the first requests do not pay for the handshake. */
+async function warmUp(db: pg.Pool, n: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: n }, () => db.connect()));
+  for (const c of clients) c.release();
+}
+
 /**
  * Starts the Supabase stand-in (Auth, a PostgREST subset, Realtime postgres_changes, the mail
  * inbox) on 127.0.0.1 over an already migrated Postgres.
@@ -35,7 +41,8 @@ export interface RunningSupabaseStandIn {
 export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promise<RunningSupabaseStandIn> {
   const log = opts.log ?? (() => undefined);
   if (opts.port !== 0) await assertPortFree(opts.port, "Supabase stand-in");
-  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 20 });
+  // Connections stay open: opening one (SCRAM) costs more than the whole realtime budget.
+  const db = new pg.Pool({ connectionString: opts.databaseUrl, max: 20, idleTimeoutMillis: 0 });
   db.on("error", (e) => log(`postgres pool: ${e.message}`));
   const cleanups: Array<() => Promise<void>> = [() => db.end()];
   const cleanup = async () => {
@@ -43,6 +50,7 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
   };
   try {
     await db.query(readFileSync(standinSql, "utf8"));
+    await warmUp(db, 4);
     const keys = await loadJwtKeys(db);
     let baseUrl = `http://127.0.0.1:${opts.port}`;
     const ctx: StandInContext = {

@@ -75,15 +75,13 @@ describe("row level security decides what each caller sees", () => {
   });
 
   test("a user cannot write their entitlement: insert is refused with 403, update changes nothing", async () => {
-    const ins = await bob.client
-      .from("subscriptions")
-      .insert({
-        id: "sub_x",
-        user_id: bob.id,
-        stripe_customer_id: "cus_bob",
-        status: "active",
-        created: new Date().toISOString(),
-      });
+    const ins = await bob.client.from("subscriptions").insert({
+      id: "sub_x",
+      user_id: bob.id,
+      stripe_customer_id: "cus_bob",
+      status: "active",
+      created: new Date().toISOString(),
+    });
     expect(ins.status).toBe(403);
     expect(ins.error?.code).toBe("42501");
     const upd = await bob.client.from("entitlements").update({ active: true }).eq("user_id", bob.id).select();

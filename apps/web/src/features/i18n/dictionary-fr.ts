@@ -76,8 +76,7 @@ export const fr: Dictionary = {
   "auth.magicHint": "Nous vous envoyons par e-mail un lien qui vous connecte, sans mot de passe.",
   "auth.magicSent": "Consultez votre boîte de réception : un lien de connexion a été envoyé à {email}.",
   "auth.sandboxInbox":
-    "Mode bac à sable : aucun e-mail réel n’est envoyé. Le lien apparaît sur la page de boîte de réception {url}.",
-  "auth.openInbox": "Ouvrir la boîte de réception du bac à sable",
+    "Mode bac à sable : aucun e-mail réel n’est envoyé. Le lien apparaît sur la page de boîte de réception {url}",
   "auth.confirmSent": "Compte créé. Confirmez votre e-mail avec le lien envoyé à {email}, puis connectez-vous.",
   "auth.signedInAs": "Connecté en tant que {email}",
   "auth.error.invalid_credentials": "E-mail ou mot de passe incorrect.",

@@ -32,6 +32,21 @@ interface AuthFormProps {
   actions?: AuthActions;
 }
 
+/** The sentence with the inbox URL as a link (the placeholder is split out of the translation). */
+function SandboxInboxNote({ url }: { url: string }) {
+  const { t } = useI18n();
+  const [before = "", after = ""] = t("auth.sandboxInbox", { url: "\u0000" }).split("\u0000");
+  return (
+    <p>
+      {before}
+      <a className={styles.inbox} href={url} target="_blank" rel="noreferrer">
+        {url}
+      </a>
+      {after}
+    </p>
+  );
+}
+
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, actions = defaultActions }: AuthFormProps) {
@@ -177,12 +192,7 @@ export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, actions = de
 
       {mode === "magic-link" && sandboxInboxUrl ? (
         <Alert tone="info" testId="sandbox-inbox-note">
-          <p className={styles.inbox}>{t("auth.sandboxInbox", { url: sandboxInboxUrl })}</p>
-          <p>
-            <a href={sandboxInboxUrl} target="_blank" rel="noreferrer">
-              {t("auth.openInbox")}
-            </a>
-          </p>
+          <SandboxInboxNote url={sandboxInboxUrl} />
         </Alert>
       ) : null}
     </section>

@@ -19,6 +19,11 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
+function objectId(e: Stripe.Event): string {
+  const o = e.data.object;
+  return "id" in o && typeof o.id === "string" ? o.id : "";
+}
+
 async function waitIdle(): Promise<DeliverySummary> {
   const res = await h.control<{ idle: boolean; summary: DeliverySummary }>("/_sandbox/deliveries/wait", {
     timeoutMs: 20_000,
@@ -93,9 +98,9 @@ describe("webhook delivery", () => {
   it("retries a failing receiver on the schedule until it recovers, logging every attempt", async () => {
     receiver.script = [500, 503];
     const c = await h.stripe.customers.create({ email: "retry@example.com" });
-    await receiver.waitFor((evs) => evs.some((e) => e.type === "customer.created" && e.data.object.id === c.id));
+    await receiver.waitFor((evs) => evs.some((e) => e.type === "customer.created" && objectId(e) === c.id));
     await waitIdle();
-    const ev = receiver.events.find((e) => e.type === "customer.created" && e.data.object.id === c.id);
+    const ev = receiver.events.find((e) => e.type === "customer.created" && objectId(e) === c.id);
     const log = await h.control<{ attempts: DeliveryAttempt[] }>(`/_sandbox/deliveries?event=${ev?.id ?? ""}`);
     expect(log.body.attempts.map((a) => [a.attempt, a.status])).toEqual([
       [1, 500],
@@ -143,12 +148,12 @@ describe("webhook delivery", () => {
     await h.control("/_sandbox/webhooks/pause", {});
     const c = await h.stripe.customers.create({ email: "paused@example.com" });
     await new Promise((r) => setTimeout(r, 100));
-    expect(receiver.events.some((e) => e.data.object.id === c.id)).toBe(false);
+    expect(receiver.events.some((e) => objectId(e) === c.id)).toBe(false);
     expect((await h.control<{ summary: DeliverySummary }>("/_sandbox/deliveries?summary=1")).body.summary.pending).toBe(
       1,
     );
     await h.control("/_sandbox/webhooks/resume", {});
-    await receiver.waitFor((evs) => evs.some((e) => e.data.object.id === c.id));
+    await receiver.waitFor((evs) => evs.some((e) => objectId(e) === c.id));
     await h.control("/_sandbox/chaos", { dropRate: 1 });
     const before = (await h.control<{ summary: DeliverySummary }>("/_sandbox/deliveries?summary=1")).body.summary;
     await h.stripe.customers.create({ email: "dropped@example.com" });

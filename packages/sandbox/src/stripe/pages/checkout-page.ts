@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
-import { date, esc, layout, money } from "./html.ts";
+import { esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
 
 export interface CheckoutForm {
@@ -75,7 +75,6 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
     ${priceLine}
     ${product?.description ? `<p class="hint">${esc(product.description)}</p>` : ""}
     <div class="line"><span>${esc(m.totalToday)}</span><strong>${esc(money(trialDays ? 0 : amount, currency, lang))}</strong></div>
-    <p class="hint">${esc(date(session.expires_at, lang))}</p>
   </section>
   <section class="pane">
     <form method="post" action="/checkout/${esc(session.id)}" aria-label="${esc(m.payment)}" novalidate>

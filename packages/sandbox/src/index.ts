@@ -1,3 +1,4 @@
 export * from "./keys.ts";
 export * from "./postgres/index.ts";
 export { defaultDataDir, type RunningSandbox, type SandboxOptions, startSandbox } from "./start-sandbox.ts";
+export { type RunningSupabaseStandIn, type SupabaseStandInOptions, startSupabaseStandIn } from "./supabase/index.ts";

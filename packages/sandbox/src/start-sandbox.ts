@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { SANDBOX_PORTS } from "./keys.ts";
 import { repoRoot } from "./postgres/apply-migrations.ts";
 import { applyMigrations, type RunningPostgres, startPostgres } from "./postgres/index.ts";
+import { startSupabaseStandIn } from "./supabase/index.ts";
 
 export interface SandboxOptions {
   /** Cluster directory; default `<repo>/.sandbox/pg`. */
@@ -34,6 +35,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   try {
     const { applied, seeded } = await applyMigrations(postgres.url);
     if (applied.length) opts.log?.(`applied ${applied.length} migration(s)${seeded ? " and seed.sql" : ""}`);
+    const supabase = await startSupabaseStandIn({ databaseUrl: postgres.url, port: ports.supabase, log: opts.log });
+    stops.push(() => supabase.stop());
   } catch (e) {
     await stop();
     throw e;

@@ -1,4 +1,5 @@
 export * from "./keys.ts";
 export * from "./postgres/index.ts";
 export { defaultDataDir, type RunningSandbox, type SandboxOptions, startSandbox } from "./start-sandbox.ts";
+export { type RunningStripeStandIn, type StripeStandInOptions, startStripeStandIn } from "./stripe/index.ts";
 export { type RunningSupabaseStandIn, type SupabaseStandInOptions, startSupabaseStandIn } from "./supabase/index.ts";

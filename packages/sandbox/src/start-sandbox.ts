@@ -1,8 +1,9 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { SANDBOX_PORTS } from "./keys.ts";
+import { SANDBOX_PORTS, SANDBOX_WEBHOOK_SECRET } from "./keys.ts";
 import { repoRoot } from "./postgres/apply-migrations.ts";
 import { applyMigrations, type RunningPostgres, startPostgres } from "./postgres/index.ts";
+import { startStripeStandIn } from "./stripe/index.ts";
 import { startSupabaseStandIn } from "./supabase/index.ts";
 
 export interface SandboxOptions {
@@ -37,6 +38,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     if (applied.length) opts.log?.(`applied ${applied.length} migration(s)${seeded ? " and seed.sql" : ""}`);
     const supabase = await startSupabaseStandIn({ databaseUrl: postgres.url, port: ports.supabase, log: opts.log });
     stops.push(() => supabase.stop());
+    const stripe = await startStripeStandIn({
+      databaseUrl: postgres.url,
+      port: ports.stripe,
+      webhook: { url: "http://127.0.0.1:8787/api/stripe/webhook", secret: SANDBOX_WEBHOOK_SECRET },
+      log: opts.log,
+    });
+    stops.push(() => stripe.stop());
   } catch (e) {
     await stop();
     throw e;

@@ -91,18 +91,25 @@ begin
 end
 $$;
 
--- Installs the trigger on every table of the publication (run at start and on demand).
+-- Installs the trigger on every table of the publication that lacks it (run at start and when a
+-- subscriber names a table not seen yet); returns every published table.
 create or replace function sandbox_realtime.install_triggers() returns setof text
 language plpgsql set search_path = '' as $$
 declare
   r record;
 begin
   for r in select schemaname, tablename from pg_publication_tables where pubname = 'supabase_realtime' loop
-    execute format(
-      'create or replace trigger sandbox_realtime_notify after insert or update or delete on %I.%I '
-      'for each row execute function sandbox_realtime.notify_change()',
-      r.schemaname, r.tablename
-    );
+    -- Only where missing: creating a trigger locks the table against writes.
+    if not exists (
+      select 1 from pg_trigger
+      where tgrelid = format('%I.%I', r.schemaname, r.tablename)::regclass and tgname = 'sandbox_realtime_notify'
+    ) then
+      execute format(
+        'create or replace trigger sandbox_realtime_notify after insert or update or delete on %I.%I '
+        'for each row execute function sandbox_realtime.notify_change()',
+        r.schemaname, r.tablename
+      );
+    end if;
     return next format('%I.%I', r.schemaname, r.tablename);
   end loop;
 end

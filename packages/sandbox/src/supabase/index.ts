@@ -68,7 +68,8 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
       db,
       keys,
       catalog,
-      publishedTables: async () => {
+      publishedTables: async (needed) => {
+        if (needed.every((t) => published.has(t))) return published;
         published = new Set(await feed.installTriggers());
         return published;
       },
@@ -87,6 +88,7 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
       log,
     );
     cleanups.push(() => feed.stop());
+    published = new Set(await feed.installTriggers());
     const server = createStandInServer(ctx, catalog, realtime);
     await new Promise<void>((resolve, reject) => {
       server.once("error", (e: NodeJS.ErrnoException) =>

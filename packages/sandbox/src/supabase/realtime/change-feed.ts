@@ -91,7 +91,6 @@ export async function startChangeFeed(
     const { rows } = await db.query<{ t: string }>("select sandbox_realtime.install_triggers() as t");
     return rows.map((r) => r.t);
   };
-  await installTriggers();
   return {
     installTriggers,
     async stop() {

@@ -44,8 +44,8 @@ export interface RealtimeDeps {
   db: pg.Pool;
   keys: JwtKeys;
   catalog: Catalog;
-  /** Tables in publication supabase_realtime with the notify trigger installed. */
-  publishedTables: () => Promise<Set<string>>;
+  /** Tables (`schema.table`) in publication supabase_realtime with the notify trigger installed; looks again when one of `needed` is missing. */
+  publishedTables: (needed: string[]) => Promise<Set<string>>;
   log: (line: string) => void;
 }
 
@@ -146,7 +146,12 @@ export class RealtimeServer {
   async #parseBindings(raw: unknown): Promise<Binding[]> {
     if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) throw new JoinError("config.postgres_changes must be an array");
-    const published = await this.#deps.publishedTables();
+    const needed = raw.flatMap((r) =>
+      r && typeof r === "object" && typeof (r as Record<string, unknown>).table === "string"
+        ? [`public.${String((r as Record<string, unknown>).table)}`]
+        : [],
+    );
+    const published = await this.#deps.publishedTables(needed);
     const bindings: Binding[] = [];
     for (const r of raw) {
       if (!r || typeof r !== "object") throw new JoinError("invalid postgres_changes binding");

@@ -113,6 +113,29 @@ describe("postgres_changes through supabase-js", () => {
     expect(await anon.next(500)).toBeUndefined();
   });
 
+  test("a change too big for one NOTIFY (8000 bytes) still arrives whole", async () => {
+    const service = await subscribe(sb.client("secret"), "big", `user_id=eq.${bob.id}`);
+    const arriving = service.next(1000);
+    const big = "x".repeat(20_000);
+    await sb.owner.query("update public.entitlements set status = $2 where user_id = $1", [bob.id, big]);
+    expect((await arriving)?.new).toMatchObject({ user_id: bob.id, status: big });
+    const { rows } = await sb.owner.query("select count(*)::int as n from sandbox_realtime.large_changes");
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  test("inserts and deletes arrive as INSERT (no old) and DELETE (no new)", async () => {
+    const carol = await sb.createUser();
+    const service = await subscribe(sb.client("secret"), "ins-del", `user_id=eq.${carol.id}`);
+    const inserted = service.next(1000);
+    await sb.owner.query("insert into public.entitlements (user_id, active, status) values ($1, true, 'active')", [
+      carol.id,
+    ]);
+    expect(await inserted).toMatchObject({ eventType: "INSERT", new: { user_id: carol.id, active: true }, old: {} });
+    const deleted = service.next(1000);
+    await sb.owner.query("delete from public.entitlements where user_id = $1", [carol.id]);
+    expect(await deleted).toMatchObject({ eventType: "DELETE", new: {}, old: { user_id: carol.id, active: true } });
+  });
+
   test("a refreshed access token keeps the channel delivering", async () => {
     const c = alice.client;
     const sub = await subscribe(c, "refresh", `user_id=eq.${alice.id}`);

@@ -44,7 +44,7 @@ export function Header() {
       <div className={`container ${styles.headerInner}`}>
         <Link to="/" className={styles.brand}>
           <BrandMark />
-          <span>{t("app.brand")}</span>
+          <span className={styles.brandName}>{t("app.brand")}</span>
         </Link>
         <nav aria-label={t("nav.label")} className={styles.nav}>
           <ul className={styles.navList}>
@@ -68,8 +68,10 @@ export function Header() {
             </li>
           </ul>
         </nav>
-        <div className={styles.actions}>
+        <div className={styles.language}>
           <LanguageSwitch />
+        </div>
+        <div className={styles.actions}>
           {session.status === "signed_in" ? (
             <Button variant="ghost" size="sm" onClick={onSignOut} loading={signingOut}>
               {t("nav.signOut")}

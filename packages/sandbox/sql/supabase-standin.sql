@@ -114,3 +114,34 @@ begin
   end loop;
 end
 $$;
+
+-- Whether a subscriber may select a row: switches to the subscriber's role and claims for the rest
+-- of the (single-statement) transaction, then looks the row up by primary key under RLS. One round
+-- trip per check keeps Realtime's commit-to-frame latency low. Called by the stand-in only.
+create or replace function sandbox_realtime.can_select(p_role text, p_claims text, p_table regclass, p_row jsonb)
+returns boolean
+language plpgsql as $$
+declare
+  v_name text;
+  v_cond text;
+  v_visible boolean;
+begin
+  if p_role not in ('anon', 'authenticated', 'service_role') then
+    raise exception 'unexpected role %', p_role;
+  end if;
+  select format('%I.%I', n.nspname, c.relname) into v_name
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = p_table;
+  select string_agg(format('t.%1$I = r.%1$I', a.attname), ' and ') into v_cond
+    from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+   where i.indrelid = p_table and i.indisprimary;
+  if v_cond is null then
+    return false;
+  end if;
+  perform set_config('request.jwt.claims', p_claims, true);
+  perform set_config('role', p_role, true);
+  execute format('select exists (select 1 from %s t, jsonb_populate_record(null::%s, $1) r where %s)', v_name, v_name, v_cond)
+    into v_visible using p_row;
+  return v_visible;
+end
+$$;
+revoke all on function sandbox_realtime.can_select(text, text, regclass, jsonb) from public;

@@ -1,14 +1,23 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY } from "../../keys.ts";
+import { startSupabaseStandIn } from "../index.ts";
 import { startTestStandIn, type TestStandIn } from "../test-stand-in.ts";
 
 type Row = Record<string, unknown>;
 type Change = RealtimePostgresChangesPayload<Row>;
 
 let sb: TestStandIn;
-let alice: { id: string; client: SupabaseClient; token: string; refreshToken: string };
-let bob: { id: string; client: SupabaseClient; token: string; refreshToken: string };
+type SignedIn = {
+  id: string;
+  email: string;
+  password: string;
+  client: SupabaseClient;
+  token: string;
+  refreshToken: string;
+};
+let alice: SignedIn;
+let bob: SignedIn;
 
 async function signedIn() {
   const u = await sb.createUser();
@@ -16,7 +25,7 @@ async function signedIn() {
   const { data, error } = await client.auth.signInWithPassword({ email: u.email, password: u.password });
   if (error || !data.session) throw error ?? new Error("no session");
   await sb.owner.query("insert into public.entitlements (user_id, active, status) values ($1, false, 'none')", [u.id]);
-  return { id: u.id, client, token: data.session.access_token, refreshToken: data.session.refresh_token };
+  return { ...u, client, token: data.session.access_token, refreshToken: data.session.refresh_token };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -307,6 +316,48 @@ describe("Phoenix protocol", () => {
     await setActive(alice.id, false);
     expect(await s.next(isEvent("postgres_changes"), 500)).toBeUndefined();
     s.ws.close();
+  });
+
+  test("closes a channel when its token expires, unless the client sent a fresh one in time", async () => {
+    const shortLived = await startSupabaseStandIn({ databaseUrl: sb.db.url, port: 0, accessTokenTtlSeconds: 2 });
+    try {
+      const signIn = await fetch(`${shortLived.url}/auth/v1/token?grant_type=password`, {
+        method: "POST",
+        headers: { apikey: SANDBOX_PUBLISHABLE_KEY, "Content-Type": "application/json" },
+        body: JSON.stringify({ email: alice.email, password: alice.password }),
+      });
+      const { access_token: short } = (await signIn.json()) as { access_token: string };
+      const s = await rawSocket();
+      const binding = { event: "*", schema: "public", table: "entitlements", filter: `user_id=eq.${alice.id}` };
+      s.send(["1", "1", "realtime:kept", "phx_join", { config: { postgres_changes: [binding] }, access_token: short }]);
+      s.send([
+        "2",
+        "2",
+        "realtime:lapsed",
+        "phx_join",
+        { config: { postgres_changes: [binding] }, access_token: short },
+      ]);
+      await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[1] === "1");
+      await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[1] === "2");
+      s.send(["1", "3", "realtime:kept", "access_token", { access_token: alice.token }]);
+      expect(await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[1] === "3")).toMatchObject([
+        "1",
+        "3",
+        "realtime:kept",
+        "phx_reply",
+        { status: "ok" },
+      ]);
+      const closed = await s.next((f) => isEvent("phx_close")(f) && (f as unknown[])[2] === "realtime:lapsed", 3500);
+      expect(closed).toBeDefined();
+      s.frames.length = 0;
+      await setActive(alice.id, true);
+      const delivered = await s.next(isEvent("postgres_changes"));
+      expect((delivered as unknown[])[2]).toBe("realtime:kept");
+      expect(await s.next(isEvent("postgres_changes"), 300)).toBeUndefined();
+      s.ws.close();
+    } finally {
+      await shortLived.stop();
+    }
   });
 
   test("speaks vsn 1.0.0 with JSON objects", async () => {

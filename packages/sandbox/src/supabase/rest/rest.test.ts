@@ -146,6 +146,28 @@ describe("rpc", () => {
     expect(ids.data).toEqual(expect.arrayContaining(["cus_alice"]));
   });
 
+  test("runs each request as PostgREST does: role, claims, method and path set in the transaction", async () => {
+    await sb.owner.query(
+      `create function public.whoami() returns jsonb language sql stable as $$
+         select jsonb_build_object('user', current_user, 'uid', auth.uid(), 'method', current_setting('request.method', true),
+                                   'path', current_setting('request.path', true),
+                                   'apikey', current_setting('request.headers', true)::jsonb ->> 'apikey',
+                                   'search_path', current_setting('search_path'))
+       $$`,
+    );
+    const asAlice = await alice.client.rpc("whoami");
+    expect(asAlice.data).toEqual({
+      user: "authenticated",
+      uid: alice.id,
+      method: "POST",
+      path: "/rest/v1/rpc/whoami",
+      apikey: SANDBOX_PUBLISHABLE_KEY,
+      search_path: "public, extensions",
+    });
+    expect((await sb.client().rpc("whoami")).data).toMatchObject({ user: "anon", uid: null });
+    expect((await sb.client("secret").rpc("whoami")).data).toMatchObject({ user: "service_role", uid: null });
+  });
+
   test("an unknown function is 404 PGRST202", async () => {
     const { status, error } = await sb.client().rpc("no_such_fn", { a: 1 });
     expect(status).toBe(404);

@@ -266,6 +266,15 @@ describe("magic link", () => {
     );
   });
 
+  test("refuses the PKCE flow loudly instead of sending a link the client cannot use", async () => {
+    const res = await authFetch("/otp", {
+      method: "POST",
+      body: JSON.stringify({ email: newEmail(), code_challenge: "abc", code_challenge_method: "s256" }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "validation_failed", message: expect.stringContaining("PKCE") });
+  });
+
   test("lists magic-link mails on the inbox page, newest first", async () => {
     const first = newEmail();
     const second = newEmail();

@@ -202,6 +202,13 @@ async function route(ctx: StandInContext, req: IncomingMessage, res: ServerRespo
     const body = await jsonBody(req);
     const email = str(body, "email");
     if (!email) throw new AuthError(400, "validation_failed", "Only an email address is supported by the sandbox");
+    if (typeof body.code_challenge === "string" && body.code_challenge !== "") {
+      throw new AuthError(
+        400,
+        "validation_failed",
+        "The PKCE flow is not supported by the Supabase stand-in: create the client with flowType 'implicit'",
+      );
+    }
     await sendMagicLink(ctx, {
       email,
       createUser: body.create_user !== false,
@@ -256,7 +263,8 @@ export async function handleAuth(
   path: string,
   url: URL,
 ): Promise<void> {
-  res.setHeader("X-Supabase-Api-Version", header(req, "x-supabase-api-version") ?? API_VERSION);
+  const asked = header(req, "x-supabase-api-version");
+  res.setHeader("X-Supabase-Api-Version", asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : API_VERSION);
   try {
     await route(ctx, req, res, path, url);
   } catch (e) {

@@ -294,6 +294,16 @@ describe("errors in PostgREST's shape", () => {
     expect(error?.code).toBe("42703");
   });
 
+  test("a payload key that is not a column is 400 PGRST204", async () => {
+    const { status, error } = await sb
+      .client("secret")
+      .from("products")
+      .insert({ id: "prod_y", name: "Y", colour: "red" });
+    expect(status).toBe(400);
+    expect(error?.code).toBe("PGRST204");
+    expect(error?.message).toBe("Could not find the 'colour' column of 'products' in the schema cache");
+  });
+
   test("an unknown operator is 400 PGRST100", async () => {
     const res = await rest("/products?id=foo.1");
     expect(res.status).toBe(400);

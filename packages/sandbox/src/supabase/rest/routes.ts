@@ -129,7 +129,12 @@ export async function handleRest(
     const who = await whoIsAsking(ctx, req, url);
     role = who.role;
     checkProfile(req);
-    const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
+    let segments: string[];
+    try {
+      segments = path.split("/").filter(Boolean).map(decodeURIComponent);
+    } catch {
+      segments = [];
+    }
     let out: RestResponse;
     if (segments.length === 2 && segments[0] === "rpc" && segments[1]) {
       out = await serveRpc(ctx, catalog, req, who, segments[1], url, `/rest/v1${path}`);

@@ -17,6 +17,18 @@ function invalidBody(message: string): PgrstError {
   return new PgrstError(400, "PGRST102", message);
 }
 
+/** A payload key that is not a column: PostgREST's PGRST204. */
+function checkPayloadColumn(table: Table, column: string): string {
+  if (!table.columns.has(column)) {
+    throw new PgrstError(
+      400,
+      "PGRST204",
+      `Could not find the '${column}' column of '${table.name}' in the schema cache`,
+    );
+  }
+  return quoteIdent(column);
+}
+
 function columnType(table: Table, column: string): string {
   return table.columns.get(column)?.type ?? "text";
 }
@@ -25,7 +37,7 @@ function insertSql(table: Table, q: ParsedQuery, body: unknown, req: IncomingMes
   const rows = Array.isArray(body) ? body : [body];
   if (!rows.every(isRow)) throw invalidBody("All object keys must match");
   const cols = q.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  for (const c of cols) checkColumn(table, c);
+  for (const c of cols) checkPayloadColumn(table, c);
   const target = qualified(table);
   if (cols.length === 0) return `insert into ${target} as _t default values`;
   const values = rows
@@ -59,7 +71,8 @@ function updateSql(table: Table, q: ParsedQuery, body: unknown, p: Params): stri
   const cols = Object.keys(body);
   if (cols.length === 0) return undefined;
   const sets = cols.map(
-    (c) => `${checkColumn(table, c)} = ${p.add(bindValue(columnType(table, c), body[c]))}::${columnType(table, c)}`,
+    (c) =>
+      `${checkPayloadColumn(table, c)} = ${p.add(bindValue(columnType(table, c), body[c]))}::${columnType(table, c)}`,
   );
   return `update ${qualified(table)} as _src set ${sets.join(", ")}${whereClause(table, q.filters, p)}`;
 }

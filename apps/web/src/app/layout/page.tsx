@@ -1,20 +1,20 @@
 import type { ReactNode } from "react";
 import styles from "./layout.module.css";
 
-/** A page with a heading block; `narrow` for forms and single cards. */
+/** A page with a heading block; `narrow` for forms and single cards, `medium` for reading. */
 export function Page({
   title,
   subtitle,
   children,
-  narrow = false,
+  width = "wide",
 }: {
   title?: string;
   subtitle?: string;
   children: ReactNode;
-  narrow?: boolean;
+  width?: "narrow" | "medium" | "wide";
 }) {
   return (
-    <div className={`container ${styles.page} ${narrow ? styles.narrow : ""}`}>
+    <div className={`container ${styles.page} ${width === "wide" ? "" : styles[width]}`}>
       {title ? (
         <div className={styles.pageHeading}>
           <h1 className={styles.pageTitle}>{title}</h1>

@@ -8,7 +8,7 @@ import { Page } from "./page.tsx";
 function RouteErrorView() {
   const { t } = useI18n();
   return (
-    <Page narrow>
+    <Page width="narrow">
       <Alert
         tone="danger"
         title={t("app.errorTitle")}

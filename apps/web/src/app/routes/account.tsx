@@ -90,7 +90,7 @@ export default function AccountRoute() {
   }
 
   return (
-    <Page narrow title={t("account.title")}>
+    <Page width="narrow" title={t("account.title")}>
       {body}
     </Page>
   );

@@ -28,7 +28,7 @@ export default function AuthCallbackRoute() {
   if (session.status === "signed_in") return <Navigate to={next} replace />;
   if (!gaveUp) return <PageFallback />;
   return (
-    <Page narrow>
+    <Page width="narrow">
       <Alert
         tone="danger"
         title={t("auth.callback.failed")}

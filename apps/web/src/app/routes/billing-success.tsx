@@ -56,7 +56,7 @@ export default function BillingSuccessRoute() {
 
   if (!sessionId) {
     return (
-      <Page narrow>
+      <Page width="narrow">
         <Alert
           tone="warning"
           title={t("billing.missingSession")}
@@ -73,7 +73,7 @@ export default function BillingSuccessRoute() {
   if (!userId) {
     const next = `${location.pathname}${location.search}`;
     return (
-      <Page narrow>
+      <Page width="narrow">
         <Alert
           tone="info"
           title={t("billing.signInNeeded")}
@@ -88,7 +88,7 @@ export default function BillingSuccessRoute() {
   }
 
   return (
-    <Page>
+    <Page width="medium">
       <ActivationPanel activation={activation} />
       {activation.phase === "active" ? <LibraryView userId={userId} signInHref="/sign-in" /> : null}
     </Page>

@@ -12,7 +12,7 @@ export default function LibraryRoute() {
   const location = useLocation();
   const userId = session.status === "signed_in" ? session.session.user.id : null;
   return (
-    <Page title={t("library.title")} subtitle={t("library.subtitle")}>
+    <Page width="medium" title={t("library.title")} subtitle={t("library.subtitle")}>
       {session.status === "loading" ? (
         <LibrarySkeleton />
       ) : (

@@ -8,7 +8,7 @@ export default function NotFoundRoute() {
   const { t } = useI18n();
   usePageTitle(t("app.notFoundTitle"));
   return (
-    <Page narrow title={t("app.notFoundTitle")} subtitle={t("app.notFoundBody")}>
+    <Page width="narrow" title={t("app.notFoundTitle")} subtitle={t("app.notFoundBody")}>
       <div>
         <Link to="/" className={buttonClassName()}>
           {t("app.goHome")}

@@ -23,7 +23,7 @@ export default function SignInRoute() {
 
   if (session.status === "signed_in") return <Navigate to={next} replace />;
   return (
-    <Page narrow>
+    <Page width="narrow">
       <AuthForm
         key={mode}
         mode={mode}

@@ -62,7 +62,7 @@ export const en = {
   "auth.subtitle": "Sign in to subscribe, read the library and manage your billing.",
   "auth.modes": "Sign-in method",
   "auth.mode.signIn": "Sign in",
-  "auth.mode.signUp": "Create account",
+  "auth.mode.signUp": "Sign up",
   "auth.mode.magic": "Magic link",
   "auth.email": "Email",
   "auth.password": "Password",

@@ -64,7 +64,7 @@ export const fr: Dictionary = {
   "auth.subtitle": "Connectez-vous pour vous abonner, lire la bibliothèque et gérer votre facturation.",
   "auth.modes": "Méthode de connexion",
   "auth.mode.signIn": "Connexion",
-  "auth.mode.signUp": "Créer un compte",
+  "auth.mode.signUp": "Inscription",
   "auth.mode.magic": "Lien magique",
   "auth.email": "E-mail",
   "auth.password": "Mot de passe",

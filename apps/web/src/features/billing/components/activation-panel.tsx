@@ -33,6 +33,9 @@ export function ActivationPanel({ activation }: ActivationPanelProps) {
         </span>
         <h1 className={styles.title}>{t("billing.active")}</h1>
         <p className={styles.hint}>{t("billing.activeHint")}</p>
+        <Link className={buttonClassName({ variant: "secondary", size: "sm" })} to="/library">
+          {t("billing.openLibrary")}
+        </Link>
       </section>
     );
   }

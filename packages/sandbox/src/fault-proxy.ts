@@ -30,10 +30,25 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export async function startFaultProxy(
-  target: string,
-  opts: { port?: number; random?: () => number } = {},
-): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  port?: number;
+  random?: () => number;
+  /** The body of an injected failure, in the proxied service's own error shape. */
+  errorBody?: (status: number) => unknown;
+}
+
+/** Failure bodies as each service writes them, so SDKs raise their real error classes. */
+export const FAULT_BODIES = {
+  supabase: (status: number) => ({
+    code: "fault_injected",
+    message: `service unavailable (injected ${status})`,
+    details: null,
+    hint: null,
+  }),
+  stripe: (status: number) => ({ error: { type: "api_error", message: `Stripe is unavailable (injected ${status})` } }),
+} as const;
+
+export async function startFaultProxy(target: string, opts: FaultProxyOptions = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   const random = opts.random ?? Math.random;
   const state: FaultState = { down: false, failRate: 0, status: 503 };
@@ -46,14 +61,7 @@ export async function startFaultProxy(
       return;
     }
     res.writeHead(state.status, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        code: "fault_injected",
-        message: `service unavailable (injected ${state.status})`,
-        details: null,
-        hint: null,
-      }),
-    );
+    res.end(JSON.stringify((opts.errorBody ?? FAULT_BODIES.supabase)(state.status)));
   };
 
   const server = createServer(async (req, res) => {

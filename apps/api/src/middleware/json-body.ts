@@ -16,7 +16,10 @@ export async function jsonBody<S extends z.ZodMiniType>(c: Context, schema: S): 
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const detail = parsed.error.issues
-      .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+      .map((i) => {
+        if (i.code === "unrecognized_keys") return `unknown field(s): ${i.keys.join(", ")}`;
+        return i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message;
+      })
       .join("; ");
     throw new ApiError(400, "invalid_body", detail);
   }

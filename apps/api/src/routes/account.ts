@@ -10,20 +10,19 @@ import { readEntitlement, syncUser } from "../services/sync-user.ts";
 
 /** Routes for a signed-in user. */
 export const accountRoutes = new Hono<AppEnv>()
-  .use(requireUser)
-  .get("/me", async (c) => {
+  .get("/me", requireUser, async (c) => {
     const { user, services } = c.var;
     return c.json({ user, entitlement: toEntitlementView(await readEntitlement(services, user.id)) });
   })
-  .post("/checkout", async (c) => {
+  .post("/checkout", requireUser, async (c) => {
     const body = await jsonBody(c, checkoutBodySchema);
     return c.json(await startCheckout(c.var.services, c.var.user, body.priceId, body.locale));
   })
-  .post("/billing/portal", async (c) => {
+  .post("/billing/portal", requireUser, async (c) => {
     const body = await jsonBody(c, portalBodySchema);
     return c.json(await openPortal(c.var.services, c.var.user, body.locale));
   })
-  .post("/billing/sync", async (c) => {
+  .post("/billing/sync", requireUser, async (c) => {
     const body = await jsonBody(c, syncBodySchema);
     return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) });
   });

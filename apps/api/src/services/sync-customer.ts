@@ -2,6 +2,7 @@
 // derived entitlement, in one database transaction. Webhooks, the success page and the cron all
 // come here, so no path ever trusts an event's copy of a subscription.
 import type Stripe from "stripe";
+import { UpstreamError } from "../errors.ts";
 import { callRpc, DbError } from "./call-rpc.ts";
 import type { EntitlementRow } from "./entitlement-view.ts";
 import type { Services } from "./services.ts";
@@ -28,6 +29,7 @@ export async function listAllSubscriptions(stripe: Stripe, customer: string): Pr
       if (isMissingStripeObject(e)) return [];
       throw e;
     }
+    if (!Array.isArray(res.data)) throw new UpstreamError("stripe", "subscriptions.list returned no list");
     all.push(...res.data);
     const last = res.data.at(-1);
     if (!res.has_more || !last) break;

@@ -1,0 +1,87 @@
+import { describe, expect, test } from "vitest";
+import { api, createUser, entitlementOf, pay, prices, subscribe } from "./helpers.ts";
+
+const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe("POST /api/billing/sync", () => {
+  test("unlocks right after payment, without waiting for a webhook", async () => {
+    const { user, sessionId } = await subscribe(prices.monthly());
+    const res = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId } });
+    expect(res.status).toBe(200);
+    const { entitlement } = (await res.json()) as {
+      entitlement: { active: boolean; status: string; entitlement: string };
+    };
+    expect(entitlement).toMatchObject({ active: true, status: "active", entitlement: "pro" });
+    expect((await entitlementOf(user.id))?.active).toBe(true);
+  });
+
+  test("without a session id re-syncs the caller's own customer", async () => {
+    const { user } = await subscribe(prices.monthly());
+    const res = await api("/api/billing/sync", { method: "POST", token: user.token });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { entitlement: { active: boolean } }).entitlement.active).toBe(true);
+  });
+
+  test("for a user who never paid returns the inactive entitlement", async () => {
+    const user = await createUser();
+    const res = await api("/api/billing/sync", { method: "POST", token: user.token, json: {} });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { entitlement: { active: boolean } }).entitlement.active).toBe(false);
+  });
+
+  test("an unpaid session leaves the user locked", async () => {
+    const user = await createUser();
+    const { id } = (await (
+      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
+    ).json()) as { id: string };
+    const declined = await pay(id, "4000000000000002");
+    expect(declined.ok).toBe(false);
+    const res = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId: id } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { entitlement: { active: boolean } }).entitlement.active).toBe(false);
+  });
+
+  test("refuses another user's session id with 403 session_not_yours", async () => {
+    const { sessionId } = await subscribe(prices.monthly());
+    const mallory = await createUser();
+    const res = await api("/api/billing/sync", { method: "POST", token: mallory.token, json: { sessionId } });
+    expect(res.status).toBe(403);
+    expect(await codeOf(res)).toBe("session_not_yours");
+    expect((await entitlementOf(mallory.id))?.active ?? false).toBe(false);
+  });
+
+  test("answers 404 for an unknown session and 400 for a malformed id", async () => {
+    const user = await createUser();
+    expect(
+      (await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId: "cs_test_nope" } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId: "../etc" } })).status,
+    ).toBe(400);
+  });
+
+  test("returns 401 without a session", async () => {
+    expect((await api("/api/billing/sync", { method: "POST", json: {} })).status).toBe(401);
+  });
+});
+
+describe("POST /api/billing/portal", () => {
+  test("opens the customer portal for a subscriber", async () => {
+    const { user } = await subscribe(prices.monthly());
+    const res = await api("/api/billing/portal", { method: "POST", token: user.token, json: { locale: "fr" } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { url: string }).url).toMatch(/^http/);
+  });
+
+  test("answers 404 no_customer to a user who never started a checkout", async () => {
+    const user = await createUser();
+    const res = await api("/api/billing/portal", { method: "POST", token: user.token });
+    expect(res.status).toBe(404);
+    expect(await codeOf(res)).toBe("no_customer");
+  });
+
+  test("returns 401 without a session", async () => {
+    expect((await api("/api/billing/portal", { method: "POST" })).status).toBe(401);
+  });
+});

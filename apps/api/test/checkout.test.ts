@@ -1,0 +1,142 @@
+import { describe, expect, test } from "vitest";
+import { APP_URL, adminSelect, api, createUser, prices, stripe, subscribe } from "./helpers.ts";
+
+const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
+
+describe("POST /api/checkout — happy", () => {
+  test("opens a Checkout Session that names the user everywhere Stripe will echo it", async () => {
+    const user = await createUser();
+    const res = await api("/api/checkout", {
+      method: "POST",
+      token: user.token,
+      json: { priceId: prices.monthly(), locale: "fr" },
+    });
+    expect(res.status).toBe(200);
+    const { url, id } = (await res.json()) as { url: string; id: string };
+    expect(id).toMatch(/^cs_/);
+    expect(url).toMatch(/^http/);
+    const session = await stripe.checkout.sessions.retrieve(id);
+    expect(session.client_reference_id).toBe(user.id);
+    expect(session.mode).toBe("subscription");
+    expect(session.success_url).toBe(`${APP_URL}/billing/success?session_id={CHECKOUT_SESSION_ID}`);
+    expect(session.metadata?.user_id).toBe(user.id);
+    const customer = await stripe.customers.retrieve(String(session.customer));
+    expect("deleted" in customer && customer.deleted).toBeFalsy();
+    expect((customer as { metadata: Record<string, string> }).metadata.user_id).toBe(user.id);
+    expect((customer as { email: string | null }).email).toBe(user.email);
+  });
+
+  test("reuses the open session when asked twice for the same price", async () => {
+    const user = await createUser();
+    const first = (await (
+      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
+    ).json()) as { id: string };
+    const second = (await (
+      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
+    ).json()) as { id: string };
+    expect(second.id).toBe(first.id);
+  });
+
+  test("expires the open session of the other plan when the user switches plan before paying", async () => {
+    const user = await createUser();
+    const monthly = (await (
+      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
+    ).json()) as { id: string };
+    const yearly = (await (
+      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.yearly() } })
+    ).json()) as { id: string };
+    expect(yearly.id).not.toBe(monthly.id);
+    expect((await stripe.checkout.sessions.retrieve(monthly.id)).status).toBe("expired");
+    expect((await stripe.checkout.sessions.retrieve(yearly.id)).status).toBe("open");
+  });
+
+  test("20 concurrent requests for one user make one customer and at most one open session", async () => {
+    const user = await createUser();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } }),
+      ),
+    );
+    const bodies = (await Promise.all(results.map((r) => r.json()))) as Array<{ id?: string }>;
+    expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    const customers = await adminSelect<{ stripe_customer_id: string }>(
+      "customers",
+      `user_id=eq.${user.id}&select=stripe_customer_id`,
+    );
+    expect(customers).toHaveLength(1);
+    const stripeCustomers = await stripe.customers.list({ email: user.email, limit: 10 });
+    expect(stripeCustomers.data).toHaveLength(1);
+    const open = await stripe.checkout.sessions.list({
+      customer: customers[0]?.stripe_customer_id ?? "",
+      status: "open",
+      limit: 100,
+    });
+    expect(open.data.length).toBe(1);
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
+  });
+});
+
+describe("POST /api/checkout — errors", () => {
+  test("refuses malformed JSON with a message", async () => {
+    const user = await createUser();
+    const res = await api("/api/checkout", {
+      method: "POST",
+      token: user.token,
+      body: "{nope",
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(400);
+    expect((await codeOf(res)).code).toBe("invalid_json");
+  });
+
+  test.each([
+    [{}, "priceId"],
+    [{ priceId: 42 }, "priceId"],
+    [{ priceId: "price_1", locale: "de" }, "locale"],
+    [{ priceId: "price_1", extra: true }, "extra"],
+  ])("refuses the body %j, naming %s", async (json, field) => {
+    const user = await createUser();
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json });
+    expect(res.status).toBe(400);
+    const err = await codeOf(res);
+    expect(err.code).toBe("invalid_body");
+    expect(err.message).toContain(field);
+  });
+
+  test.each([
+    ["an unknown price", () => "price_does_not_exist"],
+    ["an inactive price", () => prices.inactive()],
+    ["a price of a product without metadata.entitlement", () => prices.noEntitlement()],
+  ])("refuses %s with invalid_price", async (_label, price) => {
+    const user = await createUser();
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: price() } });
+    expect(res.status).toBe(400);
+    expect((await codeOf(res)).code).toBe("invalid_price");
+  });
+
+  test("answers 409 already_subscribed to a user who has access", async () => {
+    const { user, sessionId } = await subscribe(prices.monthly());
+    const sync = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId } });
+    expect(sync.status).toBe(200);
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.yearly() } });
+    expect(res.status).toBe(409);
+    expect((await codeOf(res)).code).toBe("already_subscribed");
+  });
+});
+
+describe("POST /api/checkout — security", () => {
+  test("returns 401 without a session", async () => {
+    const res = await api("/api/checkout", { method: "POST", json: { priceId: prices.monthly() } });
+    expect(res.status).toBe(401);
+  });
+
+  test("never takes the user from the body", async () => {
+    const user = await createUser();
+    const res = await api("/api/checkout", {
+      method: "POST",
+      token: user.token,
+      json: { priceId: prices.monthly(), userId: crypto.randomUUID() },
+    });
+    expect(res.status).toBe(400);
+  });
+});

@@ -1,0 +1,61 @@
+import { SignJWT } from "jose";
+import { describe, expect, test } from "vitest";
+import { api, createUser } from "./helpers.ts";
+
+const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+
+describe("GET /api/me", () => {
+  test("returns the signed-in user and an inactive entitlement before any payment", async () => {
+    const user = await createUser();
+    const res = await api("/api/me", { token: user.token });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      user: { id: user.id, email: user.email },
+      entitlement: { active: false, entitlement: null, status: null, currentPeriodEnd: null, cancelAt: null },
+    });
+  });
+
+  test("returns 401 without a Supabase session", async () => {
+    const res = await api("/api/me");
+    expect(res.status).toBe(401);
+    expect(await codeOf(res)).toBe("unauthenticated");
+  });
+
+  test("returns 401 for a malformed token", async () => {
+    const res = await api("/api/me", { token: "not-a-jwt" });
+    expect(res.status).toBe(401);
+  });
+
+  test("returns 401 for a token signed with another key", async () => {
+    const user = await createUser();
+    const [, payload] = user.token.split(".");
+    const claims = JSON.parse(atob((payload ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
+    const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
+    const privateKey = pair.privateKey;
+    const forged = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: "forged" }).sign(privateKey);
+    expect((await api("/api/me", { token: forged })).status).toBe(401);
+  });
+
+  test("returns 401 for an unsigned token (alg none)", async () => {
+    const user = await createUser();
+    const [, payload] = user.token.split(".");
+    const header = btoa(JSON.stringify({ alg: "none", typ: "JWT" })).replace(/=+$/, "");
+    expect((await api("/api/me", { token: `${header}.${payload}.` })).status).toBe(401);
+  });
+
+  test("returns 401 for an HS256 token when the project has no legacy secret", async () => {
+    const token = await new SignJWT({ sub: crypto.randomUUID(), role: "authenticated", aud: "authenticated" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode("x".repeat(40)));
+    expect((await api("/api/me", { token })).status).toBe(401);
+  });
+
+  test("returns 401 for the publishable or secret key used as a token", async () => {
+    expect((await api("/api/me", { token: "sb_publishable_SANDBOX-ONLY-not-a-real-key-0000" })).status).toBe(401);
+    expect((await api("/api/me", { token: "sb_secret_SANDBOX-ONLY-not-a-real-key-00000000" })).status).toBe(401);
+  });
+});

@@ -1,0 +1,69 @@
+// Runs in its own Node process (spawned by global-setup.ts): starts a throw-away sandbox, sets up
+// the catalog plus the odd prices the security tests need, prints one JSON line with everything
+// the tests need, and stops the sandbox on SIGTERM/SIGINT or when stdin closes.
+import { createClient } from "@supabase/supabase-js";
+import {
+  SANDBOX_SECRET_KEY,
+  SANDBOX_STRIPE_SECRET_KEY,
+  SANDBOX_WEBHOOK_SECRET,
+  startTestSandbox,
+} from "../../../packages/sandbox/src/index.ts";
+import { setupCatalog, stripeClient } from "../scripts/stripe-setup.ts";
+
+const sandbox = await startTestSandbox();
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await sandbox.stop();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
+process.stdin.on("end", () => void stop());
+process.stdin.resume();
+
+try {
+  const catalog = await setupCatalog({
+    stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
+    stripeApiUrl: sandbox.urls.stripeDirect,
+    supabaseUrl: sandbox.urls.supabaseDirect,
+    supabaseSecretKey: SANDBOX_SECRET_KEY,
+  });
+  const stripe = stripeClient(SANDBOX_STRIPE_SECRET_KEY, sandbox.urls.stripeDirect);
+  const db = createClient(sandbox.urls.supabaseDirect, SANDBOX_SECRET_KEY, { auth: { persistSession: false } });
+  const inactive = await stripe.prices.create({
+    product: catalog.productId,
+    currency: "eur",
+    unit_amount: 100,
+    recurring: { interval: "month" },
+  });
+  const inactiveNow = await stripe.prices.update(inactive.id, { active: false });
+  const stored = await db.rpc("upsert_price", { p_price: inactiveNow });
+  if (stored.error) throw new Error(stored.error.message);
+  const plain = await stripe.products.create({ name: "No entitlement" });
+  const plainPrice = await stripe.prices.create({
+    product: plain.id,
+    currency: "eur",
+    unit_amount: 100,
+    recurring: { interval: "month" },
+  });
+  process.stdout.write(
+    `${JSON.stringify({
+      supabaseUrl: sandbox.urls.supabase,
+      supabaseSecretKey: SANDBOX_SECRET_KEY,
+      stripeUrl: sandbox.urls.stripe,
+      stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
+      webhookSecret: SANDBOX_WEBHOOK_SECRET,
+      databaseUrl: sandbox.urls.postgres,
+      priceMonthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
+      priceYearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
+      priceInactive: inactive.id,
+      priceNoEntitlement: plainPrice.id,
+    })}\n`,
+  );
+} catch (e) {
+  process.stderr.write(`test sandbox failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  await sandbox.stop();
+  process.exit(1);
+}

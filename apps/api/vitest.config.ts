@@ -1,0 +1,29 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd (the Workers runtime). The global setup starts the sandbox (real
+// Postgres, the Supabase and Stripe stand-ins) in Node on free ports and hands their URLs to the
+// worker as bindings.
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: "./wrangler.jsonc" },
+      miniflare: {
+        bindings: {
+          APP_URL: "http://127.0.0.1:5173",
+          SUPABASE_URL: inject<string>("supabaseUrl"),
+          SUPABASE_SECRET_KEY: inject<string>("supabaseSecretKey"),
+          STRIPE_SECRET_KEY: inject<string>("stripeSecretKey"),
+          STRIPE_WEBHOOK_SECRET: inject<string>("webhookSecret"),
+          STRIPE_API_URL: inject<string>("stripeUrl"),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    globalSetup: ["./test/global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

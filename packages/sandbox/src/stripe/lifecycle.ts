@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { chargeCard, renewalSucceeds } from "./cards.ts";
 import type { Ctx } from "./context.ts";
+import { DueQueue } from "./due-queue.ts";
 import { StripeApiError } from "./errors.ts";
 import type { RequestInfo } from "./events.ts";
 import { newId } from "./ids.ts";
@@ -137,28 +138,34 @@ export function successRedirect(session: Stripe.Checkout.Session): string {
   return (session.success_url ?? "").replaceAll("{CHECKOUT_SESSION_ID}", session.id);
 }
 
-type Action = "trial_will_end" | "cancel" | "period_end" | "retry";
+type Action = "trial_will_end" | "cancel" | "retry" | "period_end" | "session_expiry";
+const ranks: Record<Action, number> = { trial_will_end: 0, cancel: 1, retry: 2, period_end: 3, session_expiry: 4 };
 
 interface Due {
   at: number;
+  rank: number;
   action: Action;
   id: string;
 }
 
+function due(at: number, action: Action, id: string): Due {
+  return { at, rank: ranks[action], action, id };
+}
+
+/** The next transition a subscription is waiting for, if any. */
 function dueFor(sub: Stripe.Subscription, state: SubscriptionState | undefined): Due | null {
   if (sub.status === "canceled" || sub.status === "incomplete_expired" || sub.status === "unpaid") return null;
   const candidates: Due[] = [];
   const { end } = periodOf(sub);
   if (sub.status === "trialing" && sub.trial_end && state && !state.trialWillEndSent)
-    candidates.push({ at: Math.max(sub.start_date, sub.trial_end - 3 * DAY), action: "trial_will_end", id: sub.id });
-  if (sub.cancel_at !== null) candidates.push({ at: sub.cancel_at, action: "cancel", id: sub.id });
-  if (sub.status === "past_due" && state?.nextRetryAt)
-    candidates.push({ at: state.nextRetryAt, action: "retry", id: sub.id });
+    candidates.push(due(Math.max(sub.start_date, sub.trial_end - 3 * DAY), "trial_will_end", sub.id));
+  if (sub.cancel_at !== null) candidates.push(due(sub.cancel_at, "cancel", sub.id));
+  if (sub.status === "past_due" && state?.nextRetryAt) candidates.push(due(state.nextRetryAt, "retry", sub.id));
   if (sub.status !== "past_due" && (sub.cancel_at === null || sub.cancel_at > end))
-    candidates.push({ at: end, action: "period_end", id: sub.id });
-  const order: Action[] = ["trial_will_end", "cancel", "retry", "period_end"];
-  candidates.sort((a, b) => a.at - b.at || order.indexOf(a.action) - order.indexOf(b.action));
-  return candidates[0] ?? null;
+    candidates.push(due(end, "period_end", sub.id));
+  let best: Due | null = null;
+  for (const c of candidates) if (!best || c.at < best.at || (c.at === best.at && c.rank < best.rank)) best = c;
+  return best;
 }
 
 /** Renewal or trial end: a new period and its invoice, paid or failed by the card on file. */
@@ -237,33 +244,44 @@ export interface AdvanceResult {
 /**
  * Moves sandbox time forward by `seconds`, running every due transition in time order:
  * trial_will_end notices, cancellations, renewals and trial ends, failed-payment retries, session expiry.
+ * A heap holds each subscription's next transition; after one runs, that subscription is re-queued.
  */
 export function advanceClock(ctx: Ctx, seconds: number, maxSteps = 1_000_000): AdvanceResult {
   const target = ctx.clock.now() + seconds;
   const transitions: AdvanceResult["transitions"] = [];
+  const queue = new DueQueue<Due>();
+  const queueSub = (id: string) => {
+    const sub = ctx.store.get("subscription", id);
+    const d = sub ? dueFor(sub, ctx.store.get("subscription_state", id)) : null;
+    if (d && d.at <= target) queue.push(d);
+  };
+  for (const id of ctx.store.ids("subscription")) queueSub(id);
+  for (const id of ctx.store.ids("checkout_session")) {
+    const s = ctx.store.get("checkout_session", id);
+    if (s?.status === "open" && s.expires_at <= target) queue.push(due(s.expires_at, "session_expiry", s.id));
+  }
   for (let step = 0; step < maxSteps; step++) {
-    let best: Due | null = null;
-    for (const id of ctx.store.ids("subscription")) {
-      const sub = ctx.store.get("subscription", id);
-      if (!sub) continue;
-      const due = dueFor(sub, ctx.store.get("subscription_state", id));
-      if (due && due.at <= target && (!best || due.at < best.at)) best = due;
+    const next = queue.pop();
+    if (!next) break;
+    ctx.clock.moveTo(next.at);
+    if (next.action === "session_expiry") {
+      const s = ctx.store.get("checkout_session", next.id);
+      if (s?.status === "open") {
+        expireSession(ctx, null, s);
+        transitions.push({ at: next.at, action: "checkout_session_expired", id: next.id });
+      }
+      continue;
     }
-    for (const id of ctx.store.ids("checkout_session")) {
-      const s = ctx.store.get("checkout_session", id);
-      if (s?.status === "open" && s.expires_at <= target && (!best || s.expires_at < best.at))
-        best = { at: s.expires_at, action: "cancel", id: s.id };
+    // Skip stale entries: the subscription may have moved on since this one was queued.
+    const sub = ctx.store.get("subscription", next.id);
+    const current = sub ? dueFor(sub, ctx.store.get("subscription_state", next.id)) : null;
+    if (!current || current.at !== next.at || current.action !== next.action) {
+      queueSub(next.id);
+      continue;
     }
-    if (!best) break;
-    ctx.clock.moveTo(best.at);
-    if (best.id.startsWith("cs_")) {
-      const s = ctx.store.get("checkout_session", best.id);
-      if (s) expireSession(ctx, null, s);
-      transitions.push({ at: best.at, action: "checkout_session_expired", id: best.id });
-    } else {
-      apply(ctx, best);
-      transitions.push({ at: best.at, action: best.action, id: best.id });
-    }
+    apply(ctx, next);
+    transitions.push({ at: next.at, action: next.action, id: next.id });
+    queueSub(next.id);
   }
   ctx.clock.moveTo(target);
   return { now: ctx.clock.now(), transitions };

@@ -43,7 +43,7 @@ const schemaSql = join(import.meta.dirname, "..", "..", "sql", "stripe-standin.s
 /** Starts the Stripe stand-in on 127.0.0.1: `/v1` API, hosted checkout and portal pages, `/_sandbox` controls. */
 export async function startStripeStandIn(opts: StripeStandInOptions): Promise<RunningStripeStandIn> {
   if (opts.port !== 0) await assertPortFree(opts.port, "Stripe stand-in");
-  const store = new Store(opts.databaseUrl);
+  const store = new Store(opts.databaseUrl, opts.log);
   const clock = new Clock();
   try {
     const { clockOffset } = await store.load(readFileSync(schemaSql, "utf8"));
@@ -132,6 +132,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
       }
       const params = decodeForm(raw);
       let result: unknown;
+      const writesBefore = store.writeCount;
       try {
         result = match.route.handle(
           ctx,
@@ -139,7 +140,8 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
           match.args,
         );
       } finally {
-        await settle();
+        // Reads answer from memory at once; writes answer once they are durable.
+        if (store.writeCount !== writesBefore) await settle();
       }
       const out = JSON.stringify(result);
       if (idemKey) await idempotency.finish(idemKey, fingerprint, 200, out);

@@ -53,6 +53,8 @@ const kinds: Kind[] = [
 type Tables = { [K in Kind]: Map<string, Kinds[K]> };
 type Orders = { [K in Kind]: string[] };
 
+const CHUNK = 1000;
+
 interface PendingWrite {
   kind: Kind;
   id: string;
@@ -122,25 +124,30 @@ export class Store {
   /** Secondary indexes, kept by `put`. */
   private subsByCustomer = new Map<string, string[]>();
   private customersByEmail = new Map<string, string[]>();
+  private emailOf = new Map<string, string>();
+  /** Bumped by every put/delete: a handler that did not move it has nothing to commit. */
+  private writes = 0;
   private pending = new Map<string, PendingWrite>();
   private nextBatch: Deferred | null = null;
   private flushing = false;
   readonly pool: pg.Pool;
 
-  constructor(databaseUrl: string) {
+  constructor(databaseUrl: string, log?: (line: string) => void) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    // An idle connection dropped by Postgres must not take the stand-in down; the next query reconnects.
+    this.pool.on("error", (e) => log?.(`Stripe stand-in lost a Postgres connection: ${e.message}`));
   }
 
   async load(schemaSql: string): Promise<{ clockOffset: number }> {
     await this.pool.query(schemaSql);
-    const rows = await this.pool.query<{ kind: string; id: string; seq: string; data: unknown }>(
+    const rows = await this.pool.query<{ kind: string; id: string; seq: string; data: string }>(
       "select kind, id, seq, data from stripe_sandbox.objects order by seq",
     );
     for (const r of rows.rows) {
       const kind = kinds.find((k) => k === r.kind);
       if (!kind) continue;
       this.seq = Math.max(this.seq, Number(r.seq));
-      this.setInMemory(kind, r.id, r.data, Number(r.seq));
+      this.setInMemory(kind, r.id, JSON.parse(r.data), Number(r.seq));
     }
     const meta = await this.pool.query<{ value: unknown }>(
       "select value from stripe_sandbox.meta where key = 'clock_offset'",
@@ -167,11 +174,15 @@ export class Store {
   }
 
   private indexCustomer(c: Stripe.Customer): void {
-    for (const [email, ids] of this.customersByEmail) {
+    const old = this.emailOf.get(c.id);
+    if (old !== undefined && old !== c.email) {
+      const ids = this.customersByEmail.get(old) ?? [];
       const i = ids.indexOf(c.id);
-      if (i >= 0 && email !== c.email) ids.splice(i, 1);
+      if (i >= 0) ids.splice(i, 1);
+      this.emailOf.delete(c.id);
     }
     if (!c.email) return;
+    this.emailOf.set(c.id, c.email);
     const list = this.customersByEmail.get(c.email) ?? [];
     if (!list.includes(c.id)) list.push(c.id);
     this.customersByEmail.set(c.email, list);
@@ -181,7 +192,13 @@ export class Store {
     return this.tables[kind].get(id);
   }
 
+  /** A counter of writes, to tell whether a handler changed anything. */
+  get writeCount(): number {
+    return this.writes;
+  }
+
   put<K extends Kind>(kind: K, value: Kinds[K]): Kinds[K] {
+    this.writes++;
     const id = value.id;
     const key = `${kind}:${id}`;
     let seq = this.seqs.get(key);
@@ -208,6 +225,7 @@ export class Store {
   }
 
   delete(kind: Kind, id: string): void {
+    this.writes++;
     const key = `${kind}:${id}`;
     this.tables[kind].delete(id);
     const order = this.orders[kind];
@@ -271,28 +289,40 @@ export class Store {
     }
   }
 
+  /** Writes one batch in one transaction, in chunks so a burst (a clock advance) stays a reasonable query. */
   private async writeBatch(batch: PendingWrite[]): Promise<void> {
     if (batch.length === 0) return;
     const puts = batch.filter((w) => !w.deleted);
     const dels = batch.filter((w) => w.deleted);
-    if (puts.length) {
-      await this.pool.query(
-        `insert into stripe_sandbox.objects (kind, id, seq, data)
-         select * from unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[])
-         on conflict (kind, id) do update set data = excluded.data`,
-        [
-          puts.map((w) => w.kind),
-          puts.map((w) => w.id),
-          puts.map((w) => w.seq),
-          puts.map((w) => JSON.stringify(w.data)),
-        ],
-      );
-    }
-    if (dels.length) {
-      await this.pool.query(
-        "delete from stripe_sandbox.objects o using unnest($1::text[], $2::text[]) d(kind, id) where o.kind = d.kind and o.id = d.id",
-        [dels.map((w) => w.kind), dels.map((w) => w.id)],
-      );
+    const client = await this.pool.connect();
+    try {
+      await client.query("begin");
+      for (let i = 0; i < puts.length; i += CHUNK) {
+        const chunk = puts.slice(i, i + CHUNK);
+        await client.query(
+          `insert into stripe_sandbox.objects (kind, id, seq, data)
+           select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
+           on conflict (kind, id) do update set data = excluded.data`,
+          [
+            chunk.map((w) => w.kind),
+            chunk.map((w) => w.id),
+            chunk.map((w) => w.seq),
+            chunk.map((w) => JSON.stringify(w.data)),
+          ],
+        );
+      }
+      if (dels.length) {
+        await client.query(
+          "delete from stripe_sandbox.objects o using unnest($1::text[], $2::text[]) d(kind, id) where o.kind = d.kind and o.id = d.id",
+          [dels.map((w) => w.kind), dels.map((w) => w.id)],
+        );
+      }
+      await client.query("commit");
+    } catch (e) {
+      await client.query("rollback").catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
     }
   }
 
@@ -303,6 +333,7 @@ export class Store {
     this.seqs.clear();
     this.subsByCustomer.clear();
     this.customersByEmail.clear();
+    this.emailOf.clear();
     await this.pool.query(
       "truncate stripe_sandbox.objects, stripe_sandbox.idempotency_keys; delete from stripe_sandbox.meta",
     );

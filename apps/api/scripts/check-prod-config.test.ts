@@ -1,0 +1,162 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { checkProdConfig } from "./check-prod-config.ts";
+import { readWranglerVars, stripJsonc } from "./read-wrangler-vars.ts";
+
+const secrets = {
+  STRIPE_SECRET_KEY: "sk_live_51AbCdEfGhIjKlMnOp",
+  STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef0123456789abcdef",
+  SUPABASE_SECRET_KEY: "sb_secret_0123456789abcdefghijklmnop",
+};
+const vars = { APP_URL: "https://gatehouse.acme.dev", SUPABASE_URL: "https://abcdefghijklmnop.supabase.co" };
+
+const dir = mkdtempSync(join(tmpdir(), "gatehouse-prod-config-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function envFile(name: string, values: Record<string, string>): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    `# test\n${Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n")}\n`,
+  );
+  return path;
+}
+
+function run(args: string[]) {
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--experimental-transform-types",
+        "--disable-warning=ExperimentalWarning",
+        join(import.meta.dirname, "check-prod-config.ts"),
+        ...args,
+      ],
+      { env: { PATH: process.env.PATH ?? "" }, timeout: 30_000 },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("checkProdConfig", () => {
+  test("accepts a production configuration with real secrets", () => {
+    expect(checkProdConfig(vars, secrets)).toEqual({ problems: [], notes: [] });
+  });
+
+  test("names every missing secret, as the worker would at start-up", () => {
+    const { problems } = checkProdConfig(vars, {});
+    expect(problems).toEqual([
+      "STRIPE_SECRET_KEY: STRIPE_SECRET_KEY is required",
+      "STRIPE_WEBHOOK_SECRET: STRIPE_WEBHOOK_SECRET is required",
+      "SUPABASE_SECRET_KEY: SUPABASE_SECRET_KEY is required",
+    ]);
+  });
+
+  test("refuses the sandbox's keys and URL in production", () => {
+    const { problems } = checkProdConfig(vars, {
+      STRIPE_SECRET_KEY: "sk_test_SANDBOX_ONLY_not_a_real_key_000000000000",
+      STRIPE_WEBHOOK_SECRET: "whsec_SANDBOX_ONLY_not_a_real_secret_0000000000",
+      SUPABASE_SECRET_KEY: "sb_secret_SANDBOX-ONLY-not-a-real-key-00000000",
+      STRIPE_API_URL: "http://127.0.0.1:12111",
+    });
+    expect(problems.map((p) => p.split(":")[0])).toEqual([
+      "STRIPE_SECRET_KEY",
+      "STRIPE_WEBHOOK_SECRET",
+      "SUPABASE_SECRET_KEY",
+      "STRIPE_API_URL",
+      "SUPABASE_SECRET_KEY",
+    ]);
+  });
+
+  test("refuses a development configuration", () => {
+    const { problems } = checkProdConfig(
+      { APP_URL: "http://127.0.0.1:5173", SUPABASE_URL: "http://127.0.0.1:54321" },
+      {
+        ...secrets,
+        STRIPE_SECRET_KEY: "sk_test_51AbCd",
+      },
+    );
+    expect(problems[0]).toMatch(/^APP_URL: .* is a local address/);
+  });
+
+  test("notes test mode and values the env file overrides", () => {
+    const { problems, notes } = checkProdConfig(vars, {
+      ...secrets,
+      STRIPE_SECRET_KEY: "sk_test_51AbCd",
+      APP_URL: "https://app.acme.dev",
+    });
+    expect(problems).toEqual([]);
+    expect(notes.join("\n")).toMatch(/APP_URL: the env file overrides wrangler.jsonc/);
+    expect(notes.join("\n")).toMatch(/test-mode key/);
+  });
+});
+
+describe("wrangler.jsonc", () => {
+  test("JSONC comments and trailing commas are removed, strings kept", () => {
+    const text = '{\n  // c\n  "url": "https://x.dev/a//b", /* block */ "n": [1, 2,],\n}';
+    expect(JSON.parse(stripJsonc(text))).toEqual({ url: "https://x.dev/a//b", n: [1, 2] });
+  });
+
+  test("env.production carries placeholder URLs the check refuses until they are replaced", () => {
+    const production = readWranglerVars(join(import.meta.dirname, "..", "wrangler.jsonc"), "production");
+    expect(Object.keys(production).sort()).toEqual(["APP_URL", "SUPABASE_URL"]);
+    const { problems } = checkProdConfig(production, secrets);
+    expect(problems.join("\n")).toMatch(/still the placeholder/);
+  });
+
+  test("the top level is the local development configuration", () => {
+    const local = readWranglerVars(join(import.meta.dirname, "..", "wrangler.jsonc"));
+    expect(local.APP_URL).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+});
+
+describe("the command", () => {
+  test("exits 0 for a sound production env file", async () => {
+    const file = envFile("good.env", { ...vars, ...secrets });
+    const res = await run(["--env-file", file]);
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain("is a consistent production configuration");
+  });
+
+  test("exits 1 and lists the problems for the sandbox's values", async () => {
+    const file = envFile("sandbox.env", {
+      STRIPE_SECRET_KEY: "sk_test_SANDBOX_ONLY_not_a_real_key_000000000000",
+      STRIPE_WEBHOOK_SECRET: "whsec_SANDBOX_ONLY_not_a_real_secret_0000000000",
+      SUPABASE_SECRET_KEY: "sb_secret_SANDBOX-ONLY-not-a-real-key-00000000",
+    });
+    const res = await run(["--env-file", file]);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/problem\(s\) in/);
+    expect(res.stderr).toMatch(/STRIPE_SECRET_KEY: is the offline sandbox's fake key/);
+    expect(res.stderr).toMatch(/APP_URL: .* still the placeholder/);
+  });
+
+  test("says so in one line when the file does not exist", async () => {
+    const missing = join(dir, "nope.env");
+    const res = await run([missing]);
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim()).toBe(
+      `check:prod-config: ${missing} does not exist (copy .env.example and fill in the production values)`,
+    );
+    // With --env-file, Node 22 notices the missing file first: still one line, still a failure.
+    const flagged = await run(["--env-file", missing]);
+    expect(flagged.status).not.toBe(0);
+    expect(flagged.stderr.trim().split("\n")).toHaveLength(1);
+    expect(flagged.stderr).toContain("nope.env");
+  });
+});

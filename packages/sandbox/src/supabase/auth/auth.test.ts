@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY } from "../../keys.ts";
 import { startTestStandIn, type TestStandIn } from "../test-stand-in.ts";
+
+// Real Postgres, real sockets: leave room for a loaded CI machine.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 let sb: TestStandIn;
 

@@ -1,8 +1,11 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from "@supabase/supabase-js";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY } from "../../keys.ts";
 import { startSupabaseStandIn } from "../index.ts";
 import { startTestStandIn, type TestStandIn } from "../test-stand-in.ts";
+
+// Real Postgres, real sockets: leave room for a loaded CI machine.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 type Row = Record<string, unknown>;
 type Change = RealtimePostgresChangesPayload<Row>;
@@ -319,7 +322,7 @@ describe("Phoenix protocol", () => {
   });
 
   test("closes a channel when its token expires, unless the client sent a fresh one in time", async () => {
-    const shortLived = await startSupabaseStandIn({ databaseUrl: sb.db.url, port: 0, accessTokenTtlSeconds: 2 });
+    const shortLived = await startSupabaseStandIn({ databaseUrl: sb.db.url, port: 0, accessTokenTtlSeconds: 3 });
     try {
       const signIn = await fetch(`${shortLived.url}/auth/v1/token?grant_type=password`, {
         method: "POST",
@@ -347,7 +350,7 @@ describe("Phoenix protocol", () => {
         "phx_reply",
         { status: "ok" },
       ]);
-      const closed = await s.next((f) => isEvent("phx_close")(f) && (f as unknown[])[2] === "realtime:lapsed", 3500);
+      const closed = await s.next((f) => isEvent("phx_close")(f) && (f as unknown[])[2] === "realtime:lapsed", 4500);
       expect(closed).toBeDefined();
       s.frames.length = 0;
       await setActive(alice.id, true);

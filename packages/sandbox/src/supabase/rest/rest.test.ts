@@ -1,8 +1,11 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY } from "../../keys.ts";
 import { startSupabaseStandIn } from "../index.ts";
 import { startTestStandIn, type TestStandIn } from "../test-stand-in.ts";
+
+// Real Postgres, real sockets: leave room for a loaded CI machine.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 let sb: TestStandIn;
 let alice: { id: string; client: SupabaseClient; token: string };
@@ -327,7 +330,7 @@ describe("errors in PostgREST's shape", () => {
   });
 
   test("an expired JWT is 401 PGRST303; a token from another stand-in process on the same database verifies", async () => {
-    const second = await startSupabaseStandIn({ databaseUrl: sb.db.url, port: 0, accessTokenTtlSeconds: 1 });
+    const second = await startSupabaseStandIn({ databaseUrl: sb.db.url, port: 0, accessTokenTtlSeconds: 2 });
     try {
       const res = await fetch(`${second.url}/auth/v1/admin/users`, {
         method: "POST",
@@ -346,7 +349,7 @@ describe("errors in PostgREST's shape", () => {
       });
       const { access_token: token } = (await signIn.json()) as { access_token: string };
       expect((await rest("/products?select=id", { token })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 2100));
+      await new Promise((r) => setTimeout(r, 3100));
       const expired = await rest("/products?select=id", { token });
       expect(expired.status).toBe(401);
       expect(expired.headers.get("www-authenticate")).toBe(

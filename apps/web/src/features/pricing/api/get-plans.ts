@@ -8,6 +8,7 @@ const productRow = z.object({
   name: z.string(),
   description: z.nullable(z.string()),
   entitlement: z.nullable(z.string()),
+  metadata: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
 });
 
 const intervalSchema = z.nullable(z.enum(["day", "week", "month", "year"]));
@@ -40,14 +41,32 @@ export interface Plan {
   id: string;
   name: string;
   description: string | null;
+  /** Translations from the Stripe product's metadata (`name_fr`, `description_fr`), by locale. */
+  translations?: Partial<Record<string, { name?: string; description?: string }>>;
   entitlement: string | null;
   prices: PlanPrice[];
+}
+
+/** Reads `name_<locale>` / `description_<locale>` keys from product metadata. */
+function translationsFrom(metadata: Record<string, unknown>): Plan["translations"] {
+  const out: NonNullable<Plan["translations"]> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    const match = /^(name|description)_([a-z]{2})$/.exec(key);
+    if (!match || typeof value !== "string" || value.trim() === "") continue;
+    const [, field, locale] = match;
+    if (!field || !locale) continue;
+    const entry = out[locale] ?? {};
+    if (field === "name") entry.name = value;
+    else entry.description = value;
+    out[locale] = entry;
+  }
+  return out;
 }
 
 /** Active products with their active recurring prices, cheapest plan first. RLS hides inactive rows. */
 export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
   const [products, prices] = await Promise.all([
-    client.from("products").select("id,name,description,entitlement").eq("active", true),
+    client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
     client
       .from("prices")
       .select("id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key")
@@ -57,8 +76,9 @@ export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
   if (prices.error) throw new Error(prices.error.message);
   const productRows = z.array(productRow).parse(products.data);
   const priceRows = z.array(priceRow).parse(prices.data);
-  const plans = productRows.map<Plan>((product) => ({
+  const plans = productRows.map<Plan>(({ metadata, ...product }) => ({
     ...product,
+    translations: translationsFrom(metadata ?? {}),
     prices: priceRows
       .filter((price) => price.product_id === product.id && price.interval !== null && price.unit_amount !== null)
       .map((price) => ({

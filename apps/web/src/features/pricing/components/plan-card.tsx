@@ -33,7 +33,9 @@ function CheckIcon() {
 
 export function PlanCard(props: PlanCardProps) {
   const { plan, price, isCurrent, hasAccess, savePercent, busy, disabled, onSubscribe, onManage } = props;
-  const { t, intlLocale } = useI18n();
+  const { t, intlLocale, locale } = useI18n();
+  const name = plan.translations?.[locale]?.name ?? plan.name;
+  const description = plan.translations?.[locale]?.description ?? plan.description;
   const headingId = `plan-${plan.id}`;
   const period = (p: PlanPrice) => {
     if (p.intervalCount > 1)
@@ -49,7 +51,7 @@ export function PlanCard(props: PlanCardProps) {
     >
       <div className={styles.cardHeader}>
         <h3 id={headingId} className={styles.planName}>
-          {plan.name}
+          {name}
         </h3>
         {isCurrent ? (
           <span className={styles.currentBadge} data-testid="current-plan-badge">
@@ -57,7 +59,7 @@ export function PlanCard(props: PlanCardProps) {
           </span>
         ) : null}
       </div>
-      {plan.description ? <p className={styles.planDescription}>{plan.description}</p> : null}
+      {description ? <p className={styles.planDescription}>{description}</p> : null}
 
       {price ? (
         <div className={styles.priceBlock}>
@@ -110,7 +112,7 @@ export function PlanCard(props: PlanCardProps) {
           loading={busy}
           disabled={disabled}
           onClick={() => onSubscribe(price.id)}
-          aria-label={t("pricing.subscribeTo", { plan: plan.name })}
+          aria-label={t("pricing.subscribeTo", { plan: name })}
         >
           {busy ? t("pricing.redirecting") : t("pricing.subscribe")}
         </Button>

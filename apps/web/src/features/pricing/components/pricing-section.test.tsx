@@ -11,6 +11,7 @@ const PRO: Plan = {
   name: "Gatehouse Pro",
   description: "Every lesson, every update.",
   entitlement: "pro",
+  translations: { fr: { description: "Toutes les leçons, toutes les mises à jour." } },
   prices: [
     {
       id: "price_m",
@@ -87,6 +88,7 @@ describe("PricingSection", () => {
     fireEvent.click(screen.getByRole("radio", { name: /Annuel/ }));
     expect(plain(screen.getByTestId("plan-price").textContent)).toBe("90 €");
     expect(plain(screen.getByTestId("plan-card").textContent)).toContain("7,50 € par mois, facturé annuellement");
+    expect(screen.getByTestId("plan-card").textContent).toContain("Toutes les leçons, toutes les mises à jour.");
   });
 
   it("asks a signed-out visitor to sign in first, keeping the chosen price", () => {

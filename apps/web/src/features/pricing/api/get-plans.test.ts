@@ -1,0 +1,57 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { describe, expect, it } from "vitest";
+import { fetchPlans } from "./get-plans.ts";
+
+/** The slice of supabase-js fetchPlans uses: from(table).select(columns).eq(column, value). */
+function fakeClient(tables: Record<string, unknown[]>): SupabaseClient {
+  const client = {
+    from: (table: string) => ({
+      select: () => ({ eq: async () => ({ data: tables[table] ?? [], error: null }) }),
+    }),
+  };
+  return client as unknown as SupabaseClient;
+}
+
+const price = (id: string, product: string, amount: number | null, interval: string | null) => ({
+  id,
+  product_id: product,
+  currency: "eur",
+  unit_amount: amount,
+  interval,
+  interval_count: 1,
+  trial_period_days: null,
+  lookup_key: null,
+});
+
+describe("fetchPlans", () => {
+  it("joins prices to products, drops one-time prices and products without prices, cheapest first", async () => {
+    const plans = await fetchPlans(
+      fakeClient({
+        products: [
+          { id: "prod_team", name: "Team", description: null, entitlement: "team", metadata: {} },
+          {
+            id: "prod_pro",
+            name: "Pro",
+            description: "All lessons",
+            entitlement: "pro",
+            metadata: { name_fr: "Pro (FR)", description_fr: "Toutes les leçons", other: "x" },
+          },
+          { id: "prod_empty", name: "Empty", description: null, entitlement: "pro", metadata: null },
+        ],
+        prices: [
+          price("p_team_m", "prod_team", 4900, "month"),
+          price("p_pro_y", "prod_pro", 9000, "year"),
+          price("p_pro_m", "prod_pro", 900, "month"),
+          price("p_pro_once", "prod_pro", 100, null),
+        ],
+      }),
+    );
+    expect(plans.map((p) => p.id)).toEqual(["prod_pro", "prod_team"]);
+    expect(plans[0]?.prices.map((p) => p.id)).toEqual(["p_pro_m", "p_pro_y"]);
+    expect(plans[0]?.translations).toEqual({ fr: { name: "Pro (FR)", description: "Toutes les leçons" } });
+  });
+
+  it("throws when a row does not have the expected shape", async () => {
+    await expect(fetchPlans(fakeClient({ products: [{ id: 1 }], prices: [] }))).rejects.toThrow();
+  });
+});

@@ -30,16 +30,21 @@ function newRefreshToken(): string {
 
 async function inTransaction<T>(db: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  let broken = false;
   try {
     await client.query("begin");
     const result = await fn(client);
     await client.query("commit");
     return result;
   } catch (e) {
-    await client.query("rollback").catch(() => undefined);
+    // A connection that cannot even roll back is dropped from the pool, not reused.
+    broken = await client.query("rollback").then(
+      () => false,
+      () => true,
+    );
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

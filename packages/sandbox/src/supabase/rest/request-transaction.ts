@@ -14,6 +14,7 @@ export async function inRequestTransaction<T>(
   fn: (c: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await db.connect();
+  let broken = false;
   try {
     await client.query("begin");
     await client.query(
@@ -26,9 +27,13 @@ export async function inRequestTransaction<T>(
     await client.query("commit");
     return result;
   } catch (e) {
-    await client.query("rollback").catch(() => undefined);
+    // A connection that cannot even roll back is dropped from the pool, not reused.
+    broken = await client.query("rollback").then(
+      () => false,
+      () => true,
+    );
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

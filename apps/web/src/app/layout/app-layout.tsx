@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from "react";
+import { Suspense, useEffect, useRef } from "react";
 import { Outlet, useLocation } from "react-router";
 import { useI18n } from "@/features/i18n/index.ts";
 import { Header } from "./header.tsx";
@@ -9,16 +9,15 @@ import { RouteErrorBoundary } from "./route-error.tsx";
 /** Scrolls to `#hash` targets (e.g. /#pricing) and to the top on other navigations. */
 function useScrollOnNavigate() {
   const { pathname, hash } = useLocation();
+  const hashRef = useRef(hash);
+  hashRef.current = hash;
   useEffect(() => {
-    if (hash) {
-      const target = document.getElementById(decodeURIComponent(hash.slice(1)));
-      if (target) {
-        target.scrollIntoView({ block: "start" });
-        return;
-      }
-    }
-    window.scrollTo({ top: 0 });
-  }, [pathname, hash]);
+    if (!hash) return;
+    document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView({ block: "start" });
+  }, [hash]);
+  useEffect(() => {
+    if (!hashRef.current) window.scrollTo({ top: 0 });
+  }, [pathname]);
 }
 
 export function AppLayout() {

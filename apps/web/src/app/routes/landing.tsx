@@ -19,7 +19,7 @@ export function LandingRoute() {
   const hasAccess = entitlement.data?.active ?? false;
 
   const onSignInRequired = (priceId: string) => {
-    const next = `/?checkout=${encodeURIComponent(priceId)}`;
+    const next = `/?checkout=${encodeURIComponent(priceId)}#pricing`;
     navigate(`/sign-in?mode=sign-up&next=${encodeURIComponent(next)}`);
   };
   const onResumeHandled = useCallback(() => {

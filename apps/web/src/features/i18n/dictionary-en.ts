@@ -60,6 +60,7 @@ export const en = {
   "auth.signUpTitle": "Create your account",
   "auth.magicTitle": "Sign in with a link",
   "auth.subtitle": "Sign in to subscribe, read the library and manage your billing.",
+  "auth.checkoutNext": "Next: secure checkout with Stripe, for the plan you picked.",
   "auth.modes": "Sign-in method",
   "auth.mode.signIn": "Sign in",
   "auth.mode.signUp": "Sign up",

@@ -62,6 +62,7 @@ export const fr: Dictionary = {
   "auth.signUpTitle": "Créez votre compte",
   "auth.magicTitle": "Connexion par lien",
   "auth.subtitle": "Connectez-vous pour vous abonner, lire la bibliothèque et gérer votre facturation.",
+  "auth.checkoutNext": "Ensuite : paiement sécurisé avec Stripe, pour l’offre choisie.",
   "auth.modes": "Méthode de connexion",
   "auth.mode.signIn": "Connexion",
   "auth.mode.signUp": "Inscription",

@@ -29,6 +29,8 @@ interface AuthFormProps {
   /** The sandbox inbox page, shown on the magic-link screen when running locally. */
   sandboxInboxUrl: string | null;
   onSignedIn: () => void;
+  /** A short note under the heading, e.g. that checkout follows. */
+  notice?: string | null;
   actions?: AuthActions;
 }
 
@@ -49,7 +51,7 @@ function SandboxInboxNote({ url }: { url: string }) {
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, actions = defaultActions }: AuthFormProps) {
+export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, notice, actions = defaultActions }: AuthFormProps) {
   const { t } = useI18n();
   const emailId = useId();
   const passwordId = useId();
@@ -109,7 +111,7 @@ export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, actions = de
         <h1 id={`${emailId}-title`} className={styles.title}>
           {title}
         </h1>
-        <p className={styles.subtitle}>{t("auth.subtitle")}</p>
+        <p className={styles.subtitle}>{notice ?? t("auth.subtitle")}</p>
       </div>
       <nav aria-label={t("auth.modes")}>
         <ul className={styles.modes}>

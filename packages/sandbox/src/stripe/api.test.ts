@@ -1,6 +1,12 @@
+import { createServer } from "node:net";
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SandboxStartError } from "../postgres/index.ts";
+import { startStripeStandIn } from "./index.ts";
 import { checkout, type Harness, makePlan, sdk, startHarness } from "./test-support.ts";
+
+// Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 let h: Harness;
 beforeAll(async () => {
@@ -8,6 +14,22 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await h?.stop();
+});
+
+describe("start", () => {
+  it("refuses a port that is taken with a SandboxStartError", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const addr = blocker.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    await expect(startStripeStandIn({ databaseUrl: h.db.url, port })).rejects.toBeInstanceOf(SandboxStartError);
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+  });
+
+  it("listens on 127.0.0.1 only, on the port it reports", () => {
+    expect(h.standIn.url).toBe(`http://127.0.0.1:${h.standIn.port}`);
+    expect(h.standIn.port).toBeGreaterThan(0);
+  });
 });
 
 describe("catalog", () => {

@@ -1,6 +1,9 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkout, type Harness, makePlan, startHarness } from "./test-support.ts";
+
+// Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 const DAY = 86_400;
 let h: Harness;

@@ -57,7 +57,7 @@ export async function startHarness(extra: Partial<StripeStandInOptions> = {}): P
 export interface Receiver {
   url: string;
   events: Stripe.Event[];
-  /** Status codes to answer with, in order; 200 once exhausted. */
+  /** Status codes to answer with, in order; 200 once exhausted; 0 leaves the request hanging. */
   script: number[];
   badSignatures: number;
   hits: number;
@@ -90,6 +90,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     req.on("end", () => {
       r.hits++;
       const status = r.script.shift() ?? 200;
+      if (status === 0) return;
       if (status !== 200) {
         res.writeHead(status).end();
         return;

@@ -1,8 +1,11 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SANDBOX_WEBHOOK_SECRET } from "../keys.ts";
 import type { DeliveryAttempt, DeliverySummary } from "./index.ts";
 import { checkout, type Harness, makePlan, type Receiver, startHarness, startReceiver } from "./test-support.ts";
+
+// Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 let h: Harness;
 let receiver: Receiver;
@@ -11,7 +14,7 @@ beforeAll(async () => {
   h = await startHarness({
     webhook: { url: receiver.url, secret: SANDBOX_WEBHOOK_SECRET },
     retrySchedule: [50, 100, 150],
-    deliveryTimeoutMs: 2000,
+    deliveryTimeoutMs: 500,
   });
 }, 60_000);
 afterAll(async () => {
@@ -109,6 +112,17 @@ describe("webhook delivery", () => {
     ]);
     expect(log.body.attempts[0]).toMatchObject({ type: "customer.created", ok: false });
     expect(typeof log.body.attempts[2]?.latency_ms).toBe("number");
+  });
+
+  it("treats a receiver that does not answer in time as a failure and retries", async () => {
+    receiver.script = [0];
+    const c = await h.stripe.customers.create({ email: "slow@example.com" });
+    await receiver.waitFor((evs) => evs.some((e) => objectId(e) === c.id));
+    const ev = receiver.events.find((e) => objectId(e) === c.id);
+    const log = await h.control<{ attempts: DeliveryAttempt[] }>(`/_sandbox/deliveries?event=${ev?.id ?? ""}`);
+    expect(log.body.attempts[0]).toMatchObject({ attempt: 1, status: null, ok: false });
+    expect(log.body.attempts[0]?.error).toContain("timed out");
+    expect(log.body.attempts[1]).toMatchObject({ attempt: 2, status: 200, ok: true });
   });
 
   it("gives up after the last retry and counts the delivery as failed", async () => {

@@ -3,8 +3,11 @@ import { mkdirSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import { type Browser, chromium } from "@playwright/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Harness, makePlan, startHarness } from "../test-support.ts";
+
+// Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 const shots = join(import.meta.dirname, "..", "..", "..", "test-results");
 const chromiumArgs = [

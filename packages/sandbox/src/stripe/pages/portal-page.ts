@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
+import { defaultConfigurationOf } from "../resources/billing-portal.ts";
 import { periodOf } from "../resources/subscriptions.ts";
 import { date, esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
@@ -10,7 +11,12 @@ function priceLabel(ctx: Ctx, price: Stripe.Price, lang: "en" | "fr"): string {
   return `${name} · ${money(price.unit_amount, price.currency, lang)} ${perInterval(lang, price.recurring?.interval)}`;
 }
 
-function subscriptionCard(ctx: Ctx, session: Stripe.BillingPortal.Session, sub: Stripe.Subscription): string {
+function subscriptionCard(
+  ctx: Ctx,
+  session: Stripe.BillingPortal.Session,
+  config: Stripe.BillingPortal.Configuration,
+  sub: Stripe.Subscription,
+): string {
   const lang = langOf(session.locale);
   const m = t(lang);
   const item = sub.items.data[0];
@@ -31,14 +37,17 @@ function subscriptionCard(ctx: Ctx, session: Stripe.BillingPortal.Session, sub: 
   const action = (name: string, label: string, cls: string, extra = "") =>
     `<form method="post" action="/portal/${esc(session.id)}"><input type="hidden" name="action" value="${name}"><input type="hidden" name="subscription" value="${esc(sub.id)}">${extra}<button type="submit" class="${cls}">${esc(label)}</button></form>`;
   const actions: string[] = [];
+  const features = config.features;
+  // The configuration's product list, when set, limits which prices the customer may switch to.
+  const allowed = features.subscription_update.products?.find((x) => x.product === productId)?.prices ?? null;
   if (sub.status !== "canceled") {
     if (sub.cancel_at) actions.push(action("resume", m.resumePlan, ""));
-    else actions.push(action("cancel", m.cancelPlan, "danger"));
-    for (const id of ctx.store.ids("price")) {
+    else if (features.subscription_cancel.enabled) actions.push(action("cancel", m.cancelPlan, "danger"));
+    for (const id of features.subscription_update.enabled ? ctx.store.ids("price") : []) {
       const p = ctx.store.get("price", id);
       if (!p?.active || !p.recurring || p.id === item.price.id) continue;
       const pProduct = typeof p.product === "string" ? p.product : p.product.id;
-      if (pProduct !== productId) continue;
+      if (pProduct !== productId || (allowed && allowed.length > 0 && !allowed.includes(p.id))) continue;
       actions.push(
         action(
           "switch",
@@ -63,6 +72,8 @@ export function portalPage(ctx: Ctx, session: Stripe.BillingPortal.Session): str
   const lang = langOf(session.locale);
   const m = t(lang);
   const customer = ctx.store.get("customer", session.customer);
+  const configId = typeof session.configuration === "string" ? session.configuration : session.configuration.id;
+  const config = ctx.store.get("portal_configuration", configId) ?? defaultConfigurationOf(ctx);
   const subs = ctx.store
     .subscriptionIdsOf(session.customer)
     .flatMap((id) => {
@@ -86,7 +97,7 @@ export function portalPage(ctx: Ctx, session: Stripe.BillingPortal.Session): str
     <p class="hint">${esc(customer?.email ?? "")}</p>
   </section>
   <section class="pane">
-    ${shown.length ? shown.map((s) => subscriptionCard(ctx, session, s)).join("") : `<p>${esc(m.noSubscriptions)}</p>`}
+    ${shown.length ? shown.map((s) => subscriptionCard(ctx, session, config, s)).join("") : `<p>${esc(m.noSubscriptions)}</p>`}
   </section>
 </main>`,
   });

@@ -1,0 +1,34 @@
+import { defineConfig } from "@playwright/test";
+
+// The whole flow in Debian's Chromium against the full local stack, which global-setup.ts starts
+// on free ports (sandbox + wrangler dev + the production build of the SPA) and stops afterwards.
+export default defineConfig({
+  testDir: "./specs",
+  globalSetup: "./src/global-setup.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  outputDir: "./test-results",
+  use: {
+    browserName: "chromium",
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+});

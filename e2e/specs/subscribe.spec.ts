@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+import { newEmail, pay, signUp, startCheckout } from "../src/flows.ts";
+import { stackInfo } from "../src/stack-info.ts";
+
+test("sign up, pay with 4242 and read the premium content without reloading", async ({ page }) => {
+  await signUp(page, newEmail("buyer"));
+  await startCheckout(page);
+  await page.screenshot({ path: "test-results/screens/checkout.png", fullPage: true });
+  await pay(page);
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+  const navigations: string[] = [];
+  page.on("framenavigated", (f) => {
+    if (f === page.mainFrame()) navigations.push(f.url());
+  });
+  await expect(page.getByTestId("premium-content")).toBeVisible();
+  expect(navigations).toEqual([]);
+  await page.screenshot({ path: "test-results/screens/success.png", fullPage: true });
+  await page.goto(`${stackInfo().urls.web}/library`);
+  await expect(page.getByTestId("premium-content")).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/library.png", fullPage: true });
+});
+
+test("a signed-out visitor sees the locked library", async ({ page }) => {
+  await page.goto(`${stackInfo().urls.web}/library`);
+  await expect(page.getByTestId("locked-state")).toBeVisible();
+  await expect(page.getByTestId("premium-content")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/screens/locked.png", fullPage: true });
+});

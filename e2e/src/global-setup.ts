@@ -1,0 +1,10 @@
+import { startStack } from "./start-stack.ts";
+
+/** Starts the stack once for the run and hands its URLs to the specs through the environment. */
+export default async function globalSetup() {
+  const stack = await startStack();
+  process.env.GATEHOUSE_STACK = JSON.stringify({ urls: stack.urls, prices: stack.prices, keys: stack.keys });
+  return async () => {
+    await stack.stop();
+  };
+}

@@ -1,0 +1,230 @@
+// The whole product on free ports, for end-to-end tests and benchmarks: a throw-away sandbox
+// (Postgres, Supabase and Stripe stand-ins, webhooks delivered to the API), the catalog set up,
+// the API in `wrangler dev` (workerd) and the SPA built for production and served by `vite preview`.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  freePort,
+  repoRoot,
+  SANDBOX_PUBLISHABLE_KEY,
+  SANDBOX_SECRET_KEY,
+  SANDBOX_STRIPE_SECRET_KEY,
+  SANDBOX_WEBHOOK_SECRET,
+  startTestSandbox,
+  type TestSandbox,
+} from "@gatehouse/sandbox";
+import { setupCatalog } from "../../apps/api/scripts/stripe-setup.ts";
+
+export interface StackOptions {
+  retrySchedule?: number[];
+  deliveryConcurrency?: number;
+  /** Extra text for failures: the last lines each child printed. */
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  urls: {
+    web: string;
+    api: string;
+    supabase: string;
+    stripe: string;
+    supabaseDirect: string;
+    stripeDirect: string;
+    postgres: string;
+  };
+  prices: { monthly: string; yearly: string };
+  keys: { publishable: string; secret: string; stripe: string; webhook: string };
+  sandbox: TestSandbox;
+  stop(): Promise<void>;
+}
+
+const bin = (pkg: string, name: string) => join(repoRoot, pkg, "node_modules", ".bin", name);
+
+function run(
+  name: string,
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  tail: string[],
+): ChildProcess {
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (!line.trim()) continue;
+      tail.push(`[${name}] ${line}`);
+      if (tail.length > 40) tail.shift();
+    }
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return child;
+}
+
+function finished(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => resolve(code ?? 1));
+    child.once("error", reject);
+  });
+}
+
+async function waitFor(
+  url: string,
+  what: string,
+  child: ChildProcess,
+  tail: string[],
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}):\n${tail.join("\n")}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s:\n${tail.join("\n")}`);
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  if (!child.pid || child.exitCode !== null) return Promise.resolve();
+  const done = new Promise<void>((r) => child.once("exit", () => r()));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return Promise.resolve();
+  }
+  const force = setTimeout(() => {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }, 5_000);
+  return done.finally(() => clearTimeout(force));
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const tail: string[] = [];
+  const children: ChildProcess[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const c of children.reverse()) await kill(c);
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const [apiPort, webPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
+    const api = `http://127.0.0.1:${apiPort}`;
+    const web = `http://127.0.0.1:${webPort}`;
+    const sandbox = await startTestSandbox({
+      webhookUrl: `${api}/api/stripe/webhook`,
+      webhookSecret: SANDBOX_WEBHOOK_SECRET,
+      retrySchedule: opts.retrySchedule ?? [250, 500, 1000, 2000, 4000],
+      ...(opts.deliveryConcurrency ? { deliveryConcurrency: opts.deliveryConcurrency } : {}),
+    });
+    cleanups.push(() => sandbox.stop());
+    const catalog = await setupCatalog({
+      stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
+      stripeApiUrl: sandbox.urls.stripeDirect,
+      supabaseUrl: sandbox.urls.supabaseDirect,
+      supabaseSecretKey: SANDBOX_SECRET_KEY,
+    });
+
+    const vars = {
+      APP_URL: web,
+      SUPABASE_URL: sandbox.urls.supabase,
+      SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY,
+      STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
+      STRIPE_API_URL: sandbox.urls.stripe,
+    };
+    const apiChild = run(
+      "api",
+      bin("apps/api", "wrangler"),
+      [
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(apiPort),
+        "--inspector-port",
+        String(inspectorPort),
+        "--show-interactive-dev-session=false",
+        "--log-level",
+        "warn",
+        ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ],
+      join(repoRoot, "apps/api"),
+      { WRANGLER_SEND_METRICS: "false", CI: "true" },
+      tail,
+    );
+    children.push(apiChild);
+
+    const outDir = mkdtempSync(join(tmpdir(), "gatehouse-web-"));
+    cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
+    const webEnv = {
+      VITE_SUPABASE_URL: sandbox.urls.supabaseDirect,
+      VITE_SUPABASE_PUBLISHABLE_KEY: SANDBOX_PUBLISHABLE_KEY,
+      VITE_API_URL: api,
+    };
+    const build = run(
+      "web-build",
+      bin("apps/web", "vite"),
+      ["build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
+      join(repoRoot, "apps/web"),
+      webEnv,
+      tail,
+    );
+    if ((await finished(build)) !== 0) throw new Error(`vite build failed:\n${tail.join("\n")}`);
+    const webChild = run(
+      "web",
+      bin("apps/web", "vite"),
+      ["preview", "--outDir", outDir, "--host", "127.0.0.1", "--port", String(webPort), "--strictPort"],
+      join(repoRoot, "apps/web"),
+      webEnv,
+      tail,
+    );
+    children.push(webChild);
+
+    await Promise.all([
+      waitFor(`${api}/api/health`, "wrangler dev", apiChild, tail),
+      waitFor(web, "vite preview", webChild, tail),
+    ]);
+    return {
+      urls: {
+        web,
+        api,
+        supabase: sandbox.urls.supabaseDirect,
+        stripe: sandbox.urls.stripeDirect,
+        supabaseDirect: sandbox.urls.supabaseDirect,
+        stripeDirect: sandbox.urls.stripeDirect,
+        postgres: sandbox.urls.postgres,
+      },
+      prices: {
+        monthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
+        yearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
+      },
+      keys: {
+        publishable: SANDBOX_PUBLISHABLE_KEY,
+        secret: SANDBOX_SECRET_KEY,
+        stripe: SANDBOX_STRIPE_SECRET_KEY,
+        webhook: SANDBOX_WEBHOOK_SECRET,
+      },
+      sandbox,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,18 +1,21 @@
+import type { ApiErrorCode } from "@gatehouse/types";
 import type { MessageKey } from "@/features/i18n/index.ts";
 import { isApiError } from "./api-error.ts";
 
-const KNOWN: Record<string, MessageKey> = {
+const KNOWN: Partial<Record<ApiErrorCode | "network_error", MessageKey>> = {
   unauthenticated: "api.error.unauthenticated",
   invalid_price: "api.error.invalid_price",
   already_subscribed: "api.error.already_subscribed",
   no_customer: "api.error.no_customer",
   session_not_yours: "api.error.session_not_yours",
+  session_not_found: "api.error.session_not_found",
+  upstream_unavailable: "api.error.upstream_unavailable",
   network_error: "api.error.network_error",
 };
 
 /** The message key for an API failure: known codes get their own text, the rest a generic one. */
 export function apiErrorMessageKey(error: unknown): MessageKey {
-  if (isApiError(error)) return KNOWN[error.code] ?? "api.error.generic";
+  if (isApiError(error)) return (KNOWN as Partial<Record<string, MessageKey>>)[error.code] ?? "api.error.generic";
   return "api.error.generic";
 }
 

@@ -1,13 +1,16 @@
+import type { CheckoutBody, Locale, PortalBody, SyncBody } from "@gatehouse/types";
 import * as z from "zod/mini";
 import { apiPost } from "./api-client.ts";
 
-// Typed calls to the Gatehouse API (apps/api). Locale is passed so Stripe's pages match the app.
+// Typed calls to the Gatehouse API (apps/api), with the bodies and answers of @gatehouse/types
+// (type-only imports: nothing of that package lands in the bundle). Locale is passed so
+// Stripe's pages match the app.
 
-export type ApiLocale = "en" | "fr";
+export type ApiLocale = Locale;
 
-const urlAnswer = z.object({ url: z.string().check(z.minLength(1)) });
+export const urlAnswer = z.object({ url: z.string().check(z.minLength(1)) });
 
-const entitlementAnswer = z.object({
+export const entitlementAnswer = z.object({
   entitlement: z.nullable(
     z.object({
       active: z.boolean(),
@@ -21,7 +24,7 @@ export type SyncAnswer = z.infer<typeof entitlementAnswer>;
 export function createCheckout(input: { priceId: string; locale: ApiLocale; accessToken: string }) {
   return apiPost({
     path: "/api/checkout",
-    body: { priceId: input.priceId, locale: input.locale },
+    body: { priceId: input.priceId, locale: input.locale } satisfies CheckoutBody,
     accessToken: input.accessToken,
     schema: urlAnswer,
   });
@@ -30,7 +33,7 @@ export function createCheckout(input: { priceId: string; locale: ApiLocale; acce
 export function createPortalSession(input: { locale: ApiLocale; accessToken: string }) {
   return apiPost({
     path: "/api/billing/portal",
-    body: { locale: input.locale },
+    body: { locale: input.locale } satisfies PortalBody,
     accessToken: input.accessToken,
     schema: urlAnswer,
   });
@@ -39,7 +42,7 @@ export function createPortalSession(input: { locale: ApiLocale; accessToken: str
 export function syncBilling(input: { sessionId: string | null; accessToken: string; signal?: AbortSignal }) {
   return apiPost({
     path: "/api/billing/sync",
-    body: input.sessionId ? { sessionId: input.sessionId } : {},
+    body: (input.sessionId ? { sessionId: input.sessionId } : {}) satisfies SyncBody,
     accessToken: input.accessToken,
     schema: entitlementAnswer,
     signal: input.signal,

@@ -155,6 +155,8 @@ export const fr: Dictionary = {
   "api.error.already_subscribed": "Vous avez déjà un abonnement. Ouverture de la facturation…",
   "api.error.no_customer": "Aucun compte de facturation pour l’instant. Abonnez-vous d’abord à une offre.",
   "api.error.session_not_yours": "Ce paiement appartient à un autre compte. Connectez-vous avec le compte qui a payé.",
+  "api.error.session_not_found": "Ce paiement est introuvable. Recommencez depuis la page des tarifs.",
+  "api.error.upstream_unavailable": "Le service de paiement est momentanément indisponible. Réessayez dans une minute.",
   "api.error.network_error": "Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.",
   "api.error.generic": "Un problème est survenu de notre côté. Veuillez réessayer.",
   "api.error.reference": "Référence : {requestId}",

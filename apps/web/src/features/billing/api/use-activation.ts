@@ -29,7 +29,7 @@ const INITIAL: ActivationState = { phase: "activating", slow: false, source: nul
 /** Codes meaning the checkout was not paid, in case the API reports it as an error. */
 const NOT_PAID_CODES = new Set(["session_not_paid", "not_paid", "payment_required", "checkout_incomplete"]);
 /** Codes no amount of waiting will fix. */
-const FATAL_CODES = new Set(["session_not_yours", "unauthenticated"]);
+const FATAL_CODES = new Set(["session_not_yours", "session_not_found", "unauthenticated"]);
 
 /**
  * Unlocks as soon as any source reports an active entitlement: the API sync, a Realtime push or

@@ -14,6 +14,17 @@ function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
+/** `MM / YY` (or MM/YYYY), not before the current month. */
+export function expiryValid(raw: string): boolean {
+  const m = /^\s*(\d{1,2})\s*\/?\s*(\d{2}|\d{4})\s*$/.exec(raw);
+  if (!m) return false;
+  const month = Number(m[1]);
+  const year = (m[2] ?? "").length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
+  if (month < 1 || month > 12) return false;
+  const now = new Date();
+  return year > now.getUTCFullYear() || (year === now.getUTCFullYear() && month >= now.getUTCMonth() + 1);
+}
+
 /** `GET|POST /checkout/:id`: the hosted checkout page and its Pay button. */
 export async function handleCheckoutPage(
   ctx: Ctx,
@@ -38,6 +49,10 @@ export async function handleCheckoutPage(
       (typeof session.customer === "string" ? ctx.store.get("customer", session.customer)?.email : null),
   );
   if (!email && !hasEmail) return sendHtml(res, 400, checkoutPage(ctx, session, { name, error: "email" }));
+  if (!expiryValid(str(form.cardExpiry)))
+    return sendHtml(res, 400, checkoutPage(ctx, session, { email, name, error: "expiry" }));
+  if (!/^\d{3,4}$/.test(str(form.cardCvc).trim()))
+    return sendHtml(res, 400, checkoutPage(ctx, session, { email, name, error: "cvc" }));
   try {
     const done = completeCheckout(ctx, null, id, {
       card: str(form.cardNumber),

@@ -3,10 +3,12 @@ import type { Ctx } from "../context.ts";
 import { esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
 
+export type CheckoutFormError = "declined" | "incorrect" | "email" | "expiry" | "cvc";
+
 export interface CheckoutForm {
   email?: string;
   name?: string;
-  error?: "declined" | "incorrect" | "email";
+  error?: CheckoutFormError;
 }
 
 /** A page that says the session cannot be paid (complete, expired, unknown). */
@@ -50,14 +52,7 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
     form.email ??
     "";
   const emailLocked = Boolean(session.customer_email ?? (typeof session.customer === "string" && email));
-  const error =
-    form.error === "declined"
-      ? m.declined
-      : form.error === "incorrect"
-        ? m.incorrect
-        : form.error === "email"
-          ? m.emailRequired
-          : null;
+  const error = form.error ? m.errors[form.error] : null;
   const cancel = session.cancel_url
     ? `<a class="back" href="${esc(session.cancel_url)}" id="cancel-link">← ${esc(m.back)}</a>`
     : "";

@@ -111,6 +111,11 @@ describe("hosted checkout page", () => {
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
     await page.getByLabel("E-mail").fill("fr@example.com");
     await page.getByLabel("Numéro de carte").fill("4242424242424242");
+    await page.getByRole("button", { name: "S’abonner" }).click();
+    expect(await page.getByRole("alert").textContent()).toContain("date d’expiration");
+    await page.getByLabel("Numéro de carte").fill("4242424242424242");
+    await page.getByLabel(/Date d’expiration/).fill("01/40");
+    await page.getByLabel("CVC").fill("321");
     await page.screenshot({ path: join(shots, "checkout-page-fr.png"), fullPage: true });
     await page.getByRole("button", { name: "S’abonner" }).click();
     await page.waitForURL(/session_id=/);

@@ -160,6 +160,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         "--inspector-port",
         String(inspectorPort),
         "--show-interactive-dev-session=false",
+        "--test-scheduled",
         "--log-level",
         "warn",
         ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),

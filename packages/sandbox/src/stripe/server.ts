@@ -75,6 +75,10 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
     endpoint: (id) => store.get("webhook_endpoint", id),
     endpoints,
     ...(opts.log ? { log: opts.log } : {}),
+    onDone: (eventId, endpointId) => {
+      store.delete("pending_delivery", `${eventId}|${endpointId}`);
+      store.commit().catch((e: unknown) => opts.log?.(`Stripe stand-in could not record a delivery: ${String(e)}`));
+    },
   });
 
   const registerWebhook = async () => {
@@ -99,12 +103,28 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
   };
   await registerWebhook();
 
-  /** Makes a handler's changes durable, then delivers the events it emitted. */
+  /** Makes a handler's changes durable (with its pending deliveries), then delivers the events it emitted. */
   const settle = async () => {
-    const fresh = events.drain();
+    const jobs = delivery.plan(events.drain());
+    for (const j of jobs)
+      if (j.persisted)
+        store.put("pending_delivery", {
+          id: `${j.event.id}|${j.endpointId}`,
+          event: j.event.id,
+          endpoint: j.endpointId,
+        });
     await store.commit();
-    delivery.enqueue(fresh);
+    delivery.start(jobs);
   };
+
+  // Deliveries that were still pending when the stand-in last stopped.
+  const restored = store.ids("pending_delivery").flatMap((id) => {
+    const p = store.get("pending_delivery", id);
+    const event = p ? store.get("event", p.event) : undefined;
+    return p && event ? [delivery.restore(event, p.endpoint)] : [];
+  });
+  if (restored.length) opts.log?.(`Stripe stand-in resumes ${restored.length} pending webhook deliveries`);
+  delivery.start(restored);
 
   const api = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
     const method = req.method ?? "GET";

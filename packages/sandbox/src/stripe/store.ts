@@ -20,6 +20,13 @@ export interface SessionState {
   trialPeriodDays: number | null;
 }
 
+/** A webhook delivery not finished yet (kept so a restart resumes it: at least once). */
+export interface PendingDelivery {
+  id: string;
+  event: string;
+  endpoint: string;
+}
+
 export interface Kinds {
   product: Stripe.Product;
   price: Stripe.Price;
@@ -33,6 +40,7 @@ export interface Kinds {
   portal_configuration: Stripe.BillingPortal.Configuration;
   subscription_state: SubscriptionState;
   session_state: SessionState;
+  pending_delivery: PendingDelivery;
 }
 export type Kind = keyof Kinds;
 const kinds: Kind[] = [
@@ -48,6 +56,7 @@ const kinds: Kind[] = [
   "portal_configuration",
   "subscription_state",
   "session_state",
+  "pending_delivery",
 ];
 
 type Tables = { [K in Kind]: Map<string, Kinds[K]> };
@@ -92,6 +101,7 @@ function emptyTables(): Tables {
     portal_configuration: new Map(),
     subscription_state: new Map(),
     session_state: new Map(),
+    pending_delivery: new Map(),
   };
 }
 function emptyOrders(): Orders {
@@ -108,6 +118,7 @@ function emptyOrders(): Orders {
     portal_configuration: [],
     subscription_state: [],
     session_state: [],
+    pending_delivery: [],
   };
 }
 

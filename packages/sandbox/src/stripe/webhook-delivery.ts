@@ -37,11 +37,16 @@ export interface DeliverySummary {
   paused: boolean;
 }
 
-interface Job {
+/** One delivery of one event to one endpoint (chaos duplicates are separate jobs). */
+export interface Job {
   event: Stripe.Event;
   payload: string;
   endpointId: string;
   attempt: number;
+  /** Initial delay (chaos reordering), ms. */
+  delayMs: number;
+  /** The primary delivery is persisted until it ends, so a restart resumes it. */
+  persisted: boolean;
 }
 
 export interface DeliveryOptions {
@@ -52,6 +57,8 @@ export interface DeliveryOptions {
   endpoints: () => Stripe.WebhookEndpoint[];
   log?: (line: string) => void;
   random?: () => number;
+  /** Called when a persisted job ends (delivered, failed for good, or its endpoint is gone). */
+  onDone?: (eventId: string, endpointId: string) => void;
 }
 
 const MAX_LOG = 200_000;
@@ -85,27 +92,54 @@ export class WebhookDelivery {
     return (this.opts.random ?? Math.random)();
   }
 
-  enqueue(events: readonly Stripe.Event[]): void {
-    if (this.stopped || events.length === 0) return;
+  /**
+   * Decides the deliveries of fresh events (matching endpoints, chaos duplicates, drops, delays).
+   * The caller persists the primary jobs with the events, then hands them to `start`.
+   */
+  plan(events: readonly Stripe.Event[]): Job[] {
+    if (this.stopped || events.length === 0) return [];
     const endpoints = this.opts.endpoints().filter((e) => e.status === "enabled");
+    const jobs: Job[] = [];
     for (const event of events) {
-      const payload = JSON.stringify(event, null, 2);
+      let payload = "";
       for (const ep of endpoints) {
         if (!eventMatches(ep.enabled_events, event.type)) continue;
+        payload ||= JSON.stringify(event, null, 2);
         const copies = this.rand() < this.chaos.duplicateRate ? 2 : 1;
         for (let c = 0; c < copies; c++) {
-          const job: Job = { event, payload, endpointId: ep.id, attempt: 1 };
+          const job: Job = { event, payload, endpointId: ep.id, attempt: 1, delayMs: 0, persisted: c === 0 };
           if (this.chaos.dropRate > 0 && this.rand() < this.chaos.dropRate) {
             this.record(job, ep.url, null, false, "chaos: dropped for good", 0);
             this.counts.dropped++;
             continue;
           }
-          const delay = this.chaos.reorderWindowMs > 0 ? Math.floor(this.rand() * this.chaos.reorderWindowMs) : 0;
-          this.schedule(job, delay);
+          job.delayMs = this.chaos.reorderWindowMs > 0 ? Math.floor(this.rand() * this.chaos.reorderWindowMs) : 0;
+          jobs.push(job);
         }
       }
     }
+    return jobs;
+  }
+
+  /** Queues planned (or restored) jobs. */
+  start(jobs: readonly Job[]): void {
+    if (this.stopped) return;
+    for (const job of jobs) this.schedule(job, job.delayMs);
     this.pump();
+  }
+
+  /** Plans and starts at once (when nothing needs persisting first). */
+  enqueue(events: readonly Stripe.Event[]): void {
+    this.start(this.plan(events));
+  }
+
+  /** A job for an event whose delivery was pending when the stand-in stopped. */
+  restore(event: Stripe.Event, endpointId: string): Job {
+    return { event, payload: JSON.stringify(event, null, 2), endpointId, attempt: 1, delayMs: 0, persisted: true };
+  }
+
+  private finish(job: Job): void {
+    if (job.persisted && !this.stopped) this.opts.onDone?.(job.event.id, job.endpointId);
   }
 
   private schedule(job: Job, delayMs: number): void {
@@ -148,7 +182,10 @@ export class WebhookDelivery {
 
   private async attempt(job: Job): Promise<void> {
     const ep = this.opts.endpoint(job.endpointId);
-    if (ep?.status !== "enabled") return; // endpoint deleted or disabled: nothing to deliver to
+    if (ep?.status !== "enabled") {
+      this.finish(job); // endpoint deleted or disabled: nothing to deliver to
+      return;
+    }
     const secret = ep.secret ?? "";
     if (job.attempt === 1 && this.chaos.failFirstAttemptRate > 0 && this.rand() < this.chaos.failFirstAttemptRate) {
       this.record(job, ep.url, null, false, "chaos: first attempt failed on purpose", 0);
@@ -160,14 +197,18 @@ export class WebhookDelivery {
     const latency = Math.round((performance.now() - started) * 100) / 100;
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     this.record(job, ep.url, result.status, ok, result.error, latency);
-    if (ok) this.counts.delivered++;
-    else this.retry(job, ep.url);
+    if (ok) {
+      this.counts.delivered++;
+      this.finish(job);
+    } else this.retry(job, ep.url);
   }
 
   private retry(job: Job, url: string): void {
     const delay = this.opts.retrySchedule[job.attempt - 1];
-    if (delay === undefined || this.stopped) {
+    if (this.stopped) return; // still pending in Postgres: the next start resumes it
+    if (delay === undefined) {
       this.counts.failed++;
+      this.finish(job);
       this.opts.log?.(`webhook ${job.event.id} (${job.event.type}) to ${url} failed after ${job.attempt} attempt(s)`);
       return;
     }

@@ -158,6 +158,15 @@ describe("webhook delivery", () => {
     expect(receiver.badSignatures).toBe(0);
   });
 
+  it("resumes pending deliveries after a restart", async () => {
+    await h.control("/_sandbox/webhooks/pause", {});
+    const c = await h.stripe.customers.create({ email: "across-restart@example.com" });
+    await h.restart();
+    await receiver.waitFor((evs) => evs.some((e) => objectId(e) === c.id));
+    await waitIdle();
+    expect(receiver.badSignatures).toBe(0);
+  });
+
   it("holds deliveries while paused and drops them for good with dropRate", async () => {
     await h.control("/_sandbox/webhooks/pause", {});
     const c = await h.stripe.customers.create({ email: "paused@example.com" });

@@ -3,10 +3,17 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/app.tsx";
 import { EnvError } from "./app/env-error.tsx";
+import { preloadRoute } from "./app/router.tsx";
 import { getEnvResult } from "./config/env.ts";
+import { getSupabase } from "./lib/supabase.ts";
 
 const root = document.getElementById("root");
 if (root) {
   const env = getEnvResult();
+  if (env.ok) {
+    // Fetch supabase-js and this page's chunk in parallel with the first render, not after it.
+    void getSupabase();
+    preloadRoute(window.location.pathname);
+  }
   createRoot(root).render(<StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>);
 }

@@ -5,12 +5,30 @@ import { LandingRoute } from "./routes/landing.tsx";
 
 // The landing page (hero + pricing) is in the entry chunk; every other page loads on demand.
 // Declarative routing: the data router would add ~18 KB gzip to the landing page for features we do not use.
-const SignInRoute = lazy(() => import("./routes/sign-in.tsx"));
-const AuthCallbackRoute = lazy(() => import("./routes/auth-callback.tsx"));
-const BillingSuccessRoute = lazy(() => import("./routes/billing-success.tsx"));
-const LibraryRoute = lazy(() => import("./routes/library.tsx"));
-const AccountRoute = lazy(() => import("./routes/account.tsx"));
+const loaders = {
+  "/sign-in": () => import("./routes/sign-in.tsx"),
+  "/auth/callback": () => import("./routes/auth-callback.tsx"),
+  "/billing/success": () => import("./routes/billing-success.tsx"),
+  "/library": () => import("./routes/library.tsx"),
+  "/account": () => import("./routes/account.tsx"),
+} as const;
+
+const SignInRoute = lazy(loaders["/sign-in"]);
+const AuthCallbackRoute = lazy(loaders["/auth/callback"]);
+const BillingSuccessRoute = lazy(loaders["/billing/success"]);
+const LibraryRoute = lazy(loaders["/library"]);
+const AccountRoute = lazy(loaders["/account"]);
 const NotFoundRoute = lazy(() => import("./routes/not-found.tsx"));
+
+function isLazyPath(path: string): path is keyof typeof loaders {
+  return Object.hasOwn(loaders, path);
+}
+
+/** Starts loading the page's chunk before React renders (a direct visit to /billing/success, say). */
+export function preloadRoute(pathname: string): void {
+  const path = pathname.replace(/\/+$/, "");
+  if (isLazyPath(path)) void loaders[path]();
+}
 
 export function AppRoutes() {
   return (

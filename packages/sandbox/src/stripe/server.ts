@@ -142,13 +142,15 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
       if (!match) throw unsupportedEndpoint(method, url.pathname);
       if (idemHeader && method !== "GET") {
         headers["idempotency-key"] = idemHeader;
-        idemKey = `${apiKey}:${idemHeader}`;
+        const key = `${apiKey}:${idemHeader}`;
         fingerprint = Idempotency.fingerprint(method, url.pathname, raw);
-        const found = idempotency.begin(idemKey, fingerprint);
+        // begin() throws (409 in use, 400 other params) without this request owning the key: only a
+        // request that began may finish or abandon it, or a refused one would free a running one's key.
+        const found = idempotency.begin(key, fingerprint);
         if (found.kind === "replay") {
-          idemKey = null;
           return sendJson(res, found.status, found.body, { ...headers, "idempotent-replayed": "true" });
         }
+        idemKey = key;
       }
       const params = decodeForm(raw);
       let result: unknown;

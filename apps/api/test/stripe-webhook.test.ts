@@ -262,3 +262,25 @@ describe("scheduled reconciliation", () => {
     expect((await entitlementOf(user.id))?.active).toBe(true);
   });
 });
+
+describe("POST /api/stripe/webhook — customers Gatehouse did not record", () => {
+  test("binds a customer that carries metadata.user_id of a real user, then syncs it", async () => {
+    const { createUser } = await import("./helpers.ts");
+    const user = await createUser();
+    const customer = await stripe.customers.create({ email: user.email, metadata: { user_id: user.id } });
+    const res = await signedWebhook(fakeEvent("customer.subscription.updated", { id: "sub_x", customer: customer.id }));
+    expect(res.status).toBe(200);
+    const [bound] = await adminSelect<{ stripe_customer_id: string }>(
+      "customers",
+      `user_id=eq.${user.id}&select=stripe_customer_id`,
+    );
+    expect(bound?.stripe_customer_id).toBe(customer.id);
+  });
+
+  test("acknowledges events of a customer that belongs to no Gatehouse user", async () => {
+    const customer = await stripe.customers.create({ email: "stranger@example.test" });
+    const res = await signedWebhook(fakeEvent("customer.subscription.updated", { id: "sub_y", customer: customer.id }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ outcome: "ignored" });
+  });
+});

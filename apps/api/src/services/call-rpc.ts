@@ -12,9 +12,23 @@ export class DbError extends Error {
   }
 }
 
+/** SQLSTATE classes that mean "the database is unavailable", not "the call was wrong". */
+const UNAVAILABLE = /^(08|53|57P|58)/;
+
+/**
+ * Is this PostgREST error an outage (retry later) rather than a refusal? Decided by the error's
+ * SQLSTATE, not the HTTP status: PostgREST answers 500 for many plain PL/pgSQL errors (P0002…).
+ */
+export function isOutage(error: { code?: string }, status: number): boolean {
+  const code = error.code ?? "";
+  if (/^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE.test(code);
+  if (/^PGRST00[0-3]$/.test(code)) return true; // PostgREST cannot reach Postgres
+  return status === 0 || status >= 500 || code === "";
+}
+
 /**
  * Calls a SQL function through PostgREST with the secret key. Unreachable database or gateway
- * (network error, 5xx) → UpstreamError (retryable); a Postgres error → DbError with its SQLSTATE.
+ * → UpstreamError (retryable); a Postgres error → DbError with its SQLSTATE.
  */
 export async function callRpc<T>(db: SupabaseClient, fn: string, args: Record<string, unknown>): Promise<T> {
   let result: { data: unknown; error: { code?: string; message: string } | null; status: number };
@@ -25,8 +39,8 @@ export async function callRpc<T>(db: SupabaseClient, fn: string, args: Record<st
   }
   const { data, error, status } = result;
   if (error) {
-    if (status === 0 || status >= 500 || !error.code) throw new UpstreamError("supabase", `${fn}: ${error.message}`);
-    throw new DbError(fn, error.code, error.message);
+    if (isOutage(error, status)) throw new UpstreamError("supabase", `${fn}: ${error.message}`);
+    throw new DbError(fn, error.code ?? "unknown", error.message);
   }
   return data as T;
 }

@@ -1,6 +1,7 @@
 import type { Locale, PortalResponse } from "@gatehouse/types";
 import type { AuthUser } from "../context.ts";
 import { ApiError, UpstreamError } from "../errors.ts";
+import { isOutage } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
 import { stripeCall } from "./stripe-errors.ts";
 
@@ -11,7 +12,7 @@ export async function customerIdOf(s: Services, userId: string): Promise<string 
     .eq("user_id", userId)
     .maybeSingle();
   if (error) {
-    if (status === 0 || status >= 500 || !error.code) throw new UpstreamError("supabase", error.message);
+    if (isOutage(error, status)) throw new UpstreamError("supabase", error.message);
     throw new Error(`customers lookup failed: ${error.message}`);
   }
   return (data as { stripe_customer_id: string } | null)?.stripe_customer_id ?? null;

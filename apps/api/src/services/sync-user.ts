@@ -3,7 +3,7 @@ import type { EntitlementView } from "@gatehouse/types";
 import type Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
 import { ApiError, UpstreamError } from "../errors.ts";
-import { callRpc } from "./call-rpc.ts";
+import { callRpc, isOutage } from "./call-rpc.ts";
 import { type EntitlementRow, toEntitlementView } from "./entitlement-view.ts";
 import { customerIdOf } from "./open-portal.ts";
 import type { Services } from "./services.ts";
@@ -13,7 +13,7 @@ import { syncCustomer } from "./sync-customer.ts";
 export async function readEntitlement(s: Services, userId: string): Promise<EntitlementRow | null> {
   const { data, error, status } = await s.db.from("entitlements").select("*").eq("user_id", userId).maybeSingle();
   if (error) {
-    if (status === 0 || status >= 500 || !error.code) throw new UpstreamError("supabase", error.message);
+    if (isOutage(error, status)) throw new UpstreamError("supabase", error.message);
     throw new Error(`entitlements lookup failed: ${error.message}`);
   }
   return data as EntitlementRow | null;

@@ -191,11 +191,7 @@ describe("resync", () => {
     expect(await resync(services, { user: userId })).toEqual(report);
   });
 
-  // KNOWN BUG (apps/api/src/services/call-rpc.ts): PostgREST answers sync_customer's P0002
-  // ("unknown Stripe customer") with HTTP 500, as real PostgREST does for every P0* code, and
-  // callRpc turns any 5xx into UpstreamError, so syncCustomer's bind-from-metadata fallback
-  // never runs. Flip test.fails back to test once callRpc keeps SQLSTATE errors as DbError.
-  test.fails("--customer binds and syncs a Stripe customer Gatehouse created but never recorded", async () => {
+  test("--customer binds and syncs a Stripe customer Gatehouse created but never recorded", async () => {
     const userId = await createUser();
     const customer = await services.stripe.customers.create({ metadata: { user_id: userId } });
     const report = await resync(services, { customer: customer.id });
@@ -307,11 +303,8 @@ describe("configuration", () => {
   });
 });
 
-// Last, because until the bug below is fixed its event stays unprocessed and would show up in
-// every later replay.
 describe("events:replay with a customer that is not ours", () => {
-  // KNOWN BUG: same callRpc P0002 classification as above; the event fails instead of being ignored.
-  test.fails("marks processed an event whose customer belongs to no Gatehouse user", async () => {
+  test("marks processed an event whose customer belongs to no Gatehouse user", async () => {
     const stranger = await services.stripe.customers.create({ email: "someone-else@example.test" });
     const id = await failedEvent(stranger.id);
     const report = await replayEvents(services, { apply: true });

@@ -141,6 +141,7 @@ export class Store {
   private pending = new Map<string, PendingWrite>();
   private nextBatch: Deferred | null = null;
   private flushing = false;
+  private closed = false;
   readonly pool: pg.Pool;
 
   constructor(databaseUrl: string, log?: (line: string) => void) {
@@ -280,7 +281,7 @@ export class Store {
   }
 
   private async flush(): Promise<void> {
-    if (this.flushing) return;
+    if (this.flushing || this.closed) return;
     this.flushing = true;
     try {
       while (this.pending.size > 0 || this.nextBatch) {
@@ -292,7 +293,16 @@ export class Store {
           await this.writeBatch(batch);
           done?.resolve();
         } catch (e) {
+          // Keep the writes for the next commit (unless a newer write of the same object replaced them),
+          // so memory and Postgres converge once Postgres is back.
+          for (const w of batch) {
+            const key = `${w.kind}:${w.id}`;
+            if (!this.pending.has(key)) this.pending.set(key, w);
+          }
           done?.reject(e);
+          // Retried shortly (or by the next commit), not in a tight loop while Postgres is away.
+          setTimeout(() => void this.flush(), 250).unref();
+          break;
         }
       }
     } finally {
@@ -352,6 +362,7 @@ export class Store {
 
   async close(): Promise<void> {
     await this.commit().catch(() => undefined);
+    this.closed = true;
     await this.pool.end();
   }
 }

@@ -19,14 +19,14 @@ export function LandingRoute() {
   const hasAccess = entitlement.data?.active ?? false;
 
   const onSignInRequired = (priceId: string) => {
-    const next = `/?checkout=${encodeURIComponent(priceId)}#pricing`;
+    const next = `/?subscribe=${encodeURIComponent(priceId)}#pricing`;
     navigate(`/sign-in?mode=sign-up&next=${encodeURIComponent(next)}`);
   };
   const onResumeHandled = useCallback(() => {
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
-        next.delete("checkout");
+        next.delete("subscribe");
         return next;
       },
       { replace: true },
@@ -58,7 +58,8 @@ export function LandingRoute() {
           currentPriceId={entitlement.data?.active ? (entitlement.data.price_id ?? null) : null}
           hasAccess={hasAccess}
           onSignInRequired={onSignInRequired}
-          resumePriceId={entitlement.isPending && signedIn ? null : params.get("checkout")}
+          resumePriceId={entitlement.isPending && signedIn ? null : params.get("subscribe")}
+          checkoutCanceled={params.get("checkout") === "canceled"}
           onResumeHandled={onResumeHandled}
         />
       </div>

@@ -30,7 +30,7 @@ export default function SignInRoute() {
         next={next}
         sandboxInboxUrl={env.isSandbox ? `${env.supabaseUrl}/inbox` : null}
         onSignedIn={() => navigate(next, { replace: true })}
-        notice={next.includes("checkout=") ? t("auth.checkoutNext") : null}
+        notice={next.includes("subscribe=") ? t("auth.checkoutNext") : null}
       />
     </Page>
   );

@@ -53,6 +53,7 @@ export const en = {
   "pricing.redirecting": "Taking you to secure checkout…",
   "pricing.signInFirst": "You will sign in first, then come straight back here.",
   "pricing.noInterval": "Not available with this billing period.",
+  "pricing.canceled": "Checkout canceled: you have not been charged. Pick a plan whenever you are ready.",
   "pricing.empty": "No plans are on sale right now. Please come back later.",
   "pricing.loadError": "We could not load the plans.",
 

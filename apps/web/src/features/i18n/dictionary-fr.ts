@@ -55,6 +55,7 @@ export const fr: Dictionary = {
   "pricing.redirecting": "Redirection vers le paiement sécurisé…",
   "pricing.signInFirst": "Vous vous connecterez d’abord, puis reviendrez directement ici.",
   "pricing.noInterval": "Non disponible pour cette période de facturation.",
+  "pricing.canceled": "Paiement annulé : aucun montant n’a été prélevé. Choisissez une offre quand vous voulez.",
   "pricing.empty": "Aucune offre n’est en vente pour le moment. Revenez plus tard.",
   "pricing.loadError": "Impossible de charger les offres.",
 

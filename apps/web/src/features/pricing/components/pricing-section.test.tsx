@@ -41,11 +41,13 @@ function setup({
   accessToken = null,
   currentPriceId = null,
   hasAccess = false,
+  checkoutCanceled = false,
 }: {
   locale?: Locale;
   accessToken?: string | null;
   currentPriceId?: string | null;
   hasAccess?: boolean;
+  checkoutCanceled?: boolean;
 } = {}) {
   const queryClient = createTestQueryClient();
   queryClient.setQueryData(plansQueryOptions().queryKey, [PRO]);
@@ -61,6 +63,7 @@ function setup({
       currentPriceId={currentPriceId}
       hasAccess={hasAccess}
       onSignInRequired={onSignInRequired}
+      checkoutCanceled={checkoutCanceled}
       deps={deps}
     />,
     { locale, queryClient },
@@ -125,5 +128,10 @@ describe("PricingSection", () => {
     const alert = await screen.findByTestId("pricing-error");
     expect(alert.textContent).toContain("This plan is no longer on sale");
     expect(alert.textContent).not.toContain("raw message");
+  });
+
+  it("reassures someone back from a canceled checkout", () => {
+    setup({ accessToken: "jwt-1", checkoutCanceled: true });
+    expect(screen.getByTestId("checkout-canceled").textContent).toContain("you have not been charged");
   });
 });

@@ -23,6 +23,8 @@ interface PricingSectionProps {
   /** A price picked before signing in: checkout starts as soon as a session exists. */
   resumePriceId?: string | null;
   onResumeHandled?: () => void;
+  /** Back from Stripe Checkout without paying (`cancel_url` is `/?checkout=canceled`). */
+  checkoutCanceled?: boolean;
   deps?: SubscribeDeps;
 }
 
@@ -44,6 +46,7 @@ function PlanSkeleton() {
 
 export function PricingSection(props: PricingSectionProps) {
   const { accessToken, currentPriceId, hasAccess, onSignInRequired, resumePriceId, onResumeHandled, deps } = props;
+  const { checkoutCanceled = false } = props;
   const { t, locale } = useI18n();
   const plans = usePlans();
   const subscribe = useSubscribe(deps);
@@ -93,6 +96,9 @@ export function PricingSection(props: PricingSectionProps) {
       ) : null}
 
       <div aria-live="polite" className={styles.feedback}>
+        {checkoutCanceled && !failure && !subscribe.isPending ? (
+          <Alert tone="info" title={t("pricing.canceled")} testId="checkout-canceled" />
+        ) : null}
         {failure ? (
           <Alert tone="danger" title={t(apiErrorMessageKey(failure))} testId="pricing-error">
             {apiErrorReference(failure)

@@ -1,0 +1,327 @@
+// What every chaos part needs: the running stack, a Stripe client and a Postgres pool that bypass
+// the fault proxies, users made through the Supabase stand-in, signed webhooks, and the one
+// comparison that matters (the user's entitlements row against Stripe's own state).
+import { deriveEntitlement, type Entitlement, type SubscriptionFacts, type SubscriptionStatus } from "@gatehouse/types";
+import pg from "pg";
+import Stripe from "stripe";
+
+export interface StackLike {
+  urls: { api: string; web: string; supabase: string; stripe: string; postgres: string };
+  prices: { monthly: string; yearly: string };
+  keys: { publishable: string; secret: string; stripe: string; webhook: string };
+  sandbox: {
+    urls: { supabase: string; stripe: string };
+    faults: {
+      supabase: { url: string; state: { down: boolean; failRate: number; status: number } };
+      stripe: { url: string; state: { down: boolean; failRate: number; status: number } };
+    };
+  };
+}
+
+export interface ChaosContext {
+  stack: StackLike;
+  stripe: Stripe;
+  db: pg.Pool;
+  smoke: boolean;
+  log: (line: string) => void;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+}
+
+export function createContext(stack: StackLike, smoke: boolean, log: (line: string) => void): ChaosContext {
+  const target = new URL(stack.urls.stripe);
+  const stripe = new Stripe(stack.keys.stripe, {
+    host: target.hostname,
+    port: Number(target.port),
+    protocol: "http",
+    maxNetworkRetries: 2,
+    timeout: 30_000,
+  });
+  const db = new pg.Pool({ connectionString: stack.urls.postgres, max: 6 });
+  db.on("error", () => undefined);
+  return { stack, stripe, db, smoke, log };
+}
+
+let userCounter = 0;
+
+async function retrying<T>(what: string, fn: () => Promise<T>, attempts = 5): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      last = e;
+      await sleep(200 * (i + 1));
+    }
+  }
+  throw new Error(`${what}: ${last instanceof Error ? last.message : String(last)}`);
+}
+
+/** A confirmed user made with the admin API (secret key), signed in with a password. */
+export async function createUser(ctx: ChaosContext, label = "chaos"): Promise<TestUser> {
+  const { supabase } = ctx.stack.urls;
+  const { secret, publishable } = ctx.stack.keys;
+  const email = `${label}-${Date.now()}-${userCounter++}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const password = "correct horse battery";
+  return retrying("create user", async () => {
+    const made = await fetch(`${supabase}/auth/v1/admin/users`, {
+      method: "POST",
+      headers: { apikey: secret, authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ email, password, email_confirm: true }),
+    });
+    if (!made.ok && made.status !== 422) throw new Error(`admin create user: ${made.status} ${await made.text()}`);
+    const signIn = await fetch(`${supabase}/auth/v1/token?grant_type=password`, {
+      method: "POST",
+      headers: { apikey: publishable, "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    if (!signIn.ok) throw new Error(`sign in: ${signIn.status} ${await signIn.text()}`);
+    const session = (await signIn.json()) as { access_token: string; user: { id: string } };
+    return { id: session.user.id, email, token: session.access_token };
+  });
+}
+
+/** A request to the API (wrangler dev); never throws for HTTP errors. */
+export async function api(
+  ctx: ChaosContext,
+  path: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  const { token: _t, json: _j, ...rest } = init;
+  return fetch(`${ctx.stack.urls.api}${path}`, { ...rest, headers, ...(body !== undefined ? { body } : {}) });
+}
+
+/** Starts a checkout through the API, retrying answers that say "try again" (5xx). */
+export async function checkout(ctx: ChaosContext, user: TestUser, priceId: string): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const res = await api(ctx, "/api/checkout", { method: "POST", token: user.token, json: { priceId } });
+    if (res.status === 200) return ((await res.json()) as { id: string }).id;
+    const text = await res.text();
+    if (res.status < 500) throw new Error(`checkout: ${res.status} ${text}`);
+    await sleep(300 + attempt * 200);
+  }
+  throw new Error("checkout: still failing after 20 attempts");
+}
+
+/** What the hosted page's Pay button does (straight to the stand-in, never through a proxy). */
+export async function pay(ctx: ChaosContext, sessionId: string, card = "4242424242424242"): Promise<Response> {
+  return fetch(`${ctx.stack.urls.stripe}/_sandbox/checkout/sessions/${sessionId}/complete`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ card }),
+  });
+}
+
+export interface Subscribed {
+  user: TestUser;
+  sessionId: string;
+  customer: string;
+  subscription: string;
+}
+
+/** Signs a user up, checks out and pays; returns the ids involved. */
+export async function subscribe(ctx: ChaosContext, priceId: string, label = "chaos"): Promise<Subscribed> {
+  const user = await createUser(ctx, label);
+  const sessionId = await checkout(ctx, user, priceId);
+  const paid = await pay(ctx, sessionId);
+  if (!paid.ok) throw new Error(`pay: ${paid.status} ${await paid.text()}`);
+  const body = (await paid.json()) as { session: { customer: string | null; subscription: string | null } };
+  return { user, sessionId, customer: body.session.customer ?? "", subscription: body.session.subscription ?? "" };
+}
+
+export async function sandboxControl(ctx: ChaosContext, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${ctx.stack.urls.stripe}/_sandbox/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function setFault(
+  ctx: ChaosContext,
+  service: "supabase" | "stripe",
+  state: { down?: boolean; failRate?: number },
+): Promise<void> {
+  const res = await fetch(`${ctx.stack.sandbox.faults[service].url}/_fault`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(state),
+  });
+  if (!res.ok) throw new Error(`fault ${service}: ${res.status}`);
+}
+
+/** Signs a payload the way Stripe does. */
+export function signatureFor(ctx: ChaosContext, payload: string, secret?: string, timestamp?: number): string {
+  return ctx.stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: secret ?? ctx.stack.keys.webhook,
+    ...(timestamp !== undefined ? { timestamp } : {}),
+  });
+}
+
+export async function postWebhook(ctx: ChaosContext, payload: string, signature: string | null): Promise<Response> {
+  return fetch(`${ctx.stack.urls.api}/api/stripe/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(signature !== null ? { "stripe-signature": signature } : {}) },
+    body: payload,
+  });
+}
+
+// ---- expected vs actual entitlement ---------------------------------------------------------
+
+let productEntitlements: Map<string, string | null> | null = null;
+
+async function entitlementOfProduct(ctx: ChaosContext, productId: string): Promise<string | null> {
+  if (!productEntitlements?.has(productId)) {
+    productEntitlements = new Map();
+    for await (const p of ctx.stripe.products.list({ limit: 100 })) {
+      productEntitlements.set(p.id, p.metadata?.entitlement || null);
+    }
+  }
+  return productEntitlements.get(productId) ?? null;
+}
+
+const ms = (s: number | null | undefined) => (typeof s === "number" ? s * 1000 : null);
+
+export async function factsOf(ctx: ChaosContext, sub: Stripe.Subscription): Promise<SubscriptionFacts> {
+  const item = sub.items.data[0];
+  const product = item ? (typeof item.price.product === "string" ? item.price.product : item.price.product.id) : null;
+  return {
+    id: sub.id,
+    status: sub.status as SubscriptionStatus,
+    entitlement: product ? await entitlementOfProduct(ctx, product) : null,
+    currentPeriodStart: ms(item?.current_period_start),
+    currentPeriodEnd: ms(item?.current_period_end),
+    cancelAt: ms(sub.cancel_at),
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    created: sub.created * 1000,
+  };
+}
+
+/** What Stripe's current state says the customer's entitlement is. */
+export async function expectedEntitlement(ctx: ChaosContext, customer: string): Promise<Entitlement> {
+  const subs: SubscriptionFacts[] = [];
+  for await (const s of ctx.stripe.subscriptions.list({ customer, status: "all", limit: 100 })) {
+    subs.push(await factsOf(ctx, s));
+  }
+  return deriveEntitlement(subs, { pastDueGraceMs: 0, now: Date.now() });
+}
+
+interface EntitlementRow {
+  active: boolean;
+  entitlement: string | null;
+  status: string | null;
+  subscription_id: string | null;
+  cancel_at: Date | null;
+  current_period_end: Date | null;
+}
+
+export async function entitlementRow(ctx: ChaosContext, userId: string): Promise<EntitlementRow | null> {
+  const { rows } = await ctx.db.query<EntitlementRow>(
+    "select active, entitlement, status, subscription_id, cancel_at, current_period_end from public.entitlements where user_id = $1",
+    [userId],
+  );
+  return rows[0] ?? null;
+}
+
+const sec = (v: Date | number | null) => (v === null ? null : Math.round((v instanceof Date ? v.getTime() : v) / 1000));
+
+/** null when the row matches Stripe's state; otherwise what differs. */
+export async function entitlementDiff(ctx: ChaosContext, userId: string, customer: string): Promise<string | null> {
+  const [want, row] = await Promise.all([expectedEntitlement(ctx, customer), entitlementRow(ctx, userId)]);
+  const have = row ?? {
+    active: false,
+    entitlement: null,
+    status: null,
+    subscription_id: null,
+    cancel_at: null,
+    current_period_end: null,
+  };
+  const diffs: string[] = [];
+  if (have.active !== want.active) diffs.push(`active ${have.active} ≠ ${want.active}`);
+  if (want.subscriptionId !== null) {
+    if (have.status !== want.status) diffs.push(`status ${have.status} ≠ ${want.status}`);
+    if (have.subscription_id !== want.subscriptionId)
+      diffs.push(`subscription ${have.subscription_id} ≠ ${want.subscriptionId}`);
+    if (sec(have.cancel_at) !== sec(want.cancelAt))
+      diffs.push(`cancel_at ${sec(have.cancel_at)} ≠ ${sec(want.cancelAt)}`);
+    if (sec(have.current_period_end) !== sec(want.currentPeriodEnd))
+      diffs.push(`current_period_end ${sec(have.current_period_end)} ≠ ${sec(want.currentPeriodEnd)}`);
+  }
+  return diffs.length ? diffs.join("; ") : null;
+}
+
+/** Users whose entitlement differs from Stripe's state, checked with bounded concurrency. */
+export async function wrongUsers(ctx: ChaosContext, users: readonly { userId: string; customer: string }[]) {
+  const wrong: Array<{ userId: string; customer: string; diff: string }> = [];
+  await pool(users, 6, async (u) => {
+    const diff = await entitlementDiff(ctx, u.userId, u.customer);
+    if (diff) wrong.push({ ...u, diff });
+  });
+  return wrong;
+}
+
+// ---- small tools ----------------------------------------------------------------------------
+
+export const sleep = (msec: number) => new Promise<void>((r) => setTimeout(r, msec));
+
+/** Runs fn over items with at most `limit` at once. */
+export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i] as T, i);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round((sorted[idx] ?? 0) * 100) / 100;
+}
+
+/** A seeded PRNG (mulberry32) so a failing schedule can be replayed from its seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+
+/** The webhook endpoint the stand-in delivers to (the API's). */
+export async function webhookEndpointId(ctx: ChaosContext): Promise<string> {
+  const list = await ctx.stripe.webhookEndpoints.list({ limit: 10 });
+  const ep = list.data.find((e) => e.url.startsWith(ctx.stack.urls.api));
+  if (!ep) throw new Error("no webhook endpoint points at the API");
+  return ep.id;
+}
+
+export async function setEndpointEnabled(ctx: ChaosContext, enabled: boolean): Promise<void> {
+  await ctx.stripe.webhookEndpoints.update(await webhookEndpointId(ctx), { disabled: !enabled });
+}
+
+/** Waits until the stand-in has nothing left to deliver. */
+export async function deliveriesIdle(ctx: ChaosContext, timeoutMs: number): Promise<boolean> {
+  const res = (await sandboxControl(ctx, "deliveries/wait", { timeoutMs })) as { idle: boolean };
+  return res.idle;
+}

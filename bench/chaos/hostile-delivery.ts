@@ -1,0 +1,331 @@
+// Part 2: hostile delivery. Many customers live real lifecycles on the Stripe stand-in (subscribe,
+// schedule or undo a cancellation, switch plans, cancel, subscribe again) while their events are
+// delivered to the API on a random schedule of their own: every event 1–5 times, each copy after
+// a random delay within a window (so in any order), failed answers retried. The stand-in's own
+// delivery is switched off meanwhile. A second round goes through the stand-in's chaos mode.
+// After each schedule the user's entitlements row must equal what Stripe's final state derives.
+import { createHmac } from "node:crypto";
+import type Stripe from "stripe";
+import {
+  type ChaosContext,
+  checkout,
+  deliveriesIdle,
+  pay,
+  pick,
+  pool,
+  rng,
+  sandboxControl,
+  setEndpointEnabled,
+  sleep,
+  subscribe,
+  wrongUsers,
+} from "./context.ts";
+import { figure, type PartResult } from "./figures.ts";
+
+interface Schedule {
+  userId: string;
+  customer: string;
+  seed: number;
+  actions: string[];
+}
+
+const ACTIONS = ["cancel_at_period_end", "resume", "switch_price", "cancel_now", "cancel_at", "resubscribe"] as const;
+
+/** One customer's lifecycle: subscribe, then 0–4 random changes with small pauses between them. */
+async function lifecycle(ctx: ChaosContext, seed: number, label: string): Promise<Schedule> {
+  const r = rng(seed);
+  const { monthly, yearly } = ctx.stack.prices;
+  const first = r() < 0.5 ? monthly : yearly;
+  const s = await subscribe(ctx, first, label);
+  const done: string[] = [`subscribe:${first === monthly ? "monthly" : "yearly"}`];
+  let sub = s.subscription;
+  let canceled = false;
+  const steps = Math.floor(r() * 5);
+  for (let i = 0; i < steps; i++) {
+    await sleep(Math.floor(r() * 300));
+    const action = canceled
+      ? "resubscribe"
+      : pick(
+          r,
+          ACTIONS.filter((a) => a !== "resubscribe"),
+        );
+    try {
+      switch (action) {
+        case "cancel_at_period_end":
+          await ctx.stripe.subscriptions.update(sub, { cancel_at_period_end: true });
+          break;
+        case "resume":
+          await ctx.stripe.subscriptions.update(sub, {
+            cancel_at_period_end: false,
+            cancel_at: null,
+          } as Stripe.SubscriptionUpdateParams);
+          break;
+        case "cancel_at":
+          await ctx.stripe.subscriptions.update(sub, {
+            cancel_at: Math.floor(Date.now() / 1000) + 86_400 * (1 + Math.floor(r() * 20)),
+          });
+          break;
+        case "switch_price": {
+          const current = await ctx.stripe.subscriptions.retrieve(sub);
+          const item = current.items.data[0];
+          if (!item) break;
+          const other = item.price.id === monthly ? yearly : monthly;
+          await ctx.stripe.subscriptions.update(sub, { items: [{ id: item.id, price: other }] });
+          break;
+        }
+        case "cancel_now":
+          await ctx.stripe.subscriptions.cancel(sub);
+          canceled = true;
+          break;
+        case "resubscribe": {
+          // The entitlement may still say "active" if no event landed yet: then checkout answers
+          // 409 and the lifecycle simply ends canceled.
+          try {
+            const sessionId = await checkout(ctx, s.user, r() < 0.5 ? monthly : yearly);
+            const paid = await pay(ctx, sessionId);
+            if (paid.ok) {
+              const body = (await paid.json()) as { session: { subscription: string | null } };
+              sub = body.session.subscription ?? sub;
+              canceled = false;
+            }
+          } catch {
+            done.push("resubscribe-refused");
+            i = steps;
+            continue;
+          }
+          break;
+        }
+      }
+      done.push(action);
+    } catch (e) {
+      done.push(`${action}-failed(${e instanceof Error ? e.message.slice(0, 60) : "?"})`);
+    }
+  }
+  return { userId: s.user.id, customer: s.customer, seed, actions: done };
+}
+
+/** Reads the stand-in's new events from Postgres (kind 'event', by sequence) and hands them on. */
+class EventTap {
+  private lastSeq = 0;
+  private seen = new Set<string>();
+  private readonly ctx: ChaosContext;
+  private readonly onEvent: (customer: string, event: Stripe.Event, payload: string) => void;
+  constructor(ctx: ChaosContext, onEvent: (customer: string, event: Stripe.Event, payload: string) => void) {
+    this.ctx = ctx;
+    this.onEvent = onEvent;
+  }
+
+  async start(): Promise<void> {
+    const { rows } = await this.ctx.db.query<{ seq: string }>(
+      "select coalesce(max(seq), 0) as seq from stripe_sandbox.objects",
+    );
+    this.lastSeq = Number(rows[0]?.seq ?? 0);
+  }
+
+  async poll(): Promise<void> {
+    // A window behind the last sequence seen: batches may commit slightly out of order.
+    const { rows } = await this.ctx.db.query<{ seq: string; data: string }>(
+      "select seq, data from stripe_sandbox.objects where kind = 'event' and seq > $1 order by seq",
+      [Math.max(0, this.lastSeq - 2000)],
+    );
+    for (const row of rows) {
+      this.lastSeq = Math.max(this.lastSeq, Number(row.seq));
+      const event = JSON.parse(row.data) as Stripe.Event;
+      if (this.seen.has(event.id)) continue;
+      this.seen.add(event.id);
+      const obj = event.data.object as unknown as { customer?: unknown; id?: string; object?: string };
+      const customer =
+        typeof obj.customer === "string"
+          ? obj.customer
+          : obj.object === "customer" && typeof obj.id === "string"
+            ? obj.id
+            : null;
+      if (customer) this.onEvent(customer, event, JSON.stringify(event));
+    }
+  }
+}
+
+/** Delivers copies of events after their delays, at most `concurrency` at once, retrying non-2xx. */
+class HostileDeliverer {
+  private queue: Array<() => Promise<void>> = [];
+  private active = 0;
+  private timers = 0;
+  deliveries = 0;
+  fiveXx = 0;
+  lostForGood = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly ctx: ChaosContext;
+  private readonly concurrency: number;
+
+  constructor(ctx: ChaosContext, concurrency: number) {
+    this.ctx = ctx;
+    this.concurrency = concurrency;
+  }
+
+  schedule(payload: string, delayMs: number, attempt = 1): void {
+    this.timers++;
+    setTimeout(() => {
+      this.timers--;
+      this.queue.push(() => this.send(payload, attempt));
+      this.pump();
+    }, delayMs);
+  }
+
+  private async send(payload: string, attempt: number): Promise<void> {
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac("sha256", this.ctx.stack.keys.webhook).update(`${t}.${payload}`).digest("hex");
+    let status = 0;
+    try {
+      const res = await fetch(`${this.ctx.stack.urls.api}/api/stripe/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": `t=${t},v1=${v1}` },
+        body: payload,
+      });
+      await res.arrayBuffer();
+      status = res.status;
+    } catch {
+      status = 0;
+    }
+    this.deliveries++;
+    if (status >= 500) this.fiveXx++;
+    if (status < 200 || status >= 300) {
+      if (attempt >= 8) this.lostForGood++;
+      else this.schedule(payload, 500 * attempt, attempt + 1);
+    }
+  }
+
+  private pump(): void {
+    while (this.active < this.concurrency && this.queue.length) {
+      const job = this.queue.shift();
+      if (!job) break;
+      this.active++;
+      void job().finally(() => {
+        this.active--;
+        this.pump();
+      });
+    }
+    if (this.active === 0 && this.queue.length === 0 && this.timers === 0) {
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  idle(): Promise<void> {
+    if (this.active === 0 && this.queue.length === 0 && this.timers === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+}
+
+export async function runHostileDelivery(
+  ctx: ChaosContext,
+  opts: { replayed?: number; standIn?: number } = {},
+): Promise<PartResult> {
+  const started = performance.now();
+  const replayed = opts.replayed ?? (ctx.smoke ? 24 : 900);
+  const standIn = opts.standIn ?? (ctx.smoke ? 6 : 100);
+  const notes: string[] = [];
+  const windowMs = 2_000;
+
+  // ---- round 1: our own hostile schedules, the stand-in's delivery switched off --------------
+  await setEndpointEnabled(ctx, false);
+  const deliverer = new HostileDeliverer(ctx, 16);
+  const owners = new Map<string, number>(); // customer → schedule seed
+  const copiesPerEvent: number[] = [];
+  const tap = new EventTap(ctx, (customer, _event, payload) => {
+    const seed = owners.get(customer);
+    const r = rng((seed ?? 1) ^ payload.length);
+    const copies = 1 + Math.floor(r() ** 2 * 5); // 1–5, most events once or twice
+    copiesPerEvent.push(copies);
+    for (let c = 0; c < copies; c++) deliverer.schedule(payload, Math.floor(r() * windowMs));
+  });
+  await tap.start();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      await tap.poll().catch((e) => notes.push(`event tap: ${String(e)}`));
+      await sleep(250);
+    }
+  })();
+  const schedules: Schedule[] = [];
+  const failedToRun: string[] = [];
+  try {
+    await pool(
+      Array.from({ length: replayed }, (_, i) => i),
+      8,
+      async (i) => {
+        const seed = 1000 + i;
+        try {
+          // The customer id is only known once the checkout exists: register it as soon as the
+          // subscribe step returns (earlier events still find their schedule by a default seed).
+          const s = await lifecycle(ctx, seed, "hostile");
+          owners.set(s.customer, seed);
+          schedules.push(s);
+        } catch (e) {
+          failedToRun.push(`seed ${seed}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      },
+    );
+  } finally {
+    await sleep(500);
+    polling = false;
+    await poller;
+    await tap.poll();
+  }
+  await deliverer.idle();
+  const wrong1 = await wrongUsers(ctx, schedules);
+  for (const w of wrong1.slice(0, 10)) {
+    const s = schedules.find((x) => x.userId === w.userId);
+    notes.push(`replayed schedule seed ${s?.seed} [${s?.actions.join(" → ")}]: ${w.diff}`);
+  }
+
+  // ---- round 2: the stand-in's own chaos mode --------------------------------------------------
+  await setEndpointEnabled(ctx, true);
+  await sandboxControl(ctx, "chaos", {
+    duplicateRate: 0.5,
+    reorderWindowMs: 3_000,
+    failFirstAttemptRate: 0.3,
+    dropRate: 0,
+  });
+  const chaosSchedules: Schedule[] = [];
+  try {
+    await pool(
+      Array.from({ length: standIn }, (_, i) => i),
+      6,
+      async (i) => {
+        try {
+          chaosSchedules.push(await lifecycle(ctx, 500_000 + i, "standin-chaos"));
+        } catch (e) {
+          failedToRun.push(`stand-in seed ${500_000 + i}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      },
+    );
+    if (!(await deliveriesIdle(ctx, 180_000))) notes.push("stand-in deliveries still pending after 180 s");
+  } finally {
+    await sandboxControl(ctx, "chaos", { duplicateRate: 0, reorderWindowMs: 0, failFirstAttemptRate: 0, dropRate: 0 });
+  }
+  const wrong2 = await wrongUsers(ctx, chaosSchedules);
+  for (const w of wrong2.slice(0, 10)) {
+    const s = chaosSchedules.find((x) => x.userId === w.userId);
+    notes.push(`stand-in chaos schedule seed ${s?.seed} [${s?.actions.join(" → ")}]: ${w.diff}`);
+  }
+  for (const f of failedToRun.slice(0, 10)) notes.push(`could not run: ${f}`);
+  const totalCopies = copiesPerEvent.reduce((a, b) => a + b, 0);
+
+  return {
+    part: "hostile-delivery",
+    durationMs: Math.round(performance.now() - started),
+    notes,
+    figures: [
+      figure("hostile_schedules", schedules.length + chaosSchedules.length, "schedules", {
+        detail: `${schedules.length} replayed by the suite, ${chaosSchedules.length} through the stand-in's chaos mode`,
+      }),
+      figure("hostile_schedules_not_run", failedToRun.length, "schedules", { mustBeZero: true }),
+      figure("hostile_events", copiesPerEvent.length, "events"),
+      figure("hostile_deliveries", deliverer.deliveries, "requests", {
+        detail: `${totalCopies} scheduled copies (1–5 per event) within ${windowMs} ms windows, plus retries`,
+      }),
+      figure("hostile_5xx_answers", deliverer.fiveXx, "requests"),
+      figure("hostile_deliveries_lost", deliverer.lostForGood, "events", { mustBeZero: true }),
+      figure("hostile_schedules_wrong_entitlement", wrong1.length + wrong2.length, "schedules", { mustBeZero: true }),
+    ],
+  };
+}

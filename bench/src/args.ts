@@ -1,0 +1,38 @@
+// Command line: --scenario NAME (repeatable), --smoke, --out PATH, --customers N (storm size).
+import { parseArgs } from "node:util";
+
+export const SCENARIOS = ["budgets", "time_to_unlock", "webhook_storm", "db_limit", "peer_sync_engine"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchArgs {
+  scenarios: ScenarioName[];
+  smoke: boolean;
+  out: string | null;
+  /** Overrides the storm size. */
+  customers: number | null;
+}
+
+function isScenario(s: string): s is ScenarioName {
+  return (SCENARIOS as readonly string[]).includes(s);
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenario: { type: "string", multiple: true },
+      smoke: { type: "boolean", default: false },
+      out: { type: "string" },
+      customers: { type: "string" },
+    },
+    strict: true,
+  });
+  const asked = values.scenario ?? [];
+  for (const s of asked) if (!isScenario(s)) throw new Error(`unknown scenario ${s} (known: ${SCENARIOS.join(", ")})`);
+  return {
+    scenarios: asked.length === 0 ? [...SCENARIOS] : SCENARIOS.filter((s) => asked.includes(s)),
+    smoke: values.smoke ?? false,
+    out: values.out ?? null,
+    customers: values.customers ? Number.parseInt(values.customers, 10) : null,
+  };
+}

@@ -1,0 +1,109 @@
+// What the stand-in's final subscriptions imply for each user (deriveEntitlement, the pure rules),
+// compared with the `entitlements` rows the API wrote.
+import {
+  deriveEntitlement,
+  type Entitlement,
+  SUBSCRIPTION_STATUSES,
+  type SubscriptionFacts,
+  type SubscriptionStatus,
+} from "@gatehouse/types";
+import type pg from "pg";
+import type Stripe from "stripe";
+
+function isStatus(s: string): s is SubscriptionStatus {
+  return (SUBSCRIPTION_STATUSES as readonly string[]).includes(s);
+}
+
+const ms = (v: number | null | undefined) => (typeof v === "number" ? v * 1000 : null);
+
+/** Entitlement key of each product (metadata.entitlement), by product id. */
+export function entitlementsByProduct(products: readonly Stripe.Product[]): Map<string, string | null> {
+  return new Map(products.map((p) => [p.id, p.metadata?.entitlement || null]));
+}
+
+export function factsOf(sub: Stripe.Subscription, products: Map<string, string | null>): SubscriptionFacts {
+  const item = sub.items.data[0];
+  const product = item?.price.product;
+  const productId = typeof product === "string" ? product : (product?.id ?? "");
+  const legacy = sub as unknown as { current_period_start?: number; current_period_end?: number };
+  if (!isStatus(sub.status)) throw new Error(`unknown subscription status ${sub.status}`);
+  return {
+    id: sub.id,
+    status: sub.status,
+    entitlement: products.get(productId) ?? null,
+    currentPeriodStart: ms(item?.current_period_start ?? legacy.current_period_start),
+    currentPeriodEnd: ms(item?.current_period_end ?? legacy.current_period_end),
+    cancelAt: ms(sub.cancel_at),
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    created: sub.created * 1000,
+  };
+}
+
+export function customerIdOf(sub: Stripe.Subscription): string {
+  return typeof sub.customer === "string" ? sub.customer : sub.customer.id;
+}
+
+interface EntitlementDbRow {
+  user_id: string;
+  active: boolean;
+  entitlement: string | null;
+  status: string | null;
+  subscription_id: string | null;
+  current_period_end: Date | null;
+  cancel_at: Date | null;
+}
+
+export interface Mismatch {
+  userId: string;
+  customerId: string;
+  expected: Entitlement;
+  actual: Omit<EntitlementDbRow, "user_id"> | null;
+}
+
+function same(expected: Entitlement, row: EntitlementDbRow | undefined): boolean {
+  if (!row) return !expected.active && expected.subscriptionId === null;
+  return (
+    row.active === expected.active &&
+    row.entitlement === expected.entitlement &&
+    row.status === expected.status &&
+    row.subscription_id === expected.subscriptionId &&
+    (row.current_period_end?.getTime() ?? null) === expected.currentPeriodEnd &&
+    (row.cancel_at?.getTime() ?? null) === expected.cancelAt
+  );
+}
+
+/** Compares every user's entitlements row with deriveEntitlement over their customer's subscriptions. */
+export async function compareEntitlements(
+  db: pg.Pool,
+  users: ReadonlyArray<{ userId: string; customerId: string }>,
+  subsByCustomer: Map<string, Stripe.Subscription[]>,
+  products: Map<string, string | null>,
+): Promise<{ checked: number; mismatches: Mismatch[] }> {
+  const { rows } = await db.query<EntitlementDbRow>(
+    `select user_id, active, entitlement, status, subscription_id, current_period_end, cancel_at
+       from public.entitlements where user_id = any($1::uuid[])`,
+    [users.map((u) => u.userId)],
+  );
+  const byUser = new Map(rows.map((r) => [r.user_id, r]));
+  const mismatches: Mismatch[] = [];
+  const rules = { pastDueGraceMs: 0, now: Date.now() };
+  for (const u of users) {
+    const subs = (subsByCustomer.get(u.customerId) ?? []).map((s) => factsOf(s, products));
+    const expected = deriveEntitlement(subs, rules);
+    const row = byUser.get(u.userId);
+    if (!same(expected, row)) {
+      const actual = row
+        ? {
+            active: row.active,
+            entitlement: row.entitlement,
+            status: row.status,
+            subscription_id: row.subscription_id,
+            current_period_end: row.current_period_end,
+            cancel_at: row.cancel_at,
+          }
+        : null;
+      mismatches.push({ userId: u.userId, customerId: u.customerId, expected, actual });
+    }
+  }
+  return { checked: users.length, mismatches };
+}

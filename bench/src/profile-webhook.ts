@@ -1,0 +1,99 @@
+// Where a webhook's time goes: times each hop the API makes for one delivery (PostgREST RPCs on the
+// Supabase stand-in, subscriptions.list on the Stripe stand-in, the SQL function on Postgres, the
+// whole webhook in workerd), alone and at the delivery concurrency. `node bench/src/profile-webhook.ts`.
+import { startStack } from "@gatehouse/e2e/stack";
+import pg from "pg";
+import Stripe from "stripe";
+import { control } from "./stand-in-controls.ts";
+import { percentile, pool, round } from "./stats.ts";
+
+const N = Number(process.env.PROFILE_N ?? 200);
+const stack = await startStack({ deliveryConcurrency: 32 });
+const db = new pg.Pool({ connectionString: stack.urls.postgres, max: 40 });
+try {
+  const url = new URL(stack.urls.stripeDirect);
+  const stripe = new Stripe(stack.keys.stripe, { host: url.hostname, port: Number(url.port), protocol: "http" });
+  const { rows } = await db.query<{ id: string }>(
+    "insert into auth.users (id, email) values (gen_random_uuid(), 'profile@bench.test') returning id",
+  );
+  const userId = rows[0]?.id ?? "";
+  const customer = await stripe.customers.create({ email: "profile@bench.test", metadata: { user_id: userId } });
+  await db.query("select public.bind_customer($1, $2)", [userId, customer.id]);
+  const session = await stripe.checkout.sessions.create({
+    mode: "subscription",
+    customer: customer.id,
+    line_items: [{ price: stack.prices.monthly, quantity: 1 }],
+    subscription_data: { metadata: { user_id: userId } },
+    success_url: `${stack.urls.web}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
+  });
+  await control(stack.urls.stripeDirect, `/_sandbox/checkout/sessions/${session.id}/complete`, {});
+  await control(stack.urls.stripeDirect, "/_sandbox/deliveries/wait", { timeoutMs: 20_000 });
+  const { rows: ev } = await db.query<{ data: string }>(
+    "select data from stripe_sandbox.objects where kind = 'event' and data like '%customer.subscription.created%' limit 1",
+  );
+  const event = JSON.parse(ev[0]?.data ?? "{}") as Stripe.Event;
+  const subs = await stripe.subscriptions.list({ customer: customer.id, status: "all" });
+  const subsJson = JSON.stringify(subs.data);
+
+  const hops: Record<string, (i: number) => Promise<unknown>> = {
+    "stripe stand-in subscriptions.list (through fault proxy)": () =>
+      fetch(`${stack.sandbox.urls.stripe}/v1/subscriptions?customer=${customer.id}&status=all&limit=100`, {
+        headers: { authorization: `Bearer ${stack.keys.stripe}` },
+      }).then((r) => r.text()),
+    "supabase stand-in rpc record_stripe_event (through fault proxy)": (i) =>
+      fetch(`${stack.sandbox.urls.supabase}/rest/v1/rpc/record_stripe_event`, {
+        method: "POST",
+        headers: {
+          apikey: stack.keys.secret,
+          authorization: `Bearer ${stack.keys.secret}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ p_id: `evt_profile_${i}`, p_type: "x", p_created: new Date().toISOString() }),
+      }).then((r) => r.text()),
+    "supabase stand-in rpc sync_customer (through fault proxy)": () =>
+      fetch(`${stack.sandbox.urls.supabase}/rest/v1/rpc/sync_customer`, {
+        method: "POST",
+        headers: {
+          apikey: stack.keys.secret,
+          authorization: `Bearer ${stack.keys.secret}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          p_customer_id: customer.id,
+          p_subscriptions: subs.data,
+          p_snapshot_at: new Date().toISOString(),
+        }),
+      }).then((r) => r.text()),
+    "postgres select sync_customer (pg)": () =>
+      db.query("select public.sync_customer($1, $2::jsonb, now(), null)", [customer.id, subsJson]),
+    "api webhook, fresh event id (workerd)": (i) => {
+      const payload = JSON.stringify({ ...event, id: `evt_profile_wh_${i}_${Date.now()}` });
+      const sig = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.keys.webhook });
+      return fetch(`${stack.urls.api}/api/stripe/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": sig },
+        body: payload,
+      }).then(async (r) => {
+        if (!r.ok) throw new Error(`webhook ${r.status} ${await r.text()}`);
+      });
+    },
+  };
+  for (const [name, fn] of Object.entries(hops)) {
+    for (const conc of [1, 32]) {
+      const lat: number[] = [];
+      const t0 = performance.now();
+      await pool(N, conc, async (i) => {
+        const s = performance.now();
+        await fn(i + conc * 100_000);
+        lat.push(performance.now() - s);
+      });
+      const secs = (performance.now() - t0) / 1000;
+      console.log(
+        `${name} c=${conc}: ${round(N / secs)} /s, p50 ${round(percentile(lat, 50))} ms, p99 ${round(percentile(lat, 99))} ms`,
+      );
+    }
+  }
+} finally {
+  await db.end();
+  await stack.stop();
+}

@@ -1,0 +1,185 @@
+// budgets: initial JS of the pricing page (the Vite entry chunk and its static imports, from the
+// build manifest) and of the whole SPA, the worker bundle (wrangler deploy --dry-run --minify),
+// all gzip-compressed; and Lighthouse 13 performance and accessibility of the pricing page.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { atLeast, atMost, type ScenarioResult } from "../scenario.ts";
+import type { BenchContext } from "../stack-context.ts";
+import { CHROMIUM_ARGS } from "./time-to-unlock.ts";
+
+interface ManifestChunk {
+  file: string;
+  isEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+}
+
+function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const keep = (b: Buffer) => {
+      output = (output + b.toString()).slice(-4000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${output}`));
+    });
+  });
+}
+
+const gzipKiB = (path: string) => gzipSync(readFileSync(path)).length / 1024;
+const kib = (v: number) => Math.round(v * 10) / 10;
+
+function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile() && keep(f));
+}
+
+async function webBudgets(ctx: BenchContext, root: string, outDir: string) {
+  const webDir = join(root, "apps/web");
+  await exec(
+    join(webDir, "node_modules/.bin/vite"),
+    ["build", "--outDir", outDir, "--emptyOutDir", "--manifest", "--logLevel", "warn"],
+    webDir,
+    {
+      VITE_SUPABASE_URL: ctx.stack.urls.supabase,
+      VITE_SUPABASE_PUBLISHABLE_KEY: ctx.stack.keys.publishable,
+      VITE_API_URL: ctx.stack.urls.api,
+    },
+    180_000,
+  );
+  const manifest = JSON.parse(readFileSync(join(outDir, ".vite/manifest.json"), "utf8")) as Record<
+    string,
+    ManifestChunk
+  >;
+  const entry = Object.entries(manifest).find(([, c]) => c.isEntry);
+  if (!entry) throw new Error("the Vite manifest has no entry chunk");
+  const initial = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || initial.has(chunk.file)) return;
+    initial.add(chunk.file);
+    for (const i of chunk.imports ?? []) visit(i);
+  };
+  visit(entry[0]);
+  const pricingJs = [...initial].filter((f) => f.endsWith(".js")).reduce((s, f) => s + gzipKiB(join(outDir, f)), 0);
+  const allJs = filesUnder(outDir, (f) => f.endsWith(".js"));
+  const spaJs = allJs.reduce((s, f) => s + gzipKiB(f), 0);
+  return { pricingJs, pricingChunks: initial.size, spaJs, spaChunks: allJs.length };
+}
+
+async function workerBudget(root: string, outDir: string) {
+  const apiDir = join(root, "apps/api");
+  await exec(
+    join(apiDir, "node_modules/.bin/wrangler"),
+    ["deploy", "--dry-run", "--outdir", outDir, "--minify"],
+    apiDir,
+    { WRANGLER_SEND_METRICS: "false", CI: "true" },
+    180_000,
+  );
+  const files = filesUnder(outDir, (f) => /\.(m?js|wasm)$/.test(f));
+  return {
+    workerGzip: files.reduce((s, f) => s + gzipKiB(f), 0),
+    workerRaw: files.reduce((s, f) => s + statSync(f).size / 1024, 0),
+  };
+}
+
+async function lighthouse(ctx: BenchContext, root: string, outDir: string) {
+  const out = join(outDir, "lighthouse.json");
+  await exec(
+    join(root, "bench/node_modules/.bin/lighthouse"),
+    [
+      `${ctx.stack.urls.web}/`,
+      "--only-categories=performance,accessibility",
+      "--output=json",
+      `--output-path=${out}`,
+      "--quiet",
+      `--chrome-flags=--headless=new ${CHROMIUM_ARGS.join(" ")}`,
+    ],
+    root,
+    { CHROME_PATH: "/usr/bin/chromium" },
+    180_000,
+  );
+  const lhr = JSON.parse(readFileSync(out, "utf8")) as {
+    categories: Record<string, { score: number | null }>;
+    audits: Record<string, { numericValue?: number }>;
+  };
+  const score = (k: string) => {
+    const s = lhr.categories[k]?.score;
+    return typeof s === "number" ? Math.round(s * 100) : null;
+  };
+  return {
+    performance: score("performance"),
+    accessibility: score("accessibility"),
+    lcpMs: lhr.audits["largest-contentful-paint"]?.numericValue ?? null,
+    tbtMs: lhr.audits["total-blocking-time"]?.numericValue ?? null,
+  };
+}
+
+export async function budgets(ctx: BenchContext, root: string): Promise<ScenarioResult> {
+  const started = performance.now();
+  const tmp = mkdtempSync(join(tmpdir(), "gatehouse-budgets-"));
+  const problems: string[] = [];
+  try {
+    const web = await webBudgets(ctx, root, join(tmp, "web"));
+    const worker = await workerBudget(root, join(tmp, "worker"));
+    let lh: Awaited<ReturnType<typeof lighthouse>> | null = null;
+    if (ctx.sizes.lighthouse) {
+      try {
+        lh = await lighthouse(ctx, root, tmp);
+      } catch (e) {
+        problems.push(`lighthouse: ${e instanceof Error ? e.message.slice(0, 500) : String(e)}`);
+      }
+    }
+    const targets = [
+      atMost("pricingInitialJsGzipKiB", web.pricingJs, 120, " KiB"),
+      atMost("workerGzipKiB", worker.workerGzip, 150, " KiB"),
+    ];
+    if (lh) {
+      targets.push(
+        atLeast("lighthousePerformance", lh.performance, 95),
+        atLeast("lighthouseAccessibility", lh.accessibility, 100),
+      );
+    }
+    return {
+      name: "budgets",
+      parameters: {
+        compression: "gzip (zlib default level 6)",
+        pricingPage: "Vite entry chunk + its static imports (the landing route, where pricing lives, is eager)",
+        lighthouse: ctx.sizes.lighthouse
+          ? "13, default (mobile, simulated throttling), headless Debian Chromium"
+          : "skipped (smoke)",
+      },
+      figures: {
+        pricingInitialJsGzipKiB: kib(web.pricingJs),
+        pricingInitialChunks: web.pricingChunks,
+        spaJsGzipKiB: kib(web.spaJs),
+        spaJsFiles: web.spaChunks,
+        workerGzipKiB: kib(worker.workerGzip),
+        workerRawKiB: kib(worker.workerRaw),
+        lighthousePerformance: lh?.performance ?? null,
+        lighthouseAccessibility: lh?.accessibility ?? null,
+        lighthouseLcpMs: lh?.lcpMs !== null && lh?.lcpMs !== undefined ? Math.round(lh.lcpMs) : null,
+        lighthouseTbtMs: lh?.tbtMs !== null && lh?.tbtMs !== undefined ? Math.round(lh.tbtMs) : null,
+      },
+      targets,
+      ok: problems.length === 0,
+      problems,
+      notes: [],
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,216 @@
+// time_to_unlock: in headless Chromium against the production build of the SPA, from submitting
+// the hosted checkout form to the premium content visible on the success page. Three variants:
+// normal; webhook only (?gh_sync=0: the success page does not ask the API to sync); realtime
+// disabled (?gh_realtime=0: polling only). Also the physical floor: one webhook delivery (which
+// includes the commit) plus one Realtime push, each measured on its own.
+import { type Browser, chromium, type Page } from "@playwright/test";
+import { createClient } from "@supabase/supabase-js";
+import type { DeliveryAttempt } from "../delivery-types.ts";
+import { atMost, type ScenarioResult } from "../scenario.ts";
+import type { BenchContext } from "../stack-context.ts";
+import { deliverySummary, lastAttempts, waitForIdle } from "../stand-in-controls.ts";
+import { percentile, round } from "../stats.ts";
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const PASSWORD = "correct horse battery";
+const VARIANTS = [
+  { name: "normal", flags: "" },
+  { name: "webhook_only", flags: "gh_sync=0" },
+  { name: "polling_only", flags: "gh_realtime=0" },
+] as const;
+
+async function createUser(ctx: BenchContext, email: string): Promise<string> {
+  const res = await fetch(`${ctx.stack.urls.supabase}/auth/v1/admin/users`, {
+    method: "POST",
+    headers: {
+      apikey: ctx.stack.keys.secret,
+      authorization: `Bearer ${ctx.stack.keys.secret}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ email, password: PASSWORD, email_confirm: true }),
+  });
+  const body = (await res.json()) as { id?: string };
+  if (!res.ok || !body.id) throw new Error(`admin/users answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+/** One purchase; returns ms from the Pay click to the premium content visible. */
+async function unlockOnce(ctx: BenchContext, browser: Browser, email: string, flags: string): Promise<number> {
+  const web = ctx.stack.urls.web;
+  const context = await browser.newContext();
+  try {
+    const page: Page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    if (flags) {
+      // The API's success_url carries no flag: add it on the way back from the hosted checkout.
+      await page.route(
+        (url) => url.pathname === "/billing/success" && !url.search.includes(flags),
+        (route) => route.fulfill({ status: 302, headers: { location: `${route.request().url()}&${flags}` }, body: "" }),
+      );
+    }
+    await page.goto(`${web}/sign-in`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.locator("form button[type=submit]").click();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.goto(`${web}/#pricing`);
+    await page.getByRole("radio", { name: "Monthly" }).check({ force: true });
+    await page
+      .getByRole("button", { name: /^Subscribe to/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/checkout\/cs_/);
+    await page.locator("#cardNumber").fill("4242 4242 4242 4242");
+    await page.locator("#cardExpiry").fill("12 / 34");
+    await page.locator("#cardCvc").fill("123");
+    const t0 = performance.now();
+    await page.locator("#submit").click();
+    await page.getByTestId("premium-content").first().waitFor({ state: "visible" });
+    const ms = performance.now() - t0;
+    if (flags && !page.url().includes(flags)) throw new Error(`success page opened without ${flags}: ${page.url()}`);
+    return ms;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Commit on the entitlements row → Realtime event in a signed-in supabase-js client, n times. */
+async function realtimePush(ctx: BenchContext, email: string, userId: string, n: number): Promise<number[]> {
+  const client = createClient(ctx.stack.urls.supabase, ctx.stack.keys.publishable, {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
+  const { error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
+  if (error) throw new Error(`sign-in for the realtime probe: ${error.message}`);
+  let onChange: (() => void) | null = null;
+  const channel = client.channel(`bench-${userId}`);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("realtime subscribe timed out")), 15_000);
+    channel
+      .on(
+        "postgres_changes",
+        { event: "*", schema: "public", table: "entitlements", filter: `user_id=eq.${userId}` },
+        () => onChange?.(),
+      )
+      .subscribe((status) => {
+        if (status === "SUBSCRIBED") {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+  });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const got = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no realtime event within 10 s")), 10_000);
+        onChange = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      await ctx.db.query("update public.entitlements set updated_at = now() where user_id = $1", [userId]);
+      const t0 = performance.now();
+      await got;
+      samples.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await client.removeAllChannels();
+    await client.auth.signOut().catch(() => undefined);
+  }
+  return samples;
+}
+
+export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
+  const started = performance.now();
+  const problems: string[] = [];
+  const runs = ctx.sizes.unlockRuns;
+  const stripeUrl = ctx.stack.urls.stripeDirect;
+  await waitForIdle(stripeUrl, 60_000);
+  const before = await deliverySummary(stripeUrl);
+  const tag = Date.now().toString(36);
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const samples: Record<string, number[]> = {};
+  const users: Array<{ email: string; id: string }> = [];
+  try {
+    for (const v of VARIANTS) {
+      samples[v.name] = [];
+      for (let i = 0; i < runs; i++) {
+        const email = `unlock-${tag}-${v.name}-${i}@bench.test`;
+        const id = await createUser(ctx, email);
+        users.push({ email, id });
+        try {
+          samples[v.name]?.push(await unlockOnce(ctx, browser, email, v.flags));
+        } catch (e) {
+          problems.push(`${v.name} run ${i}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+        }
+      }
+      ctx.log(`time_to_unlock: ${v.name} p50 ${round(percentile(samples[v.name] ?? [], 50))} ms`);
+    }
+  } finally {
+    await browser.close();
+  }
+  await waitForIdle(stripeUrl, 30_000);
+  const after = await deliverySummary(stripeUrl);
+  const attempts: DeliveryAttempt[] = await lastAttempts(stripeUrl, after.attempts - before.attempts);
+  const syncLatency = attempts
+    .filter((a) => a.ok && (a.type === "checkout.session.completed" || a.type === "customer.subscription.created"))
+    .map((a) => a.latency_ms);
+  const probe = users[0];
+  let push: number[] = [];
+  if (probe) {
+    try {
+      push = await realtimePush(ctx, probe.email, probe.id, Math.max(5, runs));
+    } catch (e) {
+      problems.push(`realtime probe: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const deliveryP50 = percentile(syncLatency, 50);
+  const pushP50 = percentile(push, 50);
+  const floor = deliveryP50 !== null && pushP50 !== null ? deliveryP50 + pushP50 : null;
+  const p = (name: string, q: number) => round(percentile(samples[name] ?? [], q));
+  const failedRuns = VARIANTS.reduce((n, v) => n + (runs - (samples[v.name]?.length ?? 0)), 0);
+  return {
+    name: "time_to_unlock",
+    parameters: {
+      runsPerVariant: runs,
+      browser: "Debian Chromium, headless, one fresh context per run",
+      build: "vite build (production) served by vite preview",
+      from: "click on the hosted checkout's Pay button",
+      to: "[data-testid=premium-content] visible on /billing/success",
+    },
+    figures: {
+      normalP50Ms: p("normal", 50),
+      normalP95Ms: p("normal", 95),
+      webhookOnlyP50Ms: p("webhook_only", 50),
+      webhookOnlyP95Ms: p("webhook_only", 95),
+      pollingOnlyP50Ms: p("polling_only", 50),
+      pollingOnlyP95Ms: p("polling_only", 95),
+      floorMs: round(floor),
+      floorWebhookDeliveryP50Ms: round(deliveryP50),
+      floorRealtimePushP50Ms: round(pushP50),
+      failedRuns,
+    },
+    targets: [
+      atMost("normalP50Ms", p("normal", 50), 500, " ms"),
+      atMost("webhookOnlyP50Ms", p("webhook_only", 50), 1000, " ms"),
+    ],
+    ok: problems.length === 0,
+    problems,
+    notes: [
+      "Floor = p50 latency of the checkout's sync webhooks (delivery + record + subscriptions.list + sync_customer " +
+        "commit, from the stand-in's log) + p50 of a Realtime push (commit on public.entitlements → event in a " +
+        "signed-in supabase-js client).",
+    ],
+    durationMs: Math.round(performance.now() - started),
+  };
+}

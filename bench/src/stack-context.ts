@@ -1,0 +1,20 @@
+// What the scenarios share: the running stack, a pg pool on its database, a Stripe SDK client on
+// the stand-in, and the sizes of this run.
+import type { Stack } from "@gatehouse/e2e/stack";
+import type pg from "pg";
+import type Stripe from "stripe";
+
+export interface Sizes {
+  stormCustomers: number;
+  deliveryConcurrency: number;
+  unlockRuns: number;
+  lighthouse: boolean;
+}
+
+export interface BenchContext {
+  stack: Stack;
+  db: pg.Pool;
+  stripe: Stripe;
+  sizes: Sizes;
+  log: (line: string) => void;
+}

@@ -1,4 +1,4 @@
-import { useCallback } from "react";
+import { useCallback, useEffect } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { buttonClassName } from "@/components/ui/button.tsx";
 import { useSession } from "@/features/auth/api/use-session.ts";
@@ -17,6 +17,12 @@ export function LandingRoute() {
   const signedIn = session.status === "signed_in" ? session.session : null;
   const entitlement = useEntitlement(signedIn?.user.id ?? null);
   const hasAccess = entitlement.data?.active ?? false;
+
+  const checkoutCanceled = params.get("checkout") === "canceled";
+  useEffect(() => {
+    // Back from Stripe without paying: show the plans (and the note above them) rather than the hero.
+    if (checkoutCanceled) document.getElementById("pricing")?.scrollIntoView({ block: "start" });
+  }, [checkoutCanceled]);
 
   const onSignInRequired = (priceId: string) => {
     const next = `/?subscribe=${encodeURIComponent(priceId)}#pricing`;
@@ -59,7 +65,7 @@ export function LandingRoute() {
           hasAccess={hasAccess}
           onSignInRequired={onSignInRequired}
           resumePriceId={entitlement.isPending && signedIn ? null : params.get("subscribe")}
-          checkoutCanceled={params.get("checkout") === "canceled"}
+          checkoutCanceled={checkoutCanceled}
           onResumeHandled={onResumeHandled}
         />
       </div>

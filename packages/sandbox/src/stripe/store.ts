@@ -138,6 +138,8 @@ export class Store {
   private emailOf = new Map<string, string>();
   /** Bumped by every put/delete: a handler that did not move it has nothing to commit. */
   private writes = 0;
+  /** Deleted ids still in `orders`, per kind. */
+  private deadIds = new Map<Kind, Set<string>>();
   private pending = new Map<string, PendingWrite>();
   private nextBatch: Deferred | null = null;
   private flushing = false;
@@ -217,6 +219,8 @@ export class Store {
     if (seq === undefined) {
       seq = ++this.seq;
       this.seqs.set(key, seq);
+      // A deleted id coming back: drop its old place first so it is listed once.
+      if (this.deadIds.get(kind)?.has(id)) this.compact(kind);
       this.orders[kind].push(id);
     }
     const table: Map<string, Kinds[K]> = this.tables[kind];
@@ -240,14 +244,23 @@ export class Store {
     this.writes++;
     const key = `${kind}:${id}`;
     this.tables[kind].delete(id);
-    const order = this.orders[kind];
-    const i = order.lastIndexOf(id);
-    if (i >= 0) order.splice(i, 1);
+    // The id stays in the order list (readers skip ids with no object) until there are many such.
+    const dead = this.deadIds.get(kind) ?? new Set<string>();
+    dead.add(id);
+    this.deadIds.set(kind, dead);
+    if (dead.size > 1024 && dead.size * 2 > this.orders[kind].length) this.compact(kind);
     this.pending.set(key, { kind, id, seq: this.seqs.get(key) ?? 0, data: null, deleted: true });
     this.seqs.delete(key);
   }
 
-  /** Ids of a kind, oldest first. */
+  private compact(kind: Kind): void {
+    const table = this.tables[kind];
+    const seen = new Set<string>();
+    this.orders[kind] = this.orders[kind].filter((id) => table.has(id) && !seen.has(id) && seen.add(id) !== undefined);
+    this.deadIds.delete(kind);
+  }
+
+  /** Ids of a kind, oldest first (may include deleted ids: `get` answers undefined for those). */
   ids(kind: Kind): readonly string[] {
     return this.orders[kind];
   }
@@ -355,6 +368,7 @@ export class Store {
     this.subsByCustomer.clear();
     this.customersByEmail.clear();
     this.emailOf.clear();
+    this.deadIds.clear();
     await this.pool.query(
       "truncate stripe_sandbox.objects, stripe_sandbox.idempotency_keys; delete from stripe_sandbox.meta",
     );

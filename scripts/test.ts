@@ -6,6 +6,8 @@ const steps: Array<[string, string[]]> = [
   ["biome", ["check", "."]],
   ["turbo", ["run", "typecheck", "--output-logs=errors-only"]],
   ["turbo", ["run", "test", "--concurrency=1", "--output-logs=full"]],
+  // Every Worker builds for deploy (SPA with production-like values, API minified), no upload.
+  ["pnpm", ["run", "check:deploy"]],
 ];
 
 const started = Date.now();

@@ -29,16 +29,10 @@ function envFile(name: string, values: Record<string, string>): string {
 
 function run(args: string[]) {
   return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--experimental-transform-types",
-        "--disable-warning=ExperimentalWarning",
-        join(import.meta.dirname, "check-prod-config.ts"),
-        ...args,
-      ],
-      { env: { PATH: process.env.PATH ?? "" }, timeout: 30_000 },
-    );
+    const child = spawn(process.execPath, [join(import.meta.dirname, "check-prod-config.ts"), ...args], {
+      env: { PATH: process.env.PATH ?? "" },
+      timeout: 30_000,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => {

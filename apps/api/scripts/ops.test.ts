@@ -227,16 +227,10 @@ describe("the commands", () => {
   // Asynchronous on purpose: the sandbox runs in this process and must keep answering.
   const node = (script: string, args: string[], env: Record<string, string>) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          "--experimental-transform-types",
-          "--disable-warning=ExperimentalWarning",
-          join(import.meta.dirname, script),
-          ...args,
-        ],
-        { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 60_000 },
-      );
+      const child = spawn(process.execPath, [join(import.meta.dirname, script), ...args], {
+        env: { PATH: process.env.PATH ?? "", ...env },
+        timeout: 60_000,
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { EnvError, parseEnv } from "./env.ts";
 
 const good = {
-  APP_URL: "https://app.example.com/",
+  APP_URL: "https://app.gatehouse.dev/",
   STRIPE_SECRET_KEY: "sk_test_123",
   STRIPE_WEBHOOK_SECRET: "whsec_123",
   SUPABASE_URL: "https://abc.supabase.co",
@@ -11,12 +11,12 @@ const good = {
 
 describe("parseEnv", () => {
   test("accepts a complete configuration and trims trailing slashes", () => {
-    expect(parseEnv({ ...good }).APP_URL).toBe("https://app.example.com");
+    expect(parseEnv({ ...good }).APP_URL).toBe("https://app.gatehouse.dev");
   });
 
   test("names every missing variable in one error", () => {
     try {
-      parseEnv({ APP_URL: "https://x.example" });
+      parseEnv({ APP_URL: "https://app.gatehouse.dev" });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(EnvError);
@@ -34,5 +34,28 @@ describe("parseEnv", () => {
     ["SUPABASE_SECRET_KEY", "sb_publishable_abcdefghijklmnopqrstuvwxyz", "publishable key"],
   ])("refuses a malformed %s", (name, value, hint) => {
     expect(() => parseEnv({ ...good, [name]: value })).toThrow(hint);
+  });
+});
+
+describe("parseEnv on a deployed worker", () => {
+  test("refuses the sandbox's keys when APP_URL is public", () => {
+    expect(() =>
+      parseEnv({
+        ...good,
+        STRIPE_SECRET_KEY: "sk_test_SANDBOX_ONLY_not_a_real_key_000000000000",
+        STRIPE_WEBHOOK_SECRET: "whsec_SANDBOX_ONLY_not_a_real_secret_0000000000",
+      }),
+    ).toThrow(/STRIPE_SECRET_KEY.*sandbox/);
+  });
+
+  test("accepts the sandbox's keys for a local APP_URL", () => {
+    expect(
+      parseEnv({
+        ...good,
+        APP_URL: "http://127.0.0.1:5173",
+        STRIPE_API_URL: "http://127.0.0.1:12111",
+        STRIPE_SECRET_KEY: "sk_test_SANDBOX_ONLY_not_a_real_key_000000000000",
+      }).APP_URL,
+    ).toBe("http://127.0.0.1:5173");
   });
 });

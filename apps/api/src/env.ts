@@ -1,5 +1,6 @@
 // The worker's configuration: parsed once per isolate from the bindings, read nowhere else.
 import * as z from "zod/mini";
+import { productionConfigProblems } from "./production-guard.ts";
 
 const url = (name: string) =>
   z.pipe(
@@ -37,14 +38,19 @@ export const envSchema = z.object({
 export type Config = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+  constructor(problems: string[]) {
     super(`invalid environment: ${problems.join("; ")}`);
+    this.problems = problems;
   }
 }
 
 const cache = new WeakMap<object, Config>();
 
-/** Parses the bindings once per isolate; throws EnvError naming every missing or malformed variable. */
+/**
+ * Parses the bindings once per isolate; throws EnvError naming every missing or malformed variable,
+ * or every way a deployed configuration mixes in the sandbox (see production-guard.ts).
+ */
 export function parseEnv(bindings: object): Config {
   const hit = cache.get(bindings);
   if (hit) return hit;
@@ -55,6 +61,8 @@ export function parseEnv(bindings: object): Config {
       result.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)),
     );
   }
+  const mixed = productionConfigProblems(result.data);
+  if (mixed.length) throw new EnvError(mixed);
   cache.set(bindings, result.data);
   return result.data;
 }

@@ -4,12 +4,12 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** The one error the API throws on purpose; handleError renders it. */
 export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
+  readonly status: ContentfulStatusCode;
+  readonly code: ApiErrorCode;
+  constructor(status: ContentfulStatusCode, code: ApiErrorCode, message: string) {
     super(message);
+    this.status = status;
+    this.code = code;
   }
 }
 

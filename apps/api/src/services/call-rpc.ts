@@ -3,12 +3,12 @@ import { UpstreamError } from "../errors.ts";
 
 /** A database function refused the call (a Postgres error that retrying will not fix). */
 export class DbError extends Error {
-  constructor(
-    readonly fn: string,
-    readonly code: string,
-    message: string,
-  ) {
+  readonly fn: string;
+  readonly code: string;
+  constructor(fn: string, code: string, message: string) {
     super(`${fn}: ${message} (${code})`);
+    this.fn = fn;
+    this.code = code;
   }
 }
 

@@ -1,5 +1,5 @@
 // Steps a person takes, shared by the specs.
-import { expect, type Page } from "@playwright/test";
+import { type BrowserContext, expect, type Page } from "@playwright/test";
 import { stackInfo } from "./stack-info.ts";
 
 export const PASSWORD = "correct horse battery";
@@ -39,4 +39,97 @@ export async function pay(page: Page, card = "4242 4242 4242 4242"): Promise<voi
   await page.locator("#cardExpiry").fill("12 / 34");
   await page.locator("#cardCvc").fill("123");
   await page.locator("#submit").click();
+}
+
+/** Signs up, pays with `card` and waits for the premium content on the success page. */
+export async function subscribe(page: Page, email: string, card = "4242 4242 4242 4242"): Promise<void> {
+  await signUp(page, email);
+  await startCheckout(page);
+  await pay(page, card);
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+  await expect(page.getByTestId("premium-content")).toBeVisible({ timeout: 15_000 });
+}
+
+/** The Stripe stand-in's `/_sandbox/…` controls (not Stripe). */
+async function sandboxControl(path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${stackInfo().urls.stripe}/_sandbox/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const DAY = 86_400;
+
+/** Moves the sandbox clock forward, then waits until the webhooks it caused are delivered. */
+export async function advanceClock(days: number): Promise<void> {
+  await sandboxControl("clock/advance", { seconds: days * DAY });
+  await sandboxControl("deliveries/wait", { timeoutMs: 20_000 });
+}
+
+/** The page's Supabase session token (supabase-js keeps it in localStorage as `sb-…-auth-token`). */
+export async function accessToken(page: Page): Promise<string> {
+  const token = await page.evaluate(() => {
+    for (let i = 0; i < window.localStorage.length; i++) {
+      const key = window.localStorage.key(i);
+      if (key?.startsWith("sb-") && key.endsWith("-auth-token")) {
+        const raw = window.localStorage.getItem(key);
+        const parsed: unknown = raw ? JSON.parse(raw) : null;
+        if (parsed && typeof parsed === "object" && "access_token" in parsed) return String(parsed.access_token);
+      }
+    }
+    return null;
+  });
+  if (!token) throw new Error("no Supabase session in localStorage");
+  return token;
+}
+
+/** Reads rows from the Supabase REST API as the holder of `token` (RLS applies). */
+export async function restSelect(table: string, query: string, token: string): Promise<unknown[]> {
+  const { urls, keys } = stackInfo();
+  const res = await fetch(`${urls.supabase}/rest/v1/${table}?${query}`, {
+    headers: { apikey: keys.publishable, authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`GET ${table}: ${res.status} ${await res.text()}`);
+  const rows: unknown = await res.json();
+  if (!Array.isArray(rows)) throw new Error(`GET ${table}: not an array`);
+  return rows;
+}
+
+export interface Me {
+  user: { id: string; email?: string | null };
+  entitlement: { active: boolean; status: string | null; currentPeriodEnd: string | null; cancelAt: string | null };
+}
+
+/** `GET /api/me` with the page's session. */
+export async function apiMe(page: Page): Promise<Me> {
+  const res = await fetch(`${stackInfo().urls.api}/api/me`, {
+    headers: { authorization: `Bearer ${await accessToken(page)}` },
+  });
+  if (!res.ok) throw new Error(`GET /api/me: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Me;
+}
+
+/**
+ * A new account made through the Supabase auth API, its session put where supabase-js looks for it
+ * (`sb-127-auth-token`) before any page of the context runs: for specs that need many users.
+ */
+export async function signUpFast(context: BrowserContext, email: string): Promise<void> {
+  const { urls, keys } = stackInfo();
+  const res = await fetch(`${urls.supabase}/auth/v1/signup`, {
+    method: "POST",
+    headers: { apikey: keys.publishable, "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign-up ${email}: ${res.status} ${await res.text()}`);
+  const session = await res.text();
+  const storageKey = `sb-${new URL(urls.supabase).hostname.split(".")[0]}-auth-token`;
+  await context.addInitScript(
+    ([key, value]) => {
+      if (window.localStorage.getItem(key) === null) window.localStorage.setItem(key, value);
+    },
+    [storageKey, session] as const,
+  );
 }

@@ -74,7 +74,7 @@ export async function startReceiver(secret: string): Promise<Receiver> {
     script: [],
     badSignatures: 0,
     hits: 0,
-    async waitFor(pred, timeoutMs = 15_000) {
+    async waitFor(pred, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
       while (!pred(r.events)) {
         if (Date.now() > until)

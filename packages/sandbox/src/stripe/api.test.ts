@@ -6,7 +6,7 @@ import { startStripeStandIn } from "./index.ts";
 import { checkout, type Harness, makePlan, sdk, startHarness } from "./test-support.ts";
 
 // Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
-vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkout, type Harness, makePlan, startHarness } from "./test-support.ts";
 
 // Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
-vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
 
 const DAY = 86_400;
 let h: Harness;

@@ -5,7 +5,7 @@ import type { DeliveryAttempt, DeliverySummary } from "./index.ts";
 import { checkout, type Harness, makePlan, type Receiver, startHarness, startReceiver } from "./test-support.ts";
 
 // Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
-vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
 
 let h: Harness;
 let receiver: Receiver;
@@ -29,7 +29,7 @@ function objectId(e: Stripe.Event): string {
 
 async function waitIdle(): Promise<DeliverySummary> {
   const res = await h.control<{ idle: boolean; summary: DeliverySummary }>("/_sandbox/deliveries/wait", {
-    timeoutMs: 20_000,
+    timeoutMs: 30_000,
   });
   expect(res.body.idle).toBe(true);
   return res.body.summary;

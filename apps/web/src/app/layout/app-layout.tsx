@@ -15,8 +15,12 @@ function useScrollOnNavigate() {
     if (!hash) return;
     document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView({ block: "start" });
   }, [hash]);
+  const first = useRef(true);
   useEffect(() => {
     if (!hashRef.current) window.scrollTo({ top: 0 });
+    // After an in-app navigation, move focus to the new page so screen readers start there.
+    if (first.current) first.current = false;
+    else document.getElementById("main")?.focus({ preventScroll: true });
   }, [pathname]);
 }
 

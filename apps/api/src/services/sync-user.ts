@@ -3,7 +3,7 @@ import type { EntitlementView } from "@gatehouse/types";
 import type Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
 import { ApiError, UpstreamError } from "../errors.ts";
-import { callRpc, isOutage } from "./call-rpc.ts";
+import { isOutage } from "./call-rpc.ts";
 import { type EntitlementRow, toEntitlementView } from "./entitlement-view.ts";
 import { customerIdOf } from "./open-portal.ts";
 import type { Services } from "./services.ts";
@@ -30,9 +30,8 @@ async function customerOfSession(s: Services, user: AuthUser, sessionId: string)
   const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
   if (owner !== user.id)
     throw new ApiError(403, "session_not_yours", "This Checkout Session belongs to another account");
-  const customer = typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
-  if (customer) await callRpc<string>(s.db, "bind_customer", { p_user_id: user.id, p_customer_id: customer });
-  return customer;
+  // Checkout bound this customer already; syncCustomer binds it from metadata.user_id if not.
+  return typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
 }
 
 export async function syncUser(s: Services, user: AuthUser, sessionId?: string): Promise<EntitlementView> {

@@ -293,6 +293,21 @@ describe("checkout and subscriptions", () => {
     expect(await h.stripe.webhookEndpoints.del(ep.id)).toMatchObject({ deleted: true });
   });
 
+  it("filters events by type (with wildcards) and created range, and refuses filters it lacks", async () => {
+    const c = await h.stripe.customers.create({ email: "ev@example.com" });
+    const created = (await h.stripe.events.list({ limit: 1 })).data[0]?.created ?? 0;
+    const list = await h.stripe.events.list({ type: "customer.*", created: { gte: created, lte: created + 1 } });
+    expect(list.data.length).toBeGreaterThan(0);
+    expect(list.data.every((e) => e.type.startsWith("customer."))).toBe(true);
+    expect(list.data.some((e) => e.type === "customer.created" && e.data.object.id === c.id)).toBe(true);
+    const none = await h.stripe.events.list({ types: ["price.created"], created: { gt: created + 10 } });
+    expect(none.data).toEqual([]);
+    const err = await h.stripe.subscriptions
+      .list({ created: { gte: 1 } } as Stripe.SubscriptionListParams)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ statusCode: 400, code: "parameter_unknown", param: "created" });
+  });
+
   it("creates portal configurations and sessions", async () => {
     const price = await makePlan(h.stripe);
     const conf = await h.stripe.billingPortal.configurations.create({

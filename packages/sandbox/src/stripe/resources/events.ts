@@ -22,21 +22,24 @@ export const eventRoutes: Route[] = [
         ...pageSpec,
         type: "s",
         types: "list",
-        created: "map",
-        delivery_success: "s",
+        created: { gt: "s", gte: "s", lt: "s", lte: "s" },
       });
       const type = p.str("type");
       const types = p.list("types");
-      const created = p.map("created") ?? {};
-      const gte = created.gte ? Number(created.gte) : null;
-      const lte = created.lte ? Number(created.lte) : null;
+      const created = p.obj("created");
+      const gt = created?.int("gt") ?? null;
+      const gte = created?.int("gte") ?? null;
+      const lt = created?.int("lt") ?? null;
+      const lte = created?.int("lte") ?? null;
+      const inRange = (t: number) =>
+        (gt === null || t > gt) && (gte === null || t >= gte) && (lt === null || t < lt) && (lte === null || t <= lte);
       const matchType = (t: string) =>
         (type === null || t === type || (type.endsWith(".*") && t.startsWith(type.slice(0, -1)))) &&
         (types.length === 0 || types.includes(t));
       return listPage(
         ctx.store.ids("event"),
         (id) => ctx.store.get("event", id),
-        (e) => matchType(e.type) && (gte === null || e.created >= gte) && (lte === null || e.created <= lte),
+        (e) => matchType(e.type) && inRange(e.created),
         p,
         "/v1/events",
       );

@@ -380,7 +380,6 @@ export const subscriptionRoutes: Route[] = [
         customer: "s",
         status: "s",
         price: "s",
-        created: "map",
       });
       const customer = p.str("customer");
       const status = p.str("status");

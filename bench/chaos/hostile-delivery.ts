@@ -124,15 +124,15 @@ class EventTap {
 
   async poll(): Promise<void> {
     // A window behind the last sequence seen: batches may commit slightly out of order.
-    const { rows } = await this.ctx.db.query<{ seq: string; data: string }>(
-      "select seq, data from stripe_sandbox.objects where kind = 'event' and seq > $1 order by seq",
-      [Math.max(0, this.lastSeq - 2000)],
+    const { rows } = await this.ctx.db.query<{ seq: string; id: string; data: string }>(
+      "select seq, id, data from stripe_sandbox.objects where kind = 'event' and seq > $1 order by seq",
+      [Math.max(0, this.lastSeq - 500)],
     );
     for (const row of rows) {
       this.lastSeq = Math.max(this.lastSeq, Number(row.seq));
+      if (this.seen.has(row.id)) continue;
+      this.seen.add(row.id);
       const event = JSON.parse(row.data) as Stripe.Event;
-      if (this.seen.has(event.id)) continue;
-      this.seen.add(event.id);
       const obj = event.data.object as unknown as { customer?: unknown; id?: string; object?: string };
       const customer =
         typeof obj.customer === "string"
@@ -242,7 +242,7 @@ export async function runHostileDelivery(
   const poller = (async () => {
     while (polling) {
       await tap.poll().catch((e) => notes.push(`event tap: ${String(e)}`));
-      await sleep(250);
+      await sleep(400);
     }
   })();
   const schedules: Schedule[] = [];
@@ -250,7 +250,7 @@ export async function runHostileDelivery(
   try {
     await pool(
       Array.from({ length: replayed }, (_, i) => i),
-      8,
+      10,
       async (i) => {
         const seed = 1000 + i;
         try {
@@ -259,6 +259,8 @@ export async function runHostileDelivery(
           const s = await lifecycle(ctx, seed, "hostile");
           owners.set(s.customer, seed);
           schedules.push(s);
+          if (schedules.length % 100 === 0)
+            ctx.log(`hostile-delivery: ${schedules.length}/${replayed} replayed schedules run`);
         } catch (e) {
           failedToRun.push(`seed ${seed}: ${e instanceof Error ? e.message : String(e)}`);
         }
@@ -271,6 +273,7 @@ export async function runHostileDelivery(
     await tap.poll();
   }
   await deliverer.idle();
+  ctx.log(`hostile-delivery: round 1 delivered (${deliverer.deliveries} requests)`);
   const wrong1 = await wrongUsers(ctx, schedules);
   for (const w of wrong1.slice(0, 10)) {
     const s = schedules.find((x) => x.userId === w.userId);

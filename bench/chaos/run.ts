@@ -3,7 +3,7 @@
 // table. Exit code 1 when any "must be 0" figure is not 0.
 //   --smoke          small sizes (seconds per part)
 //   --only=a,b       run only these parts (names as in the table)
-//   --out=<file>     results file (default bench/results/latest.json)
+//   --out=<file>     results file (default bench/results/latest.json; smoke: chaos-smoke.tmp.json)
 import { join } from "node:path";
 import { startStack } from "@gatehouse/e2e/stack";
 import { repoRoot } from "@gatehouse/sandbox";
@@ -37,7 +37,9 @@ async function main() {
     .find((a) => a.startsWith("--only="))
     ?.slice(7)
     .split(",");
-  const out = args.find((a) => a.startsWith("--out="))?.slice(6) ?? join(repoRoot, "bench/results/latest.json");
+  // A smoke run never overwrites the committed figures.
+  const defaultOut = smoke ? "bench/results/chaos-smoke.tmp.json" : "bench/results/latest.json";
+  const out = args.find((a) => a.startsWith("--out="))?.slice(6) ?? join(repoRoot, defaultOut);
   const names = Object.keys(PARTS).filter((n) => !only || only.includes(n));
   const started = performance.now();
   const log = (line: string) => console.error(`[chaos] ${line}`);

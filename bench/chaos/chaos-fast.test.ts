@@ -1,0 +1,48 @@
+// The fast, deterministic parts of the chaos suite at small size: forged webhooks, bad input on
+// every route, the list of access attacks. The whole suite with its figures is `npm run chaos`.
+import { type Stack, startStack } from "@gatehouse/e2e/stack";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runAccessAttacks } from "./access-attacks.ts";
+import { runBadInput } from "./bad-input.ts";
+import { type ChaosContext, createContext } from "./context.ts";
+import type { PartResult } from "./figures.ts";
+import { runSignatureFuzz } from "./signature-fuzz.ts";
+
+let stack: Stack;
+let ctx: ChaosContext;
+
+beforeAll(async () => {
+  stack = await startStack();
+  ctx = createContext(stack, true, () => undefined);
+});
+
+afterAll(async () => {
+  await ctx?.db.end();
+  await stack?.stop();
+});
+
+/** The "must be 0" figures that are not 0, with the part's notes to say why. */
+function broken(result: PartResult) {
+  return {
+    figures: result.figures.filter((f) => f.mustBeZero && f.value !== 0).map((f) => `${f.name}=${f.value}`),
+    notes: result.notes.filter((n) => !n.startsWith("attacks tried")).slice(0, 10),
+  };
+}
+
+describe("chaos (fast parts)", () => {
+  test("accepts no forged webhook and answers no 5xx to 300 fuzzed requests", async () => {
+    const result = await runSignatureFuzz(ctx, { count: 300, concurrency: 8 });
+    expect(broken(result)).toEqual({ figures: [], notes: [] });
+  });
+
+  test("answers every malformed request on every route with a 4xx in the error shape", async () => {
+    const result = await runBadInput(ctx);
+    expect(broken(result)).toEqual({ figures: [], notes: [] });
+  });
+
+  test("lets no access attack through REST, Realtime, Auth or the API", async () => {
+    const result = await runAccessAttacks(ctx);
+    expect(result.figures.find((f) => f.name === "chaos_access_attempts")?.value).toBeGreaterThan(50);
+    expect(broken(result)).toEqual({ figures: [], notes: [] });
+  });
+});

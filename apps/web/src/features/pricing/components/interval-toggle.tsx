@@ -26,7 +26,7 @@ export function IntervalToggle({ value, options, onChange, savePercent }: Interv
       {options.map((interval) => (
         <label key={interval} className={styles.toggleOption} data-checked={interval === value}>
           <input
-            className="visually-hidden"
+            className={styles.toggleInput}
             type="radio"
             name={name}
             value={interval}

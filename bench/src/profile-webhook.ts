@@ -8,6 +8,7 @@ import { control } from "./stand-in-controls.ts";
 import { percentile, pool, round } from "./stats.ts";
 
 const N = Number(process.env.PROFILE_N ?? 200);
+const only = process.env.PROFILE_ONLY ?? "";
 const stack = await startStack({ deliveryConcurrency: 32 });
 const db = new pg.Pool({ connectionString: stack.urls.postgres, max: 40 });
 try {
@@ -36,6 +37,17 @@ try {
   const subsJson = JSON.stringify(subs.data);
 
   const hops: Record<string, (i: number) => Promise<unknown>> = {
+    "api GET /api/health (wrangler dev + workerd, no I/O)": () =>
+      fetch(`${stack.urls.api}/api/health`).then((r) => r.text()),
+    "api webhook, duplicate of a processed event (1 RPC)": () => {
+      const payload = JSON.stringify(event);
+      const sig = stripe.webhooks.generateTestHeaderString({ payload, secret: stack.keys.webhook });
+      return fetch(`${stack.urls.api}/api/stripe/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": sig },
+        body: payload,
+      }).then((r) => r.text());
+    },
     "stripe stand-in subscriptions.list (through fault proxy)": () =>
       fetch(`${stack.sandbox.urls.stripe}/v1/subscriptions?customer=${customer.id}&status=all&limit=100`, {
         headers: { authorization: `Bearer ${stack.keys.stripe}` },
@@ -79,6 +91,7 @@ try {
     },
   };
   for (const [name, fn] of Object.entries(hops)) {
+    if (only && !name.includes(only)) continue;
     for (const conc of [1, 32]) {
       const lat: number[] = [];
       const t0 = performance.now();

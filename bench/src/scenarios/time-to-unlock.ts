@@ -43,26 +43,68 @@ async function createUser(ctx: BenchContext, email: string): Promise<string> {
   return body.id;
 }
 
+/**
+ * Signs in with supabase-js in Node and returns what it stored: the same keys and values the SPA's
+ * client (same URL, default storage key) reads from localStorage, so the browser starts signed in.
+ */
+async function sessionStorageItems(ctx: BenchContext, email: string): Promise<Record<string, string>> {
+  const items: Record<string, string> = {};
+  const client = createClient(ctx.stack.urls.supabase, ctx.stack.keys.publishable, {
+    auth: {
+      persistSession: true,
+      autoRefreshToken: false,
+      detectSessionInUrl: false,
+      storage: {
+        getItem: (k) => items[k] ?? null,
+        setItem: (k, v) => {
+          items[k] = v;
+        },
+        removeItem: (k) => {
+          delete items[k];
+        },
+      },
+    },
+  });
+  const { error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
+  if (error) throw new Error(`sign-in: ${error.message}`);
+  return items;
+}
+
 /** One purchase; returns ms from the Pay click to the premium content visible. */
 async function unlockOnce(ctx: BenchContext, browser: Browser, email: string, flags: string): Promise<number> {
   const web = ctx.stack.urls.web;
   const context = await browser.newContext();
   try {
+    const items = await sessionStorageItems(ctx, email);
+    await context.addInitScript(
+      ({ origin, entries }) => {
+        if (location.origin !== origin) return;
+        for (const [k, v] of entries) if (localStorage.getItem(k) === null) localStorage.setItem(k, v);
+      },
+      { origin: new URL(web).origin, entries: Object.entries(items) },
+    );
     const page: Page = await context.newPage();
     page.setDefaultTimeout(30_000);
     if (flags) {
-      // The API's success_url carries no flag: add it on the way back from the hosted checkout.
+      // The API's success_url carries no flag, and Playwright does not route redirect hops: answer
+      // the hosted checkout's form POST ourselves and add the flag to its redirect.
       await page.route(
-        (url) => url.pathname === "/billing/success" && !url.search.includes(flags),
-        (route) => route.fulfill({ status: 302, headers: { location: `${route.request().url()}&${flags}` }, body: "" }),
+        (url) => url.pathname.startsWith("/checkout/cs_"),
+        async (route) => {
+          if (route.request().method() !== "POST") return route.continue();
+          const answer = await route.fetch({ maxRedirects: 0 });
+          const location = answer.headers().location;
+          if (!location?.includes("/billing/success")) return route.fulfill({ response: answer });
+          const sep = location.includes("?") ? "&" : "?";
+          return route.fulfill({
+            response: answer,
+            headers: { ...answer.headers(), location: `${location}${sep}${flags}` },
+          });
+        },
       );
     }
-    await page.goto(`${web}/sign-in`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.locator("form button[type=submit]").click();
-    await page.getByRole("button", { name: "Sign out" }).waitFor();
     await page.goto(`${web}/#pricing`);
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
     await page.getByRole("radio", { name: "Monthly" }).check({ force: true });
     await page
       .getByRole("button", { name: /^Subscribe to/ })

@@ -4,6 +4,7 @@
 // the stand-in's final subscriptions imply.
 import type Stripe from "stripe";
 import { routeEvent } from "../../../apps/api/src/services/event-routing.ts";
+import { apiCeiling } from "../api-ceiling.ts";
 import type { DeliveryAttempt } from "../delivery-types.ts";
 import { compareEntitlements, customerIdOf, entitlementsByProduct } from "../expected-entitlement.ts";
 import { atLeast, atMost, type ScenarioResult } from "../scenario.ts";
@@ -48,6 +49,7 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   const problems: string[] = [];
   const notes: string[] = [];
   await waitForIdle(stripeUrl, 60_000);
+  const ceiling = await apiCeiling(stack.urls.api, 200, sizes.deliveryConcurrency);
   const before = await deliverySummary(stripeUrl);
   await control(stripeUrl, "/_sandbox/chaos", CHAOS);
   // Deliveries wait while the lifecycles are generated, then drain at the endpoint's concurrency:
@@ -130,11 +132,12 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   const duplicates = delivered.length - uniqueIds.length;
   if (eventsPerSecond !== null && eventsPerSecond < 1000)
     notes.push(
-      "Each delivery costs the API 2–3 PostgREST round trips (record_stripe_event, sync_customer or finish_stripe_event) " +
-        "and one subscriptions.list on the stand-in, in workerd; on 2 shared cores the stand-ins, workerd and Postgres " +
-        "compete for CPU. See db_limit for the database's own ceiling.",
+      `Limited by the API's local server before any I/O: GET /api/health (no I/O) through wrangler dev + workerd ` +
+        `tops out at ${ceiling.perSecond}/s at concurrency ${sizes.deliveryConcurrency} on this machine ` +
+        `(p50 ${ceiling.p50Ms} ms), against ${round(eventsPerSecond)} webhook deliveries/s. Each delivery then adds ` +
+        "2–3 PostgREST round trips on the Supabase stand-in (each its own transaction: begin, set_config, call, commit) " +
+        "and a subscriptions.list on the Stripe stand-in, both behind fault proxies in one Node process.",
     );
-
   const result: ScenarioResult = {
     name: "webhook_storm",
     parameters: {
@@ -156,6 +159,8 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
       syncDeliveries: syncs,
       non2xxAttempts: non2xx.length,
       failedForGood: failedForGood,
+      apiHealthCeilingPerSecond: ceiling.perSecond,
+      apiHealthP50MsAtConcurrency: ceiling.p50Ms,
       drainWallMs: Math.round(drainMs),
       deliveryWallMs: Math.round(wallMs),
       generateMs: Math.round(driveMs),

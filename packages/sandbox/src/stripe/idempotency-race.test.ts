@@ -10,7 +10,7 @@ let standIn: RunningStripeStandIn;
 beforeAll(async () => {
   db = await startTestDatabase();
   standIn = await startStripeStandIn({ databaseUrl: db.url, port: 0 });
-});
+}, 90_000);
 afterAll(async () => {
   await standIn?.stop();
   await db?.stop();
@@ -47,4 +47,4 @@ test("concurrent requests with one idempotency key create one object, even when 
   const listed = await stripe.customers.list({ email: "race@example.test" });
   expect(listed.data).toHaveLength(1);
   expect([...ids]).toEqual([listed.data[0]?.id]);
-});
+}, 60_000);

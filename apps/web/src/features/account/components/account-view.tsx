@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button, buttonClassName } from "@/components/ui/button.tsx";
 import { type MessageKey, useI18n } from "@/features/i18n/index.ts";
+import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
 import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
 import { createPortalSession } from "@/lib/gatehouse-api.ts";
 import { formatLongDate } from "../format-date.ts";
@@ -60,6 +61,8 @@ export function AccountView(props: AccountViewProps) {
       deps.redirect(url);
     },
   });
+
+  useOnBackNavigation(() => portal.reset());
 
   const status = entitlement?.status ?? null;
   const hasSubscription = entitlement !== null && status !== null;

@@ -3,6 +3,7 @@ import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
+import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
 import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
 import { type BillingInterval, usePlans } from "../api/get-plans.ts";
 import { type SubscribeDeps, useOpenPortal, useSubscribe } from "../api/use-subscribe.ts";
@@ -52,6 +53,10 @@ export function PricingSection(props: PricingSectionProps) {
   const subscribe = useSubscribe(deps);
   const portal = useOpenPortal(deps);
   const [chosen, setChosen] = useState<BillingInterval | null>(null);
+  useOnBackNavigation(() => {
+    subscribe.reset();
+    portal.reset();
+  });
 
   const intervals = useMemo(() => {
     const present = new Set(plans.data?.flatMap((plan) => plan.prices.map((price) => price.interval)) ?? []);

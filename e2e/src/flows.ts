@@ -1,5 +1,5 @@
 // Steps a person takes, shared by the specs.
-import { type BrowserContext, expect, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { stackInfo } from "./stack-info.ts";
 
 export const PASSWORD = "correct horse battery";
@@ -33,11 +33,16 @@ export async function startCheckout(page: Page, interval: "Monthly" | "Yearly" =
   await page.waitForURL(/\/checkout\/cs_/);
 }
 
-/** Fills the sandbox's hosted checkout form and pays. */
-export async function pay(page: Page, card = "4242 4242 4242 4242"): Promise<void> {
+/** Fills the sandbox's hosted checkout form. */
+export async function fillCard(page: Page, card = "4242 4242 4242 4242"): Promise<void> {
   await page.locator("#cardNumber").fill(card);
   await page.locator("#cardExpiry").fill("12 / 34");
   await page.locator("#cardCvc").fill("123");
+}
+
+/** Fills the sandbox's hosted checkout form and pays. */
+export async function pay(page: Page, card = "4242 4242 4242 4242"): Promise<void> {
+  await fillCard(page, card);
   await page.locator("#submit").click();
 }
 
@@ -112,11 +117,8 @@ export async function apiMe(page: Page): Promise<Me> {
   return (await res.json()) as Me;
 }
 
-/**
- * A new account made through the Supabase auth API, its session put where supabase-js looks for it
- * (`sb-127-auth-token`) before any page of the context runs: for specs that need many users.
- */
-export async function signUpFast(context: BrowserContext, email: string): Promise<void> {
+/** A new account made through the Supabase auth API (no page): its session as supabase-js stores it. */
+export async function signUpApi(email: string): Promise<{ json: string; accessToken: string }> {
   const { urls, keys } = stackInfo();
   const res = await fetch(`${urls.supabase}/auth/v1/signup`, {
     method: "POST",
@@ -124,12 +126,27 @@ export async function signUpFast(context: BrowserContext, email: string): Promis
     body: JSON.stringify({ email, password: PASSWORD }),
   });
   if (!res.ok) throw new Error(`sign-up ${email}: ${res.status} ${await res.text()}`);
-  const session = await res.text();
-  const storageKey = `sb-${new URL(urls.supabase).hostname.split(".")[0]}-auth-token`;
-  await context.addInitScript(
-    ([key, value]) => {
-      if (window.localStorage.getItem(key) === null) window.localStorage.setItem(key, value);
-    },
-    [storageKey, session] as const,
-  );
+  const json = await res.text();
+  const { access_token } = JSON.parse(json) as { access_token?: string };
+  if (!access_token) throw new Error(`sign-up ${email}: no session in the answer (email confirmation on?)`);
+  return { json, accessToken: access_token };
+}
+
+/** Puts a session where supabase-js looks for it (`sb-<host>-auth-token`); the page must be on the app. */
+export async function useSession(page: Page, sessionJson: string): Promise<void> {
+  const key = `sb-${new URL(stackInfo().urls.supabase).hostname.split(".")[0]}-auth-token`;
+  await page.evaluate(([k, v]) => window.localStorage.setItem(k, v), [key, sessionJson] as const);
+}
+
+/** `POST /api/checkout` for the monthly price, as the holder of `token`: the hosted checkout URL. */
+export async function createCheckout(token: string): Promise<string> {
+  const { urls, prices } = stackInfo();
+  const res = await fetch(`${urls.api}/api/checkout`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ priceId: prices.monthly }),
+  });
+  if (!res.ok) throw new Error(`POST /api/checkout: ${res.status} ${await res.text()}`);
+  const { url } = (await res.json()) as { url: string };
+  return url;
 }

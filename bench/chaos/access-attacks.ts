@@ -509,7 +509,12 @@ export async function runAccessAttacks(ctx: ChaosContext): Promise<PartResult> {
       { method: "POST", headers: as(null), body: JSON.stringify(rpcs[6]?.[1] ?? {}) },
       (s) => ok2xx(s),
     );
-    // The legitimate use, as a control: the secret key does read customers.
+    // The legitimate uses, as controls: B reads its own entitlement, the secret key reads customers.
+    const own = await fetch(`${rest}/entitlements?user_id=eq.${b.user.id}&select=active`, {
+      headers: as(b.user.token),
+    });
+    const ownRows = own.ok ? ((await own.json()) as unknown[]) : [];
+    if (ownRows.length !== 1) notes.push(`control failed: B could not read its own entitlement (${own.status})`);
     const legit = await fetch(`${rest}/customers?select=user_id&limit=1`, { headers: as(secret, secret) });
     if (!legit.ok) notes.push(`control failed: the secret key could not read customers (${legit.status})`);
   }

@@ -33,12 +33,21 @@ export function failures(parts: readonly PartResult[]): Figure[] {
 
 type Json = Record<string, unknown>;
 
-/** Replaces our objects in the results file (an array, or an object holding a `results` array). */
-export function mergeResults(file: string, parts: readonly PartResult[], meta: Json): void {
+/**
+ * Replaces our objects in the results file (an array, or an object holding a `results` array).
+ * `onlyParts`: a partial run replaces just those parts' objects and keeps the other chaos_ ones.
+ */
+export function mergeResults(
+  file: string,
+  parts: readonly PartResult[],
+  meta: Json,
+  onlyParts?: readonly string[],
+): void {
   const ours: Json[] = parts.flatMap((p) =>
     p.figures.map((f) => ({ ...f, part: p.part, smoke: meta.smoke === true, ranAt: meta.ranAt })),
   );
-  ours.push({ name: "chaos_suite_duration", value: meta.durationMs, unit: "ms", part: "suite", ranAt: meta.ranAt });
+  if (!onlyParts)
+    ours.push({ name: "chaos_suite_duration", value: meta.durationMs, unit: "ms", part: "suite", ranAt: meta.ranAt });
   let doc: unknown = null;
   if (existsSync(file)) {
     try {
@@ -47,7 +56,10 @@ export function mergeResults(file: string, parts: readonly PartResult[], meta: J
       doc = null;
     }
   }
-  const notOurs = (x: unknown) => !(x && typeof x === "object" && String((x as Json).name ?? "").startsWith("chaos_"));
+  const notOurs = (x: unknown) => {
+    if (!(x && typeof x === "object" && String((x as Json).name ?? "").startsWith("chaos_"))) return true;
+    return onlyParts ? !onlyParts.includes(String((x as Json).part)) : false;
+  };
   let out: unknown;
   if (Array.isArray(doc)) out = [...doc.filter(notOurs), ...ours];
   else if (doc && typeof doc === "object") {

@@ -2,7 +2,8 @@
 // part, stops everything, merges the chaos_* figures into bench/results/latest.json and prints a
 // table. Exit code 1 when any "must be 0" figure is not 0.
 //   --smoke          small sizes (seconds per part)
-//   --only=a,b       run only these parts (names as in the table)
+//   --only=a,b       run only these parts (names as in the table); add --merge to replace just
+//                    their figures in the results file
 //   --out=<file>     results file (default bench/results/latest.json; smoke: chaos-smoke.tmp.json)
 import { join } from "node:path";
 import { startStack } from "@gatehouse/e2e/stack";
@@ -90,7 +91,9 @@ async function main() {
   }
   const durationMs = Math.round(performance.now() - started);
   if (!only) mergeResults(out, parts, { smoke, ranAt: new Date().toISOString(), durationMs });
-  else log(`--only given: ${out} left as it was`);
+  else if (args.includes("--merge"))
+    mergeResults(out, parts, { smoke, ranAt: new Date().toISOString(), durationMs }, names);
+  else log(`--only given without --merge: ${out} left as it was`);
   console.log(markdownTable(parts));
   console.log(`\nchaos took ${(durationMs / 1000).toFixed(1)} s${smoke ? " (smoke)" : ""}`);
   const failed = failures(parts);

@@ -17,7 +17,8 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1280, height: 900 },
     screenshot: "only-on-failure",
-    trace: "retain-on-failure",
+    // DOM snapshots and network, without the screencast (costly on a busy 2-core machine).
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true },
     launchOptions: {
       executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
       args: [

@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { accessToken, apiMe, newEmail, restSelect, signUp, subscribe } from "../src/flows.ts";
+import { accessToken, apiMe, newEmail, restSelect, signUp, subscribeFast } from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 test("a second user never sees the first user's content or plan", async ({ page, browser }) => {
   test.setTimeout(90_000);
   const { web } = stackInfo().urls;
-  await subscribe(page, newEmail("alice"));
+  await subscribeFast(page, newEmail("alice"));
   const alice = await apiMe(page);
   expect(alice.entitlement.active).toBe(true);
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { advanceClock, apiMe, newEmail, subscribe } from "../src/flows.ts";
+import { advanceClock, apiMe, newEmail, subscribeFast } from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
@@ -8,7 +8,7 @@ const longDate = (iso: string) => new Intl.DateTimeFormat("en-US", { dateStyle: 
 test("cancelling in the portal keeps access until the period end, then locks the library", async ({ page }) => {
   test.setTimeout(120_000);
   const { web } = stackInfo().urls;
-  await subscribe(page, newEmail("cancel"));
+  await subscribeFast(page, newEmail("cancel"));
 
   await page.goto(`${web}/account`);
   await expect(page.getByTestId("account-status")).toHaveText("Active");

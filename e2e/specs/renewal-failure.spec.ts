@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { advanceClock, apiMe, newEmail, subscribe } from "../src/flows.ts";
+import { advanceClock, apiMe, newEmail, subscribeFast } from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 test("a renewal that fails shows past due and locks, and stays locked after the retries", async ({ page }) => {
   test.setTimeout(120_000);
   const { web } = stackInfo().urls;
-  await subscribe(page, newEmail("renewal"), "4000 0000 0000 0341");
+  await subscribeFast(page, newEmail("renewal"), "4000 0000 0000 0341");
 
   // Past the renewal: the charge fails, the subscription is past due, no grace period by default.
   await advanceClock(31);

@@ -55,6 +55,20 @@ export async function subscribe(page: Page, email: string, card = "4242 4242 424
   await expect(page.getByTestId("premium-content")).toBeVisible({ timeout: 15_000 });
 }
 
+/**
+ * A subscriber without the sign-up and pricing screens (subscribe.spec.ts walks those): an account
+ * from the auth API, its session in the page, the hosted checkout from the API, paid with `card`.
+ */
+export async function subscribeFast(page: Page, email: string, card = "4242 4242 4242 4242"): Promise<void> {
+  const user = await signUpApi(email);
+  if (!page.url().startsWith(stackInfo().urls.web)) await page.goto(stackInfo().urls.web);
+  await useSession(page, user.json);
+  await page.goto(await createCheckout(user.accessToken));
+  await pay(page, card);
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+  await expect(page.getByTestId("premium-content")).toBeVisible({ timeout: 15_000 });
+}
+
 /** The Stripe stand-in's `/_sandbox/…` controls (not Stripe). */
 async function sandboxControl(path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${stackInfo().urls.stripe}/_sandbox/${path}`, {

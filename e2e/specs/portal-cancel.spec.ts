@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { advanceClock, apiMe, newEmail, subscribeFast } from "../src/flows.ts";
+import { advanceClock, apiMe, newEmail, subscribeFast, withWebhooksPaused } from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
@@ -47,4 +47,23 @@ test("cancelling in the portal keeps access until the period end, then locks the
   await expect(page.getByTestId("account-status")).toHaveText("Canceled");
   await expect(page.getByTestId("account-ends-on")).toHaveCount(0);
   await expect(page.getByTestId("account-renews")).toHaveCount(0);
+});
+
+test("back from the portal before the webhook lands, the account page still shows the cancellation", async ({
+  page,
+}) => {
+  const { web } = stackInfo().urls;
+  await subscribeFast(page, newEmail("early"));
+  await page.goto(`${web}/account`);
+  await page.getByRole("button", { name: "Manage billing" }).click();
+  await page.waitForURL(/\/portal\//);
+  await withWebhooksPaused(async () => {
+    await page.getByRole("button", { name: "Cancel plan" }).click();
+    await expect(page.getByTestId("period")).toHaveText(/^Cancels on /);
+    await page.locator("#return-link").click();
+    await page.waitForURL(`${web}/account`);
+    // No webhook has reached the API yet: the page has to ask for the news itself.
+    await expect(page.getByTestId("account-ends-on")).toContainText("Ends on ");
+    await expect(page.getByTestId("account-renews")).toHaveCount(0);
+  });
 });

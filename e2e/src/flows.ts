@@ -88,6 +88,16 @@ export async function advanceClock(days: number): Promise<void> {
   await sandboxControl("deliveries/wait", { timeoutMs: 20_000 });
 }
 
+/** Holds the stand-in's webhook deliveries while `fn` runs (events queue up), then lets them go. */
+export async function withWebhooksPaused<T>(fn: () => Promise<T>): Promise<T> {
+  await sandboxControl("webhooks/pause", {});
+  try {
+    return await fn();
+  } finally {
+    await sandboxControl("webhooks/resume", {});
+  }
+}
+
 /** The page's Supabase session token (supabase-js keeps it in localStorage as `sb-…-auth-token`). */
 export async function accessToken(page: Page): Promise<string> {
   const token = await page.evaluate(() => {

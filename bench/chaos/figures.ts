@@ -33,9 +33,35 @@ export function failures(parts: readonly PartResult[]): Figure[] {
 
 type Json = Record<string, unknown>;
 
+/** One part as a scenario object, in the shape the benchmark's results use (bench/src/scenario.ts). */
+export function toScenario(p: PartResult, meta: Json): Json {
+  const short = (name: string) => name.replace(/^chaos_/, "");
+  const problems = p.figures
+    .filter((f) => f.mustBeZero && f.value !== 0)
+    .map((f) => `${f.name} = ${f.value} (must be 0)`);
+  return {
+    name: `chaos_${p.part.replace(/-/g, "_")}`,
+    parameters: { smoke: meta.smoke === true },
+    figures: Object.fromEntries(p.figures.map((f) => [short(f.name), f.value])),
+    units: Object.fromEntries(p.figures.map((f) => [short(f.name), f.unit])),
+    details: Object.fromEntries(p.figures.filter((f) => f.detail).map((f) => [short(f.name), f.detail])),
+    targets: p.figures
+      .filter((f) => f.mustBeZero)
+      .map((f) => ({ figure: short(f.name), target: "= 0", pass: f.value === 0 })),
+    ok: problems.length === 0,
+    problems,
+    notes: p.notes.slice(0, 30),
+    durationMs: p.durationMs,
+    timestamp: meta.ranAt,
+  };
+}
+
+const isOurs = (x: unknown) => !!x && typeof x === "object" && String((x as Json).name ?? "").startsWith("chaos_");
+
 /**
- * Replaces our objects in the results file (an array, or an object holding a `results` array).
- * `onlyParts`: a partial run replaces just those parts' objects and keeps the other chaos_ ones.
+ * Puts one `chaos_<part>` object per part into the results file's `scenarios` list (the
+ * benchmark's format), replacing earlier chaos_ objects and keeping every other one.
+ * `onlyParts`: a partial run replaces just those parts.
  */
 export function mergeResults(
   file: string,
@@ -43,31 +69,27 @@ export function mergeResults(
   meta: Json,
   onlyParts?: readonly string[],
 ): void {
-  const ours: Json[] = parts.flatMap((p) =>
-    p.figures.map((f) => ({ ...f, part: p.part, smoke: meta.smoke === true, ranAt: meta.ranAt })),
-  );
-  if (!onlyParts)
-    ours.push({ name: "chaos_suite_duration", value: meta.durationMs, unit: "ms", part: "suite", ranAt: meta.ranAt });
-  let doc: unknown = null;
+  const ours = parts.map((p) => toScenario(p, meta));
+  let doc: Json = {};
   if (existsSync(file)) {
     try {
-      doc = JSON.parse(readFileSync(file, "utf8"));
+      const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) doc = parsed as Json;
     } catch {
-      doc = null;
+      doc = {};
     }
   }
-  const notOurs = (x: unknown) => {
-    if (!(x && typeof x === "object" && String((x as Json).name ?? "").startsWith("chaos_"))) return true;
-    return onlyParts ? !onlyParts.includes(String((x as Json).part)) : false;
+  const replaced = onlyParts ? new Set(onlyParts.map((n) => `chaos_${n.replace(/-/g, "_")}`)) : null;
+  const keep = (x: unknown) => !isOurs(x) || (replaced !== null && !replaced.has(String((x as Json).name)));
+  const scenarios = Array.isArray(doc.scenarios) ? doc.scenarios.filter(keep) : [];
+  const chaos = {
+    ...(typeof doc.chaos === "object" && doc.chaos !== null ? (doc.chaos as Json) : {}),
+    ranAt: meta.ranAt,
+    ...(onlyParts ? {} : { totalMs: meta.durationMs, mode: meta.smoke === true ? "smoke" : "full" }),
+    rerun: "npm run chaos",
   };
-  let out: unknown;
-  if (Array.isArray(doc)) out = [...doc.filter(notOurs), ...ours];
-  else if (doc && typeof doc === "object") {
-    const obj = doc as Json;
-    const key = Array.isArray(obj.results) ? "results" : Array.isArray(obj.benchmarks) ? "benchmarks" : "results";
-    const list = Array.isArray(obj[key]) ? (obj[key] as unknown[]) : [];
-    out = { ...obj, [key]: [...list.filter(notOurs), ...ours] };
-  } else out = { results: ours };
+  const out = { ...doc, chaos, scenarios: [...scenarios, ...ours] };
+  delete (out as Json).results;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 }

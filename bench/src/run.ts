@@ -20,7 +20,7 @@ const benchDir = resolve(import.meta.dirname, "..");
 const repoRoot = resolve(benchDir, "..");
 const args = parseBenchArgs(process.argv.slice(2));
 const sizes: Sizes = args.smoke
-  ? { stormCustomers: 20, deliveryConcurrency: 32, unlockRuns: 3, lighthouse: false }
+  ? { stormCustomers: 20, deliveryConcurrency: 32, unlockRuns: 1, lighthouse: false }
   : { stormCustomers: 2000, deliveryConcurrency: 32, unlockRuns: 20, lighthouse: true };
 if (args.customers !== null && args.customers > 0) sizes.stormCustomers = args.customers;
 const out = args.out ? resolve(process.cwd(), args.out) : join(benchDir, "results", "latest.json");

@@ -30,9 +30,20 @@ function prefixed(name: string, child: ChildProcess) {
   child.stderr?.on("data", write);
 }
 
-function start(name: string, cwd: string, cmd: string, args: string[]): ChildProcess {
-  const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], detached: true, env: process.env });
+/** Runs a package's own binary (node_modules/.bin of that package) in its folder. */
+function start(name: string, pkg: string, bin: string, args: string[]): ChildProcess {
+  const cwd = join(repoRoot, pkg);
+  const child = spawn(join(cwd, "node_modules", ".bin", bin), args, {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    env: process.env,
+  });
   prefixed(name, child);
+  child.on("error", (e) => {
+    console.error(`[dev] could not start ${name} (${bin}): ${e.message}`);
+    void shutdown(1);
+  });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`[dev] ${name} exited (${code ?? signal}); stopping everything`);
@@ -97,19 +108,17 @@ try {
   const appUrl = `http://127.0.0.1:${SANDBOX_PORTS.web}`;
   const apiUrl = `http://127.0.0.1:${SANDBOX_PORTS.api}`;
   // Git-ignored files the API and the SPA read: sandbox values only, never real secrets.
-  writeFileSync(
-    join(repoRoot, "apps/api/.dev.vars"),
-    [
-      "# Written by `npm run dev` for the offline sandbox. Not secret; git-ignored.",
-      `APP_URL=${appUrl}`,
-      `SUPABASE_URL=${sandbox.urls.supabase}`,
-      `SUPABASE_SECRET_KEY=${SANDBOX_SECRET_KEY}`,
-      `STRIPE_SECRET_KEY=${SANDBOX_STRIPE_SECRET_KEY}`,
-      `STRIPE_WEBHOOK_SECRET=${SANDBOX_WEBHOOK_SECRET}`,
-      `STRIPE_API_URL=${sandbox.urls.stripe}`,
-      "",
-    ].join("\n"),
-  );
+  // Passed to wrangler as --var: with `secrets.required` in wrangler.jsonc, wrangler reads only the
+  // declared secrets from .dev.vars, so optional ones (STRIPE_API_URL) must come this way.
+  const apiVars: Record<string, string> = {
+    APP_URL: appUrl,
+    SUPABASE_URL: sandbox.urls.supabase,
+    SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY,
+    STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
+    STRIPE_API_URL: sandbox.urls.stripe,
+  };
+  // Git-ignored env file the SPA reads: sandbox values only, never real secrets.
   writeFileSync(
     join(repoRoot, "apps/web/.env.local"),
     [
@@ -121,7 +130,7 @@ try {
     ].join("\n"),
   );
 
-  start("api", join(repoRoot, "apps/api"), "wrangler", [
+  start("api", "apps/api", "wrangler", [
     "dev",
     "--ip",
     "127.0.0.1",
@@ -130,14 +139,9 @@ try {
     "--inspector-port",
     "9230",
     "--show-interactive-dev-session=false",
+    ...Object.entries(apiVars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ]);
-  start("web", join(repoRoot, "apps/web"), "vite", [
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(SANDBOX_PORTS.web),
-    "--strictPort",
-  ]);
+  start("web", "apps/web", "vite", ["--host", "127.0.0.1", "--port", String(SANDBOX_PORTS.web), "--strictPort"]);
   await Promise.all([waitFor(`${apiUrl}/api/health`, "the API"), waitFor(appUrl, "the web app")]);
 
   console.log(

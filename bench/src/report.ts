@@ -7,7 +7,7 @@ import type { ScenarioResult } from "./scenario.ts";
 export interface BenchReport {
   timestamp: string;
   git: { revision: string; dirty: boolean };
-  machine: MachineInfo;
+  machine: MachineInfo & { loadAverageAtEnd: number[] };
   mode: "full" | "smoke";
   totalMs: number;
   ok: boolean;

@@ -40,6 +40,7 @@ function failed(name: string, e: unknown, started: number): ScenarioResult {
   };
 }
 
+const machineAtStart = machineInfo();
 const t0 = performance.now();
 const results: ScenarioResult[] = [];
 let stack: Stack | null = null;
@@ -135,7 +136,7 @@ try {
   await stopAll();
 }
 
-const machine = machineInfo();
+const machine = { ...machineAtStart, loadAverageAtEnd: machineInfo().loadAverageAtStart };
 const git = gitRevision(repoRoot);
 const timestamp = new Date().toISOString();
 const report: BenchReport = {

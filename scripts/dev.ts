@@ -88,44 +88,119 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+interface RealServices {
+  api: {
+    SUPABASE_URL: string;
+    SUPABASE_SECRET_KEY: string;
+    STRIPE_SECRET_KEY: string;
+    STRIPE_WEBHOOK_SECRET: string;
+    SUPABASE_JWT_SECRET?: string;
+  };
+  web: { VITE_SUPABASE_URL: string; VITE_SUPABASE_PUBLISHABLE_KEY: string };
+}
+
+/**
+ * Real services when .env (or the shell) names a Supabase project that is not the sandbox and a
+ * Stripe key: then `dev` skips the sandbox. Missing pieces are named in one error.
+ */
+function realServices(env: NodeJS.ProcessEnv): RealServices | null {
+  const { SUPABASE_URL, STRIPE_SECRET_KEY } = env;
+  if (!SUPABASE_URL || !STRIPE_SECRET_KEY || /\/\/(127\.0\.0\.1|localhost):54321/.test(SUPABASE_URL)) return null;
+  const { SUPABASE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, VITE_SUPABASE_PUBLISHABLE_KEY, SUPABASE_JWT_SECRET } = env;
+  if (!SUPABASE_SECRET_KEY || !STRIPE_WEBHOOK_SECRET || !VITE_SUPABASE_PUBLISHABLE_KEY) {
+    const missing = Object.entries({ SUPABASE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, VITE_SUPABASE_PUBLISHABLE_KEY })
+      .filter(([, v]) => !v)
+      .map(([k]) => k);
+    throw new Error(
+      `SUPABASE_URL and STRIPE_SECRET_KEY are set, so dev runs on real services, but ${missing.join(", ")} missing (see .env.example)`,
+    );
+  }
+  return {
+    api: {
+      SUPABASE_URL,
+      SUPABASE_SECRET_KEY,
+      STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET,
+      ...(SUPABASE_JWT_SECRET ? { SUPABASE_JWT_SECRET } : {}),
+    },
+    web: { VITE_SUPABASE_URL: env.VITE_SUPABASE_URL ?? SUPABASE_URL, VITE_SUPABASE_PUBLISHABLE_KEY },
+  };
+}
+
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 try {
   await assertPortFree(SANDBOX_PORTS.api, "API (wrangler dev)");
   await assertPortFree(SANDBOX_PORTS.web, "web (Vite)");
-  const sandbox = await startSandbox({ log: (l) => console.log(`[sandbox] ${l}`) });
-  sandboxStop = sandbox.stop;
-
-  await setupCatalog({
-    stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
-    stripeApiUrl: sandbox.urls.stripe,
-    supabaseUrl: sandbox.urls.supabase,
-    supabaseSecretKey: SANDBOX_SECRET_KEY,
-    log: (l) => console.log(`[stripe:setup] ${l}`),
-  });
-
   const appUrl = `http://127.0.0.1:${SANDBOX_PORTS.web}`;
   const apiUrl = `http://127.0.0.1:${SANDBOX_PORTS.api}`;
-  // Git-ignored files the API and the SPA read: sandbox values only, never real secrets.
-  // Passed to wrangler as --var: with `secrets.required` in wrangler.jsonc, wrangler reads only the
-  // declared secrets from .dev.vars, so optional ones (STRIPE_API_URL) must come this way.
-  const apiVars: Record<string, string> = {
-    APP_URL: appUrl,
-    SUPABASE_URL: sandbox.urls.supabase,
-    SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY,
-    STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
-    STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
-    STRIPE_API_URL: sandbox.urls.stripe,
-  };
-  // Git-ignored env file the SPA reads: sandbox values only, never real secrets.
+  const real = realServices(process.env);
+  let apiVars: Record<string, string>;
+  let webVars: Record<string, string>;
+  let banner: string[];
+  if (real) {
+    // Real Stripe (test mode) and Supabase: their values come from .env; no sandbox.
+    apiVars = { APP_URL: appUrl, ...real.api };
+    webVars = { ...real.web, VITE_API_URL: apiUrl };
+    if (/^sk_test_/.test(real.api.STRIPE_SECRET_KEY)) {
+      await setupCatalog({
+        stripeSecretKey: real.api.STRIPE_SECRET_KEY,
+        supabaseUrl: real.api.SUPABASE_URL,
+        supabaseSecretKey: real.api.SUPABASE_SECRET_KEY,
+        log: (l) => console.log(`[stripe:setup] ${l}`),
+      });
+    }
+    banner = [
+      `  Supabase            ${real.api.SUPABASE_URL}`,
+      "  Stripe              your account (test mode). Forward webhooks in another terminal:",
+      `                      stripe listen --forward-to localhost:${SANDBOX_PORTS.api}/api/stripe/webhook`,
+      "                      (its whsec_… must be STRIPE_WEBHOOK_SECRET in .env)",
+    ];
+  } else {
+    const sandbox = await startSandbox({ log: (l) => console.log(`[sandbox] ${l}`) });
+    sandboxStop = sandbox.stop;
+    await setupCatalog({
+      stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
+      stripeApiUrl: sandbox.urls.stripe,
+      supabaseUrl: sandbox.urls.supabase,
+      supabaseSecretKey: SANDBOX_SECRET_KEY,
+      log: (l) => console.log(`[stripe:setup] ${l}`),
+    });
+    apiVars = {
+      APP_URL: appUrl,
+      SUPABASE_URL: sandbox.urls.supabase,
+      SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY,
+      STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
+      STRIPE_API_URL: sandbox.urls.stripe,
+    };
+    webVars = {
+      VITE_SUPABASE_URL: sandbox.urls.supabase,
+      VITE_SUPABASE_PUBLISHABLE_KEY: SANDBOX_PUBLISHABLE_KEY,
+      VITE_API_URL: apiUrl,
+    };
+    banner = [
+      `  Pay with            ${SANDBOX_TEST_CARD}, any future expiry, any CVC (4000 0000 0000 0002 is declined)`,
+      `  Magic-link inbox    ${sandbox.urls.supabase}/inbox`,
+      "",
+      `  Supabase stand-in   ${sandbox.urls.supabase}`,
+      `  Stripe stand-in     ${sandbox.urls.stripe}   (webhook deliveries: ${sandbox.urls.stripe}/_sandbox/deliveries)`,
+      `  Postgres            ${sandbox.urls.postgres}`,
+      `  publishable key     ${SANDBOX_PUBLISHABLE_KEY}`,
+      `  secret key          ${SANDBOX_SECRET_KEY}   (server only)`,
+      `  Stripe secret key   ${SANDBOX_STRIPE_SECRET_KEY}`,
+      `  webhook secret      ${SANDBOX_WEBHOOK_SECRET}`,
+    ];
+  }
+  // The SPA reads apps/web/.env.local (git-ignored; publishable values only). The API gets its
+  // values as --var: with `secrets.required` in wrangler.jsonc, wrangler reads only the declared
+  // secrets from .dev.vars, so optional ones (STRIPE_API_URL) must come this way.
   writeFileSync(
     join(repoRoot, "apps/web/.env.local"),
     [
-      "# Written by `npm run dev` for the offline sandbox. Git-ignored.",
-      `VITE_SUPABASE_URL=${sandbox.urls.supabase}`,
-      `VITE_SUPABASE_PUBLISHABLE_KEY=${SANDBOX_PUBLISHABLE_KEY}`,
-      `VITE_API_URL=${apiUrl}`,
+      `# Written by \`npm run dev\` (${real ? "real services from .env" : "offline sandbox"}). Git-ignored.`,
+      ...Object.entries(webVars).map(([k, v]) => `${k}=${v}`),
       "",
     ].join("\n"),
   );
@@ -147,20 +222,11 @@ try {
   console.log(
     [
       "",
-      "Gatehouse is running offline (Ctrl-C stops everything)",
+      `Gatehouse is running ${real ? "on your Stripe and Supabase" : "offline"} (Ctrl-C stops everything)`,
       "",
       `  Open                ${appUrl}`,
-      `  Pay with            ${SANDBOX_TEST_CARD}, any future expiry, any CVC (4000 0000 0000 0002 is declined)`,
-      `  Magic-link inbox    ${sandbox.urls.supabase}/inbox`,
-      "",
       `  API                 ${apiUrl}`,
-      `  Supabase stand-in   ${sandbox.urls.supabase}`,
-      `  Stripe stand-in     ${sandbox.urls.stripe}   (webhook deliveries: ${sandbox.urls.stripe}/_sandbox/deliveries)`,
-      `  Postgres            ${sandbox.urls.postgres}`,
-      `  publishable key     ${SANDBOX_PUBLISHABLE_KEY}`,
-      `  secret key          ${SANDBOX_SECRET_KEY}   (server only)`,
-      `  Stripe secret key   ${SANDBOX_STRIPE_SECRET_KEY}`,
-      `  webhook secret      ${SANDBOX_WEBHOOK_SECRET}`,
+      ...banner,
       "",
     ].join("\n"),
   );

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 const steps: Array<[string, string[]]> = [
   ["biome", ["check", "."]],
   ["turbo", ["run", "typecheck", "--output-logs=errors-only"]],
+  ["tsc", ["-p", "tsconfig.scripts.json"]],
   ["turbo", ["run", "test", "--concurrency=1", "--output-logs=full"]],
   // Every Worker builds for deploy (SPA with production-like values, API minified), no upload.
   ["pnpm", ["run", "check:deploy"]],

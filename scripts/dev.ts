@@ -115,6 +115,20 @@ function realServices(env: NodeJS.ProcessEnv): RealServices | null {
       `SUPABASE_URL and STRIPE_SECRET_KEY are set, so dev runs on real services, but ${missing.join(", ")} missing (see .env.example)`,
     );
   }
+  const placeholders = Object.entries({
+    SUPABASE_URL,
+    SUPABASE_SECRET_KEY,
+    STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET,
+    VITE_SUPABASE_PUBLISHABLE_KEY,
+  })
+    .filter(([, v]) => /replace_me|your-project-ref/.test(v))
+    .map(([k]) => k);
+  if (placeholders.length) {
+    throw new Error(
+      `.env still holds the example's placeholders for ${placeholders.join(", ")}: put your own values, or remove SUPABASE_URL and STRIPE_SECRET_KEY to use the offline sandbox`,
+    );
+  }
   return {
     api: {
       SUPABASE_URL,

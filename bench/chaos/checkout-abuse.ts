@@ -99,36 +99,44 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
   let dupOpen = Math.max(0, openAfterOnePlan - 1);
   notes.push(`one plan × ${n}: ${ids.size} distinct session id(s), ${openAfterOnePlan} open`);
 
-  // Two plans at once (two tabs), then every session id returned is paid.
-  const tabs = await createUser(ctx, "tabs");
-  const mixed = await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      post({ priceId: i % 2 ? ctx.stack.prices.yearly : ctx.stack.prices.monthly }, tabs.token),
-    ),
-  );
-  const tabIds = new Set<string>();
-  for (const res of mixed) {
-    if (res.status === 200) tabIds.add(((await res.json()) as { id: string }).id);
-    else await expectStatus("concurrent two-plan checkout", res, [200]);
-  }
-  const { rows: tabCust } = await ctx.db.query<{ stripe_customer_id: string }>(
-    "select stripe_customer_id from public.customers where user_id = $1",
-    [tabs.id],
-  );
-  const tabsCustomer = tabCust[0]?.stripe_customer_id ?? "";
-  const openTabs = tabsCustomer
-    ? (await stripe.checkout.sessions.list({ customer: tabsCustomer, status: "open", limit: 100 })).data.length
-    : 0;
-  dupOpen += Math.max(0, openTabs - 1);
-  dupCustomers += Math.max(0, (await customersOf(ctx, tabs.id)) - 1);
-  let paidOk = 0;
-  for (const id of tabIds) if ((await pay(ctx, id)).ok) paidOk++;
-  notes.push(`two plans × ${n}: ${tabIds.size} distinct session id(s), ${openTabs} open, ${paidOk} paid`);
+  // Two plans at once (two tabs), then every session id returned is paid. Repeated with fresh
+  // users: the race goes either way (two payable sessions, or every session expired).
+  const rounds = ctx.smoke ? 3 : 5;
   let dupActive = 0;
-  if (tabsCustomer) {
-    const subs = await stripe.subscriptions.list({ customer: tabsCustomer, status: "all", limit: 100 });
-    const live = subs.data.filter((s) => ["active", "trialing", "past_due"].includes(s.status)).length;
-    dupActive += Math.max(0, live - 1);
+  let deadEnds = 0;
+  for (let round = 0; round < rounds; round++) {
+    const tabs = await createUser(ctx, "tabs");
+    const mixed = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        post({ priceId: i % 2 ? ctx.stack.prices.yearly : ctx.stack.prices.monthly }, tabs.token),
+      ),
+    );
+    const tabIds = new Set<string>();
+    for (const res of mixed) {
+      if (res.status === 200) tabIds.add(((await res.json()) as { id: string }).id);
+      else await expectStatus("concurrent two-plan checkout", res, [200]);
+    }
+    const { rows: tabCust } = await ctx.db.query<{ stripe_customer_id: string }>(
+      "select stripe_customer_id from public.customers where user_id = $1",
+      [tabs.id],
+    );
+    const tabsCustomer = tabCust[0]?.stripe_customer_id ?? "";
+    const openTabs = tabsCustomer
+      ? (await stripe.checkout.sessions.list({ customer: tabsCustomer, status: "open", limit: 100 })).data.length
+      : 0;
+    dupOpen += Math.max(0, openTabs - 1);
+    if (openTabs === 0) deadEnds++;
+    dupCustomers += Math.max(0, (await customersOf(ctx, tabs.id)) - 1);
+    let paidOk = 0;
+    for (const id of tabIds) if ((await pay(ctx, id)).ok) paidOk++;
+    notes.push(
+      `two plans × ${n}, round ${round + 1}: ${tabIds.size} distinct session id(s), ${openTabs} open, ${paidOk} paid`,
+    );
+    if (tabsCustomer) {
+      const subs = await stripe.subscriptions.list({ customer: tabsCustomer, status: "all", limit: 100 });
+      const live = subs.data.filter((s) => ["active", "trialing", "past_due"].includes(s.status)).length;
+      dupActive += Math.max(0, live - 1);
+    }
   }
 
   // Already subscribed: a paid user asks again (both plans), concurrently.
@@ -192,6 +200,10 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
       figure("checkout_duplicate_open_sessions", dupOpen, "sessions", { mustBeZero: true }),
       figure("checkout_duplicate_active_subscriptions", dupActive, "subscriptions", { mustBeZero: true }),
       figure("checkout_unexpected_answers", unexpected, "requests", { mustBeZero: true }),
+      figure("checkout_race_rounds", rounds, "rounds", { detail: `two plans × ${n} concurrent requests per round` }),
+      figure("checkout_race_no_payable_session", deadEnds, "rounds", {
+        detail: "rounds where every session handed out had been expired by a concurrent request",
+      }),
       figure("checkout_access_gained_by_foreign_session", stolenAccess, "rows", { mustBeZero: true }),
     ],
   };

@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { newEmail, PASSWORD } from "../src/flows.ts";
+import { newEmail, PASSWORD, pay } from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 test.use({ locale: "fr-FR" });
 
-test("a French browser gets the app and the hosted checkout in French", async ({ page }) => {
+test("a French browser gets the app, the hosted checkout and the portal in French", async ({ page }) => {
   const { web } = stackInfo().urls;
   await page.goto(web);
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
@@ -33,6 +33,19 @@ test("a French browser gets the app and the hosted checkout in French", async ({
   await expect(page.locator("#submit")).toHaveText("S’abonner");
   await expect(page.getByText("Informations de la carte")).toBeVisible();
   await snap(page, "checkout-fr");
+
+  // Paid from the French checkout: the success page, the account and the portal stay in French.
+  await pay(page);
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+  await expect(page.getByRole("heading", { name: "Votre abonnement est actif" })).toBeVisible();
+  await page.goto(`${web}/account`);
+  await expect(page.getByTestId("account-status")).toHaveText("Actif");
+  await expect(page.getByTestId("account-renews")).toContainText("Renouvellement le ");
+  await page.getByRole("button", { name: "Gérer la facturation" }).click();
+  await page.waitForURL(/\/portal\//);
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expect(page.getByRole("heading", { name: "Gérer votre abonnement" })).toBeVisible();
+  await snap(page, "portal-fr");
 });
 
 test("switching to English works and is remembered after a reload", async ({ page }) => {

@@ -1,11 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { advanceClock, apiMe, newEmail, subscribeFast, withWebhooksPaused } from "../src/flows.ts";
+import { advanceClock, apiMe, newEmail, pay, startCheckout, subscribeFast, withWebhooksPaused } from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 const longDate = (iso: string) => new Intl.DateTimeFormat("en-US", { dateStyle: "long" }).format(new Date(iso));
 
-test("cancelling in the portal keeps access until the period end, then locks the library", async ({ page }) => {
+test("cancelling in the portal keeps access until the period end, then locks; the user can subscribe again", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const { web } = stackInfo().urls;
   await subscribeFast(page, newEmail("cancel"));
@@ -45,6 +47,12 @@ test("cancelling in the portal keeps access until the period end, then locks the
   await expect(page.getByTestId("account-status")).toHaveText("Canceled");
   await expect(page.getByTestId("account-ends-on")).toHaveCount(0);
   await expect(page.getByTestId("account-renews")).toHaveCount(0);
+
+  // A former subscriber is offered the plans again, not the portal, and can come back.
+  await startCheckout(page);
+  await pay(page);
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+  await expect(page.getByTestId("premium-content")).toBeVisible();
 });
 
 test("back from the portal before the webhook lands, the account page still shows the cancellation", async ({

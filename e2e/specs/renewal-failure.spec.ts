@@ -33,9 +33,8 @@ test("a renewal that fails shows past due and locks, and stays locked after the 
   await expect(page.getByTestId("account-renews")).toHaveCount(0);
 });
 
-// API bug: start-checkout.ts refuses a new checkout only when the entitlement is active, so a past-due
-// customer (locked, no grace) gets a second subscription next to the one Stripe is still retrying.
-test.fixme("a past-due user who clicks Subscribe is sent to the portal to fix the payment, not to a second checkout", async ({
+// The API answers 409 already_subscribed while a subscription is past due, so the SPA opens the portal.
+test("a past-due user who clicks Subscribe is sent to the portal to fix the payment, not to a second checkout", async ({
   page,
 }) => {
   await subscribeFast(page, newEmail("pastdue"), "4000 0000 0000 0341");

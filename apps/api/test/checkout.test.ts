@@ -140,3 +140,18 @@ describe("POST /api/checkout — security", () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe("POST /api/checkout — a subscription that is not over", () => {
+  test("a past-due user is sent to the portal instead of opening a second subscription", async () => {
+    const { advanceClock, deliver, entitlementOf, eventsFor } = await import("./helpers.ts");
+    const { user, customer } = await subscribe(prices.monthly(), "4000000000000341");
+    await advanceClock(31 * 86_400);
+    await deliver(await eventsFor(customer));
+    expect((await entitlementOf(user.id))?.active).toBe(false);
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } });
+    expect(res.status).toBe(409);
+    const err = await codeOf(res);
+    expect(err.code).toBe("already_subscribed");
+    expect(err.message).toMatch(/past due|unpaid/);
+  });
+});

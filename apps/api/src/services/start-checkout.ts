@@ -11,6 +11,8 @@ interface CheckoutContext {
   price: { id: string; trialPeriodDays: number | null } | null;
   customerId: string | null;
   hasAccess: boolean;
+  /** The best status among the user's subscriptions that are not over (past_due, unpaid, … included). */
+  openSubscriptionStatus: string | null;
 }
 
 /** Sessions opened within one window share an idempotency key, so double clicks get one session. */
@@ -61,6 +63,14 @@ export async function startCheckout(
   }
   if (ctx.hasAccess) {
     throw new ApiError(409, "already_subscribed", "You already have access: manage your plan in the billing portal");
+  }
+  if (ctx.openSubscriptionStatus) {
+    // past_due, unpaid, paused: no access, but a second subscription would charge twice.
+    throw new ApiError(
+      409,
+      "already_subscribed",
+      `Your subscription is ${ctx.openSubscriptionStatus.replace("_", " ")}: update your payment method in the billing portal instead of subscribing again`,
+    );
   }
   const customer = await ensureCustomer(s, user, ctx.customerId);
 

@@ -202,6 +202,7 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
       figure("checkout_unexpected_answers", unexpected, "requests", { mustBeZero: true }),
       figure("checkout_race_rounds", rounds, "rounds", { detail: `two plans × ${n} concurrent requests per round` }),
       figure("checkout_race_no_payable_session", deadEnds, "rounds", {
+        mustBeZero: true,
         detail: "rounds where every session handed out had been expired by a concurrent request",
       }),
       figure("checkout_access_gained_by_foreign_session", stolenAccess, "rows", { mustBeZero: true }),

@@ -87,7 +87,7 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
         </label>
         <div class="row">
           <label for="cardExpiry">${esc(m.expiry)}
-            <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="MM / YY" required>
+            <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="${esc(m.expiryPlaceholder)}" required>
           </label>
           <label for="cardCvc">${esc(m.cvc)}
             <input id="cardCvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" required>

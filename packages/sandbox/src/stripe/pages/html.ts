@@ -28,6 +28,7 @@ export function layout(opts: { lang: "en" | "fr"; title: string; body: string })
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${esc(opts.title)}</title>
 <style>
   :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -47,10 +48,10 @@ export function layout(opts: { lang: "en" | "fr"; title: string; body: string })
   .line { display: flex; justify-content: space-between; margin-top: 32px; padding-top: 16px; border-top: 1px solid #e3e8ee; font-size: 14px; }
   form { display: grid; gap: 16px; }
   label { display: grid; gap: 6px; font-size: 14px; color: #4f566b; font-weight: 500; }
-  input { font: inherit; font-size: 16px; padding: 10px 12px; border: 1px solid #d5dbe1; border-radius: 6px; background: #fff; color: #1a1f36; }
+  input { width: 100%; min-width: 0; box-sizing: border-box; font: inherit; font-size: 16px; padding: 10px 12px; border: 1px solid #d5dbe1; border-radius: 6px; background: #fff; color: #1a1f36; }
   input:focus { outline: 2px solid #635bff; outline-offset: 0; border-color: #635bff; }
-  .row { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
-  fieldset { border: 0; padding: 0; margin: 0; display: grid; gap: 12px; }
+  .row { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; align-items: end; }
+  fieldset { border: 0; padding: 0; margin: 0; display: grid; gap: 12px; min-width: 0; }
   legend { font-size: 14px; color: #4f566b; font-weight: 500; margin-bottom: 6px; }
   button, .button { font: inherit; font-size: 16px; font-weight: 600; padding: 12px 16px; border: 0; border-radius: 6px; background: #635bff; color: #fff; cursor: pointer; text-align: center; text-decoration: none; }
   button:hover, .button:hover { background: #5146e0; }

@@ -76,6 +76,32 @@ describe("POST /api/checkout — happy", () => {
   });
 });
 
+test("concurrent checkouts for two plans leave exactly one payable session, and every answer points to it", async () => {
+  const user = await createUser();
+  const results = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      api("/api/checkout", {
+        method: "POST",
+        token: user.token,
+        json: { priceId: i % 2 ? prices.yearly() : prices.monthly() },
+      }),
+    ),
+  );
+  expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+  const ids = new Set(((await Promise.all(results.map((r) => r.json()))) as Array<{ id: string }>).map((b) => b.id));
+  const [row] = await adminSelect<{ stripe_customer_id: string }>(
+    "customers",
+    `user_id=eq.${user.id}&select=stripe_customer_id`,
+  );
+  const open = await stripe.checkout.sessions.list({
+    customer: row?.stripe_customer_id ?? "",
+    status: "open",
+    limit: 100,
+  });
+  expect(open.data).toHaveLength(1);
+  expect([...ids]).toEqual([open.data[0]?.id]);
+});
+
 describe("POST /api/checkout — errors", () => {
   test("refuses malformed JSON with a message", async () => {
     const user = await createUser();

@@ -29,18 +29,21 @@ export type Database = {
         Row: {
           created_at: string;
           last_synced_at: string | null;
+          open_checkout_session_id: string | null;
           stripe_customer_id: string;
           user_id: string;
         };
         Insert: {
           created_at?: string;
           last_synced_at?: string | null;
+          open_checkout_session_id?: string | null;
           stripe_customer_id: string;
           user_id: string;
         };
         Update: {
           created_at?: string;
           last_synced_at?: string | null;
+          open_checkout_session_id?: string | null;
           stripe_customer_id?: string;
           user_id?: string;
         };
@@ -326,6 +329,14 @@ export type Database = {
           p_user_id: string;
         };
         Returns: Json;
+      };
+      claim_checkout_session: {
+        Args: {
+          p_previous: string;
+          p_session_id: string;
+          p_user_id: string;
+        };
+        Returns: string;
       };
       customers_to_reconcile: {
         Args: {

@@ -5,6 +5,16 @@ import { ApiError } from "../errors.ts";
 import { processEvent } from "../services/process-event.ts";
 
 const crypto = Stripe.createSubtleCryptoProvider();
+const TOLERANCE_S = 300;
+
+/**
+ * The signature's timestamp is within the tolerance either way. stripe-node only refuses old ones;
+ * a signature dated in the future would stretch the replay window, so it is refused too.
+ */
+export function timestampWithinTolerance(header: string, nowS: number): boolean {
+  const t = /(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(header)?.[1];
+  return t !== undefined && Math.abs(nowS - Number(t)) <= TOLERANCE_S;
+}
 
 function looksLikeEvent(v: unknown): v is Stripe.Event {
   if (!v || typeof v !== "object") return false;
@@ -24,11 +34,24 @@ function looksLikeEvent(v: unknown): v is Stripe.Event {
 export const stripeWebhookRoutes = new Hono<AppEnv>().post("/stripe/webhook", async (c) => {
   const signature = c.req.header("stripe-signature");
   if (!signature) throw new ApiError(400, "invalid_signature", "Missing Stripe-Signature header");
+  if (!timestampWithinTolerance(signature, Math.floor(Date.now() / 1000))) {
+    throw new ApiError(
+      400,
+      "invalid_signature",
+      "The Stripe-Signature timestamp is missing or more than 300 s from now",
+    );
+  }
   const raw = await c.req.text();
   const { stripe, config } = c.var.services;
   let event: unknown;
   try {
-    event = await stripe.webhooks.constructEventAsync(raw, signature, config.STRIPE_WEBHOOK_SECRET, 300, crypto);
+    event = await stripe.webhooks.constructEventAsync(
+      raw,
+      signature,
+      config.STRIPE_WEBHOOK_SECRET,
+      TOLERANCE_S,
+      crypto,
+    );
   } catch (e) {
     if (e instanceof Stripe.errors.StripeSignatureVerificationError) {
       throw new ApiError(

@@ -5,11 +5,13 @@ import type { AuthUser } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { callRpc } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
-import { stripeCall } from "./stripe-errors.ts";
+import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 
 interface CheckoutContext {
   price: { id: string; trialPeriodDays: number | null } | null;
   customerId: string | null;
+  /** The Checkout Session this user last opened (open, paid or expired since). */
+  openSessionId: string | null;
   hasAccess: boolean;
   /** The best status among the user's subscriptions that are not over (past_due, unpaid, … included). */
   openSubscriptionStatus: string | null;
@@ -31,6 +33,20 @@ async function withKeyRace<T>(fn: () => Promise<T>): Promise<T> {
       await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
     }
   }
+}
+
+async function retrieveSession(s: Services, id: string): Promise<Stripe.Checkout.Session | null> {
+  try {
+    return await stripeCall("checkout.sessions.retrieve", () => s.stripe.checkout.sessions.retrieve(id));
+  } catch (e) {
+    if (isMissingStripeObject(e)) return null;
+    throw e;
+  }
+}
+
+async function expireSession(s: Services, id: string): Promise<void> {
+  // Already expired or completed sessions refuse; either way it can no longer be paid twice.
+  await stripeCall("checkout.sessions.expire", () => s.stripe.checkout.sessions.expire(id)).catch(() => undefined);
 }
 
 async function ensureCustomer(s: Services, user: AuthUser, existing: string | null): Promise<string> {
@@ -74,13 +90,12 @@ export async function startCheckout(
   }
   const customer = await ensureCustomer(s, user, ctx.customerId);
 
-  const open = await stripeCall("checkout.sessions.list", () =>
-    s.stripe.checkout.sessions.list({ customer, status: "open", limit: 20 }),
-  );
-  const reusable = open.data.find(
-    (cs) => cs.metadata?.price_id === priceId && cs.url && (!locale || cs.metadata?.locale === locale),
-  );
-  if (reusable?.url) return { url: reusable.url, id: reusable.id };
+  const previous = ctx.openSessionId ? await retrieveSession(s, ctx.openSessionId) : null;
+  if (previous?.status === "complete") {
+    throw new ApiError(409, "already_subscribed", "Your payment is being confirmed: your access unlocks in a moment");
+  }
+  const sameRequest = previous?.metadata?.price_id === priceId && (previous.metadata?.locale ?? "") === (locale ?? "");
+  if (previous?.status === "open" && previous.url && sameRequest) return { url: previous.url, id: previous.id };
 
   const window = Math.floor(Date.now() / SESSION_WINDOW_MS);
   const params: Stripe.Checkout.SessionCreateParams = {
@@ -111,14 +126,22 @@ export async function startCheckout(
       s.stripe.checkout.sessions.create(params, { idempotencyKey: `gatehouse-checkout-after-${session.id}` }),
     );
   }
-  // Never leave two open sessions (two plans in two tabs) that could both be paid.
-  await Promise.all(
-    open.data
-      .filter((cs) => cs.id !== session.id)
-      .map((cs) =>
-        stripeCall("checkout.sessions.expire", () => s.stripe.checkout.sessions.expire(cs.id)).catch(() => undefined),
-      ),
-  );
+  // One open session per user: record ours unless another request recorded its own meanwhile.
+  const winner = await callRpc<string | null>(s.db, "claim_checkout_session", {
+    p_user_id: user.id,
+    p_session_id: session.id,
+    p_previous: ctx.openSessionId,
+  });
+  if (winner === session.id) {
+    // Two plans in two tabs must never both be payable: close the one this replaces.
+    if (ctx.openSessionId && ctx.openSessionId !== session.id) await expireSession(s, ctx.openSessionId);
+  } else if (winner) {
+    const other = await retrieveSession(s, winner);
+    if (other?.status === "open" && other.url) {
+      await expireSession(s, session.id);
+      return { url: other.url, id: other.id };
+    }
+  }
   if (!session.url) throw new ApiError(502, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
   return { url: session.url, id: session.id };
 }

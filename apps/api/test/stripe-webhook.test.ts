@@ -266,6 +266,18 @@ describe("POST /api/stripe/webhook — outages", () => {
 });
 
 describe("scheduled reconciliation", () => {
+  test("repairs a cancellation whose webhook never arrived", async () => {
+    const { user, customer, subscription } = await subscribe(prices.monthly());
+    await deliver(await eventsFor(customer));
+    expect((await entitlementOf(user.id))?.active).toBe(true);
+    await stripe.subscriptions.cancel(subscription); // its events are never delivered
+    expect((await entitlementOf(user.id))?.active).toBe(true);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await entitlementOf(user.id)).toMatchObject({ active: false, status: "canceled" });
+  });
+
   test("brings right a user whose webhooks never arrived", async () => {
     const { user } = await subscribe(prices.monthly());
     expect((await entitlementOf(user.id))?.active ?? false).toBe(false);

@@ -345,6 +345,12 @@ export type Database = {
         };
         Returns: string[];
       };
+      events_not_processed: {
+        Args: {
+          p_ids: string[];
+        };
+        Returns: string[];
+      };
       finish_stripe_event: {
         Args: {
           p_error?: string;

@@ -1,24 +1,79 @@
-// The scheduled job: re-sync customers whose mirror may be stale (missed webhooks), in bounded batches.
+// The scheduled job: re-sync, in bounded batches, the customers whose mirror may be stale:
+// those with subscription events at Stripe that this ledger never processed (missed or failed
+// webhooks), and those the database flags (never synced, synced long ago, period ended).
+import type Stripe from "stripe";
 import { callRpc } from "./call-rpc.ts";
+import { routeEvent } from "./event-routing.ts";
 import type { Services } from "./services.ts";
+import { stripeCall } from "./stripe-errors.ts";
 import { syncCustomer } from "./sync-customer.ts";
 
 export interface ReconcileReport {
+  eventsScanned: number;
+  missedEvents: number;
   checked: number;
   synced: number;
   failed: number;
 }
 
-export async function reconcile(
+export interface ReconcileOptions {
+  batch?: number;
+  concurrency?: number;
+  staleAfter?: string;
+  /** How far back to compare Stripe's events with the ledger (Stripe keeps events 30 days). */
+  lookbackSeconds?: number;
+  maxEventPages?: number;
+}
+
+/** Customers with subscription events in the look-back window that were never processed here. */
+async function customersWithMissedEvents(
   s: Services,
-  opts: { batch?: number; concurrency?: number; staleAfter?: string } = {},
-): Promise<ReconcileReport> {
-  const customers = await callRpc<string[]>(s.db, "customers_to_reconcile", {
+  opts: ReconcileOptions,
+): Promise<{ scanned: number; missed: number; customers: string[] }> {
+  const since = Math.floor(Date.now() / 1000) - (opts.lookbackSeconds ?? 3 * 86_400);
+  const relevant = new Map<string, string>(); // event id → customer
+  let scanned = 0;
+  let startingAfter: string | undefined;
+  for (let page = 0; page < (opts.maxEventPages ?? 10); page++) {
+    const res: Stripe.ApiList<Stripe.Event> = await stripeCall("events.list", () =>
+      s.stripe.events.list({
+        created: { gte: since },
+        limit: 100,
+        ...(startingAfter ? { starting_after: startingAfter } : {}),
+      }),
+    );
+    scanned += res.data.length;
+    for (const event of res.data) {
+      const action = routeEvent(event);
+      if (action.kind === "sync_customer") relevant.set(event.id, action.customerId);
+    }
+    const last = res.data.at(-1);
+    if (!res.has_more || !last) break;
+    startingAfter = last.id;
+  }
+  if (relevant.size === 0) return { scanned, missed: 0, customers: [] };
+  const missed = await callRpc<string[]>(s.db, "events_not_processed", { p_ids: [...relevant.keys()] });
+  const customers = new Set(missed.map((id) => relevant.get(id)).filter((c): c is string => !!c));
+  return { scanned, missed: missed.length, customers: [...customers] };
+}
+
+export async function reconcile(s: Services, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const fromEvents = await customersWithMissedEvents(s, opts);
+  const flagged = await callRpc<string[]>(s.db, "customers_to_reconcile", {
     p_limit: opts.batch ?? 100,
     p_stale_after: opts.staleAfter ?? "1 day",
   });
-  const queue = [...customers];
-  const report: ReconcileReport = { checked: customers.length, synced: 0, failed: 0 };
+  const queue = [...new Set([...fromEvents.customers, ...flagged])].slice(
+    0,
+    Math.max(opts.batch ?? 100, fromEvents.customers.length),
+  );
+  const report: ReconcileReport = {
+    eventsScanned: fromEvents.scanned,
+    missedEvents: fromEvents.missed,
+    checked: queue.length,
+    synced: 0,
+    failed: 0,
+  };
   const worker = async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
       try {

@@ -1,5 +1,5 @@
 // The results file and the markdown table printed at the end of a run.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { MachineInfo } from "./machine.ts";
 import type { ScenarioResult } from "./scenario.ts";
@@ -14,9 +14,25 @@ export interface BenchReport {
   scenarios: Array<ScenarioResult & { timestamp: string; git: string; machine: MachineInfo }>;
 }
 
-export function writeReport(path: string, report: BenchReport): void {
+/** Scenarios another suite merged into the same file (bench/chaos writes chaos_*): kept as they are. */
+function othersIn(path: string, mine: ReadonlySet<string>): unknown[] {
+  if (!existsSync(path)) return [];
+  try {
+    const old = JSON.parse(readFileSync(path, "utf8")) as { scenarios?: unknown };
+    if (!Array.isArray(old.scenarios)) return [];
+    return old.scenarios.filter((s: unknown) => {
+      const name = typeof s === "object" && s !== null && "name" in s ? s.name : null;
+      return typeof name === "string" && !mine.has(name);
+    });
+  } catch {
+    return [];
+  }
+}
+
+export function writeReport(path: string, report: BenchReport, mine: ReadonlySet<string>): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  const merged = { ...report, scenarios: [...report.scenarios, ...othersIn(path, mine)] };
+  writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
 }
 
 const cell = (v: unknown) => String(v ?? "—").replace(/\|/g, "\\|");

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { type Stack, startStack } from "@gatehouse/e2e/stack";
 import pg from "pg";
 import Stripe from "stripe";
-import { parseBenchArgs, type ScenarioName } from "./args.ts";
+import { parseBenchArgs, SCENARIOS, type ScenarioName } from "./args.ts";
 import { gitRevision, machineInfo } from "./machine.ts";
 import { type BenchReport, markdownTable, writeReport } from "./report.ts";
 import type { ScenarioResult } from "./scenario.ts";
@@ -148,7 +148,7 @@ const report: BenchReport = {
   ok: results.every((r) => r.ok),
   scenarios: results.map((r) => ({ ...r, timestamp, git: git.revision, machine })),
 };
-writeReport(out, report);
+writeReport(out, report, new Set<string>([...SCENARIOS, "stack"]));
 console.log(markdownTable(report));
 log(
   `wrote ${out} in ${Math.round(report.totalMs / 1000)} s: ${report.ok ? "all correctness checks passed" : "FAILED"}`,

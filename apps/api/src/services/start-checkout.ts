@@ -121,9 +121,10 @@ export async function startCheckout(
     ),
   );
   if (session.status !== "open") {
-    // The window's session was already paid or expired: open a fresh one.
+    // The window's key replayed a session that is paid or expired since: open a fresh one, under a
+    // key of its own so a replay can never hand out a closed session.
     session = await stripeCall("checkout.sessions.create", () =>
-      s.stripe.checkout.sessions.create(params, { idempotencyKey: `gatehouse-checkout-after-${session.id}` }),
+      s.stripe.checkout.sessions.create(params, { idempotencyKey: `gatehouse-checkout-${crypto.randomUUID()}` }),
     );
   }
   // One open session per user: record ours unless another request recorded its own meanwhile.

@@ -334,3 +334,19 @@ describe("catalog upserts", () => {
     });
   });
 });
+
+describe("record_stripe_event with p_processed", () => {
+  test("records an event Gatehouse ignores as processed in one call, and a repeat stays processed", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const first = await q.query<{ attempts: number; processed_at: Date | null }>(
+        "select attempts, processed_at from public.record_stripe_event('evt_ignored', 'charge.succeeded', now(), null, true)",
+      );
+      expect(first.rows[0]?.processed_at).toBeInstanceOf(Date);
+      const again = await q.query<{ attempts: number; processed_at: Date | null }>(
+        "select attempts, processed_at from public.record_stripe_event('evt_ignored', 'charge.succeeded', now())",
+      );
+      expect(again.rows[0]?.attempts).toBe(2);
+      expect(again.rows[0]?.processed_at).toBeInstanceOf(Date);
+    });
+  });
+});

@@ -373,6 +373,7 @@ export type Database = {
           p_created: string;
           p_customer_id?: string;
           p_id: string;
+          p_processed?: boolean;
           p_type: string;
         };
         Returns: {

@@ -21,7 +21,10 @@ export async function processEvent(s: Services, event: Stripe.Event): Promise<Ev
     p_type: event.type,
     p_created: new Date(event.created * 1000).toISOString(),
     p_customer_id: customerOf(action),
+    // Nothing to do for it: recorded and marked processed in this one call.
+    p_processed: action.kind === "ignore",
   });
+  if (action.kind === "ignore") return "ignored";
   // Already done once: each later change has its own event, which re-reads Stripe anyway.
   if (ledger.processed_at) return "duplicate";
   try {
@@ -38,9 +41,6 @@ export async function processEvent(s: Services, event: Stripe.Event): Promise<Ev
       case "sync_price":
         await syncPrice(s, action.price);
         break;
-      case "ignore":
-        await callRpc(s.db, "finish_stripe_event", { p_id: event.id });
-        return "ignored";
     }
     await callRpc(s.db, "finish_stripe_event", { p_id: event.id });
     return "processed";

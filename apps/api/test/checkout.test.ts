@@ -182,3 +182,29 @@ describe("POST /api/checkout — a subscription that is not over", () => {
     expect(err.message).toMatch(/past due|unpaid/);
   });
 });
+
+describe("POST /api/checkout — coming back", () => {
+  test("a former subscriber whose subscription ended can subscribe again", async () => {
+    const { deliver, eventsFor } = await import("./helpers.ts");
+    const { user, customer, subscription } = await subscribe(prices.monthly());
+    await stripe.subscriptions.cancel(subscription);
+    await deliver(await eventsFor(customer));
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } });
+    expect(res.status).toBe(200);
+    const { id } = (await res.json()) as { id: string };
+    expect((await stripe.checkout.sessions.retrieve(id)).status).toBe("open");
+  });
+
+  test("a user whose paid session has not been synced yet is told to wait, not charged twice", async () => {
+    const { pay } = await import("./helpers.ts");
+    const user = await createUser();
+    const first = (await (
+      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
+    ).json()) as {
+      id: string;
+    };
+    expect((await pay(first.id)).ok).toBe(true);
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.yearly() } });
+    expect(res.status).toBe(409);
+  });
+});

@@ -2,8 +2,8 @@
 import type { CheckoutResponse, Locale } from "@gatehouse/types";
 import Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
-import { ApiError } from "../errors.ts";
-import { callRpc } from "./call-rpc.ts";
+import { ApiError, UpstreamError } from "../errors.ts";
+import { callRpc, isOutage } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 
@@ -42,6 +42,25 @@ async function retrieveSession(s: Services, id: string): Promise<Stripe.Checkout
     if (isMissingStripeObject(e)) return null;
     throw e;
   }
+}
+
+/** Did Stripe answer from its idempotency store (Idempotent-Replayed: true) rather than act now? */
+function wasReplayed(res: { lastResponse?: { headers?: unknown } }): boolean {
+  const headers = res.lastResponse?.headers;
+  if (headers instanceof Headers) return headers.get("idempotent-replayed") === "true";
+  return (headers as Record<string, string> | undefined)?.["idempotent-replayed"] === "true";
+}
+
+/** Is this subscription already in the mirror (a past one, synced), rather than just paid? */
+async function isMirrored(s: Services, subscription: string | Stripe.Subscription | null): Promise<boolean> {
+  const id = typeof subscription === "string" ? subscription : subscription?.id;
+  if (!id) return false;
+  const { data, error, status } = await s.db.from("subscriptions").select("id").eq("id", id).maybeSingle();
+  if (error) {
+    if (isOutage(error, status)) throw new UpstreamError("supabase", error.message);
+    throw new Error(`subscriptions lookup failed: ${error.message}`);
+  }
+  return data !== null;
 }
 
 async function expireSession(s: Services, id: string): Promise<void> {
@@ -91,7 +110,8 @@ export async function startCheckout(
   const customer = await ensureCustomer(s, user, ctx.customerId);
 
   const previous = ctx.openSessionId ? await retrieveSession(s, ctx.openSessionId) : null;
-  if (previous?.status === "complete") {
+  if (previous?.status === "complete" && !(await isMirrored(s, previous.subscription))) {
+    // Paid, but its subscription has not reached the database yet: a second one would charge twice.
     throw new ApiError(409, "already_subscribed", "Your payment is being confirmed: your access unlocks in a moment");
   }
   const sameRequest = previous?.metadata?.price_id === priceId && (previous.metadata?.locale ?? "") === (locale ?? "");
@@ -113,13 +133,17 @@ export async function startCheckout(
     allow_promotion_codes: true,
     ...(locale ? { locale } : {}),
   };
-  let session = await withKeyRace(() =>
+  const created = await withKeyRace(() =>
     stripeCall("checkout.sessions.create", () =>
       s.stripe.checkout.sessions.create(params, {
         idempotencyKey: `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-${window}`,
       }),
     ),
   );
+  // A replay answers with the session as it was first created: read what it is now.
+  let session: Stripe.Checkout.Session = wasReplayed(created)
+    ? ((await retrieveSession(s, created.id)) ?? created)
+    : created;
   if (session.status !== "open") {
     // The window's key replayed a session that is paid or expired since: open a fresh one, under a
     // key of its own so a replay can never hand out a closed session.
@@ -135,7 +159,7 @@ export async function startCheckout(
   });
   if (winner === session.id) {
     // Two plans in two tabs must never both be payable: close the one this replaces.
-    if (ctx.openSessionId && ctx.openSessionId !== session.id) await expireSession(s, ctx.openSessionId);
+    if (previous?.status === "open" && previous.id !== session.id) await expireSession(s, previous.id);
   } else if (winner) {
     const other = await retrieveSession(s, winner);
     if (other?.status === "open" && other.url) {

@@ -7,7 +7,7 @@ import { checkProdConfig } from "./check-prod-config.ts";
 import { readWranglerVars, stripJsonc } from "./read-wrangler-vars.ts";
 
 const secrets = {
-  STRIPE_SECRET_KEY: "sk_live_51AbCdEfGhIjKlMnOp",
+  STRIPE_SECRET_KEY: "sk_live_FAKE_test_fixture_not_a_key",
   STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef0123456789abcdef",
   SUPABASE_SECRET_KEY: "sb_secret_0123456789abcdefghijklmnop",
 };

@@ -19,7 +19,7 @@ const dev: Config = {
 const prod: Config = {
   APP_URL: "https://gatehouse.acme.dev",
   SUPABASE_URL: "https://abcdefghijklmnop.supabase.co",
-  STRIPE_SECRET_KEY: "sk_live_51AbCdEfGhIjKlMnOpQrStUv",
+  STRIPE_SECRET_KEY: "sk_live_FAKE_test_fixture_not_a_key",
   STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef0123456789abcdef",
   SUPABASE_SECRET_KEY: "sb_secret_0123456789abcdefghijklmnop",
 };
@@ -35,7 +35,7 @@ describe("productionConfigProblems", () => {
     ["the offline sandbox", dev],
     ["a production deploy with live keys", prod],
     ["a production deploy in Stripe test mode (staging)", { ...prod, STRIPE_SECRET_KEY: "sk_test_51AbCdEfGh" }],
-    ["a restricted live key", { ...prod, STRIPE_SECRET_KEY: "rk_live_51AbCdEfGh" }],
+    ["a restricted live key", { ...prod, STRIPE_SECRET_KEY: "rk_live_FAKE_test_fixture" }],
     ["the legacy JWT secret of a real project", { ...prod, SUPABASE_JWT_SECRET: "x".repeat(40) }],
     [
       "local dev against real Stripe test mode and `supabase start`",
@@ -146,7 +146,7 @@ describe("productionConfigProblems", () => {
   });
 
   test("does not echo secret values in its messages", () => {
-    const secret = "sk_live_51TopSecretValue";
+    const secret = "sk_live_FAKE_top_secret_value";
     const problems = productionConfigProblems({ ...dev, STRIPE_SECRET_KEY: secret });
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join("\n")).not.toContain(secret);

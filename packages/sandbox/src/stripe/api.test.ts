@@ -127,7 +127,7 @@ describe("errors", () => {
   });
 
   it("answers 401 to a key that is not sk_test_", async () => {
-    const err = await sdk(h.standIn.port, "sk_live_abcdefghijklmnop")
+    const err = await sdk(h.standIn.port, "sk_live_FAKE_not_a_test_key")
       .customers.list()
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);

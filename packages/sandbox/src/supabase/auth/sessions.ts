@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { StandInContext } from "../context.ts";
+import { inTransaction } from "../in-transaction.ts";
 import { AuthError } from "./auth-error.ts";
 import { findUserById, type UserRow, userJson } from "./users.ts";
 
@@ -26,26 +27,6 @@ export interface SessionJson {
 /** GoTrue's refresh tokens are short random strings, not JWTs. */
 function newRefreshToken(): string {
   return randomBytes(16).toString("base64url");
-}
-
-async function inTransaction<T>(db: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  let broken = false;
-  try {
-    await client.query("begin");
-    const result = await fn(client);
-    await client.query("commit");
-    return result;
-  } catch (e) {
-    // A connection that cannot even roll back is dropped from the pool, not reused.
-    broken = await client.query("rollback").then(
-      () => false,
-      () => true,
-    );
-    throw e;
-  } finally {
-    client.release(broken);
-  }
 }
 
 async function sessionJson(

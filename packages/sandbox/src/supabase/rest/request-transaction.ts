@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type pg from "pg";
+import { inTransaction } from "../in-transaction.ts";
 import type { RequestRole } from "../request-role.ts";
 
 /**
@@ -13,27 +14,13 @@ export async function inRequestTransaction<T>(
   path: string,
   fn: (c: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await db.connect();
-  let broken = false;
-  try {
-    await client.query("begin");
+  return inTransaction(db, async (client) => {
     await client.query(
       `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
               set_config('request.method', $3, true), set_config('request.path', $4, true),
               set_config('request.headers', $5, true), set_config('search_path', 'public, extensions', true)`,
       [who.role, JSON.stringify(who.claims), req.method ?? "GET", path, JSON.stringify(req.headers)],
     );
-    const result = await fn(client);
-    await client.query("commit");
-    return result;
-  } catch (e) {
-    // A connection that cannot even roll back is dropped from the pool, not reused.
-    broken = await client.query("rollback").then(
-      () => false,
-      () => true,
-    );
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+    return fn(client);
+  });
 }

@@ -1,5 +1,5 @@
 // The Stripe stand-in's `/_sandbox/…` controls (JSON, no key) and its delivery log.
-import type { DeliveryAttempt, DeliverySummary } from "./delivery-types.ts";
+import type { DeliveryAttempt, DeliverySummary } from "@gatehouse/sandbox";
 
 export async function control<T>(stripeUrl: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${stripeUrl}${path}`, {

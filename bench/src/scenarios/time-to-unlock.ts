@@ -3,9 +3,10 @@
 // normal; webhook only (?gh_sync=0: the success page does not ask the API to sync); realtime
 // disabled (?gh_realtime=0: polling only). Also the physical floor: one webhook delivery (which
 // includes the commit) plus one Realtime push, each measured on its own.
+
+import type { DeliveryAttempt } from "@gatehouse/sandbox";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { createClient } from "@supabase/supabase-js";
-import type { DeliveryAttempt } from "../delivery-types.ts";
 import { atMost, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";
 import { deliverySummary, lastAttempts, waitForIdle } from "../stand-in-controls.ts";

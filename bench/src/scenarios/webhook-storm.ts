@@ -2,10 +2,11 @@
 // with chaos (duplicates, reordering) to the API in workerd at a fixed concurrency. Throughput and
 // latency from the stand-in's delivery log; then every user's entitlement is checked against what
 // the stand-in's final subscriptions imply.
+
+import type { DeliveryAttempt } from "@gatehouse/sandbox";
 import type Stripe from "stripe";
 import { routeEvent } from "../../../apps/api/src/services/event-routing.ts";
 import { apiCeiling } from "../api-ceiling.ts";
-import type { DeliveryAttempt } from "../delivery-types.ts";
 import { compareEntitlements, customerIdOf, entitlementsByProduct } from "../expected-entitlement.ts";
 import { atLeast, atMost, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";

@@ -9,5 +9,12 @@ export * from "./keys.ts";
 export * from "./postgres/index.ts";
 export { defaultDataDir, type RunningSandbox, type SandboxOptions, startSandbox } from "./start-sandbox.ts";
 export { startTestSandbox, type TestSandbox, type TestSandboxOptions } from "./start-test-sandbox.ts";
-export { type RunningStripeStandIn, type StripeStandInOptions, startStripeStandIn } from "./stripe/index.ts";
+export {
+  type ChaosSettings,
+  type DeliveryAttempt,
+  type DeliverySummary,
+  type RunningStripeStandIn,
+  type StripeStandInOptions,
+  startStripeStandIn,
+} from "./stripe/index.ts";
 export { type RunningSupabaseStandIn, type SupabaseStandInOptions, startSupabaseStandIn } from "./supabase/index.ts";

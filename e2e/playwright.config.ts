@@ -1,3 +1,4 @@
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/sandbox";
 import { defineConfig } from "@playwright/test";
 
 // The whole flow in Debian's Chromium against the full local stack, which global-setup.ts starts
@@ -20,16 +21,8 @@ export default defineConfig({
     // DOM snapshots and network, without the screencast (costly on a busy 2-core machine).
     trace: { mode: "retain-on-failure", screenshots: false, snapshots: true },
     launchOptions: {
-      executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     },
   },
 });

@@ -6,9 +6,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/sandbox";
 import { atLeast, atMost, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";
-import { CHROMIUM_ARGS } from "./time-to-unlock.ts";
 
 interface ManifestChunk {
   file: string;
@@ -108,7 +108,7 @@ async function lighthouse(ctx: BenchContext, root: string, outDir: string) {
       `--chrome-flags=--headless=new ${CHROMIUM_ARGS.join(" ")}`,
     ],
     root,
-    { CHROME_PATH: "/usr/bin/chromium" },
+    { CHROME_PATH: CHROMIUM_PATH },
     180_000,
   );
   const lhr = JSON.parse(readFileSync(out, "utf8")) as {

@@ -4,23 +4,13 @@
 // disabled (?gh_realtime=0: polling only). Also the physical floor: one webhook delivery (which
 // includes the commit) plus one Realtime push, each measured on its own.
 
-import type { DeliveryAttempt } from "@gatehouse/sandbox";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, type DeliveryAttempt } from "@gatehouse/sandbox";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { createClient } from "@supabase/supabase-js";
 import { atMost, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";
 import { deliverySummary, lastAttempts, waitForIdle } from "../stand-in-controls.ts";
 import { percentile, round } from "../stats.ts";
-
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const PASSWORD = "correct horse battery";
 const VARIANTS = [
@@ -181,7 +171,7 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
   await waitForIdle(stripeUrl, 60_000);
   const before = await deliverySummary(stripeUrl);
   const tag = Date.now().toString(36);
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const samples: Record<string, number[]> = {};
   const users: Array<{ email: string; id: string }> = [];
   try {

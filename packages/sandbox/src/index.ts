@@ -1,3 +1,4 @@
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.ts";
 export {
   FAULT_BODIES,
   type FaultProxy,

@@ -4,22 +4,13 @@ import http from "node:http";
 import { join } from "node:path";
 import { type Browser, chromium } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../chromium.ts";
 import { type Harness, makePlan, startHarness } from "../test-support.ts";
 
 // Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
 
 const shots = join(import.meta.dirname, "..", "..", "..", "test-results");
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let h: Harness;
 let browser: Browser;
@@ -30,8 +21,8 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   h = await startHarness();
   browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
+    executablePath: CHROMIUM_PATH,
+    args: ["--headless", ...CHROMIUM_ARGS],
   });
   // Stands in for the SPA's success and pricing pages.
   app = http.createServer((req, res) => {

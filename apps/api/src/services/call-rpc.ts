@@ -44,3 +44,28 @@ export async function callRpc<T>(db: SupabaseClient, fn: string, args: Record<st
   }
   return data as T;
 }
+
+/**
+ * Reads at most one row where column = value, with the secret key. An outage → UpstreamError
+ * (retryable); any other error is a bug and throws as such.
+ */
+export async function selectOne<T>(
+  db: SupabaseClient,
+  table: string,
+  columns: string,
+  column: string,
+  value: string,
+): Promise<T | null> {
+  let result: { data: unknown; error: { code?: string; message: string } | null; status: number };
+  try {
+    result = await db.from(table).select(columns).eq(column, value).maybeSingle();
+  } catch (e) {
+    throw new UpstreamError("supabase", e instanceof Error ? e.message : String(e));
+  }
+  const { data, error, status } = result;
+  if (error) {
+    if (isOutage(error, status)) throw new UpstreamError("supabase", `${table}: ${error.message}`);
+    throw new Error(`${table} lookup failed: ${error.message}`);
+  }
+  return data as T | null;
+}

@@ -2,8 +2,8 @@
 import type { CheckoutResponse, Locale } from "@gatehouse/types";
 import Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
-import { ApiError, UpstreamError } from "../errors.ts";
-import { callRpc, isOutage } from "./call-rpc.ts";
+import { ApiError } from "../errors.ts";
+import { callRpc, selectOne } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 
@@ -55,12 +55,7 @@ function wasReplayed(res: { lastResponse?: { headers?: unknown } }): boolean {
 async function isMirrored(s: Services, subscription: string | Stripe.Subscription | null): Promise<boolean> {
   const id = typeof subscription === "string" ? subscription : subscription?.id;
   if (!id) return false;
-  const { data, error, status } = await s.db.from("subscriptions").select("id").eq("id", id).maybeSingle();
-  if (error) {
-    if (isOutage(error, status)) throw new UpstreamError("supabase", error.message);
-    throw new Error(`subscriptions lookup failed: ${error.message}`);
-  }
-  return data !== null;
+  return (await selectOne(s.db, "subscriptions", "id", "id", id)) !== null;
 }
 
 async function expireSession(s: Services, id: string): Promise<void> {

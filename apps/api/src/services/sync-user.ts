@@ -2,21 +2,16 @@
 import type { EntitlementView } from "@gatehouse/types";
 import type Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
-import { ApiError, UpstreamError } from "../errors.ts";
-import { isOutage } from "./call-rpc.ts";
+import { ApiError } from "../errors.ts";
+import { selectOne } from "./call-rpc.ts";
 import { type EntitlementRow, toEntitlementView } from "./entitlement-view.ts";
 import { customerIdOf } from "./open-portal.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 import { syncCustomer } from "./sync-customer.ts";
 
-export async function readEntitlement(s: Services, userId: string): Promise<EntitlementRow | null> {
-  const { data, error, status } = await s.db.from("entitlements").select("*").eq("user_id", userId).maybeSingle();
-  if (error) {
-    if (isOutage(error, status)) throw new UpstreamError("supabase", error.message);
-    throw new Error(`entitlements lookup failed: ${error.message}`);
-  }
-  return data as EntitlementRow | null;
+export function readEntitlement(s: Services, userId: string): Promise<EntitlementRow | null> {
+  return selectOne<EntitlementRow>(s.db, "entitlements", "*", "user_id", userId);
 }
 
 async function customerOfSession(s: Services, user: AuthUser, sessionId: string): Promise<string | null> {

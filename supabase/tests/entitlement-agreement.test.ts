@@ -1,5 +1,6 @@
 // The same cases through the pure TypeScript rules and through public.sync_customer: they must agree.
-import { CASE_NOW, deriveEntitlement, ENTITLEMENT_CASES, type SubscriptionFacts } from "@gatehouse/types";
+import { deriveEntitlement, type SubscriptionFacts } from "@gatehouse/types";
+import { CASE_NOW, ENTITLEMENT_CASES } from "@gatehouse/types/entitlement-cases";
 import type pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { asOwner, asRole, connect, createUser, seedCatalog } from "./db.ts";

@@ -1,4 +1,3 @@
 export * from "./api.ts";
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from "./database.ts";
 export * from "./entitlement.ts";
-export * from "./entitlement-cases.ts";

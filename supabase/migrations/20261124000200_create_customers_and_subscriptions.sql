@@ -5,7 +5,10 @@ create table public.customers (
   stripe_customer_id text not null unique,
   created_at timestamptz not null default now(),
   -- When the Stripe snapshot last applied by sync_customer was read; older snapshots are ignored.
-  last_synced_at timestamptz
+  last_synced_at timestamptz,
+  -- The user's one authoritative open Checkout Session: the API records the session it opened with
+  -- a compare-and-set (claim_checkout_session), so concurrent checkouts never leave two payable.
+  open_checkout_session_id text
 );
 -- No policies: only the service role (which bypasses RLS) reads or writes customers.
 alter table public.customers enable row level security;

@@ -41,16 +41,20 @@ $$;
 grant execute on all functions in schema billing to service_role;
 
 -- Records one delivery of an event (idempotent on the event id: a repeat counts an attempt).
+-- Events Gatehouse does not act on (about a third of all deliveries) are recorded and marked
+-- processed in the same call (p_processed).
 create function public.record_stripe_event(
-  p_id text, p_type text, p_created timestamptz, p_customer_id text default null
+  p_id text, p_type text, p_created timestamptz, p_customer_id text default null, p_processed boolean default false
 ) returns public.stripe_events
 language sql set search_path = '' as $$
-  insert into public.stripe_events as e (id, type, created, customer_id)
-  values (p_id, p_type, p_created, p_customer_id)
+  insert into public.stripe_events as e (id, type, created, customer_id, processed_at)
+  values (p_id, p_type, p_created, p_customer_id, case when p_processed then now() end)
   on conflict (id) do update
     set attempts = e.attempts + 1,
         last_attempt_at = now(),
-        customer_id = coalesce(excluded.customer_id, e.customer_id)
+        customer_id = coalesce(excluded.customer_id, e.customer_id),
+        processed_at = coalesce(e.processed_at, excluded.processed_at),
+        last_error = case when excluded.processed_at is not null then null else e.last_error end
   returning e.*
 $$;
 
@@ -144,8 +148,33 @@ begin
 end
 $$;
 
+-- One authoritative open Checkout Session per user, so concurrent checkouts for two plans can
+-- never leave two payable sessions: the API records the session it opened with a compare-and-set,
+-- and the request that loses expires its own session and hands out the winner's.
+-- Sets the user's open session to p_session_id if it is still p_previous; returns the user's open
+-- session after the call (p_session_id when this call won, the other request's otherwise).
+create function public.claim_checkout_session(p_user_id uuid, p_session_id text, p_previous text)
+returns text
+language plpgsql set search_path = '' as $$
+declare
+  v_open text;
+begin
+  update public.customers
+     set open_checkout_session_id = p_session_id
+   where user_id = p_user_id and open_checkout_session_id is not distinct from p_previous
+  returning open_checkout_session_id into v_open;
+  if found then
+    return v_open;
+  end if;
+  select open_checkout_session_id into v_open from public.customers where user_id = p_user_id;
+  return v_open;
+end
+$$;
+
 -- What the checkout route needs in one round trip: the price if it may be sold, the user's
--- customer id if any, and whether the user already has access.
+-- customer id and open Checkout Session if any, whether the user already has access, and the
+-- status of any subscription that is not over (a user whose subscription is past due, unpaid or
+-- paused has no access, yet must not open a second one: they fix the first in the billing portal).
 create function public.checkout_context(p_user_id uuid, p_price_id text) returns jsonb
 language sql stable set search_path = '' as $$
   select jsonb_build_object(
@@ -157,7 +186,14 @@ language sql stable set search_path = '' as $$
       where pr.id = p_price_id and pr.active and pd.active and pr.type = 'recurring' and pd.entitlement is not null
     ),
     'customerId', (select c.stripe_customer_id from public.customers c where c.user_id = p_user_id),
-    'hasAccess', coalesce((select e.active from public.entitlements e where e.user_id = p_user_id), false)
+    'openSessionId', (select c.open_checkout_session_id from public.customers c where c.user_id = p_user_id),
+    'hasAccess', coalesce((select e.active from public.entitlements e where e.user_id = p_user_id), false),
+    'openSubscriptionStatus', (
+      select s.status from public.subscriptions s
+      where s.user_id = p_user_id and s.status in ('active', 'trialing', 'past_due', 'unpaid', 'paused')
+      order by billing.status_rank(s.status) desc
+      limit 1
+    )
   )
 $$;
 
@@ -291,23 +327,36 @@ language sql stable set search_path = '' as $$
   limit least(greatest(p_limit, 1), 1000)
 $$;
 
+-- For the scheduled reconciliation: which of these Stripe event ids were never processed here
+-- (never delivered, or failed)? Their customers are re-synced.
+create function public.events_not_processed(p_ids text[]) returns setof text
+language sql stable set search_path = '' as $$
+  select i.id
+  from unnest(p_ids) as i(id)
+  where not exists (select 1 from public.stripe_events e where e.id = i.id and e.processed_at is not null)
+$$;
+
 -- Only the service role may call the writing functions (Supabase grants execute to the API roles
 -- by default, so take it back explicitly).
-revoke all on function public.record_stripe_event(text, text, timestamptz, text) from public, anon, authenticated;
+revoke all on function public.record_stripe_event(text, text, timestamptz, text, boolean) from public, anon, authenticated;
 revoke all on function public.finish_stripe_event(text, text) from public, anon, authenticated;
 revoke all on function public.upsert_product(jsonb) from public, anon, authenticated;
 revoke all on function public.upsert_price(jsonb) from public, anon, authenticated;
 revoke all on function public.bind_customer(uuid, text) from public, anon, authenticated;
+revoke all on function public.claim_checkout_session(uuid, text, text) from public, anon, authenticated;
 revoke all on function public.checkout_context(uuid, text) from public, anon, authenticated;
 revoke all on function public.sync_customer(text, jsonb, timestamptz, text) from public, anon, authenticated;
 revoke all on function public.customers_to_reconcile(integer, interval) from public, anon, authenticated;
+revoke all on function public.events_not_processed(text[]) from public, anon, authenticated;
 grant execute on function
-  public.record_stripe_event(text, text, timestamptz, text),
+  public.record_stripe_event(text, text, timestamptz, text, boolean),
   public.finish_stripe_event(text, text),
   public.upsert_product(jsonb),
   public.upsert_price(jsonb),
   public.bind_customer(uuid, text),
+  public.claim_checkout_session(uuid, text, text),
   public.checkout_context(uuid, text),
   public.sync_customer(text, jsonb, timestamptz, text),
-  public.customers_to_reconcile(integer, interval)
+  public.customers_to_reconcile(integer, interval),
+  public.events_not_processed(text[])
 to service_role;

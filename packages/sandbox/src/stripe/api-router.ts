@@ -2,6 +2,7 @@ import type { Route } from "./context.ts";
 import { billingPortalRoutes } from "./resources/billing-portal.ts";
 import { checkoutSessionRoutes } from "./resources/checkout-sessions.ts";
 import { customerRoutes } from "./resources/customers.ts";
+import { entitlementRoutes } from "./resources/entitlements.ts";
 import { eventRoutes } from "./resources/events.ts";
 import { invoiceRoutes } from "./resources/invoices.ts";
 import { priceRoutes } from "./resources/prices.ts";
@@ -12,6 +13,7 @@ import { webhookEndpointRoutes } from "./resources/webhook-endpoints.ts";
 /** Every `/v1` endpoint the stand-in implements; anything else is refused with invalid_request_error. */
 export const apiRoutes: Route[] = [
   ...productRoutes,
+  ...entitlementRoutes,
   ...priceRoutes,
   ...customerRoutes,
   ...checkoutSessionRoutes,

@@ -7,9 +7,11 @@ function lookup(store: Store, id: string): Json | undefined {
   if (id.startsWith("prod_")) return store.get("product", id);
   if (id.startsWith("price_")) return store.get("price", id);
   if (id.startsWith("cus_")) return store.get("customer", id);
+  if (id.startsWith("sub_sched_")) return store.get("subscription_schedule", id);
   if (id.startsWith("sub_")) return store.get("subscription", id);
   if (id.startsWith("in_")) return store.get("invoice", id);
   if (id.startsWith("cs_")) return store.get("checkout_session", id);
+  if (id.startsWith("feat_")) return store.get("feature", id);
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import type { RequestInfo } from "./events.ts";
 import { newId } from "./ids.ts";
 import { expireSession, getSession } from "./resources/checkout-sessions.ts";
 import { getCustomer, newCustomer, saveCustomer } from "./resources/customers.ts";
+import { refreshEntitlements } from "./resources/entitlements.ts";
 import { markFailed, markPaid, newInvoice } from "./resources/invoices.ts";
 import { addInterval } from "./resources/prices.ts";
 import { endSubscription, newSubscription, periodOf, saveSubscription, withPeriod } from "./resources/subscriptions.ts";
@@ -107,6 +108,7 @@ export function completeCheckout(
   ctx.store.put("subscription_state", subState);
   ctx.events.emit("customer.subscription.created", sub, request);
   const paid = chargeInvoice(ctx, request, invoice);
+  refreshEntitlements(ctx, customer.id, request);
 
   const completed: Stripe.Checkout.Session = {
     ...session,

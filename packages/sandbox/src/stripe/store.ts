@@ -20,6 +20,22 @@ export interface SessionState {
   trialPeriodDays: number | null;
 }
 
+/** A feature attached to a product (Stripe's `product_feature`, kept with the product it belongs to). */
+export interface ProductFeatureLink {
+  id: string;
+  product: string;
+  feature: string;
+  created: number;
+}
+
+/** A customer's active entitlements as last announced (to emit the summary event only on change). */
+export interface EntitlementState {
+  /** The customer id. */
+  id: string;
+  /** Feature id → active entitlement id (`ent_…`), stable while the customer keeps the feature. */
+  entitlements: Record<string, string>;
+}
+
 /** A webhook delivery not finished yet (kept so a restart resumes it: at least once). */
 export interface PendingDelivery {
   id: string;
@@ -41,6 +57,10 @@ export interface Kinds {
   subscription_state: SubscriptionState;
   session_state: SessionState;
   pending_delivery: PendingDelivery;
+  feature: Stripe.Entitlements.Feature;
+  product_feature: ProductFeatureLink;
+  entitlement_state: EntitlementState;
+  subscription_schedule: Stripe.SubscriptionSchedule;
 }
 export type Kind = keyof Kinds;
 const kinds: Kind[] = [
@@ -57,6 +77,10 @@ const kinds: Kind[] = [
   "subscription_state",
   "session_state",
   "pending_delivery",
+  "feature",
+  "product_feature",
+  "entitlement_state",
+  "subscription_schedule",
 ];
 
 type Tables = { [K in Kind]: Map<string, Kinds[K]> };
@@ -102,6 +126,10 @@ function emptyTables(): Tables {
     subscription_state: new Map(),
     session_state: new Map(),
     pending_delivery: new Map(),
+    feature: new Map(),
+    product_feature: new Map(),
+    entitlement_state: new Map(),
+    subscription_schedule: new Map(),
   };
 }
 function emptyOrders(): Orders {
@@ -119,6 +147,10 @@ function emptyOrders(): Orders {
     subscription_state: [],
     session_state: [],
     pending_delivery: [],
+    feature: [],
+    product_feature: [],
+    entitlement_state: [],
+    subscription_schedule: [],
   };
 }
 

@@ -7,6 +7,7 @@ import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
 import { mergeMetadata, Params, pageSpec } from "../params.ts";
+import { refreshEntitlements } from "./entitlements.ts";
 import { customerIdOf } from "./invoices.ts";
 import { getPrice } from "./prices.ts";
 
@@ -173,6 +174,7 @@ export function saveSubscription(
   if (Object.keys(prev).length === 0) return old;
   ctx.store.put("subscription", next);
   ctx.events.emit("customer.subscription.updated", next, request, prev);
+  refreshEntitlements(ctx, customerIdOf(next), request);
   return next;
 }
 
@@ -201,6 +203,7 @@ export function endSubscription(
   const state = ctx.store.get("subscription_state", sub.id);
   if (state) ctx.store.put("subscription_state", { ...state, nextRetryAt: null });
   ctx.events.emit("customer.subscription.deleted", ended, request);
+  refreshEntitlements(ctx, customerIdOf(ended), request);
   return ended;
 }
 

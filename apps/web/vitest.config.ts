@@ -6,7 +6,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       environment: "happy-dom",
-      include: ["src/**/*.test.{ts,tsx}"],
+      include: ["src/**/*.test.{ts,tsx}", "build/**/*.test.ts"],
       setupFiles: ["./src/testing/setup-tests.ts"],
       restoreMocks: true,
     },

@@ -89,7 +89,7 @@ export async function runSecretsScan(ctx: ChaosContext): Promise<PartResult> {
     const workerOut = join(tmp, "worker");
     const web = await run(
       join(repoRoot, "apps/web/node_modules/.bin/vite"),
-      ["build", "--outDir", webOut, "--emptyOutDir", "--logLevel", "warn"],
+      ["build", "--mode", "sandbox", "--outDir", webOut, "--emptyOutDir", "--logLevel", "warn"],
       join(repoRoot, "apps/web"),
       {
         VITE_SUPABASE_URL: urls.supabase,

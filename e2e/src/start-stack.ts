@@ -181,7 +181,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const build = run(
       "web-build",
       bin("apps/web", "vite"),
-      ["build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
+      ["build", "--mode", "sandbox", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
       join(repoRoot, "apps/web"),
       webEnv,
       tail,

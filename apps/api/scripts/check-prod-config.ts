@@ -1,10 +1,13 @@
 // `pnpm check:prod-config --env-file .env.production`: would the deployed worker start, and is its
 // configuration production through and through? Reads the env file (the secrets you put with
 // `wrangler secret put`) over the `vars` of wrangler.jsonc's env.production, then runs the worker's
-// own parseEnv and the production guard. Exit 1 with every problem listed, 0 when it is sound.
+// own parseEnv and the production guard. The SPA's VITE_* values (from the same file, or from
+// --web-env-file, e.g. apps/web/.env.production.local) get the production build's own check.
+// Exit 1 with every problem listed, 0 when it is sound.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, parseEnv as parseDotenv } from "node:util";
+import { checkWebProductionConfig, WEB_ENV_NAMES } from "../../web/src/config/production-config.ts";
 import { EnvError, parseEnv } from "../src/env.ts";
 import { isProductionConfig, productionConfigProblems } from "../src/production-guard.ts";
 import { readWranglerVars } from "./read-wrangler-vars.ts";
@@ -15,10 +18,52 @@ export interface ProdConfigReport {
   notes: string[];
 }
 
-/** Checks wrangler vars overlaid with the env file's values (the file wins, as `wrangler secret` would). */
-export function checkProdConfig(vars: Record<string, string>, fileValues: Record<string, string>): ProdConfigReport {
+const isWebName = (name: string) => name.startsWith("VITE_");
+
+function originOf(url: string | undefined): string | null {
+  try {
+    return url ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The SPA's VITE_* values as the production build sees them: present, deployed, no sandbox key, no placeholder. */
+function webProblems(web: Record<string, string>, supabaseUrl: string | undefined): string[] {
+  const { problems, missing } = checkWebProductionConfig(web, { placeholders: true });
+  for (const name of missing) {
+    problems.push(
+      `${name}: is missing; the SPA's production build needs it (in the env file, or pass --web-env-file apps/web/.env.production.local)`,
+    );
+  }
+  const spa = originOf(web.VITE_SUPABASE_URL);
+  const worker = originOf(supabaseUrl);
+  const urlRefused = problems.some((p) => p.startsWith("VITE_SUPABASE_URL:"));
+  if (spa && worker && spa !== worker && !urlRefused) {
+    problems.push(
+      `VITE_SUPABASE_URL: ${web.VITE_SUPABASE_URL} is not the project the API uses (SUPABASE_URL ${supabaseUrl}); sessions from one would be refused by the other`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Checks wrangler vars overlaid with the env file's values (the file wins, as `wrangler secret`
+ * would), and the SPA's VITE_* values (from the env file, overlaid with `webValues`).
+ */
+export function checkProdConfig(
+  vars: Record<string, string>,
+  fileValues: Record<string, string>,
+  webValues: Record<string, string> = {},
+): ProdConfigReport {
   const notes: string[] = [];
-  const merged = { ...vars, ...fileValues };
+  const workerValues = Object.fromEntries(Object.entries(fileValues).filter(([name]) => !isWebName(name)));
+  const web = Object.fromEntries(
+    Object.entries({ ...fileValues, ...webValues }).filter(([name]) =>
+      (WEB_ENV_NAMES as readonly string[]).includes(name),
+    ),
+  );
+  const merged = { ...vars, ...workerValues };
   for (const name of Object.keys(vars)) {
     if (name in fileValues && fileValues[name] !== vars[name]) {
       notes.push(`${name}: the env file overrides wrangler.jsonc (${vars[name]} → ${fileValues[name]})`);
@@ -28,7 +73,7 @@ export function checkProdConfig(vars: Record<string, string>, fileValues: Record
   try {
     config = parseEnv(merged);
   } catch (e) {
-    if (e instanceof EnvError) return { problems: e.problems, notes };
+    if (e instanceof EnvError) return { problems: [...e.problems, ...webProblems(web, merged.SUPABASE_URL)], notes };
     throw e;
   }
   const problems = productionConfigProblems(config);
@@ -43,20 +88,32 @@ export function checkProdConfig(vars: Record<string, string>, fileValues: Record
   if (config.SUPABASE_JWT_SECRET) {
     notes.push("SUPABASE_JWT_SECRET is set: tokens signed with the legacy HS256 secret are accepted besides JWKS");
   }
+  problems.push(...webProblems(web, config.SUPABASE_URL));
   return { problems, notes };
 }
 
-const USAGE = `usage: check:prod-config (--env-file <path> | <path>) [--wrangler-env production] [--no-wrangler-vars]
+const USAGE = `usage: check:prod-config (--env-file <path> | <path>) [--web-env-file <path>] [--wrangler-env production] [--no-wrangler-vars]
 
 Loads the env file over the vars of apps/api/wrangler.jsonc (env.production by default) and checks
 them the way the deployed worker will: every required variable present and well-formed, and
-no sandbox key, sandbox URL or plain-http address in a production configuration.`;
+no sandbox key, sandbox URL or plain-http address in a production configuration. The SPA's
+VITE_* values come from the env file, overlaid by --web-env-file (apps/web/.env.production.local):
+all present, https, not local, not the sandbox's key, not a secret key, not a placeholder.`;
+
+function readEnvFile(path: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parseDotenv(readFileSync(path, "utf8"))).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "",
+    ),
+  );
+}
 
 function main(): number {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       "env-file": { type: "string" },
+      "web-env-file": { type: "string" },
       "wrangler-env": { type: "string", default: "production" },
       "no-wrangler-vars": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -73,15 +130,16 @@ function main(): number {
     console.error(`check:prod-config: ${file} does not exist (copy .env.example and fill in the production values)`);
     return 1;
   }
-  const fileValues = Object.fromEntries(
-    Object.entries(parseDotenv(readFileSync(file, "utf8"))).filter(
-      (entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "",
-    ),
-  );
+  const webFile = values["web-env-file"];
+  if (webFile && !existsSync(webFile)) {
+    console.error(`check:prod-config: ${webFile} does not exist (the SPA's production VITE_* values)`);
+    return 1;
+  }
+  const fileValues = readEnvFile(file);
   const vars = values["no-wrangler-vars"]
     ? {}
     : readWranglerVars(join(import.meta.dirname, "..", "wrangler.jsonc"), values["wrangler-env"]);
-  const { problems, notes } = checkProdConfig(vars, fileValues);
+  const { problems, notes } = checkProdConfig(vars, fileValues, webFile ? readEnvFile(webFile) : {});
   for (const note of notes) console.log(`note: ${note}`);
   if (problems.length > 0) {
     console.error(`check:prod-config: ${problems.length} problem(s) in ${file}:`);

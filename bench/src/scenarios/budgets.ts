@@ -50,7 +50,7 @@ async function webBudgets(ctx: BenchContext, root: string, outDir: string) {
   const webDir = join(root, "apps/web");
   await exec(
     join(webDir, "node_modules/.bin/vite"),
-    ["build", "--outDir", outDir, "--emptyOutDir", "--manifest", "--logLevel", "warn"],
+    ["build", "--mode", "sandbox", "--outDir", outDir, "--emptyOutDir", "--manifest", "--logLevel", "warn"],
     webDir,
     {
       VITE_SUPABASE_URL: ctx.stack.urls.supabase,

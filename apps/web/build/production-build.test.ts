@@ -1,0 +1,92 @@
+// The real `vite build` of this app, as a child process: what the production guard refuses, and
+// the dist/_headers every build writes.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const appDir = join(import.meta.dirname, "..");
+const vite = join(appDir, "node_modules", ".bin", "vite");
+const work = mkdtempSync(join(tmpdir(), "gatehouse-web-build-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const sandboxValues = {
+  VITE_SUPABASE_URL: "http://127.0.0.1:54321",
+  VITE_SUPABASE_PUBLISHABLE_KEY: "sb_publishable_SANDBOX-ONLY-not-a-real-key-0000",
+  VITE_API_URL: "http://127.0.0.1:8787",
+};
+const productionValues = {
+  VITE_SUPABASE_URL: "https://abcdefghijklmnop.supabase.co",
+  VITE_SUPABASE_PUBLISHABLE_KEY: "sb_publishable_0123456789abcdef",
+  VITE_API_URL: "https://gatehouse-api.acme.workers.dev",
+};
+
+function build(mode: string, values: Record<string, string>, outDir: string) {
+  return new Promise<{ status: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(vite, ["build", "--mode", mode, "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH ?? "", ...values },
+      timeout: 120_000,
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      output += c.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
+  });
+}
+
+describe("vite build", () => {
+  it("refuses --mode production with the sandbox's local URLs and key, naming each, and writes nothing", async () => {
+    const outDir = join(work, "refused");
+    const res = await build("production", sandboxValues, outDir);
+    expect(res.status).not.toBe(0);
+    expect(res.output).toContain("refusing a production build with sandbox or local values (3 problem(s))");
+    expect(res.output).toContain("VITE_SUPABASE_URL: http://127.0.0.1:54321 is a local address");
+    expect(res.output).toContain("VITE_API_URL: http://127.0.0.1:8787 is a local address");
+    expect(res.output).toContain("VITE_SUPABASE_PUBLISHABLE_KEY: is the offline sandbox's fake key");
+    expect(res.output).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(outDir, "index.html"))).toBe(false);
+  }, 120_000);
+
+  it("refuses --mode production with a secret key even when the URLs are real", async () => {
+    const res = await build(
+      "production",
+      { ...productionValues, VITE_SUPABASE_PUBLISHABLE_KEY: "sb_secret_0123456789abcdef" },
+      join(work, "secret"),
+    );
+    expect(res.status).not.toBe(0);
+    expect(res.output).toContain("VITE_SUPABASE_PUBLISHABLE_KEY: is a secret key");
+  }, 120_000);
+
+  it("builds for production with deployed values and writes _headers allowing exactly the app, Supabase and the API", async () => {
+    const outDir = join(work, "production");
+    const res = await build("production", productionValues, outDir);
+    expect(res.output).toBe("");
+    expect(res.status).toBe(0);
+    const headers = readFileSync(join(outDir, "_headers"), "utf8");
+    expect(headers).toContain(
+      "  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' https://abcdefghijklmnop.supabase.co wss://abcdefghijklmnop.supabase.co https://gatehouse-api.acme.workers.dev; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'\n",
+    );
+    expect(headers).toContain("  X-Content-Type-Options: nosniff\n");
+    expect(headers).toContain("  Strict-Transport-Security: max-age=63072000; includeSubDomains\n");
+    expect(headers).toMatch(/\n\/assets\/\*\n {2}Cache-Control: public, max-age=31536000, immutable\n/);
+    // The bundle carries the deployed values, nothing of the sandbox.
+    const html = readFileSync(join(outDir, "index.html"), "utf8");
+    expect(html).not.toMatch(/<script>|<style>/);
+  }, 120_000);
+
+  it("builds the sandbox's values with --mode sandbox (local e2e and bench bundles)", async () => {
+    const outDir = join(work, "sandbox");
+    const res = await build("sandbox", sandboxValues, outDir);
+    expect(res.status).toBe(0);
+    expect(readFileSync(join(outDir, "_headers"), "utf8")).toContain(
+      "connect-src 'self' http://127.0.0.1:54321 ws://127.0.0.1:54321 http://127.0.0.1:8787;",
+    );
+  }, 120_000);
+});

@@ -14,7 +14,11 @@ export {
   type ChaosSettings,
   type DeliveryAttempt,
   type DeliverySummary,
+  NO_LIMITS,
+  type RateLimitCounts,
+  type RateLimitSettings,
   type RunningStripeStandIn,
+  STRIPE_TEST_MODE_LIMITS,
   type StripeStandInOptions,
   startStripeStandIn,
 } from "./stripe/index.ts";

@@ -3,13 +3,16 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { SANDBOX_STRIPE_SECRET_KEY } from "../keys.ts";
 import { type RunningPostgres, startTestDatabase } from "../postgres/index.ts";
 import { type RunningStripeStandIn, startStripeStandIn } from "./index.ts";
+import { NO_LIMITS } from "./rate-limits.ts";
 
 let db: RunningPostgres;
 let standIn: RunningStripeStandIn;
 
 beforeAll(async () => {
   db = await startTestDatabase();
-  standIn = await startStripeStandIn({ databaseUrl: db.url, port: 0 });
+  // About idempotency, not pacing: a burst over Stripe's rate limit would answer 429 before the key
+  // is looked at (rate-limits.test.ts covers the limits).
+  standIn = await startStripeStandIn({ databaseUrl: db.url, port: 0, limits: NO_LIMITS });
 }, 90_000);
 afterAll(async () => {
   await standIn?.stop();

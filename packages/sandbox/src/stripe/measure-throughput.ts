@@ -4,6 +4,7 @@
 import http from "node:http";
 import { startTestDatabase } from "../postgres/index.ts";
 import { startStripeStandIn } from "./index.ts";
+import { NO_LIMITS } from "./rate-limits.ts";
 import { sdk } from "./test-support.ts";
 
 const N = Number(process.argv[2] ?? 2000);
@@ -24,6 +25,8 @@ const db = await startTestDatabase();
 const standIn = await startStripeStandIn({
   databaseUrl: db.url,
   port: 0,
+  // Measures the stand-in's own throughput, far above Stripe's rate limits.
+  limits: NO_LIMITS,
   webhook: { url: `http://127.0.0.1:${receiverPort}/webhook`, secret: "whsec_measure" },
 });
 const stripe = sdk(standIn.port);

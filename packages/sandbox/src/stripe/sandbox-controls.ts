@@ -3,11 +3,13 @@ import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
 import { readBody, sendJson } from "./http-io.ts";
 import { advanceClock, completeCheckout, successRedirect } from "./lifecycle.ts";
+import type { RateLimitSettings, RateLimits } from "./rate-limits.ts";
 import type { ChaosSettings, WebhookDelivery } from "./webhook-delivery.ts";
 
 export interface ControlDeps {
   ctx: Ctx;
   delivery: WebhookDelivery;
+  limits: RateLimits;
   /** Commits what a handler changed and hands its events to delivery. */
   settle(): Promise<void>;
   reset(): Promise<void>;
@@ -38,7 +40,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /**
  * `/_sandbox/…`: not Stripe. JSON in and out, no API key. Completing a checkout, moving the clock,
- * the delivery log and its summary, chaos, pausing delivery, reset.
+ * the delivery log and its summary, chaos, pausing delivery, Stripe's API limits, reset.
  */
 export async function handleControl(deps: ControlDeps, req: IncomingMessage, res: ServerResponse, url: URL) {
   const { ctx, delivery } = deps;
@@ -96,6 +98,18 @@ export async function handleControl(deps: ControlDeps, req: IncomingMessage, res
     delivery.chaos = next;
     return ok({ chaos: next });
   }
+  if (method === "POST" && path === "/_sandbox/limits") {
+    const body = await readJson(req);
+    const next: Partial<RateLimitSettings> = {};
+    if (body.perSecond !== undefined) next.perSecond = num(body.perSecond, "perSecond", 0, 100_000);
+    if (body.perEndpointPerSecond !== undefined)
+      next.perEndpointPerSecond = num(body.perEndpointPerSecond, "perEndpointPerSecond", 0, 100_000);
+    if (body.lockTimeoutMs !== undefined) next.lockTimeoutMs = num(body.lockTimeoutMs, "lockTimeoutMs", 0, 60_000);
+    const settings = deps.limits.configure(next);
+    if (body.resetStats === true) deps.limits.resetStats();
+    return ok({ limits: settings });
+  }
+  if (method === "GET" && path === "/_sandbox/limits") return ok(deps.limits.stats());
   if (method === "GET" && path === "/_sandbox/chaos") return ok({ chaos: delivery.chaos });
   if (method === "POST" && (path === "/_sandbox/webhooks/pause" || path === "/_sandbox/webhooks/resume")) {
     delivery.setPaused(path.endsWith("pause"));

@@ -13,6 +13,14 @@ import { handleCheckoutPage, handlePortalPage } from "./hosted-pages.ts";
 import { readBody, sendHtml, sendJson } from "./http-io.ts";
 import { Idempotency } from "./idempotency.ts";
 import { newId } from "./ids.ts";
+import {
+  endpointName,
+  LimitError,
+  type RateLimitSettings,
+  RateLimits,
+  STRIPE_TEST_MODE_LIMITS,
+  writtenObject,
+} from "./rate-limits.ts";
 import { createEndpoint } from "./resources/webhook-endpoints.ts";
 import { handleControl } from "./sandbox-controls.ts";
 import { Store } from "./store.ts";
@@ -28,6 +36,8 @@ export interface StripeStandInOptions {
   retrySchedule?: number[];
   deliveryConcurrency?: number;
   deliveryTimeoutMs?: number;
+  /** Stripe's API limits (default: test mode's 25/s overall and per endpoint); `/_sandbox/limits` changes them. */
+  limits?: Partial<RateLimitSettings>;
   log?: (line: string) => void;
 }
 
@@ -54,6 +64,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
       `Stripe stand-in cannot use its database: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+  const limits = new RateLimits({ ...STRIPE_TEST_MODE_LIMITS, ...opts.limits });
   const idempotency = new Idempotency(store.pool);
   await idempotency.load();
 
@@ -134,12 +145,18 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
     const idemHeader = typeof rawKey === "string" && rawKey ? rawKey : null;
     let idemKey: string | null = null;
     let fingerprint = "";
+    let release: () => void = () => undefined;
     try {
       const apiKey = authenticate(req.headers.authorization);
       const body = method === "GET" ? "" : await readBody(req);
       const raw = [url.search.slice(1), body].filter(Boolean).join("&");
       const match = matchRoute(method, url.pathname);
       if (!match) throw unsupportedEndpoint(method, url.pathname);
+      release = await limits.admit(
+        apiKey,
+        endpointName(method, match.route.pattern),
+        writtenObject(method, match.args),
+      );
       if (idemHeader && method !== "GET") {
         headers["idempotency-key"] = idemHeader;
         const key = `${apiKey}:${idemHeader}`;
@@ -179,13 +196,16 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
         if (err.stored) await idempotency.finish(idemKey, fingerprint, err.status, out).catch(() => undefined);
         else idempotency.abandon(idemKey);
       }
-      sendJson(res, err.status, out, headers);
+      sendJson(res, err.status, out, err instanceof LimitError ? { ...headers, ...err.headers } : headers);
+    } finally {
+      release();
     }
   };
 
   const deps = {
     ctx,
     delivery,
+    limits,
     settle,
     saveClock: () => store.saveMeta("clock_offset", clock.offset),
     reset: async () => {

@@ -5,6 +5,7 @@ import Stripe from "stripe";
 import { SANDBOX_STRIPE_SECRET_KEY } from "../keys.ts";
 import { type RunningPostgres, startTestDatabase } from "../postgres/index.ts";
 import { type RunningStripeStandIn, type StripeStandInOptions, startStripeStandIn } from "./index.ts";
+import { NO_LIMITS } from "./rate-limits.ts";
 
 export interface Harness {
   db: RunningPostgres;
@@ -24,7 +25,13 @@ export function sdk(port: number, key = SANDBOX_STRIPE_SECRET_KEY): Stripe {
   return new Stripe(key, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0 });
 }
 
-export async function startHarness(extra: Partial<StripeStandInOptions> = {}): Promise<Harness> {
+/**
+ * Starts a stand-in for a test. Without `extra.limits`, Stripe's rate limits are off: the behaviour
+ * tests fire bursts of setup calls a paced client would spread out (rate-limits.test.ts covers the
+ * limits themselves and passes `limits: {}` for the defaults).
+ */
+export async function startHarness(given: Partial<StripeStandInOptions> = {}): Promise<Harness> {
+  const extra = { limits: NO_LIMITS, ...given };
   const db = await startTestDatabase();
   let standIn = await startStripeStandIn({ databaseUrl: db.url, port: 0, ...extra });
   const h: Harness = {

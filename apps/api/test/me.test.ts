@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
-import { describe, expect, test } from "vitest";
-import { api, createUser } from "./helpers.ts";
+import { describe, expect, inject, test } from "vitest";
+import { api, createUser, urls } from "./helpers.ts";
 
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
@@ -13,6 +13,26 @@ describe("GET /api/me", () => {
       user: { id: user.id, email: user.email },
       entitlement: { active: false, entitlement: null, status: null, currentPeriodEnd: null, cancelAt: null },
     });
+  });
+
+  test("reports no access once the stored end of access (past-due grace) has passed, before any re-sync", async () => {
+    const user = await createUser();
+    const secret = inject("supabaseSecretKey");
+    const write = await fetch(`${urls.supabase}/rest/v1/entitlements`, {
+      method: "POST",
+      headers: { apikey: secret, authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        user_id: user.id,
+        active: true,
+        entitlement: "pro",
+        status: "past_due",
+        access_ends_at: new Date(Date.now() - 60_000).toISOString(),
+      }),
+    });
+    expect(write.status).toBe(201);
+    const res = await api("/api/me", { token: user.token });
+    const body = (await res.json()) as { entitlement: { active: boolean; status: string } };
+    expect(body.entitlement).toMatchObject({ active: false, status: "past_due" });
   });
 
   test("returns 401 without a Supabase session", async () => {

@@ -51,6 +51,7 @@ export type Database = {
       };
       entitlements: {
         Row: {
+          access_ends_at: string | null;
           active: boolean;
           cancel_at: string | null;
           current_period_end: string | null;
@@ -62,6 +63,7 @@ export type Database = {
           user_id: string;
         };
         Insert: {
+          access_ends_at?: string | null;
           active?: boolean;
           cancel_at?: string | null;
           current_period_end?: string | null;
@@ -73,6 +75,7 @@ export type Database = {
           user_id: string;
         };
         Update: {
+          access_ends_at?: string | null;
           active?: boolean;
           cancel_at?: string | null;
           current_period_end?: string | null;
@@ -358,6 +361,12 @@ export type Database = {
         };
         Returns: undefined;
       };
+      has_access: {
+        Args: {
+          p_entitlement?: string;
+        };
+        Returns: boolean;
+      };
       premium_previews: {
         Args: never;
         Returns: {
@@ -396,6 +405,7 @@ export type Database = {
           p_subscriptions: Json;
         };
         Returns: {
+          access_ends_at: string | null;
           active: boolean;
           cancel_at: string | null;
           current_period_end: string | null;

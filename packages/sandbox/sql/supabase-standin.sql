@@ -145,3 +145,14 @@ begin
 end
 $$;
 revoke all on function sandbox_realtime.can_select(text, text, regclass, jsonb) from public;
+
+-- Storage: the secret that signs download URLs (Supabase signs them with the project's JWT
+-- secret), generated once so signed URLs survive a restart.
+create table if not exists storage.standin_url_signing_key (
+  id boolean primary key default true check (id),
+  secret text not null default replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''),
+  created_at timestamptz not null default now()
+);
+alter table storage.standin_url_signing_key enable row level security;
+revoke all on storage.standin_url_signing_key from public, anon, authenticated, service_role;
+insert into storage.standin_url_signing_key default values on conflict (id) do nothing;

@@ -9,6 +9,8 @@ import { startSupabaseStandIn } from "./supabase/index.ts";
 export interface SandboxOptions {
   /** Cluster directory; default `<repo>/.sandbox/pg`. */
   dataDir?: string;
+  /** Where Storage keeps object bytes; default `<repo>/.sandbox/storage`. */
+  storageDir?: string;
   /** Wipe the data first (`db:reset`). */
   reset?: boolean;
   ports?: Partial<typeof SANDBOX_PORTS>;
@@ -24,12 +26,17 @@ export interface RunningSandbox {
 }
 
 export const defaultDataDir = join(repoRoot, ".sandbox", "pg");
+export const defaultStorageDir = join(repoRoot, ".sandbox", "storage");
 
 /** Starts Postgres (migrations applied) and the stand-ins; stop() ends them in reverse order. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const ports = { ...SANDBOX_PORTS, ...opts.ports };
   const dataDir = opts.dataDir ?? defaultDataDir;
-  if (opts.reset) rmSync(dataDir, { recursive: true, force: true });
+  const storageDir = opts.storageDir ?? defaultStorageDir;
+  if (opts.reset) {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(storageDir, { recursive: true, force: true });
+  }
   const postgres = await startPostgres({ dataDir, port: ports.postgres });
   const stops: Array<() => Promise<void>> = [() => postgres.stop()];
   const stop = async () => {
@@ -38,7 +45,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   try {
     const { applied, seeded } = await applyMigrations(postgres.url);
     if (applied.length) opts.log?.(`applied ${applied.length} migration(s)${seeded ? " and seed.sql" : ""}`);
-    const supabase = await startSupabaseStandIn({ databaseUrl: postgres.url, port: ports.supabase, log: opts.log });
+    const supabase = await startSupabaseStandIn({
+      databaseUrl: postgres.url,
+      port: ports.supabase,
+      storageDir,
+      log: opts.log,
+    });
     stops.push(() => supabase.stop());
     const stripe = await startStripeStandIn({
       databaseUrl: postgres.url,

@@ -14,6 +14,9 @@ const ALLOWED_HEADERS = [
   "range",
   "range-unit",
   "x-retry-count",
+  "x-upsert",
+  "x-metadata",
+  "cache-control",
 ];
 const EXPOSED_HEADERS = [
   "Content-Range",
@@ -21,6 +24,9 @@ const EXPOSED_HEADERS = [
   "Location",
   "Preference-Applied",
   "X-Supabase-Api-Version",
+  "Content-Length",
+  "Content-Disposition",
+  "ETag",
 ];
 
 /** The sandbox allows any origin (it only listens on 127.0.0.1). */

@@ -92,7 +92,7 @@ describe("HTTP surface", () => {
   });
 
   test("answers unknown paths with 404 in JSON", async () => {
-    const res = await fetch(`${sb.url}/storage/v1/bucket`);
+    const res = await fetch(`${sb.url}/functions/v1/hello`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: "not_found" });
   });

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { assertPortFree, SandboxStartError } from "../postgres/start-postgres.ts";
@@ -9,6 +10,9 @@ import { startChangeFeed } from "./realtime/change-feed.ts";
 import { RealtimeServer } from "./realtime/realtime-server.ts";
 import { Catalog } from "./rest/catalog.ts";
 import { createStandInServer } from "./server.ts";
+import { BlobStore } from "./storage/blob-store.ts";
+import { GLOBAL_FILE_SIZE_LIMIT, type StorageContext } from "./storage/storage-context.ts";
+import { loadUrlSigner } from "./storage/url-signing.ts";
 
 const standinSql = join(import.meta.dirname, "..", "..", "sql", "supabase-standin.sql");
 
@@ -21,6 +25,10 @@ export interface SupabaseStandInOptions {
   accessTokenTtlSeconds?: number;
   /** Where magic links land without redirect_to. */
   siteUrl?: string;
+  /** Where Storage keeps object bytes; default: a temporary folder removed on stop. */
+  storageDir?: string;
+  /** Storage's project-wide upload limit in bytes (Supabase's default: 50 MB). */
+  globalFileSizeLimit?: number;
 }
 
 export interface RunningSupabaseStandIn {
@@ -35,8 +43,8 @@ async function warmUp(db: pg.Pool, n: number): Promise<void> {
 }
 
 /**
- * Starts the Supabase stand-in (Auth, a PostgREST subset, Realtime postgres_changes, the mail
- * inbox) on 127.0.0.1 over an already migrated Postgres.
+ * Starts the Supabase stand-in (Auth, a PostgREST subset, Storage, Realtime postgres_changes, the
+ * mail inbox) on 127.0.0.1 over an already migrated Postgres.
  */
 export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promise<RunningSupabaseStandIn> {
   const log = opts.log ?? (() => undefined);
@@ -61,6 +69,18 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
       siteUrl: opts.siteUrl ?? "http://127.0.0.1:5173",
       inbox: new MailInbox(),
       log,
+    };
+    let storageDir = opts.storageDir;
+    if (!storageDir) {
+      const tmp = mkdtempSync(join(tmpdir(), "gatehouse-storage-"));
+      cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+      storageDir = tmp;
+    }
+    const storage: StorageContext = {
+      ctx,
+      blobs: new BlobStore(storageDir),
+      signer: await loadUrlSigner(db),
+      globalFileSizeLimit: opts.globalFileSizeLimit ?? GLOBAL_FILE_SIZE_LIMIT,
     };
     const catalog = new Catalog(db);
     let published = new Set<string>();
@@ -89,7 +109,7 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
     );
     cleanups.push(() => feed.stop());
     published = new Set(await feed.installTriggers());
-    const server = createStandInServer(ctx, catalog, realtime);
+    const server = createStandInServer(ctx, catalog, realtime, storage);
     await new Promise<void>((resolve, reject) => {
       server.once("error", (e: NodeJS.ErrnoException) =>
         reject(
@@ -112,7 +132,7 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
           server.closeAllConnections();
         }),
     );
-    log(`Supabase stand-in on ${baseUrl} (auth, rest, realtime, inbox at ${baseUrl}/inbox)`);
+    log(`Supabase stand-in on ${baseUrl} (auth, rest, storage, realtime, inbox at ${baseUrl}/inbox)`);
     let stopped = false;
     return {
       url: baseUrl,

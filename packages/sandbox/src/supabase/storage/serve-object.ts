@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import type { RequestRole } from "../request-role.ts";
+import { isValidKey } from "./object-key.ts";
+import type { StorageContext } from "./storage-context.ts";
+import { asCaller, findBucket, findObject, type ObjectRow } from "./storage-db.ts";
+import { STORAGE_ERRORS } from "./storage-error.ts";
+
+/** Streams an object's bytes with the headers Storage's asset renderer sets. */
+async function stream(
+  st: StorageContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  obj: ObjectRow,
+  extra: Record<string, string> = {},
+): Promise<void> {
+  const size = obj.version ? await st.blobs.size(obj.version) : undefined;
+  if (!obj.version || size === undefined) throw STORAGE_ERRORS.noSuchKey();
+  const meta = obj.metadata;
+  const headers: Record<string, string> = {
+    "Content-Type": meta?.mimetype ?? "application/octet-stream",
+    "Content-Length": String(size),
+    "Cache-Control": meta?.cacheControl ?? "no-cache",
+    ...(meta?.eTag ? { ETag: meta.eTag } : {}),
+    ...(meta?.lastModified ? { "Last-Modified": meta.lastModified } : {}),
+    ...extra,
+  };
+  res.writeHead(200, headers);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  await pipeline(st.blobs.read(obj.version), res);
+}
+
+function checkKey(key: string): void {
+  if (!isValidKey(key)) throw STORAGE_ERRORS.invalidKey(key);
+}
+
+/** GET/HEAD `/object/[authenticated/]<bucket>/<key>`: the caller must be able to select the row. */
+export async function downloadObject(
+  st: StorageContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  who: RequestRole,
+  bucketId: string,
+  key: string,
+  path: string,
+): Promise<void> {
+  checkKey(key);
+  const obj = await asCaller(st.ctx.db, who, req, path, (c) => findObject(c, bucketId, key));
+  await stream(st, req, res, obj);
+}
+
+function attachment(download: string | null, key: string): Record<string, string> {
+  if (download === null) return {};
+  const name = download || key.split("/").pop() || key;
+  return { "Content-Disposition": `attachment; filename=${encodeURIComponent(name)};` };
+}
+
+/**
+ * GET/HEAD `/object/sign/<bucket>/<key>?token=…`: no API key needed; the token (signed by the
+ * stand-in, expiring) must name this very object; the object is then read with Storage's rights.
+ */
+export async function signedDownload(
+  st: StorageContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucketId: string,
+  key: string,
+  url: URL,
+): Promise<void> {
+  const token = url.searchParams.get("token");
+  if (!token) throw STORAGE_ERRORS.badRequest("querystring must have required property 'token'");
+  const check = await st.signer.verify(token);
+  if (!check.ok) throw STORAGE_ERRORS.invalidJwt(check.message);
+  if (check.claims.scope !== undefined && check.claims.scope !== "download") throw STORAGE_ERRORS.invalidSignature();
+  if (check.claims.url !== `${bucketId}/${key}`) throw STORAGE_ERRORS.invalidSignature();
+  const obj = await findObject(st.ctx.db, bucketId, key);
+  const exp = typeof check.claims.exp === "number" ? new Date(check.claims.exp * 1000).toUTCString() : undefined;
+  await stream(st, req, res, obj, {
+    ...attachment(url.searchParams.get("download"), key),
+    ...(exp ? { Expires: exp } : {}),
+  });
+}
+
+/** GET/HEAD `/object/public/<bucket>/<key>`: only buckets marked public serve without a token. */
+export async function publicDownload(
+  st: StorageContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bucketId: string,
+  key: string,
+  url: URL,
+): Promise<void> {
+  checkKey(key);
+  const bucket = await findBucket(st.ctx.db, bucketId);
+  if (!bucket.public) throw STORAGE_ERRORS.noSuchBucket();
+  const obj = await findObject(st.ctx.db, bucketId, key);
+  await stream(st, req, res, obj, attachment(url.searchParams.get("download"), key));
+}

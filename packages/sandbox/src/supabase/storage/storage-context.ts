@@ -1,0 +1,15 @@
+import type { StandInContext } from "../context.ts";
+import type { BlobStore } from "./blob-store.ts";
+import type { UrlSigner } from "./url-signing.ts";
+
+/** Supabase's default global upload limit (free plan): 50 MB. */
+export const GLOBAL_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
+
+/** What the storage handlers share on top of the stand-in's context. */
+export interface StorageContext {
+  ctx: StandInContext;
+  blobs: BlobStore;
+  signer: UrlSigner;
+  /** The project-wide upload limit; a bucket's own limit can only lower it. */
+  globalFileSizeLimit: number;
+}

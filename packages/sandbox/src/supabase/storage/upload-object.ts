@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
+import { header } from "../http.ts";
+import type { RequestRole } from "../request-role.ts";
+import { type BlobStore, BlobTooLargeError, type StoredBlob } from "./blob-store.ts";
+import { isValidKey } from "./object-key.ts";
+import type { StorageContext } from "./storage-context.ts";
+import { completeUpload, findBucket, type ObjectMetadata, testPermission } from "./storage-db.ts";
+import { STORAGE_ERRORS } from "./storage-error.ts";
+
+export type UploadMode = "create" | "upsert" | "update";
+
+/** Storage's mime check: `type/subtype` must match an allowed entry exactly or `type/*`. */
+export function mimeTypeAllowed(mimeType: string, allowed: string[]): boolean {
+  const [type, sub, ...rest] = mimeType.split("/");
+  if (!type || sub === undefined || rest.length) return false;
+  return allowed.some((a) => {
+    const [allowedType, allowedSub] = a.split("/");
+    return allowedType === type && (allowedSub === "*" || allowedSub === sub);
+  });
+}
+
+interface IncomingFile {
+  mimeType: string;
+  cacheControl: string;
+  userMetadata: Record<string, unknown> | null;
+  store(blobs: BlobStore, version: string, limit: number): Promise<StoredBlob>;
+}
+
+function parseJsonObject(text: string | undefined): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A multipart body (what storage-js sends for a Blob or File), read whole, up to the limit. */
+async function multipartFile(req: IncomingMessage, contentType: string, limit: number): Promise<IncomingFile> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // The form's own overhead (boundaries, fields) on top of the file itself.
+  const cap = limit + 64 * 1024;
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buf.length;
+    if (size <= cap) chunks.push(buf);
+  }
+  if (size > cap) throw STORAGE_ERRORS.entityTooLarge();
+  let form: FormData;
+  try {
+    form = await new Response(Buffer.concat(chunks), { headers: { "content-type": contentType } }).formData();
+  } catch {
+    throw STORAGE_ERRORS.noContent();
+  }
+  let file: File | undefined;
+  for (const [, value] of form.entries()) {
+    if (typeof value !== "string") {
+      file = value;
+      break;
+    }
+  }
+  if (!file) throw STORAGE_ERRORS.noContent();
+  const field = (name: string) => {
+    const v = form.get(name);
+    return typeof v === "string" ? v : undefined;
+  };
+  const cacheTime = field("cacheControl");
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const chosen = file;
+  return {
+    mimeType: field("contentType") || chosen.type || "application/octet-stream",
+    cacheControl: cacheTime ? `max-age=${cacheTime}` : "no-cache",
+    userMetadata: parseJsonObject(field("metadata") ?? field("userMetadata")),
+    async store(blobs, version, max) {
+      if (bytes.length > max) throw new BlobTooLargeError("over the limit");
+      return blobs.writeBuffer(version, bytes);
+    },
+  };
+}
+
+/** A raw body: the bytes are the file; content-type, cache-control and x-metadata describe it. */
+function rawFile(req: IncomingMessage): IncomingFile {
+  const xMetadata = header(req, "x-metadata");
+  return {
+    mimeType: header(req, "content-type") || "application/octet-stream",
+    cacheControl: header(req, "cache-control") ?? "no-cache",
+    userMetadata: xMetadata ? parseJsonObject(Buffer.from(xMetadata, "base64").toString("utf8")) : null,
+    store: (blobs, version, limit) => blobs.write(version, Readable.from(req), limit),
+  };
+}
+
+/**
+ * POST (create, or upsert with `x-upsert: true`) and PUT (update) of `/object/<bucket>/<key>`.
+ * Like Storage: the bucket must exist, RLS is tested by running the write as the caller (then
+ * rolled back), the bucket's size limit and mime allowlist apply, then the row is written with
+ * Storage's own rights. Answers `{Id, Key}`.
+ */
+export async function uploadObject(
+  st: StorageContext,
+  req: IncomingMessage,
+  who: RequestRole,
+  bucketId: string,
+  key: string,
+  mode: UploadMode,
+  path: string,
+): Promise<{ Id: string; Key: string }> {
+  if (!isValidKey(key)) throw STORAGE_ERRORS.invalidKey(key);
+  const bucket = await findBucket(st.ctx.db, bucketId);
+  const owner = who.role === "authenticated" && typeof who.claims.sub === "string" ? who.claims.sub : null;
+  await testPermission(st.ctx.db, who, req, path, async (c) => {
+    if (mode === "update") {
+      const { rowCount } = await c.query(
+        "update storage.objects set owner = $3::uuid, owner_id = $3::text, version = $4 where bucket_id = $1 and name = $2",
+        [bucketId, key, owner, randomUUID()],
+      );
+      if (!rowCount) throw STORAGE_ERRORS.noSuchKey();
+      return;
+    }
+    await c.query(
+      `insert into storage.objects (bucket_id, name, owner, owner_id, version) values ($1, $2, $3::uuid, $3::text, $4)
+       ${mode === "upsert" ? "on conflict (bucket_id, name) do update set version = excluded.version, owner = excluded.owner" : ""}`,
+      [bucketId, key, owner, randomUUID()],
+    );
+  });
+
+  const limit = Math.min(st.globalFileSizeLimit, bucket.file_size_limit ?? Number.POSITIVE_INFINITY);
+  const contentType = header(req, "content-type") ?? "";
+  const file = contentType.startsWith("multipart/form-data")
+    ? await multipartFile(req, contentType, limit)
+    : rawFile(req);
+  if (bucket.allowed_mime_types?.length && !mimeTypeAllowed(file.mimeType, bucket.allowed_mime_types)) {
+    req.resume();
+    throw STORAGE_ERRORS.invalidMimeType(file.mimeType);
+  }
+  const version = randomUUID();
+  let blob: StoredBlob;
+  try {
+    blob = await file.store(st.blobs, version, limit);
+  } catch (e) {
+    if (e instanceof BlobTooLargeError) throw STORAGE_ERRORS.entityTooLarge();
+    throw e;
+  }
+  const metadata: ObjectMetadata = {
+    eTag: `"${blob.md5}"`,
+    size: blob.size,
+    mimetype: file.mimeType,
+    cacheControl: file.cacheControl,
+    lastModified: new Date().toUTCString(),
+    contentLength: blob.size,
+    httpStatusCode: 200,
+  };
+  try {
+    const { id, replaced } = await completeUpload(st.ctx.db, {
+      bucketId,
+      name: key,
+      owner,
+      version,
+      metadata,
+      userMetadata: file.userMetadata,
+      mustBeNew: mode === "create",
+    });
+    if (replaced && replaced !== version) await st.blobs.remove(replaced).catch(() => undefined);
+    return { Id: id, Key: `${bucketId}/${key}` };
+  } catch (e) {
+    await st.blobs.remove(version).catch(() => undefined);
+    throw e;
+  }
+}

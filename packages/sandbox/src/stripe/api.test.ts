@@ -138,7 +138,7 @@ describe("errors", () => {
   it("refuses an endpoint it does not implement", async () => {
     const err = await h.stripe.coupons.create({ percent_off: 10 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(err).toMatchObject({ statusCode: 400 });
+    expect(err).toMatchObject({ statusCode: 404 });
     expect(String(err)).toContain("/v1/coupons");
   });
 

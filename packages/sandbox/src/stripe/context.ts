@@ -23,7 +23,3 @@ export interface Route {
   pattern: RegExp;
   handle(ctx: Ctx, req: ApiRequest, args: string[]): unknown;
 }
-
-export function arg(args: string[], i: number): string {
-  return decodeURIComponent(args[i] ?? "");
-}

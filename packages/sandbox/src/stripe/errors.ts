@@ -61,6 +61,24 @@ export function invalidParameter(name: string, message: string): StripeApiError 
   });
 }
 
+export function invalidInteger(name: string, value: string): StripeApiError {
+  return new StripeApiError(400, "invalid_request_error", `Invalid integer: ${value}`, {
+    code: "parameter_invalid_integer",
+    param: name,
+    stored: false,
+  });
+}
+
+/** Stripe's answer to a value outside an enum: "Invalid mode: must be one of payment, setup, or subscription". */
+export function invalidEnum(name: string, allowed: readonly string[]): StripeApiError {
+  const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")}, or ${allowed.at(-1)}` : (allowed[0] ?? "");
+  return new StripeApiError(400, "invalid_request_error", `Invalid ${name}: must be one of ${list}`, {
+    code: "parameter_invalid_string",
+    param: name,
+    stored: false,
+  });
+}
+
 export function resourceMissing(what: string, id: string, param = "id"): StripeApiError {
   return new StripeApiError(404, "invalid_request_error", `No such ${what}: '${id}'`, {
     code: "resource_missing",
@@ -68,11 +86,22 @@ export function resourceMissing(what: string, id: string, param = "id"): StripeA
   });
 }
 
+/** What Stripe answers to a method and path it has no endpoint for: 404, no code. */
 export function unsupportedEndpoint(method: string, path: string): StripeApiError {
+  return new StripeApiError(
+    404,
+    "invalid_request_error",
+    `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/. (The Gatehouse Stripe stand-in does not implement this endpoint.)`,
+    { stored: false },
+  );
+}
+
+/** A path segment with a malformed `%` escape. */
+export function invalidUrl(method: string, path: string): StripeApiError {
   return new StripeApiError(
     400,
     "invalid_request_error",
-    `Unrecognized request URL (${method}: ${path}). The Gatehouse Stripe stand-in does not implement this endpoint.`,
+    `Invalid request URL (${method}: ${path.slice(0, 200)}): malformed percent-encoding.`,
     { stored: false },
   );
 }

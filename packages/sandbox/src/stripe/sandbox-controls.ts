@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { decodePathSegment } from "./api-router.ts";
 import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
 import { readBody, sendJson } from "./http-io.ts";
@@ -53,7 +54,10 @@ export async function handleControl(deps: ControlDeps, req: IncomingMessage, res
     const card = typeof body.card === "string" ? body.card : "4242424242424242";
     const email = typeof body.email === "string" ? body.email : null;
     try {
-      const session = completeCheckout(ctx, null, decodeURIComponent(complete[1] ?? ""), { card, email });
+      const session = completeCheckout(ctx, null, decodePathSegment(method, path, complete[1] ?? ""), {
+        card,
+        email,
+      });
       await deps.settle();
       return ok({ session, subscription: session.subscription, redirect_url: successRedirect(session) });
     } catch (e) {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
 import { assertPortFree, SandboxStartError } from "../postgres/start-postgres.ts";
-import { matchRoute } from "./api-router.ts";
+import { decodePathSegment, matchRoute } from "./api-router.ts";
 import { authenticate } from "./auth.ts";
 import { Clock } from "./clock.ts";
 import type { Ctx } from "./context.ts";
@@ -224,16 +224,18 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
       if (path.startsWith("/v1/")) return api(req, res, url);
       if (path.startsWith("/_sandbox/")) return handleControl(deps, req, res, url);
       const checkout = /^\/checkout\/([^/]+)$/.exec(path);
-      if (checkout) return handleCheckoutPage(ctx, settle, req, res, decodeURIComponent(checkout[1] ?? ""));
+      const method = req.method ?? "GET";
+      if (checkout)
+        return handleCheckoutPage(ctx, settle, req, res, decodePathSegment(method, path, checkout[1] ?? ""));
       const portal = /^\/portal\/([^/]+)$/.exec(path);
-      if (portal) return handlePortalPage(ctx, settle, req, res, decodeURIComponent(portal[1] ?? ""));
+      if (portal) return handlePortalPage(ctx, settle, req, res, decodePathSegment(method, path, portal[1] ?? ""));
       if (path === "/")
         return sendHtml(
           res,
           200,
           "<!doctype html><title>Stripe stand-in</title><p>Gatehouse Stripe stand-in: /v1, /checkout/:id, /portal/:id, /_sandbox</p>",
         );
-      throw unsupportedEndpoint(req.method ?? "GET", path);
+      throw unsupportedEndpoint(method, path);
     };
     run().catch((e: unknown) => {
       const err =

@@ -1,6 +1,13 @@
 import type Stripe from "stripe";
 import type { ApiRequest, Ctx, Route } from "../context.ts";
-import { invalidParameter, missingParameter, resourceMissing, StripeApiError, stateError } from "../errors.ts";
+import {
+  invalidEnum,
+  invalidParameter,
+  missingParameter,
+  resourceMissing,
+  StripeApiError,
+  stateError,
+} from "../errors.ts";
 import type { RequestInfo } from "../events.ts";
 import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
@@ -61,6 +68,22 @@ export function getSession(ctx: Ctx, id: string, param = "session"): Stripe.Chec
   return s;
 }
 
+/** `ui_mode` values of the pinned API version; the stand-in serves the hosted page only. */
+const uiModes = [
+  "elements",
+  "embedded_page",
+  "form",
+  "hosted_page",
+] as const satisfies readonly Stripe.Checkout.SessionCreateParams.UiMode[];
+
+function uiModeOf(p: Params): "hosted_page" {
+  const mode = p.str("ui_mode") ?? "hosted_page";
+  if (mode === "hosted_page") return mode;
+  if (uiModes.some((m) => m === mode))
+    throw invalidParameter("ui_mode", `The stand-in only implements ui_mode=hosted_page (got ui_mode=${mode}).`);
+  throw invalidEnum("ui_mode", uiModes);
+}
+
 /** Stripe's Checkout Session lifetime bounds: 30 minutes to 24 hours. */
 const MIN_LIFETIME = 30 * 60;
 const MAX_LIFETIME = 24 * 60 * 60;
@@ -82,8 +105,10 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     automatic_tax: { enabled: "s" },
     payment_method_types: "list",
     billing_address_collection: "s",
+    ui_mode: "s",
     expand: "list",
   });
+  const uiMode = uiModeOf(p);
   const mode = p.requireStr("mode");
   if (mode !== "subscription")
     throw invalidParameter("mode", `The stand-in only implements mode=subscription (got mode=${mode}).`);
@@ -194,7 +219,7 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     subscription: null,
     success_url: successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: "hosted",
+    ui_mode: uiMode,
     url: `${ctx.baseUrl}/checkout/${id}`,
     wallet_options: null,
   };

@@ -213,13 +213,13 @@ describe("the writing functions", () => {
     });
   });
 
-  test("no public function other than premium_previews and has_access is executable by the API roles", async () => {
+  test("no public function other than premium_previews, library_files and has_access is executable by the API roles", async () => {
     await asOwner(pool, async (q) => {
       const { rows } = await q.query<{ fn: string }>(
         `select p.proname as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname = 'public' and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))`,
       );
-      expect(rows.map((r) => r.fn).sort()).toEqual(["has_access", "premium_previews"]);
+      expect(rows.map((r) => r.fn).sort()).toEqual(["has_access", "library_files", "premium_previews"]);
     });
   });
 });

@@ -367,6 +367,17 @@ export type Database = {
         };
         Returns: boolean;
       };
+      library_files: {
+        Args: never;
+        Returns: {
+          path: string;
+          feature: string;
+          name: string;
+          size: number;
+          mimetype: string;
+          updated_at: string;
+        }[];
+      };
       premium_previews: {
         Args: never;
         Returns: {

@@ -35,10 +35,9 @@ export interface RateLimitCounts {
 class Bucket {
   private tokens: number;
   private at: number;
-  constructor(
-    private rate: number,
-    now: number,
-  ) {
+  private readonly rate: number;
+  constructor(rate: number, now: number) {
+    this.rate = rate;
     this.tokens = rate;
     this.at = now;
   }
@@ -78,11 +77,11 @@ export class RateLimits {
   private locks = new Map<string, Promise<void>>();
   private counts: RateLimitCounts = { rateLimited: 0, lockTimeouts: 0, admitted: {} };
 
-  constructor(
-    settings: RateLimitSettings,
-    private now: () => number = Date.now,
-  ) {
+  private readonly now: () => number;
+
+  constructor(settings: RateLimitSettings, now: () => number = Date.now) {
     this.settings = settings;
+    this.now = now;
   }
 
   configure(next: Partial<RateLimitSettings>): RateLimitSettings {

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { clientFromEnv, seedDemoFiles } from "../apps/api/scripts/files-upload.ts";
 import { setupCatalog } from "../apps/api/scripts/stripe-setup.ts";
 import {
   assertPortFree,
@@ -181,6 +182,10 @@ try {
       supabaseSecretKey: SANDBOX_SECRET_KEY,
       log: (l) => console.log(`[stripe:setup] ${l}`),
     });
+    const demoFiles = await seedDemoFiles(
+      clientFromEnv({ SUPABASE_URL: sandbox.urls.supabase, SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY }),
+    );
+    for (const f of demoFiles) console.log(`[files] ${f.path}: ${f.outcome}`);
     apiVars = {
       APP_URL: appUrl,
       SUPABASE_URL: sandbox.urls.supabase,

@@ -12,8 +12,11 @@ import { STORAGE_ERRORS, StorageError } from "./storage-error.ts";
 import { uploadObject } from "./upload-object.ts";
 
 class GatewayRefusal extends Error {
-  constructor(readonly body: { message: string; hint: string }) {
+  readonly body: { message: string; hint: string };
+
+  constructor(body: { message: string; hint: string }) {
     super(body.message);
+    this.body = body;
   }
 }
 

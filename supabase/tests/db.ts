@@ -110,12 +110,39 @@ export function stripeSubscription(s: StripeSubInput) {
   };
 }
 
-/** A product with entitlement 'pro' and a monthly price, as the catalog sync stores them. */
+/** The features of a product as products.listFeatures returns them. */
+export function productFeatures(product: string, keys: readonly string[]) {
+  return keys.map((k) => ({
+    id: `prodft_${product}_${k}`,
+    object: "product_feature",
+    livemode: false,
+    entitlement_feature: {
+      id: `feat_${k}`,
+      object: "entitlements.feature",
+      active: true,
+      livemode: false,
+      lookup_key: k,
+      metadata: {},
+      name: k,
+    },
+  }));
+}
+
+/**
+ * The demo tiers as the catalog sync stores them: prod_basic (library.basic) and prod_pro
+ * (library.basic, library.pro, downloads), each with a monthly price, and a retired product.
+ */
 export async function seedCatalog(q: pg.PoolClient): Promise<void> {
   await q.query(
-    `select public.upsert_product('{"id":"prod_pro","name":"Gatehouse Pro","active":true,"metadata":{"entitlement":"pro"}}'),
-            public.upsert_price('{"id":"price_pro_monthly","product":"prod_pro","active":true,"currency":"eur","unit_amount":900,"type":"recurring","recurring":{"interval":"month","interval_count":1}}'),
+    `select public.upsert_product('{"id":"prod_pro","name":"Gatehouse Pro","active":true,"metadata":{"entitlement":"pro"}}', $1),
+            public.upsert_price('{"id":"price_pro_monthly","product":"prod_pro","active":true,"currency":"eur","unit_amount":1900,"type":"recurring","recurring":{"interval":"month","interval_count":1,"trial_period_days":7}}'),
+            public.upsert_product('{"id":"prod_basic","name":"Gatehouse Basic","active":true,"metadata":{"entitlement":"basic"}}', $2),
+            public.upsert_price('{"id":"price_basic_monthly","product":"prod_basic","active":true,"currency":"eur","unit_amount":900,"type":"recurring","recurring":{"interval":"month","interval_count":1}}'),
             public.upsert_product('{"id":"prod_old","name":"Retired","active":false,"metadata":{"entitlement":"pro"}}'),
             public.upsert_price('{"id":"price_old","product":"prod_old","active":false,"currency":"eur","unit_amount":500,"type":"recurring","recurring":{"interval":"month"}}')`,
+    [
+      JSON.stringify(productFeatures("prod_pro", ["library.basic", "library.pro", "downloads"])),
+      JSON.stringify(productFeatures("prod_basic", ["library.basic"])),
+    ],
   );
 }

@@ -38,20 +38,48 @@ describe("anon (publishable key, no session)", () => {
       const products = (await q.query<{ id: string }>("select id from public.products order by id")).rows.map(
         (r) => r.id,
       );
-      expect(products).toEqual(["prod_pro"]);
-      const prices = (await q.query<{ id: string }>("select id from public.prices")).rows.map((r) => r.id);
-      expect(prices).toEqual(["price_pro_monthly"]);
+      expect(products).toEqual(["prod_basic", "prod_pro"]);
+      const prices = (await q.query<{ id: string }>("select id from public.prices order by id")).rows.map((r) => r.id);
+      expect(prices).toEqual(["price_basic_monthly", "price_pro_monthly"]);
     });
   });
 
-  test.each(["customers", "subscriptions", "entitlements", "stripe_events", "premium_content", "billing_settings"])(
-    "sees no rows of %s",
-    async (table) => {
-      await asRole(pool, "anon", null, async (q) => {
-        expect(await count(q, `select * from public.${table}`)).toBe(0);
-      });
-    },
-  );
+  test("reads the features of active products, and which product gives which", async () => {
+    await asRole(pool, "anon", null, async (q) => {
+      const rows = (
+        await q.query<{ product_id: string; feature: string }>(
+          "select product_id, feature from public.product_features order by product_id, feature",
+        )
+      ).rows;
+      expect(rows).toEqual([
+        { product_id: "prod_basic", feature: "library.basic" },
+        { product_id: "prod_pro", feature: "downloads" },
+        { product_id: "prod_pro", feature: "library.basic" },
+        { product_id: "prod_pro", feature: "library.pro" },
+      ]);
+      expect(await count(q, "select * from public.features")).toBe(3);
+    });
+  });
+
+  test("has_feature is false without a session", async () => {
+    await asRole(pool, "anon", null, async (q) => {
+      expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
+    });
+  });
+
+  test.each([
+    "customers",
+    "subscriptions",
+    "entitlements",
+    "stripe_events",
+    "premium_content",
+    "billing_settings",
+    "trials",
+  ])("sees no rows of %s", async (table) => {
+    await asRole(pool, "anon", null, async (q) => {
+      expect(await count(q, `select * from public.${table}`)).toBe(0);
+    });
+  });
 
   test("can list premium previews but never a body", async () => {
     await asRole(pool, "anon", null, async (q) => {
@@ -103,6 +131,51 @@ describe("a signed-in user", () => {
   ])("%s reads no premium content", async (_label, who) => {
     await asRole(pool, "authenticated", who(), async (q) => {
       expect(await count(q, "select * from public.premium_content")).toBe(0);
+    });
+  });
+
+  test("has_feature answers for the features their plan holds", async () => {
+    await asOwner(pool, async (q) => {
+      await q.query("begin");
+      await q.query("update public.entitlements set features = '{library.basic}' where user_id = $1", [alice]);
+      await q.query("select set_config('request.jwt.claims', $1, true)", [
+        JSON.stringify({ sub: alice, role: "authenticated" }),
+      ]);
+      await q.query("set local role authenticated");
+      const asked = await q.query(
+        "select public.has_feature('library.basic') as basic, public.has_feature('library.pro') as pro",
+      );
+      expect(asked.rows[0]).toEqual({ basic: true, pro: false });
+      await q.query("rollback");
+    });
+  });
+
+  test("holding a feature past the moment access ends (past-due grace) gives nothing", async () => {
+    await asOwner(pool, async (q) => {
+      await q.query("begin");
+      await q.query(
+        "update public.entitlements set features = '{library.basic}', access_ends_at = now() - interval '1 second' where user_id = $1",
+        [alice],
+      );
+      await q.query("select set_config('request.jwt.claims', $1, true)", [
+        JSON.stringify({ sub: alice, role: "authenticated" }),
+      ]);
+      await q.query("set local role authenticated");
+      expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
+      await q.query("rollback");
+    });
+  });
+
+  test("holding a feature while the entitlement is inactive gives nothing", async () => {
+    await asOwner(pool, async (q) => {
+      await q.query("begin");
+      await q.query("update public.entitlements set active = false where user_id = $1", [alice]);
+      await q.query("select set_config('request.jwt.claims', $1, true)", [
+        JSON.stringify({ sub: alice, role: "authenticated" }),
+      ]);
+      await q.query("set local role authenticated");
+      expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
+      await q.query("rollback");
     });
   });
 
@@ -176,6 +249,19 @@ describe("a signed-in user", () => {
     });
   });
 
+  test("cannot write features, product features or trials", async () => {
+    await asRole(pool, "authenticated", carol, async (q) => {
+      expect(await errorCode(q, "insert into public.features (lookup_key, name) values ('x', 'x')")).toBe("42501");
+      expect(
+        await errorCode(
+          q,
+          "insert into public.product_features (product_id, feature) values ('prod_basic', 'library.pro')",
+        ),
+      ).toBe("42501");
+      expect((await q.query("delete from public.trials")).rowCount).toBe(0);
+    });
+  });
+
   test("cannot change the past-due grace setting", async () => {
     await asRole(pool, "authenticated", alice, async (q) => {
       expect((await q.query("update public.billing_settings set past_due_grace = interval '1 year'")).rowCount).toBe(0);
@@ -192,6 +278,7 @@ const writingCalls: Array<[string, string]> = [
   ["upsert_price", `select public.upsert_price('{"id":"price_x","product":"prod_pro","currency":"eur"}')`],
   ["checkout_context", "select public.checkout_context(auth.uid(), 'price_pro_monthly')"],
   ["customers_to_reconcile", "select public.customers_to_reconcile()"],
+  ["trial_eligible", "select public.trial_eligible(auth.uid())"],
 ];
 
 describe("the writing functions", () => {
@@ -213,13 +300,13 @@ describe("the writing functions", () => {
     });
   });
 
-  test("no public function other than premium_previews, library_files and has_access is executable by the API roles", async () => {
+  test("no public function other than premium_previews, library_files, has_access and has_feature is executable by the API roles", async () => {
     await asOwner(pool, async (q) => {
       const { rows } = await q.query<{ fn: string }>(
         `select p.proname as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname = 'public' and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))`,
       );
-      expect(rows.map((r) => r.fn).sort()).toEqual(["has_access", "library_files", "premium_previews"]);
+      expect(rows.map((r) => r.fn).sort()).toEqual(["has_access", "has_feature", "library_files", "premium_previews"]);
     });
   });
 });

@@ -11,7 +11,19 @@ describe("GET /api/me", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       user: { id: user.id, email: user.email },
-      entitlement: { active: false, entitlement: null, status: null, currentPeriodEnd: null, cancelAt: null },
+      entitlement: {
+        active: false,
+        entitlement: null,
+        status: null,
+        currentPeriodEnd: null,
+        cancelAt: null,
+        features: [],
+        source: null,
+        priceId: null,
+        trialEnd: null,
+        scheduledChange: null,
+      },
+      trialEligible: true,
     });
   });
 

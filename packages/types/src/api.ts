@@ -26,15 +26,26 @@ export type SyncBody = z.infer<typeof syncBodySchema>;
 /** The entitlement as the API reports it (dates as ISO strings). */
 export interface EntitlementView {
   active: boolean;
+  /** The tier key of the plan (`basic`, `pro`), or null. */
   entitlement: string | null;
   status: string | null;
   currentPeriodEnd: string | null;
   cancelAt: string | null;
+  /** The features the user holds now (empty unless active). */
+  features: string[];
+  source: "subscription" | "purchase" | null;
+  priceId: string | null;
+  /** When the trial ends, while trialing. */
+  trialEnd: string | null;
+  /** A plan change scheduled for the end of the period. */
+  scheduledChange: { priceId: string; at: string } | null;
 }
 
 export interface MeResponse {
   user: { id: string; email: string | null };
   entitlement: EntitlementView;
+  /** May this user still have a free trial (one per user, ever)? */
+  trialEligible: boolean;
 }
 export interface CheckoutResponse {
   url: string;

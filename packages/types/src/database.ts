@@ -56,9 +56,14 @@ export type Database = {
           cancel_at: string | null;
           current_period_end: string | null;
           entitlement: string | null;
+          features: string[];
           price_id: string | null;
+          scheduled_at: string | null;
+          scheduled_price_id: string | null;
+          source: string | null;
           status: string | null;
           subscription_id: string | null;
+          trial_end: string | null;
           updated_at: string;
           user_id: string;
         };
@@ -68,9 +73,14 @@ export type Database = {
           cancel_at?: string | null;
           current_period_end?: string | null;
           entitlement?: string | null;
+          features?: string[];
           price_id?: string | null;
+          scheduled_at?: string | null;
+          scheduled_price_id?: string | null;
+          source?: string | null;
           status?: string | null;
           subscription_id?: string | null;
+          trial_end?: string | null;
           updated_at?: string;
           user_id: string;
         };
@@ -80,11 +90,40 @@ export type Database = {
           cancel_at?: string | null;
           current_period_end?: string | null;
           entitlement?: string | null;
+          features?: string[];
           price_id?: string | null;
+          scheduled_at?: string | null;
+          scheduled_price_id?: string | null;
+          source?: string | null;
           status?: string | null;
           subscription_id?: string | null;
+          trial_end?: string | null;
           updated_at?: string;
           user_id?: string;
+        };
+        Relationships: [];
+      };
+      features: {
+        Row: {
+          active: boolean;
+          lookup_key: string;
+          name: string;
+          stripe_id: string | null;
+          updated_at: string;
+        };
+        Insert: {
+          active?: boolean;
+          lookup_key: string;
+          name: string;
+          stripe_id?: string | null;
+          updated_at?: string;
+        };
+        Update: {
+          active?: boolean;
+          lookup_key?: string;
+          name?: string;
+          stripe_id?: string | null;
+          updated_at?: string;
         };
         Relationships: [];
       };
@@ -174,6 +213,36 @@ export type Database = {
           },
         ];
       };
+      product_features: {
+        Row: {
+          feature: string;
+          product_id: string;
+        };
+        Insert: {
+          feature: string;
+          product_id: string;
+        };
+        Update: {
+          feature?: string;
+          product_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "product_features_feature_fkey";
+            columns: ["feature"];
+            isOneToOne: false;
+            referencedRelation: "features";
+            referencedColumns: ["lookup_key"];
+          },
+          {
+            foreignKeyName: "product_features_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
+            referencedRelation: "products";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       products: {
         Row: {
           active: boolean;
@@ -255,6 +324,9 @@ export type Database = {
           price_id: string | null;
           product_id: string | null;
           quantity: number | null;
+          schedule_id: string | null;
+          scheduled_at: string | null;
+          scheduled_price_id: string | null;
           status: string;
           stripe_customer_id: string;
           trial_end: string | null;
@@ -276,6 +348,9 @@ export type Database = {
           price_id?: string | null;
           product_id?: string | null;
           quantity?: number | null;
+          schedule_id?: string | null;
+          scheduled_at?: string | null;
+          scheduled_price_id?: string | null;
           status: string;
           stripe_customer_id: string;
           trial_end?: string | null;
@@ -297,6 +372,9 @@ export type Database = {
           price_id?: string | null;
           product_id?: string | null;
           quantity?: number | null;
+          schedule_id?: string | null;
+          scheduled_at?: string | null;
+          scheduled_price_id?: string | null;
           status?: string;
           stripe_customer_id?: string;
           trial_end?: string | null;
@@ -313,6 +391,33 @@ export type Database = {
             referencedColumns: ["stripe_customer_id"];
           },
         ];
+      };
+      trials: {
+        Row: {
+          recorded_at: string;
+          stripe_customer_id: string;
+          subscription_id: string;
+          trial_end: string | null;
+          trial_start: string | null;
+          user_id: string;
+        };
+        Insert: {
+          recorded_at?: string;
+          stripe_customer_id: string;
+          subscription_id: string;
+          trial_end?: string | null;
+          trial_start?: string | null;
+          user_id: string;
+        };
+        Update: {
+          recorded_at?: string;
+          stripe_customer_id?: string;
+          subscription_id?: string;
+          trial_end?: string | null;
+          trial_start?: string | null;
+          user_id?: string;
+        };
+        Relationships: [];
       };
     };
     Views: {
@@ -364,6 +469,12 @@ export type Database = {
       has_access: {
         Args: {
           p_entitlement?: string;
+        };
+        Returns: boolean;
+      };
+      has_feature: {
+        Args: {
+          feature: string;
         };
         Returns: boolean;
       };
@@ -421,12 +532,23 @@ export type Database = {
           cancel_at: string | null;
           current_period_end: string | null;
           entitlement: string | null;
+          features: string[];
           price_id: string | null;
+          scheduled_at: string | null;
+          scheduled_price_id: string | null;
+          source: string | null;
           status: string | null;
           subscription_id: string | null;
+          trial_end: string | null;
           updated_at: string;
           user_id: string;
         };
+      };
+      trial_eligible: {
+        Args: {
+          p_user_id: string;
+        };
+        Returns: boolean;
       };
       upsert_price: {
         Args: {
@@ -436,6 +558,7 @@ export type Database = {
       };
       upsert_product: {
         Args: {
+          p_features?: Json;
           p_product: Json;
         };
         Returns: boolean;

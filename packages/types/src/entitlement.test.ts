@@ -1,16 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { deriveEntitlement, NO_ENTITLEMENT, pendingCancelAt, statusGrantsAccess } from "./entitlement.ts";
+import { deriveEntitlement, hasFeature, NO_ENTITLEMENT, pendingCancelAt, statusGrantsAccess } from "./entitlement.ts";
 import { CASE_NOW, ENTITLEMENT_CASES, sub } from "./entitlement-cases.ts";
 
 describe("deriveEntitlement", () => {
   test.each(ENTITLEMENT_CASES)("$name", ({ subs, pastDueGraceMs, expect: want }) => {
     const got = deriveEntitlement(subs, { pastDueGraceMs: pastDueGraceMs ?? 0, now: CASE_NOW });
-    expect({
-      active: got.active,
-      status: got.status,
-      subscriptionId: got.subscriptionId,
-      cancelAt: got.cancelAt,
-    }).toEqual(want);
+    const picked = Object.fromEntries(Object.keys(want).map((k) => [k, got[k as keyof typeof got]]));
+    expect(picked).toEqual(want);
   });
 
   test("returns the empty entitlement for no subscriptions", () => {
@@ -51,5 +47,16 @@ describe("pendingCancelAt", () => {
   });
   test("is null when nothing is pending", () => {
     expect(pendingCancelAt(sub({ id: "s" }))).toBeNull();
+  });
+});
+
+describe("hasFeature", () => {
+  test.each([
+    [true, ["library.basic"], "library.basic", true],
+    [true, ["library.basic"], "library.pro", false],
+    [false, ["library.basic"], "library.basic", false],
+    [true, [], "library.basic", false],
+  ] as const)("active=%s features=%j asks %s → %s", (active, features, feature, want) => {
+    expect(hasFeature({ active, features: [...features] }, feature)).toBe(want);
   });
 });

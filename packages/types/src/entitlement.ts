@@ -18,13 +18,19 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export interface SubscriptionFacts {
   id: string;
   status: SubscriptionStatus;
-  /** Entitlement key of the subscribed product (`metadata.entitlement`); null grants nothing. */
+  /** Tier key of the subscribed product (`metadata.entitlement`); null: not a Gatehouse product, grants nothing. */
   entitlement: string | null;
+  /** The features (lookup keys) of the subscribed product. */
+  features: readonly string[];
   currentPeriodStart: number | null;
   currentPeriodEnd: number | null;
   cancelAt: number | null;
   cancelAtPeriodEnd: boolean;
   created: number;
+  trialEnd: number | null;
+  /** The price a subscription schedule switches to at the end of the period, and when. */
+  scheduledPriceId: string | null;
+  scheduledAt: number | null;
 }
 
 export interface EntitlementRules {
@@ -42,6 +48,12 @@ export interface Entitlement {
   currentPeriodEnd: number | null;
   /** When access ends because a cancellation is pending (cancel_at or cancel_at_period_end). */
   cancelAt: number | null;
+  /** Union of the features of every granting subscription's product, sorted. */
+  features: string[];
+  /** When the best subscription's trial ends, while it is trialing. */
+  trialEnd: number | null;
+  scheduledPriceId: string | null;
+  scheduledAt: number | null;
 }
 
 export const NO_ENTITLEMENT: Entitlement = {
@@ -51,6 +63,10 @@ export const NO_ENTITLEMENT: Entitlement = {
   subscriptionId: null,
   currentPeriodEnd: null,
   cancelAt: null,
+  features: [],
+  trialEnd: null,
+  scheduledPriceId: null,
+  scheduledAt: null,
 };
 
 /** Statuses ranked from best to worst, used to pick one subscription when a customer has several. */
@@ -106,10 +122,20 @@ export function compareSubscriptions(a: SubscriptionFacts, b: SubscriptionFacts,
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** A user's entitlement from all of their subscriptions: the best one wins. */
+/** Is the subscription over (nothing pending on it any more)? */
+function isEnded(sub: SubscriptionFacts): boolean {
+  return sub.status === "canceled" || sub.status === "incomplete_expired";
+}
+
+/**
+ * A user's entitlement from all of their subscriptions: the best one gives the status, dates and
+ * scheduled change; the features are the union over every subscription that grants access.
+ */
 export function deriveEntitlement(subs: readonly SubscriptionFacts[], rules: EntitlementRules): Entitlement {
   const best = [...subs].sort((a, b) => compareSubscriptions(a, b, rules))[0];
   if (!best) return NO_ENTITLEMENT;
+  const features = new Set<string>();
+  for (const s of subs) if (subscriptionGrantsAccess(s, rules)) for (const f of s.features) features.add(f);
   return {
     active: subscriptionGrantsAccess(best, rules),
     entitlement: best.entitlement,
@@ -117,7 +143,16 @@ export function deriveEntitlement(subs: readonly SubscriptionFacts[], rules: Ent
     subscriptionId: best.id,
     currentPeriodEnd: best.currentPeriodEnd,
     cancelAt: pendingCancelAt(best),
+    features: [...features].sort(),
+    trialEnd: best.status === "trialing" ? best.trialEnd : null,
+    scheduledPriceId: isEnded(best) ? null : best.scheduledPriceId,
+    scheduledAt: isEnded(best) ? null : best.scheduledAt,
   };
+}
+
+/** Does the entitlement give this feature now? Same rule as public.has_feature(). */
+export function hasFeature(entitlement: Pick<Entitlement, "active" | "features">, feature: string): boolean {
+  return entitlement.active && entitlement.features.includes(feature);
 }
 
 export const DEFAULT_RULES = { pastDueGraceMs: 0 } as const;

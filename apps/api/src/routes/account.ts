@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { jsonBody } from "../middleware/json-body.ts";
 import { requireUser } from "../middleware/require-user.ts";
+import { callRpc } from "../services/call-rpc.ts";
 import { toEntitlementView } from "../services/entitlement-view.ts";
 import { openPortal } from "../services/open-portal.ts";
 import { startCheckout } from "../services/start-checkout.ts";
@@ -12,7 +13,11 @@ import { readEntitlement, syncUser } from "../services/sync-user.ts";
 export const accountRoutes = new Hono<AppEnv>()
   .get("/me", requireUser, async (c) => {
     const { user, services } = c.var;
-    return c.json({ user, entitlement: toEntitlementView(await readEntitlement(services, user.id)) });
+    const [row, trialEligible] = await Promise.all([
+      readEntitlement(services, user.id),
+      callRpc<boolean>(services.db, "trial_eligible", { p_user_id: user.id }),
+    ]);
+    return c.json({ user, entitlement: toEntitlementView(row), trialEligible });
   })
   .post("/checkout", requireUser, async (c) => {
     const body = await jsonBody(c, checkoutBodySchema);

@@ -14,6 +14,12 @@ describe("routeEvent", () => {
     ["invoice.payment_failed", { id: "in_1", customer: "cus_1" }],
     ["checkout.session.completed", { id: "cs_1", customer: "cus_1", mode: "subscription" }],
     ["customer.deleted", { id: "cus_1" }],
+    ["subscription_schedule.updated", { id: "sub_sched_1", customer: "cus_1" }],
+    ["subscription_schedule.released", { id: "sub_sched_1", customer: "cus_1" }],
+    [
+      "entitlements.active_entitlement_summary.updated",
+      { object: "entitlements.active_entitlement_summary", customer: "cus_1" },
+    ],
   ])("%s re-syncs the customer", (type, object) => {
     expect(routeEvent(event(type, object))).toEqual({ kind: "sync_customer", customerId: "cus_1" });
   });

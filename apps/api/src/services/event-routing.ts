@@ -19,6 +19,14 @@ const SUBSCRIPTION_EVENTS = new Set([
   "invoice.payment_failed",
   "invoice.payment_action_required",
   "invoice.marked_uncollectible",
+  // A scheduled plan change (subscription schedules) and Stripe's own view of the features.
+  "subscription_schedule.created",
+  "subscription_schedule.updated",
+  "subscription_schedule.released",
+  "subscription_schedule.canceled",
+  "subscription_schedule.completed",
+  "subscription_schedule.aborted",
+  "entitlements.active_entitlement_summary.updated",
 ]);
 
 export type EventAction =

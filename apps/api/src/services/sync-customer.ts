@@ -38,6 +38,28 @@ export async function listAllSubscriptions(stripe: Stripe, customer: string): Pr
   return all;
 }
 
+/**
+ * Replaces each live subscription's `schedule` id by the schedule itself, so the database sees the
+ * scheduled change (the phase after the current period). A schedule Stripe no longer has is dropped.
+ */
+async function withSchedules(stripe: Stripe, subs: Stripe.Subscription[]): Promise<Stripe.Subscription[]> {
+  return Promise.all(
+    subs.map(async (sub) => {
+      const id = typeof sub.schedule === "string" ? sub.schedule : null;
+      if (!id || sub.status === "canceled" || sub.status === "incomplete_expired") return sub;
+      try {
+        const schedule = await stripeCall("subscriptionSchedules.retrieve", () =>
+          stripe.subscriptionSchedules.retrieve(id),
+        );
+        return { ...sub, schedule };
+      } catch (e) {
+        if (isMissingStripeObject(e)) return { ...sub, schedule: null };
+        throw e;
+      }
+    }),
+  );
+}
+
 /** Binds a Stripe customer Gatehouse created (metadata.user_id) but never recorded; false if it is not ours. */
 async function bindFromMetadata(s: Services, customerId: string): Promise<boolean> {
   let customer: Stripe.Customer | Stripe.DeletedCustomer;
@@ -65,7 +87,7 @@ async function bindFromMetadata(s: Services, customerId: string): Promise<boolea
  */
 export async function syncCustomer(s: Services, customerId: string, eventId?: string): Promise<EntitlementRow | null> {
   const snapshotAt = new Date().toISOString();
-  const subscriptions = await listAllSubscriptions(s.stripe, customerId);
+  const subscriptions = await withSchedules(s.stripe, await listAllSubscriptions(s.stripe, customerId));
   const args = {
     p_customer_id: customerId,
     p_subscriptions: subscriptions,

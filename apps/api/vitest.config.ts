@@ -1,9 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Tests run inside workerd (the Workers runtime). The global setup starts the sandbox (real
+// Integration tests inside workerd (the Workers runtime). The global setup starts the sandbox (real
 // Postgres, the Supabase and Stripe stand-ins) in Node on free ports and hands their URLs to the
-// worker as bindings.
+// worker as bindings. Unit tests (src/**/*.test.ts, no sandbox) are vitest.unit.config.ts.
 export default defineConfig({
   plugins: [
     cloudflareTest(({ inject }) => ({
@@ -21,7 +21,7 @@ export default defineConfig({
     })),
   ],
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["test/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

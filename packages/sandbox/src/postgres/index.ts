@@ -9,4 +9,4 @@ export {
   type StartPostgresOptions,
   startPostgres,
 } from "./start-postgres.ts";
-export { startTestDatabase } from "./test-database.ts";
+export { startTestCluster, startTestDatabase, TEMPLATE_DATABASE, TEST_POSTGRES_ENV } from "./test-database.ts";

@@ -1,0 +1,70 @@
+// A `Services` for unit tests: the real stripe and supabase-js clients, whose HTTP goes to functions
+// the test gives instead of the network. A call the test did not expect fails the test loudly.
+import { createClient } from "@supabase/supabase-js";
+import Stripe from "stripe";
+import { type Config, parseEnv } from "../env.ts";
+import type { Services } from "../services/services.ts";
+
+/** Bindings that parse: a local APP_URL, placeholder keys, no network behind any URL. */
+export const testBindings = {
+  APP_URL: "http://127.0.0.1:5173",
+  STRIPE_SECRET_KEY: "sk_test_unit_not_a_real_key",
+  STRIPE_WEBHOOK_SECRET: "whsec_unit_not_a_real_secret",
+  // Port 9 (discard): nothing answers there, so a request that should never leave fails fast.
+  STRIPE_API_URL: "http://127.0.0.1:9",
+  SUPABASE_URL: "http://127.0.0.1:9",
+  SUPABASE_SECRET_KEY: "sb_secret_unit_not_a_real_key_000000",
+  SUPABASE_JWT_SECRET: "unit-test-legacy-jwt-secret-0123456789abcdef",
+};
+
+type Handler = (body: Record<string, unknown>) => unknown;
+
+export interface FakeServicesOptions {
+  /** Answers of SQL functions called through PostgREST (`db.rpc(name, args)`), by name. */
+  rpc?: Record<string, Handler>;
+  /** Answers of the Stripe API, by `METHOD /v1/path` (form body decoded flat). */
+  stripe?: Record<string, Handler>;
+}
+
+export interface FakeServices extends Services {
+  /** Every call made, in order: `rpc <name>` or `METHOD /v1/path`. */
+  calls: string[];
+}
+
+export function fakeServices(opts: FakeServicesOptions = {}, config: Config = parseEnv({ ...testBindings })) {
+  const calls: string[] = [];
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+  const supabaseFetch: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const name = /\/rest\/v1\/rpc\/([a-z_]+)$/.exec(url.pathname)?.[1];
+    const handler = name ? opts.rpc?.[name] : undefined;
+    calls.push(name ? `rpc ${name}` : `${init?.method ?? "GET"} ${url.pathname}`);
+    if (!handler) return json(500, { code: "XX000", message: `unexpected call ${url.pathname} in a unit test` });
+    return json(200, handler(JSON.parse(String(init?.body ?? "{}")) as Record<string, unknown>));
+  };
+
+  const stripeFetch: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const key = `${init?.method ?? "GET"} ${url.pathname}`;
+    calls.push(key);
+    const handler = opts.stripe?.[key];
+    if (!handler) return json(500, { error: { type: "api_error", message: `unexpected call ${key} in a unit test` } });
+    return json(200, handler(Object.fromEntries(new URLSearchParams(String(init?.body ?? "")))));
+  };
+
+  const services: FakeServices = {
+    config,
+    calls,
+    stripe: new Stripe(config.STRIPE_SECRET_KEY, {
+      httpClient: Stripe.createFetchHttpClient(stripeFetch),
+      maxNetworkRetries: 0,
+    }),
+    db: createClient(config.SUPABASE_URL, config.SUPABASE_SECRET_KEY, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: { fetch: supabaseFetch },
+    }),
+  };
+  return services;
+}

@@ -10,6 +10,9 @@ import { stripeWebhookRoutes } from "./routes/stripe-webhook.ts";
 import { getServices } from "./services/services.ts";
 
 const KiB = 1024;
+const WEBHOOK_PATH = "/api/stripe/webhook";
+const webhookBodyLimit = bodyLimit({ maxSize: 512 * KiB, onError: tooLarge });
+const routeBodyLimit = bodyLimit({ maxSize: 16 * KiB, onError: tooLarge });
 
 export const app = new Hono<AppEnv>()
   .use(requestId({ headerName: "X-Request-Id" }))
@@ -35,8 +38,9 @@ export const app = new Hono<AppEnv>()
     })(c, next);
   })
   .get("/api/health", (c) => c.json({ ok: true }))
-  .use("/api/stripe/webhook", bodyLimit({ maxSize: 512 * KiB, onError: tooLarge }))
-  .use("/api/*", bodyLimit({ maxSize: 16 * KiB, onError: tooLarge }))
+  // Stripe's events (an invoice with many lines, a subscription with its items) often exceed 16 KiB:
+  // the webhook gets its own limit, and the 16 KiB one applies to every other route.
+  .use("/api/*", (c, next) => (c.req.path === WEBHOOK_PATH ? webhookBodyLimit(c, next) : routeBodyLimit(c, next)))
   .route("/api", stripeWebhookRoutes)
   .route("/api", accountRoutes)
   .notFound((c) => c.json(errorBody(c, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}`), 404))

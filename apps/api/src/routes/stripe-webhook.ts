@@ -16,6 +16,14 @@ export function timestampWithinTolerance(header: string, nowS: number): boolean 
   return t !== undefined && Math.abs(nowS - Number(t)) <= TOLERANCE_S;
 }
 
+/**
+ * Exactly one `t=` element. With two, the guard above and stripe-node would read different ones
+ * (the guard the first, the SDK the last), so a fresh first `t` could cover a stale signed one.
+ */
+export function hasOneTimestamp(header: string): boolean {
+  return header.split(",").filter((part) => part.trim().split("=")[0]?.trim() === "t").length === 1;
+}
+
 function looksLikeEvent(v: unknown): v is Stripe.Event {
   if (!v || typeof v !== "object") return false;
   const e = v as Record<string, unknown>;
@@ -34,6 +42,9 @@ function looksLikeEvent(v: unknown): v is Stripe.Event {
 export const stripeWebhookRoutes = new Hono<AppEnv>().post("/stripe/webhook", async (c) => {
   const signature = c.req.header("stripe-signature");
   if (!signature) throw new ApiError(400, "invalid_signature", "Missing Stripe-Signature header");
+  if (!hasOneTimestamp(signature)) {
+    throw new ApiError(400, "invalid_signature", "The Stripe-Signature header must carry exactly one t= timestamp");
+  }
   if (!timestampWithinTolerance(signature, Math.floor(Date.now() / 1000))) {
     throw new ApiError(
       400,

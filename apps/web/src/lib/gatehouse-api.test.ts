@@ -9,7 +9,18 @@ describe("Gatehouse API answers", () => {
     expectTypeOf<PortalResponse>().toExtend<z.infer<typeof urlAnswer>>();
     expectTypeOf<SyncResponse>().toExtend<z.infer<typeof entitlementAnswer>>();
     const sync: SyncResponse = {
-      entitlement: { active: true, entitlement: "pro", status: "active", currentPeriodEnd: null, cancelAt: null },
+      entitlement: {
+        active: true,
+        entitlement: "pro",
+        status: "active",
+        currentPeriodEnd: null,
+        cancelAt: null,
+        features: ["library.basic"],
+        source: "subscription",
+        priceId: "price_1",
+        trialEnd: null,
+        scheduledChange: null,
+      },
     };
     expect(entitlementAnswer.parse(sync)).toEqual({
       entitlement: { active: true, entitlement: "pro", status: "active" },

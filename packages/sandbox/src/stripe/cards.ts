@@ -20,19 +20,30 @@ function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Checks a card at payment time: the declined test card and malformed numbers are refused (402). */
-export function chargeCard(raw: string): string {
+/** A well-formed card number (digits only), or a 402 incorrect_number. */
+export function cardNumber(raw: string): string {
   const card = raw.replace(/[\s-]/g, "");
   if (!/^\d{12,19}$/.test(card) || !luhnValid(card))
     throw new StripeApiError(402, "card_error", "Your card number is incorrect.", {
       code: "incorrect_number",
       param: "card",
     });
+  return card;
+}
+
+/** Checks a card at payment time: the declined test card and malformed numbers are refused (402). */
+export function chargeCard(raw: string): string {
+  const card = cardNumber(raw);
   if (card === TEST_CARDS.declined) throw cardDeclined();
   return card;
 }
 
+/** Whether a charge made without the customer (a renewal, a plan change, an invoice paid later) succeeds. */
+export function offSessionSucceeds(card: string): boolean {
+  return card !== TEST_CARDS.failsOnRenewal && card !== TEST_CARDS.declined && card !== "";
+}
+
 /** Whether a renewal charge on this card succeeds. */
 export function renewalSucceeds(card: string): boolean {
-  return card !== TEST_CARDS.failsOnRenewal;
+  return offSessionSucceeds(card);
 }

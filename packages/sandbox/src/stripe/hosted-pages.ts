@@ -8,6 +8,7 @@ import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
 import { portalPage } from "./pages/portal-page.ts";
 import { defaultConfigurationOf } from "./resources/billing-portal.ts";
 import { expireSession } from "./resources/checkout-sessions.ts";
+import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
 import { changeSubscription, endSubscription, periodOf } from "./resources/subscriptions.ts";
 
 function str(v: unknown): string {
@@ -81,7 +82,10 @@ export async function handlePortalPage(
 ): Promise<void> {
   const session = ctx.store.get("portal_session", id);
   if (!session) return sendHtml(res, 404, checkoutClosedPage(undefined));
-  if (req.method !== "POST") return sendHtml(res, 200, portalPage(ctx, session));
+  if (req.method !== "POST") {
+    const error = new URL(req.url ?? "/", "http://127.0.0.1").searchParams.get("error");
+    return sendHtml(res, 200, portalPage(ctx, session, error === "payment_failed" ? "payment_failed" : null));
+  }
   const form = decodeForm(await readBody(req));
   const sub = ctx.store.get("subscription", str(form.subscription));
   if (!sub || sub.customer !== session.customer) return sendHtml(res, 404, checkoutClosedPage(undefined));
@@ -99,8 +103,26 @@ export async function handlePortalPage(
     changeSubscription(ctx, null, sub, { cancelAt: null });
   } else if (action === "switch") {
     const item = sub.items.data[0];
-    if (item)
-      changeSubscription(ctx, null, sub, { itemPrices: [{ id: item.id, price: str(form.price), quantity: null }] });
+    if (item) {
+      // The portal pays an upgrade at once and keeps the old plan if the card is declined.
+      const after = applyItemChange(
+        ctx,
+        null,
+        sub,
+        [{ id: item.id, price: str(form.price), quantity: null, param: "price" }],
+        {
+          proration:
+            prorationBehaviors.find((b) => b === config.features.subscription_update.proration_behavior) ??
+            "create_prorations",
+          prorationDate: null,
+          payment: "pending_if_incomplete",
+        },
+      );
+      if (after.pending_update) {
+        await settle();
+        return redirect(res, `/portal/${id}?error=payment_failed`);
+      }
+    }
   }
   await settle();
   return redirect(res, `/portal/${id}`);

@@ -9,6 +9,7 @@ import { expireSession, getSession } from "./resources/checkout-sessions.ts";
 import { getCustomer, newCustomer, saveCustomer } from "./resources/customers.ts";
 import { refreshEntitlements } from "./resources/entitlements.ts";
 import { markFailed, markPaid, newInvoice } from "./resources/invoices.ts";
+import { expirePendingUpdate } from "./resources/plan-change.ts";
 import { addInterval } from "./resources/prices.ts";
 import { endSubscription, newSubscription, periodOf, saveSubscription, withPeriod } from "./resources/subscriptions.ts";
 import type { SubscriptionState } from "./store.ts";
@@ -140,8 +141,15 @@ export function successRedirect(session: Stripe.Checkout.Session): string {
   return (session.success_url ?? "").replaceAll("{CHECKOUT_SESSION_ID}", session.id);
 }
 
-type Action = "trial_will_end" | "cancel" | "retry" | "period_end" | "session_expiry";
-const ranks: Record<Action, number> = { trial_will_end: 0, cancel: 1, retry: 2, period_end: 3, session_expiry: 4 };
+type Action = "trial_will_end" | "pending_expiry" | "cancel" | "retry" | "period_end" | "session_expiry";
+const ranks: Record<Action, number> = {
+  trial_will_end: 0,
+  pending_expiry: 1,
+  cancel: 2,
+  retry: 3,
+  period_end: 4,
+  session_expiry: 5,
+};
 
 interface Due {
   at: number;
@@ -161,6 +169,7 @@ function dueFor(sub: Stripe.Subscription, state: SubscriptionState | undefined):
   const { end } = periodOf(sub);
   if (sub.status === "trialing" && sub.trial_end && state && !state.trialWillEndSent)
     candidates.push(due(Math.max(sub.start_date, sub.trial_end - 3 * DAY), "trial_will_end", sub.id));
+  if (sub.pending_update) candidates.push(due(sub.pending_update.expires_at, "pending_expiry", sub.id));
   if (sub.cancel_at !== null) candidates.push(due(sub.cancel_at, "cancel", sub.id));
   if (sub.status === "past_due" && state?.nextRetryAt) candidates.push(due(state.nextRetryAt, "retry", sub.id));
   if (sub.status !== "past_due" && (sub.cancel_at === null || sub.cancel_at > end))
@@ -171,7 +180,8 @@ function dueFor(sub: Stripe.Subscription, state: SubscriptionState | undefined):
 }
 
 /** Renewal or trial end: a new period and its invoice, paid or failed by the card on file. */
-function renew(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState): void {
+function renew(ctx: Ctx, sub: Stripe.Subscription, initial: SubscriptionState): void {
+  let state = initial;
   const { end } = periodOf(sub);
   const nextEnd = nextPeriodEnd(sub, end);
   const moved = withPeriod(sub, end, nextEnd);
@@ -181,7 +191,12 @@ function renew(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState): vo
     periodStart: end,
     periodEnd: nextEnd,
     trial: false,
+    extraLines: state.pendingLines ?? [],
   });
+  if (state.pendingLines?.length) {
+    state = { ...state, pendingLines: [] };
+    ctx.store.put("subscription_state", state);
+  }
   if (renewalSucceeds(state.card)) {
     chargeInvoice(ctx, null, invoice);
     saveSubscription(ctx, null, sub, { ...moved, status: "active", latest_invoice: invoice.id });
@@ -229,6 +244,8 @@ function apply(ctx: Ctx, due: Due): void {
   if (due.action === "trial_will_end") {
     ctx.store.put("subscription_state", { ...state, trialWillEndSent: true });
     ctx.events.emit("customer.subscription.trial_will_end", sub, null);
+  } else if (due.action === "pending_expiry") {
+    expirePendingUpdate(ctx, sub);
   } else if (due.action === "cancel") {
     endSubscription(ctx, null, sub, sub.cancellation_details?.reason ?? "cancellation_requested", due.at);
   } else if (due.action === "retry") {

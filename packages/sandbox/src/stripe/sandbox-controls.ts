@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodePathSegment } from "./api-router.ts";
+import { cardNumber } from "./cards.ts";
 import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
 import { readBody, sendJson } from "./http-io.ts";
@@ -64,6 +65,28 @@ export async function handleControl(deps: ControlDeps, req: IncomingMessage, res
       await deps.settle();
       throw e;
     }
+  }
+  const card = /^\/_sandbox\/customers\/([^/]+)\/card$/.exec(path);
+  if (method === "POST" && card) {
+    // What updating the card in the portal does: the card every later charge of the customer's subscriptions uses.
+    const body = await readJson(req);
+    const number = cardNumber(typeof body.card === "string" ? body.card : "");
+    const customerId = decodePathSegment(method, path, card[1] ?? "");
+    if (!ctx.store.get("customer", customerId))
+      throw new StripeApiError(404, "invalid_request_error", `No such customer: '${customerId}'`, {
+        code: "resource_missing",
+        param: "customer",
+      });
+    const updated: string[] = [];
+    for (const id of ctx.store.subscriptionIdsOf(customerId)) {
+      const state = ctx.store.get("subscription_state", id);
+      if (state) {
+        ctx.store.put("subscription_state", { ...state, card: number });
+        updated.push(id);
+      }
+    }
+    await deps.settle();
+    return ok({ customer: customerId, subscriptions: updated });
   }
   if (method === "POST" && path === "/_sandbox/clock/advance") {
     const body = await readJson(req);

@@ -1,5 +1,6 @@
 import pg from "pg";
 import type Stripe from "stripe";
+import type { LineSpec } from "./resources/invoices.ts";
 
 /** Internal state the stand-in keeps beside a subscription (not part of Stripe's object). */
 export interface SubscriptionState {
@@ -10,6 +11,15 @@ export interface SubscriptionState {
   nextRetryAt: number | null;
   openInvoice: string | null;
   trialWillEndSent: boolean;
+  /** Proration lines waiting for the next invoice (`proration_behavior: create_prorations`). */
+  pendingLines?: LineSpec[];
+  /** A `pending_if_incomplete` change waiting for its invoice to be paid. */
+  pendingChange?: {
+    invoice: string;
+    items: Stripe.SubscriptionItem[];
+    period: { start: number; end: number } | null;
+    billingCycleAnchor: number | null;
+  } | null;
 }
 
 /** What a Checkout Session was created with, needed when it completes. */

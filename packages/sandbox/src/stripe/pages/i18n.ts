@@ -50,6 +50,7 @@ const en = {
   resumePlan: "Don't cancel (resume)",
   switchTo: (p: string) => `Switch to ${p}`,
   noSubscriptions: "You have no subscription.",
+  switchPaymentFailed: "Your card was declined, so your plan did not change. Update your payment method and try again.",
   status: {
     active: "Active",
     trialing: "Trial",
@@ -108,6 +109,8 @@ const fr: typeof en = {
   resumePlan: "Ne pas annuler (reprendre)",
   switchTo: (p: string) => `Passer à ${p}`,
   noSubscriptions: "Vous n’avez aucun abonnement.",
+  switchPaymentFailed:
+    "Votre carte a été refusée : votre offre n’a pas changé. Mettez à jour votre moyen de paiement et réessayez.",
   status: {
     active: "Actif",
     trialing: "Essai",

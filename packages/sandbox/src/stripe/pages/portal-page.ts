@@ -68,7 +68,11 @@ function subscriptionCard(
 }
 
 /** The customer portal: the customer's subscriptions, cancel / resume / switch price, back to return_url. */
-export function portalPage(ctx: Ctx, session: Stripe.BillingPortal.Session): string {
+export function portalPage(
+  ctx: Ctx,
+  session: Stripe.BillingPortal.Session,
+  error: "payment_failed" | null = null,
+): string {
   const lang = langOf(session.locale);
   const m = t(lang);
   const customer = ctx.store.get("customer", session.customer);
@@ -97,6 +101,7 @@ export function portalPage(ctx: Ctx, session: Stripe.BillingPortal.Session): str
     <p class="hint">${esc(customer?.email ?? "")}</p>
   </section>
   <section class="pane">
+    ${error ? `<p class="error" role="alert" id="portal-error">${esc(m.switchPaymentFailed)}</p>` : ""}
     ${shown.length ? shown.map((s) => subscriptionCard(ctx, session, config, s)).join("") : `<p>${esc(m.noSubscriptions)}</p>`}
   </section>
 </main>`,

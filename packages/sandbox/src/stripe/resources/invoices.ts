@@ -1,10 +1,24 @@
 import type Stripe from "stripe";
-import type { Ctx, Route } from "../context.ts";
-import { resourceMissing } from "../errors.ts";
+import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { invalidParameter, resourceMissing, stateError } from "../errors.ts";
 import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
 import { Params, pageSpec } from "../params.ts";
+import { payInvoice, planChange, prorationBehaviors } from "./plan-change.ts";
+import { addInterval } from "./prices.ts";
+import { getSubscription, itemUpdates, periodOf, withPeriod } from "./subscriptions.ts";
+
+/** One line of an invoice as the stand-in composes it (a period charge or a proration). */
+export interface LineSpec {
+  description: string;
+  amount: number;
+  price: Stripe.Price;
+  quantity: number;
+  subscriptionItem: string;
+  period: { start: number; end: number };
+  proration: boolean;
+}
 
 export interface InvoiceInit {
   subscription: Stripe.Subscription;
@@ -13,6 +27,10 @@ export interface InvoiceInit {
   periodEnd: number;
   /** A trial invoice charges nothing. */
   trial: boolean;
+  /** The lines; by default one per subscription item for [periodStart, periodEnd]. */
+  lines?: LineSpec[];
+  /** Proration lines left for this invoice by earlier changes (`create_prorations`). */
+  extraLines?: LineSpec[];
 }
 
 export function customerIdOf(x: { customer: string | { id: string } | null }): string {
@@ -20,65 +38,106 @@ export function customerIdOf(x: { customer: string | { id: string } | null }): s
   return typeof x.customer === "string" ? x.customer : x.customer.id;
 }
 
-/** A draft→open invoice for one subscription period, one line per subscription item. */
-export function newInvoice(ctx: Ctx, init: InvoiceInit): Stripe.Invoice {
-  const now = ctx.clock.now();
-  const sub = init.subscription;
-  const id = newId("in");
-  const customer = ctx.store.get("customer", customerIdOf(sub));
-  const currency = sub.currency;
-  const trial = init.trial;
-  const lines: Stripe.InvoiceLineItem[] = sub.items.data.map((item) => {
-    const amount = trial ? 0 : (item.price.unit_amount ?? 0) * (item.quantity ?? 1);
-    const product = typeof item.price.product === "string" ? item.price.product : item.price.product.id;
+export function productIdOf(price: Stripe.Price): string {
+  return typeof price.product === "string" ? price.product : price.product.id;
+}
+
+/** The period lines of a subscription: one per item, `1 × Product (at €9.00 / month)` like Stripe. */
+export function periodLines(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  start: number,
+  end: number,
+  trial: boolean,
+): LineSpec[] {
+  return sub.items.data.map((item) => {
+    const quantity = item.quantity ?? 1;
+    const product = productIdOf(item.price);
     return {
-      id: newId("il"),
-      object: "line_item",
-      amount,
-      currency,
-      description: `${item.quantity ?? 1} × ${ctx.store.get("product", product)?.name ?? product}${trial ? " (trial)" : ""}`,
-      discount_amounts: [],
-      discountable: true,
-      discounts: [],
-      invoice: id,
-      livemode: false,
-      metadata: {},
-      parent: {
-        type: "subscription_item_details",
-        invoice_item_details: null,
-        subscription_item_details: {
-          invoice_item: null,
-          proration: false,
-          proration_details: { credited_items: null },
-          subscription: sub.id,
-          subscription_item: item.id,
-        },
-      },
-      period: { start: init.periodStart, end: init.periodEnd },
-      pretax_credit_amounts: [],
-      pricing: {
-        type: "price_details",
-        price_details: { price: item.price.id, product },
-        unit_amount_decimal: null,
-      },
-      quantity: item.quantity ?? 1,
-      quantity_decimal: null,
-      subscription: sub.id,
-      subtotal: amount,
-      taxes: [],
+      description: `${quantity} × ${ctx.store.get("product", product)?.name ?? product}${trial ? " (trial)" : ""}`,
+      amount: trial ? 0 : (item.price.unit_amount ?? 0) * quantity,
+      price: item.price,
+      quantity,
+      subscriptionItem: item.id,
+      period: { start, end },
+      proration: false,
     };
   });
+}
+
+function lineItem(invoiceId: string, sub: Stripe.Subscription, l: LineSpec): Stripe.InvoiceLineItem {
+  return {
+    id: newId("il"),
+    object: "line_item",
+    amount: l.amount,
+    currency: sub.currency,
+    description: l.description,
+    discount_amounts: [],
+    discountable: !l.proration,
+    discounts: [],
+    invoice: invoiceId,
+    livemode: false,
+    metadata: {},
+    parent: {
+      type: "subscription_item_details",
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: l.proration ? newId("ii") : null,
+        proration: l.proration,
+        proration_details: { credited_items: null },
+        subscription: sub.id,
+        subscription_item: l.subscriptionItem,
+      },
+    },
+    period: l.period,
+    pretax_credit_amounts: [],
+    pricing: {
+      type: "price_details",
+      price_details: { price: l.price.id, product: productIdOf(l.price) },
+      unit_amount_decimal: null,
+    },
+    quantity: l.quantity,
+    quantity_decimal: null,
+    subscription: sub.id,
+    subtotal: l.amount,
+    taxes: [],
+  };
+}
+
+/**
+ * Composes an invoice without storing anything (the preview shows exactly this). The customer's
+ * balance applies as on Stripe: a credit (negative balance) lowers `amount_due`; a negative total
+ * leaves the rest as credit (`ending_balance`).
+ */
+export function composeInvoice(
+  ctx: Ctx,
+  init: InvoiceInit,
+  id: string,
+): { invoice: Stripe.Invoice; customerBalance: number | null } {
+  const now = ctx.clock.now();
+  const sub = init.subscription;
+  const customer = ctx.store.get("customer", customerIdOf(sub));
+  const currency = sub.currency;
+  const specs = [
+    ...(init.extraLines ?? []),
+    ...(init.lines ?? periodLines(ctx, sub, init.periodStart, init.periodEnd, init.trial)),
+  ];
+  const lines = specs.map((l) => lineItem(id, sub, l));
   const total = lines.reduce((s, l) => s + l.amount, 0);
+  const startingBalance = customer?.balance ?? 0;
+  const due = total + startingBalance;
+  const amountDue = Math.max(0, due);
+  const endingBalance = Math.min(due, 0);
   const invoice: Stripe.Invoice = {
     id,
     object: "invoice",
     account_country: "FR",
     account_name: "Gatehouse (sandbox)",
     account_tax_ids: null,
-    amount_due: total,
+    amount_due: amountDue,
     amount_overpaid: 0,
     amount_paid: 0,
-    amount_remaining: total,
+    amount_remaining: amountDue,
     amount_shipping: 0,
     application: null,
     attempt_count: 0,
@@ -106,7 +165,7 @@ export function newInvoice(ctx: Ctx, init: InvoiceInit): Stripe.Invoice {
     discounts: [],
     due_date: null,
     effective_at: now,
-    ending_balance: 0,
+    ending_balance: endingBalance,
     footer: null,
     from_invoice: null,
     issuer: { type: "self" },
@@ -132,7 +191,7 @@ export function newInvoice(ctx: Ctx, init: InvoiceInit): Stripe.Invoice {
     rendering: null,
     shipping_cost: null,
     shipping_details: null,
-    starting_balance: 0,
+    starting_balance: startingBalance,
     statement_descriptor: null,
     status: "open",
     status_transitions: { finalized_at: now, marked_uncollectible_at: null, paid_at: null, voided_at: null },
@@ -146,8 +205,19 @@ export function newInvoice(ctx: Ctx, init: InvoiceInit): Stripe.Invoice {
     total_taxes: [],
     webhooks_delivered_at: null,
   };
+  return { invoice, customerBalance: customer ? endingBalance : null };
+}
+
+/** A draft→open invoice for one subscription period (or the given lines), stored; the balance applied. */
+export function newInvoice(ctx: Ctx, init: InvoiceInit): Stripe.Invoice {
+  const { invoice, customerBalance } = composeInvoice(ctx, init, newId("in"));
+  const customer = ctx.store.get("customer", customerIdOf(init.subscription));
   if (customer) {
-    ctx.store.put("customer", { ...customer, next_invoice_sequence: (customer.next_invoice_sequence ?? 1) + 1 });
+    ctx.store.put("customer", {
+      ...customer,
+      balance: customerBalance ?? customer.balance,
+      next_invoice_sequence: (customer.next_invoice_sequence ?? 1) + 1,
+    });
   }
   ctx.store.put("invoice", invoice);
   return invoice;
@@ -180,7 +250,113 @@ export function markFailed(ctx: Ctx, invoice: Stripe.Invoice, nextAttempt: numbe
   return failed;
 }
 
+/**
+ * `POST /v1/invoices/create_preview`: the invoice a subscription change would make, not stored and
+ * never charged. With `always_invoice` (or a change of interval) the invoice made at once; otherwise
+ * the next period's invoice, with the prorations it would carry.
+ */
+function createPreview(ctx: Ctx, req: ApiRequest): Stripe.Invoice {
+  const p = new Params(req.params, {
+    customer: "s",
+    subscription: "s",
+    subscription_details: {
+      items: [{ id: "s", price: "s", quantity: "s", deleted: "s" }],
+      proration_behavior: "s",
+      proration_date: "s",
+    },
+    expand: "list",
+  });
+  const subId = p.str("subscription");
+  if (subId === null)
+    throw invalidParameter(
+      "subscription",
+      "The stand-in previews subscription invoices only: pass subscription (and subscription_details).",
+    );
+  const sub = getSubscription(ctx, subId, "subscription");
+  const customer = p.str("customer");
+  if (customer !== null && customer !== customerIdOf(sub))
+    throw invalidParameter("customer", `The subscription ${sub.id} does not belong to the customer ${customer}.`);
+  if (sub.status === "canceled" || sub.status === "incomplete_expired")
+    throw stateError(`The subscription ${sub.id} is ${sub.status}: it has no upcoming invoice.`, "subscription");
+  const details = p.obj("subscription_details");
+  const updates = details
+    ? itemUpdates(details, "items", "subscription_details[items]").map((u) => ({
+        ...u,
+        price: u.price || (sub.items.data.find((i) => i.id === u.id)?.price.id ?? ""),
+      }))
+    : [];
+  const rawProration = details?.str("proration_behavior") ?? null;
+  const proration = prorationBehaviors.find((b) => b === rawProration);
+  if (rawProration !== null && !proration)
+    throw invalidParameter(
+      "subscription_details[proration_behavior]",
+      `Invalid subscription_details[proration_behavior]: must be one of ${prorationBehaviors.join(", ")}`,
+    );
+  const plan = planChange(ctx, sub, updates, {
+    proration: proration ?? "create_prorations",
+    prorationDate: details?.int("proration_date") ?? null,
+  });
+  const state = ctx.store.get("subscription_state", sub.id);
+  const id = newId("upcoming_in", 24);
+  let invoice: Stripe.Invoice;
+  if (plan.invoiceNow) {
+    invoice = composeInvoice(
+      ctx,
+      {
+        subscription: plan.next,
+        reason: "subscription_update",
+        periodStart: plan.invoicePeriod.start,
+        periodEnd: plan.invoicePeriod.end,
+        trial: false,
+        lines: plan.invoiceNow,
+        ...(plan.cycleReset && state?.pendingLines?.length ? { extraLines: state.pendingLines } : {}),
+      },
+      id,
+    ).invoice;
+  } else {
+    const { end } = periodOf(plan.next);
+    const first = plan.next.items.data[0]?.price;
+    const nextEnd = addInterval(end, first?.recurring?.interval ?? "month", first?.recurring?.interval_count ?? 1);
+    invoice = composeInvoice(
+      ctx,
+      {
+        subscription: withPeriod(plan.next, end, nextEnd),
+        reason: "subscription_cycle",
+        periodStart: end,
+        periodEnd: nextEnd,
+        trial: false,
+        extraLines: [...(state?.pendingLines ?? []), ...plan.pendingLines],
+      },
+      id,
+    ).invoice;
+  }
+  const now = ctx.clock.now();
+  const preview: Stripe.Invoice = {
+    ...invoice,
+    status: "draft",
+    number: null,
+    auto_advance: false,
+    effective_at: null,
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    created: plan.invoiceNow ? now : invoice.period_start,
+    automatically_finalizes_at: null,
+    next_payment_attempt: plan.invoiceNow ? null : invoice.period_start,
+  };
+  return expand(ctx.store, preview, p.list("expand"));
+}
+
 export const invoiceRoutes: Route[] = [
+  { method: "POST", pattern: /^\/v1\/invoices\/create_preview$/, handle: (ctx, req) => createPreview(ctx, req) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/invoices\/([^/]+)\/pay$/,
+    handle: (ctx, req, [id = ""]) => {
+      const p = new Params(req.params, { expand: "list" });
+      const inv = ctx.store.get("invoice", id);
+      if (!inv) throw resourceMissing("invoice", id);
+      return expand(ctx.store, payInvoice(ctx, req.request, inv), p.list("expand"));
+    },
+  },
   {
     method: "GET",
     pattern: /^\/v1\/invoices\/([^/]+)$/,

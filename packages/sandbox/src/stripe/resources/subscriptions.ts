@@ -9,7 +9,7 @@ import { listPage } from "../list.ts";
 import { mergeMetadata, Params, pageSpec } from "../params.ts";
 import { refreshEntitlements } from "./entitlements.ts";
 import { customerIdOf } from "./invoices.ts";
-import { getPrice } from "./prices.ts";
+import { applyItemChange, type ItemUpdate, paymentBehaviors, prorationBehaviors } from "./plan-change.ts";
 
 export function getSubscription(ctx: Ctx, id: string, param = "id"): Stripe.Subscription {
   const s = ctx.store.get("subscription", id);
@@ -207,7 +207,7 @@ export function endSubscription(
   return ended;
 }
 
-/** Applies cancel_at_period_end / cancel_at / items / metadata changes (API and portal). */
+/** Applies cancel_at_period_end / cancel_at / metadata changes (API and portal); items go through plan-change.ts. */
 export function changeSubscription(
   ctx: Ctx,
   request: RequestInfo | null,
@@ -215,7 +215,6 @@ export function changeSubscription(
   change: {
     cancelAtPeriodEnd?: boolean;
     cancelAt?: number | null;
-    itemPrices?: Array<{ id: string; price: string; quantity: number | null }>;
     metadata?: Record<string, string> | null;
     description?: string | null;
     comment?: string | null;
@@ -271,20 +270,6 @@ export function changeSubscription(
             cancellation_details: requested(change.comment ?? null),
           };
   }
-  if (change.itemPrices) {
-    let data = next.items.data;
-    for (const upd of change.itemPrices) {
-      const idx = data.findIndex((i) => i.id === upd.id);
-      if (idx < 0) throw invalidParameter("items", `Invalid subscription item: '${upd.id}' is not on ${sub.id}.`);
-      const price = getPrice(ctx, upd.price, "items[0][price]");
-      if (!price.recurring) throw invalidParameter("items[0][price]", "The price must be a recurring price.");
-      if (!price.active) throw invalidParameter("items[0][price]", `The price ${price.id} is not active.`);
-      data = data.map((item, i) =>
-        i === idx ? { ...item, price, plan: planOf(price), quantity: upd.quantity ?? item.quantity } : item,
-      );
-    }
-    next = { ...next, items: { ...next.items, data } };
-  }
   if (change.metadata) next = { ...next, metadata: mergeMetadata(sub.metadata, change.metadata) };
   if (change.description !== undefined) next = { ...next, description: change.description };
   return saveSubscription(ctx, request, sub, next);
@@ -300,6 +285,33 @@ function parseCancelAt(p: Params, sub: Stripe.Subscription): number | null | und
   return t;
 }
 
+function oneOf<T extends string>(values: readonly T[], v: string | null, param: string): T | null {
+  if (v === null) return null;
+  const hit = values.find((x) => x === v);
+  if (!hit) throw invalidParameter(param, `Invalid ${param}: must be one of ${values.join(", ")}`);
+  return hit;
+}
+
+/** `items[n]` of an update or a preview: only price / quantity changes of existing items. */
+export function itemUpdates(p: Params, key = "items", prefix = "items"): ItemUpdate[] {
+  return p.objects(key).flatMap((i, n) => {
+    if (i.bool("deleted"))
+      throw invalidParameter(`${prefix}[${n}][deleted]`, "Removing items is not supported by the stand-in.");
+    const itemId = i.str("id");
+    if (!itemId)
+      throw invalidParameter(
+        `${prefix}[${n}][id]`,
+        "Adding items is not supported by the stand-in: pass items[n][id].",
+      );
+    const price = i.str("price");
+    const quantity = i.int("quantity");
+    if (quantity !== null && quantity < 1)
+      throw invalidParameter(`${prefix}[${n}][quantity]`, "Quantity must be at least 1.");
+    if (price === null && quantity === null) return [];
+    return [{ id: itemId, price: price ?? "", quantity, param: `${prefix}[${n}][price]` }];
+  });
+}
+
 function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Subscription {
   const p = new Params(req.params, {
     cancel_at_period_end: "s",
@@ -313,24 +325,40 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Subscription {
     cancellation_details: { comment: "s", feedback: "s" },
     expand: "list",
   });
-  const sub = getSubscription(ctx, id);
-  const items = p.objects("items").map((i, n) => {
-    if (i.bool("deleted"))
-      throw invalidParameter(`items[${n}][deleted]`, "Removing items is not supported by the stand-in.");
-    const itemId = i.str("id") ?? "";
-    const price = i.str("price");
-    if (!itemId)
-      throw invalidParameter(`items[${n}][id]`, "Adding items is not supported by the stand-in: pass items[n][id].");
-    return { id: itemId, price: price ?? "", quantity: i.int("quantity") };
+  let sub = getSubscription(ctx, id);
+  const updates = itemUpdates(p).map((u) => {
+    if (u.price) return u;
+    // A quantity-only change keeps the item's price.
+    const item = sub.items.data.find((i) => i.id === u.id);
+    return { ...u, price: item?.price.id ?? "" };
   });
-  const proration = p.str("proration_behavior");
-  if (proration && !["create_prorations", "none", "always_invoice"].includes(proration))
-    throw invalidParameter("proration_behavior", `Invalid proration_behavior: ${proration}`);
+  const proration = oneOf(prorationBehaviors, p.str("proration_behavior"), "proration_behavior") ?? "create_prorations";
+  const payment = oneOf(paymentBehaviors, p.str("payment_behavior"), "payment_behavior") ?? "allow_incomplete";
+  const prorationDate = p.int("proration_date");
+  if (payment === "pending_if_incomplete") {
+    // Stripe's pending updates take only what changes the price (pending updates reference).
+    for (const k of ["cancel_at_period_end", "cancel_at", "metadata", "description", "cancellation_details"])
+      if (p.has(k))
+        throw invalidParameter(
+          k,
+          `${k} cannot be used with payment_behavior=pending_if_incomplete: pending updates support only items, proration_behavior, proration_date and expand.`,
+        );
+  }
+  if (updates.length === 0 && (p.has("proration_date") || p.has("payment_behavior")) && !p.has("items"))
+    throw invalidParameter(
+      p.has("proration_date") ? "proration_date" : "payment_behavior",
+      "proration_date and payment_behavior only apply to an update of items.",
+    );
+  if (sub.status === "canceled" || sub.status === "incomplete_expired")
+    throw stateError(
+      `A canceled subscription can only update its cancellation_details and metadata. (${sub.id})`,
+      "subscription",
+    );
+  if (updates.length) sub = applyItemChange(ctx, req.request, sub, updates, { proration, prorationDate, payment });
   const details = p.obj("cancellation_details");
   const next = changeSubscription(ctx, req.request, sub, {
     ...(p.has("cancel_at_period_end") ? { cancelAtPeriodEnd: p.bool("cancel_at_period_end") ?? false } : {}),
     ...(p.has("cancel_at") ? { cancelAt: parseCancelAt(p, sub) ?? null } : {}),
-    ...(items.some((i) => i.price) ? { itemPrices: items.filter((i) => i.price) } : {}),
     metadata: p.map("metadata"),
     ...(p.has("description") ? { description: p.str("description") } : {}),
     comment: details?.str("comment") ?? null,

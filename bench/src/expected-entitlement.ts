@@ -36,6 +36,11 @@ export function factsOf(sub: Stripe.Subscription, products: Map<string, string |
     cancelAt: ms(sub.cancel_at),
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     created: sub.created * 1000,
+    // The storm compares tiers by the fields below, not by features or schedules.
+    features: [],
+    trialEnd: ms(sub.trial_end),
+    scheduledPriceId: null,
+    scheduledAt: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { useLocation } from "react-router";
 import { useSession } from "@/features/auth/api/use-session.ts";
 import { useI18n } from "@/features/i18n/index.ts";
+import { DownloadsSection } from "@/features/library/components/downloads-section.tsx";
 import { LibrarySkeleton, LibraryView } from "@/features/library/components/library-view.tsx";
 import { usePageTitle } from "@/hooks/use-page-title.ts";
 import { Page } from "../layout/page.tsx";
@@ -16,11 +17,14 @@ export default function LibraryRoute() {
       {session.status === "loading" ? (
         <LibrarySkeleton />
       ) : (
-        <LibraryView
-          key={userId ?? "visitor"}
-          userId={userId}
-          signInHref={`/sign-in?next=${encodeURIComponent(location.pathname)}`}
-        />
+        <>
+          <LibraryView
+            key={userId ?? "visitor"}
+            userId={userId}
+            signInHref={`/sign-in?next=${encodeURIComponent(location.pathname)}`}
+          />
+          <DownloadsSection key={`downloads-${userId ?? "visitor"}`} userId={userId} />
+        </>
       )}
     </Page>
   );

@@ -117,6 +117,22 @@ export const en = {
   "library.signInHint": "Already a subscriber?",
   "library.signIn": "Sign in",
 
+  "downloads.title": "Downloads",
+  "downloads.download": "Download",
+  "downloads.downloadName": "Download {name}",
+  "downloads.progress": "{percent}% downloaded",
+  "downloads.progressUnknown": "{received} downloaded",
+  "downloads.includedIn": "Included in {plan}",
+  "downloads.notInPlan": "Not in your plan",
+  "downloads.accessEnded":
+    "Your access to {name} has ended, so it can no longer be downloaded. Subscribe again to a plan that includes it to get it back.",
+  "downloads.failed": "The download of {name} did not finish. Check your connection and try again.",
+  "downloads.loadError": "We could not load the downloads.",
+  "downloads.empty": "No files yet. New ones are on their way.",
+  "downloads.upgradeHint": "Some files come with another plan.",
+  "downloads.signInHint": "Sign in to download the files of your plan.",
+  "downloads.seePlans": "See the plans",
+
   "account.title": "Your account",
   "account.signInRequired": "Sign in to see your plan and billing.",
   "account.email": "Email",

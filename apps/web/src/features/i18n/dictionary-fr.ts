@@ -123,6 +123,22 @@ export const fr: Dictionary = {
   "library.signInHint": "Déjà abonné ?",
   "library.signIn": "Se connecter",
 
+  "downloads.title": "Téléchargements",
+  "downloads.download": "Télécharger",
+  "downloads.downloadName": "Télécharger {name}",
+  "downloads.progress": "{percent} % téléchargés",
+  "downloads.progressUnknown": "{received} téléchargés",
+  "downloads.includedIn": "Inclus dans {plan}",
+  "downloads.notInPlan": "Pas dans votre offre",
+  "downloads.accessEnded":
+    "Votre accès à {name} a pris fin : il ne peut plus être téléchargé. Abonnez-vous de nouveau à une offre qui l’inclut pour le retrouver.",
+  "downloads.failed": "Le téléchargement de {name} n’a pas abouti. Vérifiez votre connexion et réessayez.",
+  "downloads.loadError": "Impossible de charger les téléchargements.",
+  "downloads.empty": "Aucun fichier pour l’instant. De nouveaux arrivent bientôt.",
+  "downloads.upgradeHint": "Certains fichiers viennent avec une autre offre.",
+  "downloads.signInHint": "Connectez-vous pour télécharger les fichiers de votre offre.",
+  "downloads.seePlans": "Voir les offres",
+
   "account.title": "Votre compte",
   "account.signInRequired": "Connectez-vous pour voir votre offre et votre facturation.",
   "account.email": "E-mail",

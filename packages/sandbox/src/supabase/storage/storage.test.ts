@@ -8,9 +8,11 @@ import { startTestStandIn, type TestStandIn } from "../test-stand-in.ts";
 // Real Postgres, real sockets, the real supabase-js: leave room for a loaded CI machine.
 vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
-// A bucket of the stand-in's own test database, guarded like Gatehouse's `downloads`: an object
-// is readable by whoever holds the feature its folder is named after (here from a test table).
-const BUCKET = "test-files";
+// Reads go to Gatehouse's own `downloads` bucket under the migrations' policy (has_feature on the
+// object's folder); uploads and bad input go to a small bucket of this test database (64 KB,
+// PDF and text only) so limits are cheap to reach.
+const BUCKET = "downloads";
+const SMALL = "test-files";
 const LIMIT = 64 * 1024;
 
 let sb: TestStandIn;
@@ -29,11 +31,13 @@ async function signedIn() {
   return { id: u.id, client, token: data.session.access_token };
 }
 
+/** The user's entitlement as the sync writes it: active with these features, or ended (none). */
 async function grant(userId: string, features: string[]) {
-  await sb.owner.query("delete from public.test_feature_grants where user_id = $1", [userId]);
-  for (const f of features) {
-    await sb.owner.query("insert into public.test_feature_grants (user_id, feature) values ($1, $2)", [userId, f]);
-  }
+  await sb.owner.query(
+    `insert into public.entitlements (user_id, active, status, features) values ($1, $2, $3, $4)
+     on conflict (user_id) do update set active = excluded.active, status = excluded.status, features = excluded.features`,
+    [userId, features.length > 0, features.length > 0 ? "active" : "canceled", features],
+  );
 }
 
 /** A raw request, for paths fetch would normalise (`..`) or headers supabase-js never sends. */
@@ -55,29 +59,26 @@ function raw(method: string, path: string, headers: Record<string, string> = {},
 
 beforeAll(async () => {
   sb = await startTestStandIn();
-  await sb.owner.query(`
-    create table public.test_feature_grants (user_id uuid, feature text);
-    insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
-      values ('${BUCKET}', '${BUCKET}', false, ${LIMIT}, array['application/pdf', 'text/*']);
-    create policy "test files by feature" on storage.objects for select to authenticated
-      using (bucket_id = '${BUCKET}' and exists (
-        select 1 from public.test_feature_grants g
-         where g.user_id = auth.uid() and g.feature = (storage.foldername(name))[1]));
-  `);
+  await sb.owner.query(
+    `insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+     values ('${SMALL}', '${SMALL}', false, ${LIMIT}, array['application/pdf', 'text/*'])`,
+  );
   admin = sb.client("secret");
   pro = await signedIn();
   basic = await signedIn();
   nobody = await signedIn();
   await grant(pro.id, ["library.basic", "library.pro"]);
   await grant(basic.id, ["library.basic"]);
-  const up1 = await admin.storage
-    .from(BUCKET)
-    .upload("library.pro/handbook.pdf", handbook, { contentType: "application/pdf", upsert: true });
-  expect(up1.error).toBeNull();
-  const up2 = await admin.storage
-    .from(BUCKET)
-    .upload("library.basic/guide.pdf", guide, { contentType: "application/pdf", upsert: true });
-  expect(up2.error).toBeNull();
+  for (const bucket of [BUCKET, SMALL]) {
+    const up1 = await admin.storage
+      .from(bucket)
+      .upload("library.pro/handbook.pdf", handbook, { contentType: "application/pdf", upsert: true });
+    expect(up1.error).toBeNull();
+    const up2 = await admin.storage
+      .from(bucket)
+      .upload("library.basic/guide.pdf", guide, { contentType: "application/pdf", upsert: true });
+    expect(up2.error).toBeNull();
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -88,14 +89,14 @@ describe("upload with the secret key", () => {
   test("answers the object's id and full key, and records size, type and eTag", async () => {
     const body = Buffer.from("%PDF-1.7 notes");
     const { data, error } = await admin.storage
-      .from(BUCKET)
+      .from(SMALL)
       .upload("library.basic/notes.pdf", body, { contentType: "application/pdf" });
     expect(error).toBeNull();
-    expect(data).toMatchObject({ path: "library.basic/notes.pdf", fullPath: `${BUCKET}/library.basic/notes.pdf` });
+    expect(data).toMatchObject({ path: "library.basic/notes.pdf", fullPath: `${SMALL}/library.basic/notes.pdf` });
     expect(data?.id).toMatch(/^[0-9a-f-]{36}$/);
     const { rows } = await sb.owner.query(
       "select metadata, owner from storage.objects where bucket_id = $1 and name = 'library.basic/notes.pdf'",
-      [BUCKET],
+      [SMALL],
     );
     expect(rows[0].metadata).toMatchObject({
       size: body.length,
@@ -105,7 +106,7 @@ describe("upload with the secret key", () => {
   });
 
   test("a second upload to the same key without upsert is refused as a duplicate", async () => {
-    const { error } = await admin.storage.from(BUCKET).upload("library.basic/guide.pdf", guide, {
+    const { error } = await admin.storage.from(SMALL).upload("library.basic/guide.pdf", guide, {
       contentType: "application/pdf",
     });
     expect(error).toMatchObject({ status: 400, statusCode: "409", message: "The resource already exists" });
@@ -113,14 +114,14 @@ describe("upload with the secret key", () => {
 
   test("upsert replaces the bytes; update (PUT) of a missing key is Object not found", async () => {
     const next = Buffer.from("%PDF-1.7 notes, second edition");
-    const up = await admin.storage.from(BUCKET).upload("library.basic/notes.pdf", next, {
+    const up = await admin.storage.from(SMALL).upload("library.basic/notes.pdf", next, {
       contentType: "application/pdf",
       upsert: true,
     });
     expect(up.error).toBeNull();
-    const { data } = await admin.storage.from(BUCKET).download("library.basic/notes.pdf");
+    const { data } = await admin.storage.from(SMALL).download("library.basic/notes.pdf");
     expect(Buffer.from(await (data as Blob).arrayBuffer()).equals(next)).toBe(true);
-    const missing = await admin.storage.from(BUCKET).update("library.basic/none.pdf", next, {
+    const missing = await admin.storage.from(SMALL).update("library.basic/none.pdf", next, {
       contentType: "application/pdf",
     });
     expect(missing.error).toMatchObject({ status: 400, statusCode: "404", message: "Object not found" });
@@ -128,9 +129,9 @@ describe("upload with the secret key", () => {
 
   test("a Blob is sent as multipart form data and stored with its own type", async () => {
     const blob = new Blob(["plain words"], { type: "text/plain" });
-    const { error } = await admin.storage.from(BUCKET).upload("library.basic/words.txt", blob, { upsert: true });
+    const { error } = await admin.storage.from(SMALL).upload("library.basic/words.txt", blob, { upsert: true });
     expect(error).toBeNull();
-    const { data } = await admin.storage.from(BUCKET).download("library.basic/words.txt");
+    const { data } = await admin.storage.from(SMALL).download("library.basic/words.txt");
     expect(await (data as Blob).text()).toBe("plain words");
     expect((data as Blob).type).toBe("text/plain");
   });
@@ -145,7 +146,7 @@ describe("bad input answers as Supabase Storage does", () => {
   test("a file over the bucket's size limit is refused with EntityTooLarge, and nothing is stored", async () => {
     const big = Buffer.alloc(LIMIT + 1, 1);
     const { error } = await admin.storage
-      .from(BUCKET)
+      .from(SMALL)
       .upload("library.pro/big.pdf", big, { contentType: "application/pdf" });
     expect(error).toMatchObject({ status: 400, statusCode: "413", code: "EntityTooLarge" });
     const { rowCount } = await sb.owner.query("select 1 from storage.objects where name = 'library.pro/big.pdf'");
@@ -154,7 +155,7 @@ describe("bad input answers as Supabase Storage does", () => {
 
   test("a content type outside the bucket's allowlist is refused with InvalidMimeType", async () => {
     const { error } = await admin.storage
-      .from(BUCKET)
+      .from(SMALL)
       .upload("library.pro/tool.exe", guide, { contentType: "application/x-msdownload" });
     expect(error).toMatchObject({
       status: 400,
@@ -168,7 +169,7 @@ describe("bad input answers as Supabase Storage does", () => {
     for (const path of ["library.pro/../x.pdf", "library.pro/./x.pdf", "../x.pdf"]) {
       const res = await raw(
         "POST",
-        `/storage/v1/object/${BUCKET}/${path}`,
+        `/storage/v1/object/${SMALL}/${path}`,
         {
           Authorization: `Bearer ${SANDBOX_SECRET_KEY}`,
           "content-type": "application/pdf",
@@ -184,28 +185,28 @@ describe("bad input answers as Supabase Storage does", () => {
       });
     }
     // fetch resolves `..` before sending: the request no longer names a key at all.
-    const { error } = await admin.storage.from(BUCKET).upload("../x.pdf", guide, { contentType: "application/pdf" });
+    const { error } = await admin.storage.from(SMALL).upload("../x.pdf", guide, { contentType: "application/pdf" });
     expect(error?.status).toBe(400);
   });
 
   test("a request without an API key is refused by the gateway", async () => {
-    const res = await raw("GET", `/storage/v1/object/${BUCKET}/library.basic/guide.pdf`, { apikey: "" });
+    const res = await raw("GET", `/storage/v1/object/${SMALL}/library.basic/guide.pdf`, { apikey: "" });
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body)).toMatchObject({ message: "No API key found in request" });
   });
 
   test("what the stand-in does not model is refused loudly, in Storage's shape", async () => {
-    const moved = await admin.storage.from(BUCKET).move("library.basic/guide.pdf", "library.basic/g.pdf");
+    const moved = await admin.storage.from(SMALL).move("library.basic/guide.pdf", "library.basic/g.pdf");
     expect(moved.error).toMatchObject({ status: 501, statusCode: "501" });
     expect(moved.error?.message).toContain("not supported by the Supabase stand-in");
     const transformed = await admin.storage
-      .from(BUCKET)
+      .from(SMALL)
       .createSignedUrl("library.basic/guide.pdf", 60, { transform: { width: 10 } });
     expect(transformed.error?.status).toBe(501);
   });
 });
 
-describe("reads run as the caller, under RLS", () => {
+describe("reads of the downloads bucket run as the caller, under the migrations' policy", () => {
   test("a Pro subscriber downloads the Pro file, byte for byte", async () => {
     const { data, error } = await pro.client.storage.from(BUCKET).download("library.pro/handbook.pdf");
     expect(error).toBeNull();
@@ -246,10 +247,10 @@ describe("reads run as the caller, under RLS", () => {
   });
 
   test("list honours search, limit, offset and sort order", async () => {
-    const found = await admin.storage.from(BUCKET).list("library.basic", { search: "gu" });
+    const found = await admin.storage.from(SMALL).list("library.basic", { search: "gu" });
     expect(found.data?.map((f) => f.name)).toEqual(["guide.pdf"]);
     const page = await admin.storage
-      .from(BUCKET)
+      .from(SMALL)
       .list("library.basic", { limit: 1, offset: 1, sortBy: { column: "name", order: "desc" } });
     expect(page.data).toHaveLength(1);
     expect(page.data?.[0]?.name).toBe("notes.pdf");
@@ -273,6 +274,14 @@ describe("reads run as the caller, under RLS", () => {
     await grant(u.id, []);
     const after = await u.client.storage.from(BUCKET).download("library.pro/handbook.pdf");
     expect(after.error?.message).toBe("Object not found");
+    // Past due, still marked active, but the grace (access_ends_at) is over.
+    await grant(u.id, ["library.pro"]);
+    await sb.owner.query(
+      "update public.entitlements set access_ends_at = now() - interval '1 second' where user_id = $1",
+      [u.id],
+    );
+    const graceOver = await u.client.storage.from(BUCKET).createSignedUrl("library.pro/handbook.pdf", 60);
+    expect(graceOver.error?.message).toBe("Object not found");
   });
 
   test("an expired user token is refused as AccessDenied", async () => {
@@ -361,22 +370,22 @@ describe("signed URLs", () => {
 
 describe("remove and buckets", () => {
   test("the secret key removes objects and their bytes; a user's remove deletes nothing", async () => {
-    await admin.storage.from(BUCKET).upload("library.basic/tmp.pdf", guide, { contentType: "application/pdf" });
-    const denied = await pro.client.storage.from(BUCKET).remove(["library.basic/tmp.pdf"]);
+    await admin.storage.from(SMALL).upload("library.basic/tmp.pdf", guide, { contentType: "application/pdf" });
+    const denied = await pro.client.storage.from(SMALL).remove(["library.basic/tmp.pdf"]);
     expect(denied.data).toEqual([]);
-    const { data, error } = await admin.storage.from(BUCKET).remove(["library.basic/tmp.pdf"]);
+    const { data, error } = await admin.storage.from(SMALL).remove(["library.basic/tmp.pdf"]);
     expect(error).toBeNull();
     expect(data?.map((o) => o.name)).toEqual(["library.basic/tmp.pdf"]);
-    const gone = await admin.storage.from(BUCKET).download("library.basic/tmp.pdf");
+    const gone = await admin.storage.from(SMALL).download("library.basic/tmp.pdf");
     expect(gone.error?.message).toBe("Object not found");
   });
 
   test("getBucket answers the bucket's limits to the secret key and Bucket not found to anon", async () => {
-    const { data, error } = await admin.storage.getBucket(BUCKET);
+    const { data, error } = await admin.storage.getBucket(SMALL);
     expect(error).toBeNull();
-    expect(data).toMatchObject({ id: BUCKET, public: false, file_size_limit: LIMIT });
+    expect(data).toMatchObject({ id: SMALL, public: false, file_size_limit: LIMIT });
     expect(data?.allowed_mime_types).toEqual(["application/pdf", "text/*"]);
-    const anon = await sb.client().storage.getBucket(BUCKET);
+    const anon = await sb.client().storage.getBucket(SMALL);
     expect(anon.error).toMatchObject({ status: 400, statusCode: "404", message: "Bucket not found" });
   });
 

@@ -1,5 +1,5 @@
 -- Tables and functions the Supabase stand-in needs on top of supabase-bootstrap.sql: sessions,
--- refresh tokens, one-time tokens (magic links), the persisted JWT signing key, and the triggers
+-- refresh tokens, one-time tokens (magic links), PKCE flow states, the persisted JWT signing key, and the triggers
 -- that feed Realtime from Postgres itself. Idempotent: applied on every start of the stand-in.
 
 create table if not exists auth.sessions (
@@ -41,6 +41,26 @@ create table if not exists auth.one_time_tokens (
 );
 alter table auth.one_time_tokens enable row level security;
 
+-- PKCE flows (Supabase's auth.flow_state): the code challenge a client sent with /otp, and the
+-- auth code GET /verify hands back in ?code= for POST /token?grant_type=pkce to redeem once.
+create table if not exists auth.flow_state (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid references auth.users (id) on delete cascade,
+  auth_code text not null,
+  code_challenge_method text not null check (code_challenge_method in ('s256', 'plain')),
+  code_challenge text not null,
+  provider_type text not null,
+  provider_access_token text,
+  provider_refresh_token text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  authentication_method text not null,
+  auth_code_issued_at timestamptz
+);
+create index if not exists idx_auth_code on auth.flow_state (auth_code);
+create index if not exists idx_user_id_auth_method on auth.flow_state (user_id, authentication_method);
+alter table auth.flow_state enable row level security;
+
 -- The stand-in's ES256 signing key, generated once, so a restart keeps issued tokens valid.
 create table if not exists auth.standin_signing_keys (
   id boolean primary key default true check (id),
@@ -51,8 +71,8 @@ create table if not exists auth.standin_signing_keys (
 );
 alter table auth.standin_signing_keys enable row level security;
 
-revoke all on auth.sessions, auth.refresh_tokens, auth.one_time_tokens, auth.standin_signing_keys
-  from public, anon, authenticated, service_role;
+revoke all on auth.sessions, auth.refresh_tokens, auth.one_time_tokens, auth.flow_state,
+  auth.standin_signing_keys from public, anon, authenticated, service_role;
 
 -- Realtime: a row trigger on each table of publication supabase_realtime notifies channel
 -- 'sandbox_realtime' at commit. Payloads over NOTIFY's 8000-byte limit are parked in

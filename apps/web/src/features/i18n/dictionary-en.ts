@@ -89,6 +89,8 @@ export const en = {
   "auth.error.passwordRequired": "Enter your password.",
   "auth.callback.working": "Signing you in…",
   "auth.callback.failed": "This sign-in link is invalid or has expired.",
+  "auth.callback.expired": "This sign-in link has expired or was already used.",
+  "auth.callback.otherBrowser": "Open the most recent sign-in link in the browser where you asked for it.",
   "auth.callback.again": "Request a new link",
 
   "billing.activating": "Activating your subscription…",

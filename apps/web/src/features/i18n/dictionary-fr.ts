@@ -92,6 +92,8 @@ export const fr: Dictionary = {
   "auth.error.passwordRequired": "Saisissez votre mot de passe.",
   "auth.callback.working": "Connexion en cours…",
   "auth.callback.failed": "Ce lien de connexion est invalide ou a expiré.",
+  "auth.callback.expired": "Ce lien de connexion a expiré ou a déjà servi.",
+  "auth.callback.otherBrowser": "Ouvrez le lien de connexion le plus récent dans le navigateur où vous l’avez demandé.",
   "auth.callback.again": "Demander un nouveau lien",
 
   "billing.activating": "Activation de votre abonnement…",

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY } from "../../keys.ts";
 import { startTestStandIn, type TestStandIn } from "../test-stand-in.ts";
@@ -214,15 +215,15 @@ describe("refresh, current user and logout", () => {
   });
 });
 
-describe("magic link", () => {
-  function lastMail(email: string) {
-    const line = [...sb.logs].reverse().find((l) => l.startsWith(`mail to ${email}:`));
-    const link = line?.match(/magic link (\S+)/)?.[1];
-    const code = line?.match(/\(code (\d{6})\)/)?.[1];
-    if (!link || !code) throw new Error(`no mail for ${email}`);
-    return { link, code };
-  }
+function lastMail(email: string) {
+  const line = [...sb.logs].reverse().find((l) => l.startsWith(`mail to ${email}:`));
+  const link = line?.match(/magic link (\S+)/)?.[1];
+  const code = line?.match(/\(code (\d{6})\)/)?.[1];
+  if (!link || !code) throw new Error(`no mail for ${email}`);
+  return { link, code };
+}
 
+describe("magic link", () => {
   test("mails a link and a code; POST /verify with email and code signs the user in once", async () => {
     const email = newEmail();
     const c = sb.client();
@@ -269,15 +270,6 @@ describe("magic link", () => {
     );
   });
 
-  test("refuses the PKCE flow loudly instead of sending a link the client cannot use", async () => {
-    const res = await authFetch("/otp", {
-      method: "POST",
-      body: JSON.stringify({ email: newEmail(), code_challenge: "abc", code_challenge_method: "s256" }),
-    });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: "validation_failed", message: expect.stringContaining("PKCE") });
-  });
-
   test("lists magic-link mails on the inbox page, newest first", async () => {
     const first = newEmail();
     const second = newEmail();
@@ -289,6 +281,199 @@ describe("magic link", () => {
     expect(html.indexOf(second)).toBeGreaterThan(-1);
     expect(html.indexOf(second)).toBeLessThan(html.indexOf(first));
     expect(html).toContain(`href="${lastMail(second).link.replaceAll("&", "&#38;")}"`);
+  });
+});
+
+describe("PKCE (flowType: pkce), as Supabase Auth does it", () => {
+  const callback = "http://127.0.0.1:5173/auth/callback?next=%2Flibrary";
+  const pkceClient = () =>
+    createClient(sb.url, SANDBOX_PUBLISHABLE_KEY, {
+      auth: { flowType: "pkce", persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    });
+
+  /** Asks for a link with supabase-js (which sends the code challenge), opens it, returns the redirect. */
+  async function openPkceLink(client: SupabaseClient, email: string) {
+    const sent = await client.auth.signInWithOtp({ email, options: { emailRedirectTo: callback } });
+    expect(sent.error).toBeNull();
+    const { link } = lastMail(email);
+    const res = await fetch(link, { redirect: "manual" });
+    expect(res.status).toBe(303);
+    return { link, location: new URL(res.headers.get("location") ?? "") };
+  }
+
+  async function tokenGrant(body: Record<string, string>) {
+    const res = await authFetch("/token?grant_type=pkce", { method: "POST", body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  test("the mailed link redirects with ?code= beside the app's own query; exchangeCodeForSession signs in once", async () => {
+    const email = newEmail();
+    const client = pkceClient();
+    const { link, location } = await openPkceLink(client, email);
+    expect(new URL(link).searchParams.get("token")).toMatch(/^pkce_[0-9a-f]{56}$/);
+    expect(`${location.origin}${location.pathname}`).toBe("http://127.0.0.1:5173/auth/callback");
+    expect(location.searchParams.get("next")).toBe("/library");
+    expect(location.hash).toBe("");
+    const code = location.searchParams.get("code") ?? "";
+    expect(code).toMatch(/^[0-9a-f-]{36}$/);
+
+    const { data, error } = await client.auth.exchangeCodeForSession(code);
+    expect(error).toBeNull();
+    expect(data.user?.email).toBe(email);
+    expect(data.user?.email_confirmed_at).toBeTruthy();
+    const claims = decodeJwt(data.session?.access_token ?? "");
+    expect(claims.amr).toEqual([{ method: "magiclink", timestamp: expect.any(Number) }]);
+
+    const again = await tokenGrant({ auth_code: code, code_verifier: "x".repeat(56) });
+    expect(again).toEqual({
+      status: 404,
+      body: { code: "flow_state_not_found", message: "invalid flow state, no valid flow state found" },
+    });
+  });
+
+  test("refuses a wrong code_verifier with bad_code_verifier and keeps the flow for the right one", async () => {
+    const email = newEmail();
+    const client = pkceClient();
+    const { location } = await openPkceLink(client, email);
+    const code = location.searchParams.get("code") ?? "";
+    const wrong = await tokenGrant({ auth_code: code, code_verifier: "a".repeat(56) });
+    expect(wrong).toEqual({
+      status: 400,
+      body: { code: "bad_code_verifier", message: "code challenge does not match previously saved code verifier" },
+    });
+    const { data, error } = await client.auth.exchangeCodeForSession(code);
+    expect(error).toBeNull();
+    expect(data.user?.email).toBe(email);
+  });
+
+  test("a code redeemed within 300 s of opening the link works; past 300 s it is flow_state_expired", async () => {
+    const age = async (email: string, seconds: number) => {
+      const client = pkceClient();
+      const { location } = await openPkceLink(client, email);
+      const code = location.searchParams.get("code") ?? "";
+      // The flow's clock starts when the link was opened: move that moment back instead of waiting.
+      await sb.owner.query(
+        "update auth.flow_state set auth_code_issued_at = now() - make_interval(secs => $2) where auth_code = $1",
+        [code, seconds],
+      );
+      return client.auth.exchangeCodeForSession(code);
+    };
+    const fresh = await age(newEmail(), 290);
+    expect(fresh.error).toBeNull();
+    const stale = await age(newEmail(), 301);
+    expect(stale.error?.status).toBe(422);
+    expect(stale.error?.code).toBe("flow_state_expired");
+    expect(stale.error?.message).toBe("invalid flow state, flow state has expired");
+  });
+
+  test("the plain method: the verifier itself is the challenge", async () => {
+    const email = newEmail();
+    const verifier = "plain-verifier-0123456789-abcdefghijklmnopqrstuvwxyz";
+    const sent = await authFetch(`/otp?redirect_to=${encodeURIComponent(callback)}`, {
+      method: "POST",
+      body: JSON.stringify({ email, code_challenge: verifier, code_challenge_method: "plain" }),
+    });
+    expect(sent.status).toBe(200);
+    const res = await fetch(lastMail(email).link, { redirect: "manual" });
+    const code = new URL(res.headers.get("location") ?? "").searchParams.get("code") ?? "";
+    const ok = await tokenGrant({ auth_code: code, code_verifier: verifier });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ token_type: "bearer", user: { email } });
+  });
+
+  test("a used or unknown PKCE link redirects with the error in the query and in the fragment", async () => {
+    const email = newEmail();
+    const { link } = await openPkceLink(pkceClient(), email);
+    const used = await fetch(link, { redirect: "manual" });
+    expect(used.status).toBe(303);
+    const location = new URL(used.headers.get("location") ?? "");
+    expect(location.searchParams.get("next")).toBe("/library");
+    expect(location.searchParams.get("error")).toBe("access_denied");
+    expect(location.searchParams.get("error_code")).toBe("otp_expired");
+    expect(location.searchParams.get("code")).toBeNull();
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get("error_code")).toBe("otp_expired");
+    expect(fragment.get("error_description")).toBe("Email link is invalid or has expired");
+  });
+
+  test("a PKCE link whose flow state is gone redirects with flow_state_not_found", async () => {
+    const email = newEmail();
+    await pkceClient().auth.signInWithOtp({ email, options: { emailRedirectTo: callback } });
+    await sb.owner.query("delete from auth.flow_state where user_id = (select id from auth.users where email = $1)", [
+      email,
+    ]);
+    const res = await fetch(lastMail(email).link, { redirect: "manual" });
+    const location = new URL(res.headers.get("location") ?? "");
+    expect(location.searchParams.get("error_code")).toBe("flow_state_not_found");
+    expect(location.searchParams.get("error")).toBe("invalid_request");
+  });
+
+  test("the 6-digit code of a PKCE mail still signs in with verifyOtp", async () => {
+    const email = newEmail();
+    const client = pkceClient();
+    await client.auth.signInWithOtp({ email });
+    const { data, error } = await client.auth.verifyOtp({ email, token: lastMail(email).code, type: "email" });
+    expect(error).toBeNull();
+    expect(data.user?.email).toBe(email);
+  });
+
+  test("validates the challenge as Supabase does: both or neither, 43 to 128 characters, s256 or plain", async () => {
+    const otp = async (extra: Record<string, string>) => {
+      const res = await authFetch("/otp", { method: "POST", body: JSON.stringify({ email: newEmail(), ...extra }) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const good = "A".repeat(43);
+    expect(await otp({ code_challenge: good })).toEqual({
+      status: 400,
+      body: { code: "validation_failed", message: "PKCE flow requires code_challenge_method and code_challenge" },
+    });
+    expect(await otp({ code_challenge: "short", code_challenge_method: "s256" })).toEqual({
+      status: 400,
+      body: { code: "validation_failed", message: "code challenge has to be between 43 and 128 characters" },
+    });
+    expect((await otp({ code_challenge: `${good}/`, code_challenge_method: "s256" })).body.message).toBe(
+      "code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes",
+    );
+    expect((await otp({ code_challenge: good, code_challenge_method: "S512" })).status).toBe(400);
+    expect((await otp({ code_challenge: good, code_challenge_method: "S256" })).status).toBe(200);
+  });
+
+  test("POST /token?grant_type=pkce needs both values and a known code", async () => {
+    expect(await tokenGrant({ auth_code: "" })).toEqual({
+      status: 400,
+      body: {
+        code: "validation_failed",
+        message: "invalid request: both auth code and code verifier should be non-empty",
+      },
+    });
+    expect((await tokenGrant({ auth_code: randomUUID(), code_verifier: "v".repeat(43) })).body.code).toBe(
+      "flow_state_not_found",
+    );
+  });
+
+  test("signUp with the PKCE flow returns the session at once (auto-confirm makes no flow state)", async () => {
+    const email = newEmail();
+    const { data, error } = await pkceClient().auth.signUp({ email, password: "secret-pw" });
+    expect(error).toBeNull();
+    expect(data.session?.access_token).toBeTruthy();
+    const { rows } = await sb.owner.query("select 1 from auth.flow_state where user_id = $1", [data.user?.id]);
+    expect(rows).toHaveLength(0);
+  });
+
+  test("GET /authorize (signInWithOAuth) answers as Supabase does for a provider that is not enabled", async () => {
+    const { data } = await pkceClient().auth.signInWithOAuth({
+      provider: "github",
+      options: { redirectTo: callback, skipBrowserRedirect: true },
+    });
+    const url = new URL(data.url ?? "");
+    expect(url.pathname).toBe("/auth/v1/authorize");
+    expect(url.searchParams.get("code_challenge_method")).toBe("s256");
+    const res = await fetch(url, { redirect: "manual" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      code: "validation_failed",
+      message: "Unsupported provider: provider is not enabled",
+    });
   });
 });
 

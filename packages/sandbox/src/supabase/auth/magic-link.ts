@@ -1,6 +1,7 @@
 import { createHash, randomInt } from "node:crypto";
 import type { StandInContext } from "../context.ts";
 import { AuthError } from "./auth-error.ts";
+import { createFlowState, PKCE_PREFIX, type PkceChallenge } from "./pkce.ts";
 import { issueSession, type SessionJson } from "./sessions.ts";
 import { EMAIL_PATTERN, findUserByEmail, insertUser, normaliseEmail } from "./users.ts";
 
@@ -19,6 +20,8 @@ export interface MagicLinkRequest {
   createUser: boolean;
   userMetadata: Record<string, unknown>;
   redirectTo: string | undefined;
+  /** The client's PKCE challenge: the link then yields ?code= instead of a session. */
+  pkce: PkceChallenge | null;
 }
 
 /** Creates a one-time token and "mails" it: the inbox page and the log get the link. */
@@ -40,7 +43,9 @@ export async function sendMagicLink(ctx: StandInContext, r: MagicLinkRequest): P
   }
   const email = user.email ?? normaliseEmail(r.email);
   const otp = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  const hash = tokenHash(email, otp);
+  // GoTrue's addFlowPrefixToToken: a PKCE link's token says so, and GET /verify reads it.
+  const hash = (r.pkce ? PKCE_PREFIX : "") + tokenHash(email, otp);
+  if (r.pkce) await createFlowState(ctx, user.id, "magiclink", r.pkce);
   await ctx.db.query("delete from auth.one_time_tokens where user_id = $1", [user.id]);
   await ctx.db.query(
     `insert into auth.one_time_tokens (user_id, token_type, token_hash, relates_to, expires_at)
@@ -56,12 +61,18 @@ export async function sendMagicLink(ctx: StandInContext, r: MagicLinkRequest): P
 
 export type VerifyInput = { tokenHash: string } | { email: string; token: string };
 
-/** Consumes a one-time token (single use) and starts a session. */
-export async function verifyOneTimeToken(ctx: StandInContext, input: VerifyInput): Promise<SessionJson> {
-  const hash = "tokenHash" in input ? input.tokenHash : tokenHash(input.email, input.token);
+/**
+ * Consumes a one-time token (single use), confirms the email and returns the user's id. A code
+ * typed by hand matches the link of either flow (GoTrue's isOtpValid also tries `pkce_` + hash).
+ */
+export async function consumeOneTimeToken(ctx: StandInContext, input: VerifyInput): Promise<string> {
+  const hashes =
+    "tokenHash" in input
+      ? [input.tokenHash]
+      : [tokenHash(input.email, input.token), PKCE_PREFIX + tokenHash(input.email, input.token)];
   const { rows } = await ctx.db.query<{ user_id: string; live: boolean }>(
-    "delete from auth.one_time_tokens where token_hash = $1 returning user_id, (expires_at > now()) as live",
-    [hash],
+    "delete from auth.one_time_tokens where token_hash = any($1) returning user_id, (expires_at > now()) as live",
+    [hashes],
   );
   const row = rows[0];
   if (!row?.live) throw new AuthError(403, "otp_expired", "Token has expired or is invalid");
@@ -69,5 +80,10 @@ export async function verifyOneTimeToken(ctx: StandInContext, input: VerifyInput
     "update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now() where id = $1",
     [row.user_id],
   );
-  return issueSession(ctx, row.user_id, "otp");
+  return row.user_id;
+}
+
+/** Consumes a one-time token and starts a session (POST /verify, and GET /verify of the implicit flow). */
+export async function verifyOneTimeToken(ctx: StandInContext, input: VerifyInput): Promise<SessionJson> {
+  return issueSession(ctx, await consumeOneTimeToken(ctx, input), "otp");
 }

@@ -3,8 +3,9 @@ import { apiKeyRole, checkApiKey } from "../api-keys.ts";
 import type { StandInContext } from "../context.ts";
 import { BodyTooLargeError, bearer, header, readBody, sendJson } from "../http.ts";
 import { AuthError } from "./auth-error.ts";
-import { sendMagicLink, VERIFY_TYPES, verifyOneTimeToken } from "./magic-link.ts";
+import { consumeOneTimeToken, sendMagicLink, VERIFY_TYPES, verifyOneTimeToken } from "./magic-link.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
+import { flowAuthMethod, issueAuthCode, PKCE_PREFIX, readPkceChallenge, redeemAuthCode } from "./pkce.ts";
 import { endSessions, issueSession, refreshSession, sessionExists } from "./sessions.ts";
 import { EMAIL_PATTERN, findUserByEmail, findUserById, insertUser, userJson } from "./users.ts";
 
@@ -95,6 +96,58 @@ function redirectWithFragment(res: ServerResponse, to: string, params: Record<st
   res.end();
 }
 
+/** prepPKCERedirectURL: the auth code joins the redirect's own query (`?next=…&code=…`). */
+function redirectWithCode(res: ServerResponse, to: string, code: string): void {
+  const target = new URL(to);
+  target.searchParams.set("code", code);
+  res.writeHead(303, { Location: target.toString() });
+  res.end();
+}
+
+/** prepErrorRedirectURL: the error in the fragment, and for PKCE in the query as well. */
+function redirectWithError(res: ServerResponse, to: string, e: AuthError, pkce: boolean): void {
+  const params = {
+    error: e.status === 403 ? "access_denied" : e.status >= 500 ? "server_error" : "invalid_request",
+    error_code: e.code,
+    error_description: e.code === "otp_expired" ? "Email link is invalid or has expired" : e.message,
+  };
+  if (!pkce) {
+    redirectWithFragment(res, to, params);
+    return;
+  }
+  const target = new URL(to);
+  for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+  target.hash = new URLSearchParams({ ...params, sb: "" }).toString();
+  res.writeHead(303, { Location: target.toString() });
+  res.end();
+}
+
+/** Providers Supabase Auth knows (external.go); none is enabled in the stand-in. */
+const KNOWN_OAUTH_PROVIDERS = new Set([
+  "apple",
+  "azure",
+  "bitbucket",
+  "discord",
+  "facebook",
+  "figma",
+  "fly",
+  "github",
+  "gitlab",
+  "google",
+  "kakao",
+  "keycloak",
+  "linkedin",
+  "linkedin_oidc",
+  "notion",
+  "slack",
+  "slack_oidc",
+  "spotify",
+  "twitch",
+  "twitter",
+  "workos",
+  "zoom",
+]);
+
 async function route(ctx: StandInContext, req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
   const method = req.method ?? "GET";
   const reply = (status: number, body: unknown) => sendJson(res, status, body);
@@ -103,12 +156,21 @@ async function route(ctx: StandInContext, req: IncomingMessage, res: ServerRespo
     return sendJson(res, 200, { keys: [ctx.keys.publicJwk] }, { "Cache-Control": "public, max-age=600" });
   }
   if (method === "GET" && path === "/verify") {
-    // A link clicked in a mail: no apikey, answers with redirects only.
-    const redirectTo = url.searchParams.get("redirect_to") || ctx.siteUrl;
+    // A link clicked in a mail: no apikey, answers with redirects only (to the site URL when
+    // redirect_to is not a URL, as GoTrue falls back for one outside its allow list).
+    const asked = url.searchParams.get("redirect_to") ?? "";
+    const redirectTo = URL.canParse(asked) ? asked : ctx.siteUrl;
     const token = url.searchParams.get("token") ?? "";
     const type = url.searchParams.get("type") ?? "";
+    const pkce = token.startsWith(PKCE_PREFIX);
     try {
       if (!VERIFY_TYPES.has(type)) throw new AuthError(400, "validation_failed", `Unsupported verify type ${type}`);
+      if (pkce) {
+        // The PKCE flow: the browser gets a one-time auth code, the session only with the verifier.
+        const authMethod = flowAuthMethod(type);
+        const userId = await consumeOneTimeToken(ctx, { tokenHash: token });
+        return redirectWithCode(res, redirectTo, await issueAuthCode(ctx, userId, authMethod));
+      }
       const s = await verifyOneTimeToken(ctx, { tokenHash: token });
       return redirectWithFragment(res, redirectTo, {
         access_token: s.access_token,
@@ -120,12 +182,20 @@ async function route(ctx: StandInContext, req: IncomingMessage, res: ServerRespo
       });
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
-      return redirectWithFragment(res, redirectTo, {
-        error: "access_denied",
-        error_code: e.code,
-        error_description: e.code === "otp_expired" ? "Email link is invalid or has expired" : e.message,
-      });
+      return redirectWithError(res, redirectTo, e, pkce);
     }
+  }
+  if (method === "GET" && path === "/authorize") {
+    // OAuth sign-in (signInWithOAuth, with or without PKCE): a browser navigation, no apikey. The
+    // stand-in has no external provider enabled, so it answers as Supabase does for one that is off.
+    const provider = url.searchParams.get("provider") ?? "";
+    throw new AuthError(
+      400,
+      "validation_failed",
+      KNOWN_OAUTH_PROVIDERS.has(provider.toLowerCase())
+        ? "Unsupported provider: provider is not enabled"
+        : `Unsupported provider: Provider ${provider} could not be found`,
+    );
   }
 
   const gateway = checkApiKey(req, url);
@@ -148,6 +218,8 @@ async function route(ctx: StandInContext, req: IncomingMessage, res: ServerRespo
     const body = await jsonBody(req);
     const email = checkEmail(str(body, "email"));
     const password = checkPassword(str(body, "password"));
+    // Checked as Supabase does; with auto-confirm the session comes back at once, so no flow state.
+    readPkceChallenge(body);
     if (await findUserByEmail(ctx.db, email))
       throw new AuthError(422, "user_already_exists", "User already registered");
     const user = await insertUser(ctx.db, {
@@ -178,10 +250,13 @@ async function route(ctx: StandInContext, req: IncomingMessage, res: ServerRespo
       if (!token) throw new AuthError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
       return reply(200, await refreshSession(ctx, token));
     }
+    if (grant === "pkce") {
+      return reply(200, await redeemAuthCode(ctx, str(body, "auth_code") ?? "", str(body, "code_verifier") ?? ""));
+    }
     throw new AuthError(
       400,
       "validation_failed",
-      `unsupported_grant_type: the sandbox supports password and refresh_token`,
+      `unsupported_grant_type: the sandbox supports password, refresh_token and pkce`,
     );
   }
   if (method === "GET" && path === "/user") {
@@ -202,14 +277,9 @@ async function route(ctx: StandInContext, req: IncomingMessage, res: ServerRespo
     const body = await jsonBody(req);
     const email = str(body, "email");
     if (!email) throw new AuthError(400, "validation_failed", "Only an email address is supported by the sandbox");
-    if (typeof body.code_challenge === "string" && body.code_challenge !== "") {
-      throw new AuthError(
-        400,
-        "validation_failed",
-        "The PKCE flow is not supported by the Supabase stand-in: create the client with flowType 'implicit'",
-      );
-    }
+    const pkce = readPkceChallenge(body);
     await sendMagicLink(ctx, {
+      pkce,
       email,
       createUser: body.create_user !== false,
       userMetadata: obj(body, "data"),

@@ -5,7 +5,7 @@ import { inTransaction } from "../in-transaction.ts";
 import { AuthError } from "./auth-error.ts";
 import { findUserById, type UserRow, userJson } from "./users.ts";
 
-export type AmrMethod = "password" | "otp";
+export type AmrMethod = "password" | "otp" | "magiclink" | "email/signup";
 
 interface SessionRow {
   id: string;

@@ -5,6 +5,7 @@ import { createHmac, createPrivateKey, generateKeyPairSync, type KeyObject, sign
 import { createClient } from "@supabase/supabase-js";
 import { type ChaosContext, createUser, sleep, subscribe, type TestUser } from "./context.ts";
 import { figure, type PartResult } from "./figures.ts";
+import { storageAttacks } from "./storage-attacks.ts";
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString("base64url");
 
@@ -518,6 +519,9 @@ export async function runAccessAttacks(ctx: ChaosContext): Promise<PartResult> {
     const legit = await fetch(`${rest}/customers?select=user_id&limit=1`, { headers: as(secret, secret) });
     if (!legit.ok) notes.push(`control failed: the secret key could not read customers (${legit.status})`);
   }
+
+  // ---- Storage: the downloads bucket -----------------------------------------------------------
+  outcomes.push(...(await storageAttacks(ctx, a, notes)));
 
   // ---- realtime: someone else's rows -----------------------------------------------------------
   {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { SANDBOX_SECRET_KEY, SANDBOX_STRIPE_SECRET_KEY, startTestSandbox, type TestSandbox } from "@gatehouse/sandbox";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Config } from "../src/env.ts";
-import { getServices, type Services } from "../src/services/services.ts";
+import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
 import { loadOpsConfig, OpsConfigError } from "./ops-config.ts";
 import { formatEventTable, parseSince, replayEvents } from "./replay-events.ts";
 import { resync } from "./resync.ts";
@@ -25,7 +25,7 @@ beforeAll(async () => {
     supabaseSecretKey: SANDBOX_SECRET_KEY,
   });
   priceId = catalog.priceIds.gatehouse_pro_monthly ?? "";
-  services = getServices(loadOpsConfig(sandboxEnv()));
+  services = backgroundServices(getServices(loadOpsConfig(sandboxEnv())));
 }, 120_000);
 
 afterAll(async () => {

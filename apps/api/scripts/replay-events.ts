@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import Stripe from "stripe";
 import { callRpc } from "../src/services/call-rpc.ts";
 import { processEvent } from "../src/services/process-event.ts";
-import { getServices, type Services } from "../src/services/services.ts";
+import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
 import { syncCustomer } from "../src/services/sync-customer.ts";
 import { loadOpsConfig, runOpsCommand } from "./ops-config.ts";
 import { runBounded } from "./run-bounded.ts";
@@ -200,7 +200,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const services = getServices(loadOpsConfig(process.env));
+  // Background work: every Stripe call waits for the budget (STRIPE_REQUESTS_PER_SECOND).
+  const services = backgroundServices(getServices(loadOpsConfig(process.env)));
   const report = await replayEvents(services, {
     apply: values.apply,
     ...(values.since ? { since: parseSince(values.since) } : {}),

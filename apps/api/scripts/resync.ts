@@ -3,7 +3,7 @@
 // any number of times: a sync writes Stripe's current state, whatever was there before.
 import { parseArgs } from "node:util";
 import type { EntitlementRow } from "../src/services/entitlement-view.ts";
-import { getServices, type Services } from "../src/services/services.ts";
+import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
 import { syncCustomer } from "../src/services/sync-customer.ts";
 import { loadOpsConfig, runOpsCommand } from "./ops-config.ts";
 import { runBounded } from "./run-bounded.ts";
@@ -132,7 +132,8 @@ async function main(): Promise<number> {
       : values.customer !== undefined
         ? { customer: values.customer }
         : { all: true };
-  const services = getServices(loadOpsConfig(process.env));
+  // Background work: every Stripe call waits for the budget (STRIPE_REQUESTS_PER_SECOND).
+  const services = backgroundServices(getServices(loadOpsConfig(process.env)));
   const started = Date.now();
   const report = await resync(services, target, {
     ...(values.batch ? { batch: Number(values.batch) } : {}),

@@ -27,7 +27,14 @@ describe("parseEnv", () => {
     }
   });
 
+  test("STRIPE_REQUESTS_PER_SECOND defaults below Stripe's test-mode limit and takes a number", () => {
+    expect(parseEnv({ ...good }).STRIPE_REQUESTS_PER_SECOND).toBe(20);
+    expect(parseEnv({ ...good, STRIPE_REQUESTS_PER_SECOND: "80" }).STRIPE_REQUESTS_PER_SECOND).toBe(80);
+  });
+
   test.each([
+    ["STRIPE_REQUESTS_PER_SECOND", "fast", "number of requests a second"],
+    ["STRIPE_REQUESTS_PER_SECOND", "0", "at least 1"],
     ["STRIPE_SECRET_KEY", "pk_test_123", "Stripe secret key"],
     ["STRIPE_WEBHOOK_SECRET", "secret", "whsec_"],
     ["SUPABASE_URL", "not a url", "http(s) URL"],

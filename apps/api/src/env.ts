@@ -11,6 +11,9 @@ const url = (name: string) =>
     z.transform((v: string) => v.replace(/\/+$/, "")),
   );
 
+/** Below Stripe's test-mode limit (25/s), leaving room for the calls of people waiting. */
+export const DEFAULT_STRIPE_REQUESTS_PER_SECOND = 20;
+
 export const envSchema = z.object({
   APP_URL: url("APP_URL"),
   STRIPE_SECRET_KEY: z
@@ -29,6 +32,23 @@ export const envSchema = z.object({
       (v) => !v.startsWith("sb_publishable_"),
       "SUPABASE_SECRET_KEY is a publishable key: use the secret key (sb_secret_…)",
     ),
+  ),
+  // Stripe calls a second the worker's background work (queue consumer, cron) may make; people
+  // waiting go first and count too. Stripe allows 25/s in test mode and 100/s live: stay below.
+  STRIPE_REQUESTS_PER_SECOND: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d+(\.\d+)?$/, "STRIPE_REQUESTS_PER_SECOND must be a number of requests a second")),
+      z.pipe(
+        z.transform((v: string) => Number(v)),
+        z
+          .number()
+          .check(
+            z.gte(1, "STRIPE_REQUESTS_PER_SECOND must be at least 1"),
+            z.lte(10_000, "STRIPE_REQUESTS_PER_SECOND must be at most 10000"),
+          ),
+      ),
+    ),
+    DEFAULT_STRIPE_REQUESTS_PER_SECOND,
   ),
   SUPABASE_JWT_SECRET: z.optional(
     z.string().check(z.minLength(32, "SUPABASE_JWT_SECRET must be the project's legacy JWT secret (32+ characters)")),

@@ -13,6 +13,7 @@ const dev: Config = {
   APP_URL: "http://127.0.0.1:5173",
   SUPABASE_URL: "http://127.0.0.1:54321",
   STRIPE_API_URL: "http://127.0.0.1:12111",
+  STRIPE_REQUESTS_PER_SECOND: 20,
   ...SANDBOX,
 };
 
@@ -22,6 +23,7 @@ const prod: Config = {
   STRIPE_SECRET_KEY: "sk_live_FAKE_test_fixture_not_a_key",
   STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef0123456789abcdef",
   SUPABASE_SECRET_KEY: "sb_secret_0123456789abcdefghijklmnop",
+  STRIPE_REQUESTS_PER_SECOND: 20,
 };
 
 const without = (config: Config, key: keyof Config): Config => {

@@ -160,10 +160,51 @@ export async function eventsFor(customer: string): Promise<Stripe.Event[]> {
   return all.sort((a, b) => a.created - b.created);
 }
 
-/** Delivers events to the worker, signed, in the given order; returns the statuses. */
+export interface LedgerRow {
+  id: string;
+  attempts: number;
+  processed_at: string | null;
+  last_error: string | null;
+}
+
+/** The ledger rows of these events. */
+export async function ledger(ids: readonly string[]): Promise<LedgerRow[]> {
+  if (!ids.length) return [];
+  return adminSelect<LedgerRow>("stripe_events", `id=in.(${ids.join(",")})&select=id,attempts,processed_at,last_error`);
+}
+
+/**
+ * Polls the ledger until every one of these events satisfies `done` (by default: processed, which
+ * the queue consumer does in the background); throws after timeoutMs with the rows it last saw.
+ */
+export async function waitForLedger(
+  ids: readonly string[],
+  done: (row: LedgerRow) => boolean = (r) => r.processed_at !== null,
+  timeoutMs = 20_000,
+): Promise<LedgerRow[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await ledger(ids);
+    if (rows.length === new Set(ids).size && rows.every(done)) return rows;
+    if (Date.now() > until) throw new Error(`ledger not settled after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Delivers events to the worker, signed, in the given order; returns the statuses. The webhook
+ * only records and queues: this then waits until the queue consumer has processed every event
+ * the webhook accepted.
+ */
 export async function deliver(events: Stripe.Event[]): Promise<number[]> {
   const statuses: number[] = [];
-  for (const e of events) statuses.push((await signedWebhook(JSON.stringify(e))).status);
+  const accepted: string[] = [];
+  for (const e of events) {
+    const status = (await signedWebhook(JSON.stringify(e))).status;
+    statuses.push(status);
+    if (status === 200) accepted.push(e.id);
+  }
+  await waitForLedger(accepted);
   return statuses;
 }
 

@@ -3,6 +3,7 @@
 // the tests need, and stops the sandbox on SIGTERM/SIGINT or when stdin closes.
 import { createClient } from "@supabase/supabase-js";
 import {
+  NO_LIMITS,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_WEBHOOK_SECRET,
@@ -10,7 +11,11 @@ import {
 } from "../../../packages/sandbox/src/index.ts";
 import { setupCatalog, stripeClient } from "../scripts/stripe-setup.ts";
 
-const sandbox = await startTestSandbox();
+// Stripe's rate limits off: these tests set up their state by calling the stand-in directly, from
+// many test files at once, far faster than a paced client would (a 429 there would fail a test
+// about something else). The limits themselves: packages/sandbox rate-limits.test.ts; the API
+// under them: the bench's webhook storm, the fault suite and the e2e suite, which keep them on.
+const sandbox = await startTestSandbox({ limits: NO_LIMITS });
 let stopping = false;
 const stop = async () => {
   if (stopping) return;

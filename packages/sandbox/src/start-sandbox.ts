@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { SANDBOX_PORTS, SANDBOX_WEBHOOK_SECRET } from "./keys.ts";
 import { repoRoot } from "./postgres/apply-migrations.ts";
 import { applyMigrations, type RunningPostgres, startPostgres } from "./postgres/index.ts";
-import { NO_LIMITS, type RateLimitSettings, startStripeStandIn } from "./stripe/index.ts";
+import { type RateLimitSettings, startStripeStandIn } from "./stripe/index.ts";
 import { startSupabaseStandIn } from "./supabase/index.ts";
 
 export interface SandboxOptions {
@@ -14,7 +14,7 @@ export interface SandboxOptions {
   /** Wipe the data first (`db:reset`). */
   reset?: boolean;
   ports?: Partial<typeof SANDBOX_PORTS>;
-  /** Stripe's rate limits in the Stripe stand-in (off until the API paces its Stripe calls). */
+  /** Stripe's rate limits in the Stripe stand-in: Stripe's test-mode values unless told otherwise. */
   limits?: Partial<RateLimitSettings>;
   log?: (line: string) => void;
 }
@@ -56,7 +56,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       databaseUrl: postgres.url,
       port: ports.stripe,
       webhook: { url: "http://127.0.0.1:8787/api/stripe/webhook", secret: SANDBOX_WEBHOOK_SECRET },
-      limits: opts.limits ?? NO_LIMITS,
+      ...(opts.limits ? { limits: opts.limits } : {}),
       log: opts.log,
     });
     stops.push(() => stripe.stop());

@@ -4,7 +4,7 @@
 import { FAULT_BODIES, type FaultProxy, startFaultProxy } from "./fault-proxy.ts";
 import { SANDBOX_WEBHOOK_SECRET } from "./keys.ts";
 import { freePort, startTestDatabase } from "./postgres/index.ts";
-import { NO_LIMITS, type RateLimitSettings, startStripeStandIn } from "./stripe/index.ts";
+import { type RateLimitSettings, startStripeStandIn } from "./stripe/index.ts";
 import { startSupabaseStandIn } from "./supabase/index.ts";
 
 export interface TestSandboxOptions {
@@ -13,7 +13,7 @@ export interface TestSandboxOptions {
   webhookSecret?: string;
   retrySchedule?: number[];
   deliveryConcurrency?: number;
-  /** Stripe's rate limits in the Stripe stand-in (off until the API paces its Stripe calls). */
+  /** Stripe's rate limits in the Stripe stand-in: Stripe's test-mode values unless told otherwise. */
   limits?: Partial<RateLimitSettings>;
   log?: (line: string) => void;
 }
@@ -54,7 +54,7 @@ export async function startTestSandbox(opts: TestSandboxOptions = {}): Promise<T
         : {}),
       ...(opts.retrySchedule ? { retrySchedule: opts.retrySchedule } : {}),
       ...(opts.deliveryConcurrency ? { deliveryConcurrency: opts.deliveryConcurrency } : {}),
-      limits: opts.limits ?? NO_LIMITS,
+      ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
     stops.push(() => stripe.stop());

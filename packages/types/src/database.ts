@@ -466,6 +466,13 @@ export type Database = {
         };
         Returns: undefined;
       };
+      finish_stripe_events: {
+        Args: {
+          p_error?: string;
+          p_ids: string[];
+        };
+        Returns: number;
+      };
       has_access: {
         Args: {
           p_entitlement?: string;
@@ -524,6 +531,31 @@ export type Database = {
           p_customer_id: string;
           p_event_id?: string;
           p_snapshot_at?: string;
+          p_subscriptions: Json;
+        };
+        Returns: {
+          access_ends_at: string | null;
+          active: boolean;
+          cancel_at: string | null;
+          current_period_end: string | null;
+          entitlement: string | null;
+          features: string[];
+          price_id: string | null;
+          scheduled_at: string | null;
+          scheduled_price_id: string | null;
+          source: string | null;
+          status: string | null;
+          subscription_id: string | null;
+          trial_end: string | null;
+          updated_at: string;
+          user_id: string;
+        };
+      };
+      sync_customer_events: {
+        Args: {
+          p_customer_id: string;
+          p_event_ids: string[];
+          p_snapshot_at: string;
           p_subscriptions: Json;
         };
         Returns: {

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import Stripe from "stripe";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { processEvent } from "../services/process-event.ts";
+import { acceptEvent } from "../services/accept-event.ts";
 
 const crypto = Stripe.createSubtleCryptoProvider();
 const TOLERANCE_S = 300;
@@ -74,6 +74,7 @@ export const stripeWebhookRoutes = new Hono<AppEnv>().post("/stripe/webhook", as
     throw new ApiError(400, "invalid_payload", "The webhook body is not a JSON Stripe event");
   }
   if (!looksLikeEvent(event)) throw new ApiError(400, "invalid_payload", "The webhook body is not a Stripe event");
-  const outcome = await processEvent(c.var.services, event);
+  // Recorded and queued: the consumer syncs (index.ts queue handler), paced under Stripe's limits.
+  const outcome = await acceptEvent(c.var.services, c.env.SYNC_QUEUE, event);
   return c.json({ received: true, outcome });
 });

@@ -83,22 +83,35 @@ async function bindFromMetadata(s: Services, customerId: string): Promise<boolea
 
 /**
  * Syncs one customer now. Returns the user's entitlement, or null when the customer belongs to
- * no Gatehouse user. eventId marks that ledger event processed in the same transaction.
+ * no Gatehouse user. eventIds (the ledger events that asked for it, however many) are marked
+ * processed in the same transaction as the sync.
  */
-export async function syncCustomer(s: Services, customerId: string, eventId?: string): Promise<EntitlementRow | null> {
+export async function syncCustomer(
+  s: Services,
+  customerId: string,
+  eventIds: readonly string[] = [],
+): Promise<EntitlementRow | null> {
   const snapshotAt = new Date().toISOString();
   const subscriptions = await withSchedules(s.stripe, await listAllSubscriptions(s.stripe, customerId));
-  const args = {
-    p_customer_id: customerId,
-    p_subscriptions: subscriptions,
-    p_snapshot_at: snapshotAt,
-    p_event_id: eventId ?? null,
-  };
+  const write = () =>
+    eventIds.length > 1
+      ? callRpc<EntitlementRow>(s.db, "sync_customer_events", {
+          p_customer_id: customerId,
+          p_subscriptions: subscriptions,
+          p_snapshot_at: snapshotAt,
+          p_event_ids: eventIds,
+        })
+      : callRpc<EntitlementRow>(s.db, "sync_customer", {
+          p_customer_id: customerId,
+          p_subscriptions: subscriptions,
+          p_snapshot_at: snapshotAt,
+          p_event_id: eventIds[0] ?? null,
+        });
   try {
-    return await callRpc<EntitlementRow>(s.db, "sync_customer", args);
+    return await write();
   } catch (e) {
     if (!(e instanceof DbError && e.code === "P0002")) throw e;
     if (!(await bindFromMetadata(s, customerId))) return null;
-    return await callRpc<EntitlementRow>(s.db, "sync_customer", args);
+    return await write();
   }
 }

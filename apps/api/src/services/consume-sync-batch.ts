@@ -1,0 +1,121 @@
+// The queue consumer: one batch of SYNC_QUEUE messages. Every customer in the batch is synced once,
+// whatever the number of its events, and all those events are marked processed in the sync's own
+// transaction; catalog objects likewise once each. Stripe calls go through the background budget
+// (the caller passes backgroundServices). What fails is retried later with backoff
+// (message.retry); after the consumer's max_retries Cloudflare moves it to the dead-letter queue,
+// and the ledger keeps the event unprocessed with its last error for events:replay and the cron.
+import { callRpc } from "./call-rpc.ts";
+import type { Services } from "./services.ts";
+import { syncPrice, syncProduct } from "./sync-catalog.ts";
+import { syncCustomer } from "./sync-customer.ts";
+import { parseSyncMessage, type SyncMessage } from "./sync-queue.ts";
+
+export interface ConsumeReport {
+  messages: number;
+  /** Distinct customers synced (or found not to be Gatehouse's). */
+  customers: number;
+  /** Distinct catalog objects synced. */
+  catalog: number;
+  /** Messages acknowledged. */
+  acked: number;
+  /** Messages handed back for a later try. */
+  retried: number;
+  /** Messages that were not sync messages: acknowledged and dropped. */
+  dropped: number;
+}
+
+/** Seconds before the next try of a message already tried `attempts` times: 5, 10, 20, … 300. */
+export function retryDelaySeconds(attempts: number): number {
+  const n = Math.max(1, Math.floor(attempts));
+  return Math.min(300, 5 * 2 ** Math.min(n - 1, 10));
+}
+
+interface Unit {
+  what: string;
+  messages: Message<unknown>[];
+  eventIds: string[];
+  run(): Promise<void>;
+}
+
+function plan(s: Services, batch: MessageBatch<unknown>): { units: Unit[]; dropped: Message<unknown>[] } {
+  const groups = new Map<string, { messages: Message<unknown>[]; bodies: SyncMessage[] }>();
+  const dropped: Message<unknown>[] = [];
+  for (const m of batch.messages) {
+    const body = parseSyncMessage(m.body);
+    if (!body) {
+      dropped.push(m);
+      continue;
+    }
+    const key =
+      body.kind === "customer"
+        ? `customer:${body.customerId}`
+        : body.kind === "product"
+          ? `product:${body.product.id}`
+          : `price:${body.price.id}`;
+    const g = groups.get(key) ?? { messages: [], bodies: [] };
+    g.messages.push(m);
+    g.bodies.push(body);
+    groups.set(key, g);
+  }
+  const units: Unit[] = [];
+  for (const [what, { messages, bodies }] of groups) {
+    const eventIds = [...new Set(bodies.map((b) => b.eventId))];
+    const last = bodies[bodies.length - 1];
+    if (!last) continue;
+    const run = async () => {
+      if (last.kind === "customer") {
+        // null: not a Gatehouse customer. Nothing to sync, the events are done.
+        if ((await syncCustomer(s, last.customerId, eventIds)) !== null) return;
+      } else if (last.kind === "product") {
+        await syncProduct(s, last.product);
+      } else {
+        await syncPrice(s, last.price);
+      }
+      await callRpc<number>(s.db, "finish_stripe_events", { p_ids: eventIds });
+    };
+    units.push({ what, messages, eventIds, run });
+  }
+  return { units, dropped };
+}
+
+export async function consumeSyncBatch(
+  s: Services,
+  batch: MessageBatch<unknown>,
+  opts: { concurrency?: number } = {},
+): Promise<ConsumeReport> {
+  const { units, dropped } = plan(s, batch);
+  const report: ConsumeReport = {
+    messages: batch.messages.length,
+    customers: units.filter((u) => u.what.startsWith("customer:")).length,
+    catalog: units.filter((u) => !u.what.startsWith("customer:")).length,
+    acked: 0,
+    retried: 0,
+    dropped: dropped.length,
+  };
+  for (const m of dropped) {
+    console.error(JSON.stringify({ job: "sync-queue", dropped: m.id, reason: "not a sync message" }));
+    m.ack();
+  }
+  const queue = [...units];
+  const worker = async () => {
+    for (let unit = queue.shift(); unit; unit = queue.shift()) {
+      try {
+        await unit.run();
+        for (const m of unit.messages) m.ack();
+        report.acked += unit.messages.length;
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        const attempts = Math.max(...unit.messages.map((m) => m.attempts));
+        console.error(JSON.stringify({ job: "sync-queue", unit: unit.what, attempts, error }));
+        // Best effort: the database may be what is down.
+        await callRpc(s.db, "finish_stripe_events", { p_ids: unit.eventIds, p_error: error.slice(0, 500) }).catch(
+          () => undefined,
+        );
+        for (const m of unit.messages) m.retry({ delaySeconds: retryDelaySeconds(attempts) });
+        report.retried += unit.messages.length;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, units.length) }, worker));
+  return report;
+}

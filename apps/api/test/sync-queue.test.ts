@@ -1,0 +1,227 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import type Stripe from "stripe";
+import { describe, expect, test } from "vitest";
+import { parseEnv } from "../src/env.ts";
+import worker from "../src/index.ts";
+import { consumeSyncBatch, retryDelaySeconds } from "../src/services/consume-sync-batch.ts";
+import { backgroundServices, createStripe, getServices, type Services } from "../src/services/services.ts";
+import type { SyncMessage } from "../src/services/sync-queue.ts";
+import {
+  adminSelect,
+  api,
+  createUser,
+  entitlementOf,
+  eventsFor,
+  ledger,
+  prices,
+  setFault,
+  signedWebhook,
+  stripe,
+  subscribe,
+  waitForLedger,
+} from "./helpers.ts";
+
+/** The consumer's services, with every Stripe request it makes counted by path (the real SDK, the real stand-in). */
+function countedServices(): { services: Services; calls: string[] } {
+  const calls: string[] = [];
+  const base = backgroundServices(getServices(parseEnv(env)));
+  const counting: typeof fetch = (input, init) => {
+    calls.push(`${init?.method ?? "GET"} ${new URL(input instanceof Request ? input.url : String(input)).pathname}`);
+    return fetch(input, init);
+  };
+  return { services: { ...base, stripe: createStripe(base.config, counting) }, calls };
+}
+
+let n = 0;
+function batchOf(bodies: unknown[]): MessageBatch<unknown> {
+  return createMessageBatch(
+    "gatehouse-sync",
+    bodies.map((body) => ({ id: `msg-${n++}`, timestamp: new Date(), attempts: 1, body })),
+  );
+}
+
+/** Records events in the ledger as the webhook does, without queueing them (the test hands the batch over). */
+async function record(events: Stripe.Event[], customerId: string): Promise<void> {
+  const s = getServices(parseEnv(env));
+  for (const e of events) {
+    const { error } = await s.db.rpc("record_stripe_event", {
+      p_id: e.id,
+      p_type: e.type,
+      p_created: new Date(e.created * 1000).toISOString(),
+      p_customer_id: customerId,
+    });
+    if (error) throw new Error(error.message);
+  }
+}
+
+describe("retryDelaySeconds", () => {
+  test.each([
+    [1, 5],
+    [2, 10],
+    [3, 20],
+    [6, 160],
+    [7, 300],
+    [50, 300],
+    [0, 5],
+  ])("after %i tries waits %i s", (attempts, seconds) => {
+    expect(retryDelaySeconds(attempts)).toBe(seconds);
+  });
+});
+
+describe("queue consumer", () => {
+  test("syncs each customer once per batch, whatever its number of events, and marks them all processed", async () => {
+    const a = await subscribe(prices.monthly());
+    const b = await subscribe(prices.monthly());
+    const eventsA = (await eventsFor(a.customer)).filter((e) => e.type !== "customer.created");
+    const eventsB = (await eventsFor(b.customer)).slice(0, 1);
+    expect(eventsA.length).toBeGreaterThan(2);
+    await record(eventsA, a.customer);
+    await record(eventsB, b.customer);
+    const bodies: SyncMessage[] = [
+      ...eventsA.map((e) => ({ kind: "customer" as const, customerId: a.customer, eventId: e.id })),
+      ...eventsB.map((e) => ({ kind: "customer" as const, customerId: b.customer, eventId: e.id })),
+    ];
+    const batch = batchOf(bodies);
+    const { services, calls } = countedServices();
+    const report = await consumeSyncBatch(services, batch);
+    expect(report).toMatchObject({ messages: bodies.length, customers: 2, acked: bodies.length, retried: 0 });
+    expect(calls.filter((c) => c === "GET /v1/subscriptions")).toHaveLength(2);
+    const result = await getQueueResult(batch, createExecutionContext());
+    expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    const rows = await ledger([...eventsA, ...eventsB].map((e) => e.id));
+    expect(rows.every((r) => r.processed_at !== null && r.last_error === null)).toBe(true);
+    expect((await entitlementOf(a.user.id))?.active).toBe(true);
+    expect((await entitlementOf(b.user.id))?.active).toBe(true);
+  });
+
+  test("acknowledges a customer Stripe does not know (a poison message) and finishes its event, binding nothing", async () => {
+    const eventId = `evt_test_${crypto.randomUUID().replace(/-/g, "")}`;
+    const customerId = "cus_nobody_knows_this_one";
+    await getServices(parseEnv(env)).db.rpc("record_stripe_event", {
+      p_id: eventId,
+      p_type: "customer.subscription.updated",
+      p_created: new Date().toISOString(),
+      p_customer_id: customerId,
+    });
+    const batch = batchOf([{ kind: "customer", customerId, eventId }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as MessageBatch<SyncMessage>, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual([batch.messages[0]?.id]);
+    expect(result.retryMessages).toEqual([]);
+    const [row] = await ledger([eventId]);
+    expect(row?.processed_at).not.toBeNull();
+    expect(await adminSelect("customers", `stripe_customer_id=eq.${customerId}&select=user_id`)).toEqual([]);
+  });
+
+  test("drops a message that is not a sync message instead of retrying it forever", async () => {
+    const batch = batchOf([{ hello: "world" }, { kind: "customer", customerId: "not-a-customer", eventId: "evt_1" }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as MessageBatch<SyncMessage>, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    expect(result.retryMessages).toEqual([]);
+  });
+
+  test("while Stripe is down, retries every message later with backoff and records why in the ledger", async () => {
+    const { customer } = await subscribe(prices.monthly());
+    const events = (await eventsFor(customer)).slice(0, 3);
+    await record(events, customer);
+    const batch = createMessageBatch(
+      "gatehouse-sync",
+      events.map((e, i) => ({
+        id: `down-${n++}`,
+        timestamp: new Date(),
+        attempts: i === 0 ? 3 : 1,
+        body: { kind: "customer", customerId: customer, eventId: e.id },
+      })),
+    );
+    const ctx = createExecutionContext();
+    await setFault("stripe", { down: true });
+    try {
+      await worker.queue(batch as MessageBatch<SyncMessage>, env, ctx);
+    } finally {
+      await setFault("stripe", { down: false });
+    }
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual([]);
+    // One sync for the customer failed: all its messages come back (after the longest backoff among
+    // them: retryDelaySeconds(3); getQueueResult does not report delays).
+    expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(batch.messages.map((m) => m.id).sort());
+    const rows = await ledger(events.map((e) => e.id));
+    expect(rows.every((r) => r.processed_at === null && /stripe/i.test(r.last_error ?? ""))).toBe(true);
+  });
+
+  test("syncs catalog events through the queue too: one product update, re-read from Stripe", async () => {
+    const product = await stripe.products.create({ name: "Queue catalog", metadata: { entitlement: "pro" } });
+    const renamed = await stripe.products.update(product.id, { name: "Queue catalog, renamed" });
+    const eventId = `evt_test_${crypto.randomUUID().replace(/-/g, "")}`;
+    const s = getServices(parseEnv(env));
+    await s.db.rpc("record_stripe_event", {
+      p_id: eventId,
+      p_type: "product.updated",
+      p_created: new Date().toISOString(),
+    });
+    // The event's copy is stale (the old name): the consumer re-reads the product from Stripe.
+    const batch = batchOf([{ kind: "product", eventId, product }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as MessageBatch<SyncMessage>, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+    const [row] = await adminSelect<{ name: string }>("products", `id=eq.${product.id}&select=name`);
+    expect(row?.name).toBe(renamed.name);
+    expect((await ledger([eventId]))[0]?.processed_at).not.toBeNull();
+  });
+});
+
+describe("POST /api/stripe/webhook — the queue", () => {
+  test("records and queues; the consumer (Miniflare's queue) then unlocks the user", async () => {
+    const { user, customer } = await subscribe(prices.monthly());
+    const event = (await eventsFor(customer)).find((e) => e.type === "checkout.session.completed");
+    if (!event) throw new Error("no checkout.session.completed");
+    const res = await signedWebhook(JSON.stringify(event));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ received: true, outcome: "queued" });
+    await waitForLedger([event.id]);
+    expect((await entitlementOf(user.id))?.active).toBe(true);
+  });
+
+  test("answers 503 when the queue refuses the event, and keeps it unprocessed in the ledger", async () => {
+    const { customer } = await subscribe(prices.monthly());
+    const event = (await eventsFor(customer)).find((e) => e.type === "checkout.session.completed");
+    if (!event) throw new Error("no checkout.session.completed");
+    const refusing = {
+      send: () => Promise.reject(new Error("Queue is overloaded")),
+      sendBatch: () => Promise.reject(new Error("Queue is overloaded")),
+    };
+    const header = await stripe.webhooks.generateTestHeaderStringAsync({
+      payload: JSON.stringify(event),
+      secret: (await import("vitest")).inject("webhookSecret"),
+    });
+    const res = await worker.fetch(
+      new Request("https://api.test/api/stripe/webhook", {
+        method: "POST",
+        body: JSON.stringify(event),
+        headers: { "stripe-signature": header, "content-type": "application/json" },
+      }),
+      { ...env, SYNC_QUEUE: refusing as unknown as Queue },
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("upstream_unavailable");
+    const [row] = await ledger([event.id]);
+    expect(row).toMatchObject({ attempts: 1, processed_at: null });
+    // Stripe's retry reaches a queue that works: processed.
+    expect((await signedWebhook(JSON.stringify(event))).status).toBe(200);
+    await waitForLedger([event.id]);
+  });
+
+  test("the success-page sync stays inline: unlocked in the response, no queue involved", async () => {
+    const user = await createUser();
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } });
+    const { id } = (await res.json()) as { id: string };
+    const { pay } = await import("./helpers.ts");
+    expect((await pay(id)).ok).toBe(true);
+    const synced = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId: id } });
+    expect(((await synced.json()) as { entitlement: { active: boolean } }).entitlement.active).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@ import { createClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
 import { type Config, parseEnv } from "../env.ts";
 import type { Services } from "../services/services.ts";
+import { StripePacer } from "../services/stripe-pacer.ts";
 
 /** Bindings that parse: a local APP_URL, placeholder keys, no network behind any URL. */
 export const testBindings = {
@@ -54,13 +55,17 @@ export function fakeServices(opts: FakeServicesOptions = {}, config: Config = pa
     return json(200, handler(Object.fromEntries(new URLSearchParams(String(init?.body ?? "")))));
   };
 
+  const stripe = new Stripe(config.STRIPE_SECRET_KEY, {
+    httpClient: Stripe.createFetchHttpClient(stripeFetch),
+    maxNetworkRetries: 0,
+  });
   const services: FakeServices = {
     config,
     calls,
-    stripe: new Stripe(config.STRIPE_SECRET_KEY, {
-      httpClient: Stripe.createFetchHttpClient(stripeFetch),
-      maxNetworkRetries: 0,
-    }),
+    stripe,
+    // Unpaced in unit tests: the same client for background work.
+    backgroundStripe: stripe,
+    pacer: new StripePacer(config.STRIPE_REQUESTS_PER_SECOND),
     db: createClient(config.SUPABASE_URL, config.SUPABASE_SECRET_KEY, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       global: { fetch: supabaseFetch },

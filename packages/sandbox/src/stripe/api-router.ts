@@ -8,6 +8,7 @@ import { eventRoutes } from "./resources/events.ts";
 import { invoiceRoutes } from "./resources/invoices.ts";
 import { priceRoutes } from "./resources/prices.ts";
 import { productRoutes } from "./resources/products.ts";
+import { subscriptionScheduleRoutes } from "./resources/subscription-schedules.ts";
 import { subscriptionRoutes } from "./resources/subscriptions.ts";
 import { webhookEndpointRoutes } from "./resources/webhook-endpoints.ts";
 
@@ -19,6 +20,7 @@ export const apiRoutes: Route[] = [
   ...customerRoutes,
   ...checkoutSessionRoutes,
   ...subscriptionRoutes,
+  ...subscriptionScheduleRoutes,
   ...invoiceRoutes,
   ...billingPortalRoutes,
   ...eventRoutes,

@@ -9,6 +9,7 @@ import { portalPage } from "./pages/portal-page.ts";
 import { defaultConfigurationOf } from "./resources/billing-portal.ts";
 import { expireSession } from "./resources/checkout-sessions.ts";
 import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
+import { portalSchedulesSwitch, releaseSchedule, scheduleAtPeriodEnd } from "./resources/subscription-schedules.ts";
 import { changeSubscription, endSubscription, periodOf } from "./resources/subscriptions.ts";
 
 function str(v: unknown): string {
@@ -103,26 +104,37 @@ export async function handlePortalPage(
     changeSubscription(ctx, null, sub, { cancelAt: null });
   } else if (action === "switch") {
     const item = sub.items.data[0];
-    if (item) {
-      // The portal pays an upgrade at once and keeps the old plan if the card is declined.
-      const after = applyItemChange(
-        ctx,
-        null,
-        sub,
-        [{ id: item.id, price: str(form.price), quantity: null, param: "price" }],
-        {
-          proration:
-            prorationBehaviors.find((b) => b === config.features.subscription_update.proration_behavior) ??
-            "create_prorations",
-          prorationDate: null,
-          payment: "pending_if_incomplete",
-        },
-      );
-      if (after.pending_update) {
-        await settle();
-        return redirect(res, `/portal/${id}?error=payment_failed`);
+    const price = ctx.store.get("price", str(form.price));
+    if (item && price && price.id !== item.price.id) {
+      if (portalSchedulesSwitch(config, item.price, price, item.quantity ?? 1)) {
+        // The configuration schedules this change (a cheaper or shorter plan) for the period's end.
+        scheduleAtPeriodEnd(ctx, null, sub, price);
+      } else {
+        // The portal pays an upgrade at once and keeps the old plan if the card is declined.
+        const after = applyItemChange(
+          ctx,
+          null,
+          sub,
+          [{ id: item.id, price: price.id, quantity: null, param: "price" }],
+          {
+            proration:
+              prorationBehaviors.find((b) => b === config.features.subscription_update.proration_behavior) ??
+              "create_prorations",
+            prorationDate: null,
+            payment: "pending_if_incomplete",
+          },
+        );
+        if (after.pending_update) {
+          await settle();
+          return redirect(res, `/portal/${id}?error=payment_failed`);
+        }
       }
     }
+  } else if (action === "keep") {
+    // Cancels a scheduled change: the schedule is released, the current plan goes on.
+    const scheduleId = typeof sub.schedule === "string" ? sub.schedule : sub.schedule?.id;
+    const schedule = scheduleId ? ctx.store.get("subscription_schedule", scheduleId) : undefined;
+    if (schedule?.status === "active") releaseSchedule(ctx, null, schedule);
   }
   await settle();
   return redirect(res, `/portal/${id}`);

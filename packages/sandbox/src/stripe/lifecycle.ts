@@ -11,6 +11,7 @@ import { refreshEntitlements } from "./resources/entitlements.ts";
 import { markFailed, markPaid, newInvoice } from "./resources/invoices.ts";
 import { expirePendingUpdate } from "./resources/plan-change.ts";
 import { addInterval } from "./resources/prices.ts";
+import { schedulePhaseEnds } from "./resources/subscription-schedules.ts";
 import { endSubscription, newSubscription, periodOf, saveSubscription, withPeriod } from "./resources/subscriptions.ts";
 import type { SubscriptionState } from "./store.ts";
 
@@ -141,14 +142,22 @@ export function successRedirect(session: Stripe.Checkout.Session): string {
   return (session.success_url ?? "").replaceAll("{CHECKOUT_SESSION_ID}", session.id);
 }
 
-type Action = "trial_will_end" | "pending_expiry" | "cancel" | "retry" | "period_end" | "session_expiry";
+type Action =
+  | "trial_will_end"
+  | "pending_expiry"
+  | "cancel"
+  | "schedule_phase"
+  | "retry"
+  | "period_end"
+  | "session_expiry";
 const ranks: Record<Action, number> = {
   trial_will_end: 0,
   pending_expiry: 1,
   cancel: 2,
-  retry: 3,
-  period_end: 4,
-  session_expiry: 5,
+  schedule_phase: 3,
+  retry: 4,
+  period_end: 5,
+  session_expiry: 6,
 };
 
 interface Due {
@@ -162,8 +171,14 @@ function due(at: number, action: Action, id: string): Due {
   return { at, rank: ranks[action], action, id };
 }
 
+function activeSchedule(ctx: Ctx, sub: Stripe.Subscription): Stripe.SubscriptionSchedule | undefined {
+  const id = typeof sub.schedule === "string" ? sub.schedule : sub.schedule?.id;
+  const schedule = id ? ctx.store.get("subscription_schedule", id) : undefined;
+  return schedule?.status === "active" && schedule.current_phase ? schedule : undefined;
+}
+
 /** The next transition a subscription is waiting for, if any. */
-function dueFor(sub: Stripe.Subscription, state: SubscriptionState | undefined): Due | null {
+function dueFor(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState | undefined): Due | null {
   if (sub.status === "canceled" || sub.status === "incomplete_expired" || sub.status === "unpaid") return null;
   const candidates: Due[] = [];
   const { end } = periodOf(sub);
@@ -171,6 +186,8 @@ function dueFor(sub: Stripe.Subscription, state: SubscriptionState | undefined):
     candidates.push(due(Math.max(sub.start_date, sub.trial_end - 3 * DAY), "trial_will_end", sub.id));
   if (sub.pending_update) candidates.push(due(sub.pending_update.expires_at, "pending_expiry", sub.id));
   if (sub.cancel_at !== null) candidates.push(due(sub.cancel_at, "cancel", sub.id));
+  const schedulePhaseEnd = activeSchedule(ctx, sub)?.current_phase?.end_date;
+  if (schedulePhaseEnd !== undefined) candidates.push(due(schedulePhaseEnd, "schedule_phase", sub.id));
   if (sub.status === "past_due" && state?.nextRetryAt) candidates.push(due(state.nextRetryAt, "retry", sub.id));
   if (sub.status !== "past_due" && (sub.cancel_at === null || sub.cancel_at > end))
     candidates.push(due(end, "period_end", sub.id));
@@ -244,6 +261,9 @@ function apply(ctx: Ctx, due: Due): void {
   if (due.action === "trial_will_end") {
     ctx.store.put("subscription_state", { ...state, trialWillEndSent: true });
     ctx.events.emit("customer.subscription.trial_will_end", sub, null);
+  } else if (due.action === "schedule_phase") {
+    const schedule = activeSchedule(ctx, sub);
+    if (schedule) schedulePhaseEnds(ctx, sub, schedule);
   } else if (due.action === "pending_expiry") {
     expirePendingUpdate(ctx, sub);
   } else if (due.action === "cancel") {
@@ -271,7 +291,7 @@ export function advanceClock(ctx: Ctx, seconds: number, maxSteps = 1_000_000): A
   const queue = new DueQueue<Due>();
   const queueSub = (id: string) => {
     const sub = ctx.store.get("subscription", id);
-    const d = sub ? dueFor(sub, ctx.store.get("subscription_state", id)) : null;
+    const d = sub ? dueFor(ctx, sub, ctx.store.get("subscription_state", id)) : null;
     if (d && d.at <= target) queue.push(d);
   };
   for (const id of ctx.store.ids("subscription")) queueSub(id);
@@ -293,7 +313,7 @@ export function advanceClock(ctx: Ctx, seconds: number, maxSteps = 1_000_000): A
     }
     // Skip stale entries: the subscription may have moved on since this one was queued.
     const sub = ctx.store.get("subscription", next.id);
-    const current = sub ? dueFor(sub, ctx.store.get("subscription_state", next.id)) : null;
+    const current = sub ? dueFor(ctx, sub, ctx.store.get("subscription_state", next.id)) : null;
     if (!current || current.at !== next.at || current.action !== next.action) {
       queueSub(next.id);
       continue;

@@ -49,6 +49,8 @@ const en = {
   cancelPlan: "Cancel plan",
   resumePlan: "Don't cancel (resume)",
   switchTo: (p: string) => `Switch to ${p}`,
+  scheduledChange: (p: string, d: string) => `Changes to ${p} on ${d}`,
+  keepPlan: "Keep my current plan",
   noSubscriptions: "You have no subscription.",
   switchPaymentFailed: "Your card was declined, so your plan did not change. Update your payment method and try again.",
   status: {
@@ -108,6 +110,8 @@ const fr: typeof en = {
   cancelPlan: "Annuler l’abonnement",
   resumePlan: "Ne pas annuler (reprendre)",
   switchTo: (p: string) => `Passer à ${p}`,
+  scheduledChange: (p: string, d: string) => `Passe à ${p} le ${d}`,
+  keepPlan: "Garder mon offre actuelle",
   noSubscriptions: "Vous n’avez aucun abonnement.",
   switchPaymentFailed:
     "Votre carte a été refusée : votre offre n’a pas changé. Mettez à jour votre moyen de paiement et réessayez.",

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
 import { defaultConfigurationOf } from "../resources/billing-portal.ts";
+import { scheduledChangeOf } from "../resources/subscription-schedules.ts";
 import { periodOf } from "../resources/subscriptions.ts";
 import { date, esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
@@ -37,6 +38,8 @@ function subscriptionCard(
   const action = (name: string, label: string, cls: string, extra = "") =>
     `<form method="post" action="/portal/${esc(session.id)}"><input type="hidden" name="action" value="${name}"><input type="hidden" name="subscription" value="${esc(sub.id)}">${extra}<button type="submit" class="${cls}">${esc(label)}</button></form>`;
   const actions: string[] = [];
+  const scheduled = sub.status !== "canceled" ? scheduledChangeOf(ctx, sub) : null;
+  if (scheduled) actions.push(action("keep", m.keepPlan, ""));
   const features = config.features;
   // The configuration's product list, when set, limits which prices the customer may switch to.
   const allowed = features.subscription_update.products?.find((x) => x.product === productId)?.prices ?? null;
@@ -63,6 +66,7 @@ function subscriptionCard(
   <div><strong>${esc(product?.name ?? productId)}</strong> <span class="status ${esc(sub.status)}">${esc(m.status[sub.status] ?? sub.status)}</span></div>
   <div>${esc(money(item.price.unit_amount, item.price.currency, lang))} ${esc(perInterval(lang, item.price.recurring?.interval))}</div>
   <div class="hint" data-testid="period">${esc(when)}</div>
+  ${scheduled ? `<div class="hint" data-testid="scheduled">${esc(m.scheduledChange(priceLabel(ctx, scheduled.price, lang), date(scheduled.at, lang)))}</div>` : ""}
   <div class="actions">${actions.join("")}</div>
 </section>`;
 }

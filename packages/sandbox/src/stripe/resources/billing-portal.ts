@@ -74,6 +74,7 @@ const configurationSpec: SpecObject = {
       default_allowed_updates: "list",
       products: [{ product: "s", prices: "list" }],
       proration_behavior: "s",
+      schedule_at_period_end: { conditions: [{ type: "s" }] },
     },
   },
   login_page: { enabled: "s" },
@@ -200,6 +201,18 @@ function applyConfiguration(base: Stripe.BillingPortal.Configuration, p: Params)
                 upd.str("proration_behavior"),
                 "features[subscription_update][proration_behavior]",
               ) ?? feats.subscription_update.proration_behavior,
+            schedule_at_period_end: upd.obj("schedule_at_period_end")
+              ? {
+                  conditions: (upd.obj("schedule_at_period_end")?.objects("conditions") ?? []).map((c, n) => ({
+                    type:
+                      oneOf(
+                        ["decreasing_item_amount", "shortening_interval"] as const,
+                        c.requireStr("type"),
+                        `features[subscription_update][schedule_at_period_end][conditions][${n}][type]`,
+                      ) ?? "decreasing_item_amount",
+                  })),
+                }
+              : feats.subscription_update.schedule_at_period_end,
           }
         : feats.subscription_update,
     },

@@ -10,6 +10,7 @@ import { mergeMetadata, Params, pageSpec } from "../params.ts";
 import { refreshEntitlements } from "./entitlements.ts";
 import { customerIdOf } from "./invoices.ts";
 import { applyItemChange, type ItemUpdate, paymentBehaviors, prorationBehaviors } from "./plan-change.ts";
+import { cancelSchedule } from "./subscription-schedules.ts";
 
 export function getSubscription(ctx: Ctx, id: string, param = "id"): Stripe.Subscription {
   const s = ctx.store.get("subscription", id);
@@ -204,6 +205,11 @@ export function endSubscription(
   if (state) ctx.store.put("subscription_state", { ...state, nextRetryAt: null });
   ctx.events.emit("customer.subscription.deleted", ended, request);
   refreshEntitlements(ctx, customerIdOf(ended), request);
+  // A schedule managing the subscription ends with it.
+  const scheduleId = typeof sub.schedule === "string" ? sub.schedule : sub.schedule?.id;
+  const schedule = scheduleId ? ctx.store.get("subscription_schedule", scheduleId) : undefined;
+  if (schedule && (schedule.status === "active" || schedule.status === "not_started"))
+    cancelSchedule(ctx, request, schedule, false);
   return ended;
 }
 

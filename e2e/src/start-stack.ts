@@ -1,6 +1,8 @@
 // The whole product on free ports, for end-to-end tests and benchmarks: a throw-away sandbox
 // (Postgres, Supabase and Stripe stand-ins, webhooks delivered to the API), the catalog set up,
-// the API in `wrangler dev` (workerd) and the SPA built for production and served by `vite preview`.
+// the API in `wrangler dev` (workerd) and the SPA built for production (`--mode sandbox`) and served
+// as it is deployed: the static-assets Worker of apps/web in `wrangler dev`, which applies the
+// build's `_headers` (CSP, HSTS, …) and the single-page-application fallback.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -123,7 +125,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const c of cleanups.reverse()) await c();
   };
   try {
-    const [apiPort, webPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
+    const [apiPort, webPort, inspectorPort, webInspectorPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const api = `http://127.0.0.1:${apiPort}`;
     const web = `http://127.0.0.1:${webPort}`;
     const sandbox = await startTestSandbox({
@@ -189,17 +196,30 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if ((await finished(build)) !== 0) throw new Error(`vite build failed:\n${tail.join("\n")}`);
     const webChild = run(
       "web",
-      bin("apps/web", "vite"),
-      ["preview", "--outDir", outDir, "--host", "127.0.0.1", "--port", String(webPort), "--strictPort"],
+      bin("apps/web", "wrangler"),
+      [
+        "dev",
+        "--assets",
+        outDir,
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(webPort),
+        "--inspector-port",
+        String(webInspectorPort),
+        "--show-interactive-dev-session=false",
+        "--log-level",
+        "warn",
+      ],
       join(repoRoot, "apps/web"),
-      webEnv,
+      { WRANGLER_SEND_METRICS: "false", CI: "true" },
       tail,
     );
     children.push(webChild);
 
     await Promise.all([
       waitFor(`${api}/api/health`, "wrangler dev", apiChild, tail),
-      waitFor(web, "vite preview", webChild, tail),
+      waitFor(web, "wrangler dev (web)", webChild, tail),
     ]);
     return {
       urls: {

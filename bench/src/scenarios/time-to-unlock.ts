@@ -217,7 +217,7 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
     parameters: {
       runsPerVariant: runs,
       browser: "Debian Chromium, headless, one fresh context per run",
-      build: "vite build (production) served by vite preview",
+      build: "vite build --mode sandbox served by wrangler dev (static assets with _headers)",
       from: "click on the hosted checkout's Pay button",
       to: "[data-testid=premium-content] visible on /billing/success",
     },

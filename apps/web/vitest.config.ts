@@ -9,6 +9,10 @@ export default mergeConfig(
       include: ["src/**/*.test.{ts,tsx}", "build/**/*.test.ts"],
       setupFiles: ["./src/testing/setup-tests.ts"],
       restoreMocks: true,
+      // One happy-dom per worker instead of one per file: the environment's set-up was 50% of the
+      // run (about 6x slower). Tests share nothing but the window: setup-tests.ts cleans the DOM
+      // and localStorage after each test, and restoreMocks undoes spies.
+      isolate: false,
     },
   }),
 );

@@ -2,6 +2,7 @@
 // Stripe and writes them, with the entitlement, through the API's own syncCustomer. Safe to run
 // any number of times: a sync writes Stripe's current state, whatever was there before.
 import { parseArgs } from "node:util";
+import { isUuid } from "@gatehouse/types";
 import type { EntitlementRow } from "../src/services/entitlement-view.ts";
 import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
 import { syncCustomer } from "../src/services/sync-customer.ts";
@@ -30,7 +31,6 @@ export interface ResyncReport {
   failed: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGES = 10_000;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -77,7 +77,7 @@ export async function resync(s: Services, target: ResyncTarget, opts: ResyncOpti
   };
 
   if ("user" in target) {
-    if (!UUID.test(target.user)) throw new Error(`--user ${target.user} is not a user id (uuid)`);
+    if (!isUuid(target.user)) throw new Error(`--user ${target.user} is not a user id (uuid)`);
     const customer = await customerOfUser(s, target.user);
     if (!customer) {
       log(`user ${target.user} has no Stripe customer yet (never started a checkout): nothing to sync`);

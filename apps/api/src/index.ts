@@ -9,7 +9,16 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     const services = backgroundServices(getServices(parseEnv(env)));
-    ctx.waitUntil(reconcile(services).then((report) => console.log(JSON.stringify({ job: "reconcile", ...report }))));
+    // A failed run is logged, never left as an unhandled rejection; the next cron run retries.
+    ctx.waitUntil(
+      reconcile(services).then(
+        (report) => console.log(JSON.stringify({ job: "reconcile", ...report })),
+        (e: unknown) =>
+          console.error(
+            JSON.stringify({ job: "reconcile", error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+          ),
+      ),
+    );
   },
   // The consumer of gatehouse-sync (wrangler.jsonc): one sync per customer per batch, paced.
   async queue(batch, env, _ctx) {

@@ -1,3 +1,4 @@
 export * from "./api.ts";
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from "./database.ts";
 export * from "./entitlement.ts";
+export * from "./uuid.ts";

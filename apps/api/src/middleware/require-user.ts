@@ -1,5 +1,6 @@
 // Verifies the Supabase access token: asymmetric keys from the project's JWKS (cached per
 // isolate), or HS256 with SUPABASE_JWT_SECRET for legacy projects.
+import { isUuid } from "@gatehouse/types";
 import { createMiddleware } from "hono/factory";
 import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
 import type { AppEnv } from "../context.ts";
@@ -17,7 +18,6 @@ function jwksFor(supabaseUrl: string) {
   return jwks;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const unauthenticated = (why: string) => new ApiError(401, "unauthenticated", why);
 
 export async function verifyAccessToken(token: string, supabaseUrl: string, jwtSecret?: string): Promise<JWTPayload> {
@@ -55,7 +55,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   if (!match?.[1]) throw unauthenticated("Sign in first: send Authorization: Bearer <Supabase access token>");
   const { config } = c.var;
   const claims = await verifyAccessToken(match[1], config.SUPABASE_URL, config.SUPABASE_JWT_SECRET);
-  if (claims.role !== "authenticated" || typeof claims.sub !== "string" || !UUID.test(claims.sub)) {
+  if (claims.role !== "authenticated" || typeof claims.sub !== "string" || !isUuid(claims.sub)) {
     throw unauthenticated("The access token is not a signed-in user's token");
   }
   c.set("user", { id: claims.sub, email: typeof claims.email === "string" && claims.email ? claims.email : null });

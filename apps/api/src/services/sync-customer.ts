@@ -1,6 +1,7 @@
 // The one sync: re-read every subscription of a customer from Stripe and write them, with the
 // derived entitlement, in one database transaction. Webhooks, the success page and the cron all
 // come here, so no path ever trusts an event's copy of a subscription.
+import { isUuid } from "@gatehouse/types";
 import type Stripe from "stripe";
 import { UpstreamError } from "../errors.ts";
 import { callRpc, DbError } from "./call-rpc.ts";
@@ -70,7 +71,7 @@ async function bindFromMetadata(s: Services, customerId: string): Promise<boolea
     throw e;
   }
   const userId = "deleted" in customer && customer.deleted ? null : (customer as Stripe.Customer).metadata?.user_id;
-  if (!userId || !/^[0-9a-f-]{36}$/i.test(userId)) return false;
+  if (!userId || !isUuid(userId)) return false;
   try {
     await callRpc<string>(s.db, "bind_customer", { p_user_id: userId, p_customer_id: customerId });
     return true;

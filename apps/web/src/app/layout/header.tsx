@@ -5,6 +5,7 @@ import { Button, buttonClassName } from "@/components/ui/button.tsx";
 import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
 import { LanguageSwitch, useI18n } from "@/features/i18n/index.ts";
+import { queryKeys } from "@/lib/query-keys.ts";
 import styles from "./layout.module.css";
 
 function BrandMark() {
@@ -30,7 +31,7 @@ export function Header() {
     try {
       await signOut();
     } finally {
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "plans" });
+      queryClient.removeQueries({ queryKey: queryKeys.everyUser() });
       setSigningOut(false);
       navigate("/");
     }

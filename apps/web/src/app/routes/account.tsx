@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button, buttonClassName } from "@/components/ui/button.tsx";
@@ -7,11 +7,12 @@ import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { AccountView } from "@/features/account/components/account-view.tsx";
 import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
-import { entitlementQueryOptions, useEntitlement } from "@/features/billing/api/get-entitlement.ts";
+import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
+import { useBillingResync } from "@/features/billing/api/use-billing-resync.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { usePlans } from "@/features/pricing/api/get-plans.ts";
 import { usePageTitle } from "@/hooks/use-page-title.ts";
-import { syncBilling } from "@/lib/gatehouse-api.ts";
+import { queryKeys } from "@/lib/query-keys.ts";
 import { Page } from "../layout/page.tsx";
 
 function AccountSkeleton() {
@@ -38,25 +39,15 @@ export default function AccountRoute() {
   const entitlement = useEntitlement(signedIn?.user.id ?? null);
   const plans = usePlans();
 
-  // Back from the billing portal (its return URL is /account) the webhook may still be on its way:
-  // ask the API to re-sync once, then re-read the row. Failures are silent; the row read stands.
-  const userId = signedIn?.user.id ?? null;
-  const token = signedIn?.access_token ?? null;
-  const [syncedFor, setSyncedFor] = useState<string | null>(null);
-  useEffect(() => {
-    if (!userId || !token || syncedFor === userId) return;
-    setSyncedFor(userId);
-    syncBilling({ sessionId: null, accessToken: token })
-      .then(() => queryClient.invalidateQueries({ queryKey: entitlementQueryOptions(userId).queryKey }))
-      .catch(() => {});
-  }, [userId, token, syncedFor, queryClient]);
+  // Back from the billing portal: one re-sync per page load, not per visit.
+  useBillingResync(signedIn?.user.id ?? null, signedIn?.access_token ?? null);
 
   const onSignOut = async () => {
     setSigningOut(true);
     try {
       await signOut();
     } finally {
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "plans" });
+      queryClient.removeQueries({ queryKey: queryKeys.everyUser() });
       navigate("/");
     }
   };

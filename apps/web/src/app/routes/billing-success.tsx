@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { Link, useLocation, useSearchParams } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
 import { buttonClassName } from "@/components/ui/button.tsx";
@@ -29,8 +29,13 @@ export default function BillingSuccessRoute() {
   const signedIn = session.status === "signed_in" ? session.session : null;
   const userId = signedIn?.user.id ?? null;
 
-  const tokenRef = useRef("");
-  tokenRef.current = signedIn?.access_token ?? "";
+  // The sources read the latest token when they call the API; the ref follows it after each render
+  // (never written during render).
+  const token = signedIn?.access_token ?? "";
+  const tokenRef = useRef(token);
+  useEffect(() => {
+    tokenRef.current = token;
+  }, [token]);
   const sources = useMemo(
     () =>
       userId && sessionId

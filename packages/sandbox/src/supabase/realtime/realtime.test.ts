@@ -33,20 +33,36 @@ async function signedIn() {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Subscribes with supabase-js and collects every change; resolves once SUBSCRIBED. */
-async function subscribe(client: SupabaseClient, name: string, filter?: string) {
+type Binding = { event: "*" | "INSERT" | "UPDATE" | "DELETE"; filter?: string };
+
+/**
+ * Subscribes with supabase-js and collects every change; resolves once SUBSCRIBED. `also` adds
+ * bindings to the same channel: the stand-in delivers a channel's changes in commit order, so a
+ * later change that arrives proves an earlier one was not sent (no waiting for something absent).
+ */
+async function subscribe(
+  client: SupabaseClient,
+  name: string,
+  filter?: string,
+  also: Binding[] = [],
+  event: Binding["event"] = "*",
+) {
   const changes: Change[] = [];
   const listeners: Array<() => void> = [];
-  const channel = client
+  const collect = (payload: Change) => {
+    changes.push(payload);
+    for (const l of listeners.splice(0)) l();
+  };
+  let channel = client
     .channel(name)
-    .on(
+    .on("postgres_changes", { event, schema: "public", table: "entitlements", ...(filter ? { filter } : {}) }, collect);
+  for (const b of also) {
+    channel = channel.on(
       "postgres_changes",
-      { event: "*", schema: "public", table: "entitlements", ...(filter ? { filter } : {}) },
-      (payload: Change) => {
-        changes.push(payload);
-        for (const l of listeners.splice(0)) l();
-      },
+      { event: b.event, schema: "public", table: "entitlements", ...(b.filter ? { filter: b.filter } : {}) },
+      collect,
     );
+  }
   await new Promise<void>((resolve, reject) => {
     channel.subscribe((status, err) => {
       if (status === "SUBSCRIBED") resolve();
@@ -100,29 +116,50 @@ describe("postgres_changes through supabase-js", () => {
 
   test("a user subscribed to the whole table never receives another user's row", async () => {
     const sub = await subscribe(alice.client, "whole-table");
+    const own = sub.next(5000);
     await setActive(bob.id, true);
-    expect(await sub.next(700)).toBeUndefined();
     await setActive(alice.id, false);
-    const own = await sub.next(1000);
-    expect(own?.new).toMatchObject({ user_id: alice.id });
-    expect(sub.changes.every((c) => (c.new as Row).user_id === alice.id)).toBe(true);
+    // Alice's change was committed after Bob's: once it is here, Bob's was not sent to her.
+    expect((await own)?.new).toMatchObject({ user_id: alice.id });
+    expect(sub.changes.map((c) => (c.new as Row).user_id)).toEqual([alice.id]);
     await alice.client.removeChannel(sub.channel);
   });
 
   test("a filter naming another user's id does not get around RLS", async () => {
-    const sub = await subscribe(alice.client, "spy", `user_id=eq.${bob.id}`);
+    const sub = await subscribe(alice.client, "spy", `user_id=eq.${bob.id}`, [
+      { event: "*", filter: `user_id=eq.${alice.id}` },
+    ]);
+    const own = sub.next(5000);
     await setActive(bob.id, false);
-    expect(await sub.next(700)).toBeUndefined();
+    await setActive(alice.id, true);
+    // The channel's own-row binding receives the later change: the earlier one for Bob was dropped.
+    expect((await own)?.new).toMatchObject({ user_id: alice.id });
+    expect(sub.changes.map((c) => (c.new as Row).user_id)).toEqual([alice.id]);
     await alice.client.removeChannel(sub.channel);
   });
 
   test("anon receives no entitlement changes; the secret key receives all", async () => {
-    const anon = await subscribe(sb.client(), "anon");
+    // A deleted row goes to subscribers whose filter selected it, anon included: that DELETE, on
+    // the anon channel after the update, proves the update was not sent to anon.
+    const marker = await sb.createUser();
+    await sb.owner.query("insert into public.entitlements (user_id, active, status) values ($1, false, 'none')", [
+      marker.id,
+    ]);
+    const anon = await subscribe(
+      sb.client(),
+      "anon",
+      undefined,
+      [{ event: "DELETE", filter: `user_id=eq.${marker.id}` }],
+      "UPDATE",
+    );
     const service = await subscribe(sb.client("secret"), "service");
-    const serviceSaw = service.next(1000);
+    const serviceSaw = service.next(5000);
+    const anonSaw = anon.next(5000);
     await setActive(bob.id, true);
+    await sb.owner.query("delete from public.entitlements where user_id = $1", [marker.id]);
     expect((await serviceSaw)?.new).toMatchObject({ user_id: bob.id, active: true });
-    expect(await anon.next(500)).toBeUndefined();
+    expect(await anonSaw).toMatchObject({ eventType: "DELETE", old: { user_id: marker.id } });
+    expect(anon.changes.map((c) => c.eventType)).toEqual(["DELETE"]);
   });
 
   test("a change too big for one NOTIFY (8000 bytes) still arrives whole", async () => {
@@ -164,30 +201,30 @@ describe("postgres_changes through supabase-js", () => {
 
   test("after unsubscribing, no more changes arrive", async () => {
     const sub = await subscribe(alice.client, "leave", `user_id=eq.${alice.id}`);
+    const still = await subscribe(alice.client, "still-joined", `user_id=eq.${alice.id}`);
     expect(await sub.channel.unsubscribe()).toBe("ok");
+    const first = still.next(5000);
     await setActive(alice.id, false);
-    await sleep(500);
+    expect(await first).toBeDefined();
+    const second = still.next(5000);
+    await setActive(alice.id, true);
+    // The channel that stayed has both changes; a delivery of the first to the channel that left
+    // would have been queued before the second was even committed.
+    expect((await second)?.new).toMatchObject({ user_id: alice.id, active: true });
+    expect(still.changes).toHaveLength(2);
     expect(sub.changes).toEqual([]);
+    await alice.client.removeChannel(still.channel);
   });
 
-  test("delivers 60 consecutive changes, each within 150 ms of its commit, and reports p50/p95", async () => {
+  test("delivers 60 consecutive changes in order (latency is measured by the benchmark, not here)", async () => {
     const sub = await subscribe(alice.client, "latency", `user_id=eq.${alice.id}`);
-    const samples: number[] = [];
     for (let i = 0; i < 60; i++) {
-      const arriving = sub.next(1000);
-      const t0 = performance.now();
+      const arriving = sub.next(5000);
       await setActive(alice.id, i % 2 === 0);
       const change = await arriving;
       if (!change) throw new Error(`change ${i} not delivered`);
-      samples.push(performance.now() - t0);
+      expect(change.new).toMatchObject({ user_id: alice.id, active: i % 2 === 0 });
     }
-    samples.sort((a, b) => a - b);
-    const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))] ?? 0;
-    console.log(
-      `realtime latency over ${samples.length} changes: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms`,
-    );
-    // The target is 50 ms; the bound leaves room for a loaded CI machine running other suites.
-    expect(pct(95)).toBeLessThan(150);
     await alice.client.removeChannel(sub.channel);
   });
 });
@@ -315,9 +352,22 @@ describe("Phoenix protocol", () => {
     expect(await s.next((f) => isEvent("phx_close")(f) && (f as unknown[])[2] === "realtime:a")).toBeDefined();
     s.send(["2", "4", "realtime:b", "phx_leave", {}]);
     expect(await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[1] === "4")).toBeDefined();
+    // A channel that stays joined receives the changes; none reaches the closed or left ones.
+    s.send([
+      "5",
+      "5",
+      "realtime:c",
+      "phx_join",
+      { config: { postgres_changes: [binding] }, access_token: alice.token },
+    ]);
+    await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[2] === "realtime:c");
     s.frames.length = 0;
     await setActive(alice.id, false);
-    expect(await s.next(isEvent("postgres_changes"), 500)).toBeUndefined();
+    await setActive(alice.id, true);
+    const onC = (f: unknown) => isEvent("postgres_changes")(f) && (f as unknown[])[2] === "realtime:c";
+    expect(await s.next(onC, 5000)).toBeDefined();
+    expect(await s.next(onC, 5000)).toBeDefined();
+    expect(s.frames.filter(isEvent("postgres_changes"))).toEqual([]);
     s.ws.close();
   });
 

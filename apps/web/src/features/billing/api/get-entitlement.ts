@@ -1,6 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
+import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
 export const entitlementRowSchema = z.object({
@@ -28,7 +29,7 @@ export async function fetchEntitlement(client: SupabaseClient, userId: string): 
 
 export const entitlementQueryOptions = (userId: string | null) =>
   queryOptions({
-    queryKey: ["entitlement", userId],
+    queryKey: queryKeys.entitlement(userId),
     queryFn: async () => (userId ? fetchEntitlement(await getSupabase(), userId) : null),
     enabled: userId !== null,
   });

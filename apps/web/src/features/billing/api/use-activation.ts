@@ -1,3 +1,4 @@
+import type { ApiErrorCode } from "@gatehouse/types";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { isApiError } from "@/lib/api-error.ts";
 import type { ActivationSources, EntitlementSnapshot } from "./activation-sources.ts";
@@ -26,10 +27,15 @@ export interface ActivationOptions {
 
 const INITIAL: ActivationState = { phase: "activating", slow: false, source: null, error: null };
 
-/** Codes meaning the checkout was not paid, in case the API reports it as an error. */
-const NOT_PAID_CODES = new Set(["session_not_paid", "not_paid", "payment_required", "checkout_incomplete"]);
-/** Codes no amount of waiting will fix. */
-const FATAL_CODES = new Set(["session_not_yours", "session_not_found", "unauthenticated"]);
+/**
+ * API error codes no amount of waiting will fix. (An unpaid checkout is not an error: the sync
+ * answers 200 with an inactive entitlement.)
+ */
+const FATAL_CODES: ReadonlySet<string> = new Set([
+  "session_not_yours",
+  "session_not_found",
+  "unauthenticated",
+] satisfies ApiErrorCode[]);
 
 /**
  * Unlocks as soon as any source reports an active entitlement: the API sync, a Realtime push or
@@ -93,9 +99,7 @@ export function useActivation(sources: ActivationSources | null, options: Activa
       })
       .catch((error: unknown) => {
         if (done || controller.signal.aborted) return;
-        if (isApiError(error) && (NOT_PAID_CODES.has(error.code) || error.status === 402)) {
-          setState((s) => ({ ...s, phase: "not_paid", error }));
-        } else if (isApiError(error) && FATAL_CODES.has(error.code)) {
+        if (isApiError(error) && FATAL_CODES.has(error.code)) {
           done = true;
           stop();
           setState({ phase: "failed", slow: false, source: null, error });

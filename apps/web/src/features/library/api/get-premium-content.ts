@@ -1,6 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
+import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
 const lessonRow = z.object({
@@ -25,7 +26,7 @@ export async function fetchPremiumContent(client: SupabaseClient): Promise<Lesso
 
 export const premiumContentQueryOptions = (userId: string | null) =>
   queryOptions({
-    queryKey: ["premium-content", userId],
+    queryKey: queryKeys.premiumContent(userId),
     queryFn: async () => (userId ? fetchPremiumContent(await getSupabase()) : []),
   });
 

@@ -1,6 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
+import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
 const previewRow = z.object({
@@ -21,7 +22,7 @@ export async function fetchPreviews(client: SupabaseClient): Promise<LessonPrevi
 
 export const previewsQueryOptions = () =>
   queryOptions({
-    queryKey: ["premium-previews"],
+    queryKey: queryKeys.premiumPreviews(),
     queryFn: async () => fetchPreviews(await getSupabase()),
     staleTime: 5 * 60_000,
   });

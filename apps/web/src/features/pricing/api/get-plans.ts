@@ -1,6 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
+import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
 const productRow = z.object({
@@ -97,7 +98,11 @@ export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
 }
 
 export const plansQueryOptions = () =>
-  queryOptions({ queryKey: ["plans"], queryFn: async () => fetchPlans(await getSupabase()), staleTime: 5 * 60_000 });
+  queryOptions({
+    queryKey: queryKeys.plans(),
+    queryFn: async () => fetchPlans(await getSupabase()),
+    staleTime: 5 * 60_000,
+  });
 
 export function usePlans() {
   return useQuery(plansQueryOptions());

@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, test, vi } from "vitest";
+import worker from "./index.ts";
+import { testBindings } from "./testing/fake-services.ts";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("scheduled reconciliation", () => {
+  test("a run that fails (Stripe unreachable) is logged, and the promise given to waitUntil settles", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const pending: Promise<unknown>[] = [];
+    const ctx = {
+      waitUntil: (p: Promise<unknown>) => pending.push(p),
+      passThroughOnException: () => undefined,
+      props: {},
+    } as unknown as ExecutionContext;
+    const controller = { cron: "*/15 * * * *", scheduledTime: Date.now(), noRetry: () => undefined };
+    // Nothing listens behind testBindings' URLs: every upstream call fails.
+    await worker.scheduled(controller, { ...testBindings } as unknown as Env, ctx);
+    expect(pending).toHaveLength(1);
+    await expect(pending[0]).resolves.toBeUndefined();
+    const logged = errors.mock.calls.map((args) => String(args[0])).find((line) => line.includes('"job":"reconcile"'));
+    expect(logged).toBeDefined();
+    expect(JSON.parse(logged ?? "{}")).toMatchObject({ job: "reconcile", error: expect.any(String) });
+  });
+});

@@ -1,0 +1,12 @@
+// Every React Query key the SPA uses, made here only. What belongs to a signed-in user sits under
+// ["user", id], so signing out drops it all with one prefix (queryKeys.everyUser()); the catalog
+// and the previews are public and stay.
+export const queryKeys = {
+  plans: () => ["plans"] as const,
+  premiumPreviews: () => ["premium-previews"] as const,
+  everyUser: () => ["user"] as const,
+  entitlement: (userId: string | null) => ["user", userId, "entitlement"] as const,
+  premiumContent: (userId: string | null) => ["user", userId, "premium-content"] as const,
+  /** The account page's one re-sync from Stripe per page load (back from the billing portal). */
+  billingResync: (userId: string | null) => ["user", userId, "billing-resync"] as const,
+};

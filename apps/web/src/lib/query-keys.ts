@@ -7,6 +7,7 @@ export const queryKeys = {
   everyUser: () => ["user"] as const,
   entitlement: (userId: string | null) => ["user", userId, "entitlement"] as const,
   premiumContent: (userId: string | null) => ["user", userId, "premium-content"] as const,
+  libraryFiles: (userId: string | null) => ["user", userId, "library-files"] as const,
   /** The account page's one re-sync from Stripe per page load (back from the billing portal). */
   billingResync: (userId: string | null) => ["user", userId, "billing-resync"] as const,
 };

@@ -1,6 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
+import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
 export const DOWNLOADS_BUCKET = "downloads";
@@ -108,7 +109,7 @@ export async function fetchLibraryFiles(client: SupabaseClient, signedIn: boolea
 
 export const libraryFilesQueryOptions = (userId: string | null) =>
   queryOptions({
-    queryKey: ["library-files", userId],
+    queryKey: queryKeys.libraryFiles(userId),
     queryFn: async () => fetchLibraryFiles(await getSupabase(), userId !== null),
   });
 

@@ -5,6 +5,7 @@ import { createHmac, createPrivateKey, generateKeyPairSync, type KeyObject, sign
 import { createClient } from "@supabase/supabase-js";
 import { type ChaosContext, createUser, sleep, subscribe, type TestUser } from "./context.ts";
 import { figure, type PartResult } from "./figures.ts";
+import { pkceAttacks } from "./pkce-attacks.ts";
 import { storageAttacks } from "./storage-attacks.ts";
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString("base64url");
@@ -522,6 +523,9 @@ export async function runAccessAttacks(ctx: ChaosContext): Promise<PartResult> {
 
   // ---- Storage: the downloads bucket -----------------------------------------------------------
   outcomes.push(...(await storageAttacks(ctx, a, notes)));
+
+  // ---- Auth: the magic-link PKCE flow ----------------------------------------------------------
+  outcomes.push(...(await pkceAttacks(ctx, notes)));
 
   // ---- realtime: someone else's rows -----------------------------------------------------------
   {

@@ -14,6 +14,7 @@ export type EmittedType =
   | "customer.subscription.updated"
   | "customer.subscription.deleted"
   | "customer.subscription.trial_will_end"
+  | "customer.subscription.paused"
   | "customer.subscription.pending_update_applied"
   | "customer.subscription.pending_update_expired"
   | "entitlements.active_entitlement_summary.updated"

@@ -3,7 +3,7 @@ import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
 import { decodeForm } from "./form-decode.ts";
 import { readBody, redirect, sendHtml } from "./http-io.ts";
-import { completeCheckout, successRedirect } from "./lifecycle.ts";
+import { canSkipCard, completeCheckout, successRedirect } from "./lifecycle.ts";
 import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
 import { portalPage } from "./pages/portal-page.ts";
 import { defaultConfigurationOf } from "./resources/billing-portal.ts";
@@ -51,13 +51,14 @@ export async function handleCheckoutPage(
       (typeof session.customer === "string" ? ctx.store.get("customer", session.customer)?.email : null),
   );
   if (!email && !hasEmail) return sendHtml(res, 400, checkoutPage(ctx, session, { name, error: "email" }));
-  if (!expiryValid(str(form.cardExpiry)))
+  const withoutCard = str(form.cardNumber).trim() === "" && canSkipCard(ctx, session);
+  if (!withoutCard && !expiryValid(str(form.cardExpiry)))
     return sendHtml(res, 400, checkoutPage(ctx, session, { email, name, error: "expiry" }));
-  if (!/^\d{3,4}$/.test(str(form.cardCvc).trim()))
+  if (!withoutCard && !/^\d{3,4}$/.test(str(form.cardCvc).trim()))
     return sendHtml(res, 400, checkoutPage(ctx, session, { email, name, error: "cvc" }));
   try {
     const done = completeCheckout(ctx, null, id, {
-      card: str(form.cardNumber),
+      card: withoutCard ? null : str(form.cardNumber),
       email: email || null,
       name: name || null,
     });

@@ -47,7 +47,7 @@ export function completeCheckout(
   ctx: Ctx,
   request: RequestInfo | null,
   sessionId: string,
-  input: { card: string; email?: string | null; name?: string | null },
+  input: { card: string | null; email?: string | null; name?: string | null },
 ): Stripe.Checkout.Session {
   let session = getSession(ctx, sessionId, "id");
   const now = ctx.clock.now();
@@ -59,7 +59,13 @@ export function completeCheckout(
     });
   const state = ctx.store.get("session_state", session.id);
   if (!state) throw new StripeApiError(500, "api_error", `Checkout Session ${session.id} lost its line items.`);
-  const card = chargeCard(input.card);
+  const noCard = input.card === null || input.card.trim() === "";
+  if (noCard && !canSkipCard(ctx, session))
+    throw new StripeApiError(400, "invalid_request_error", "A card is required to complete this Checkout Session.", {
+      code: "parameter_missing",
+      param: "card",
+    });
+  const card = noCard ? "" : chargeCard(input.card ?? "");
   const email = session.customer_email ?? input.email ?? null;
 
   let customer: Stripe.Customer;
@@ -77,7 +83,7 @@ export function completeCheckout(
   const firstPrice = items[0]?.price;
   const trialDays = state.trialPeriodDays ?? firstPrice?.recurring?.trial_period_days ?? null;
   const trialEnd = trialDays ? now + trialDays * DAY : null;
-  const paymentMethod = newId("pm");
+  const paymentMethod = card ? newId("pm") : null;
   let sub = newSubscription({
     customer: customer.id,
     items,
@@ -88,6 +94,7 @@ export function completeCheckout(
       addInterval(now, firstPrice?.recurring?.interval ?? "month", firstPrice?.recurring?.interval_count ?? 1),
     trialEnd,
     paymentMethod,
+    ...(state.missingPaymentMethod ? { missingPaymentMethod: state.missingPaymentMethod } : {}),
   });
   const { start, end } = periodOf(sub);
   const invoice = newInvoice(ctx, {
@@ -137,6 +144,15 @@ export function completeCheckout(
   return completed;
 }
 
+/** A session that may complete without a card: `payment_method_collection: if_required` and nothing due today (a trial). */
+export function canSkipCard(ctx: Ctx, session: Stripe.Checkout.Session): boolean {
+  if (session.payment_method_collection !== "if_required") return false;
+  const state = ctx.store.get("session_state", session.id);
+  const first = state?.lineItems[0];
+  const price = first ? ctx.store.get("price", first.price) : undefined;
+  return Boolean(state?.trialPeriodDays ?? price?.recurring?.trial_period_days);
+}
+
 /** The success URL with `{CHECKOUT_SESSION_ID}` filled in. */
 export function successRedirect(session: Stripe.Checkout.Session): string {
   return (session.success_url ?? "").replaceAll("{CHECKOUT_SESSION_ID}", session.id);
@@ -179,7 +195,13 @@ function activeSchedule(ctx: Ctx, sub: Stripe.Subscription): Stripe.Subscription
 
 /** The next transition a subscription is waiting for, if any. */
 function dueFor(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState | undefined): Due | null {
-  if (sub.status === "canceled" || sub.status === "incomplete_expired" || sub.status === "unpaid") return null;
+  if (
+    sub.status === "canceled" ||
+    sub.status === "incomplete_expired" ||
+    sub.status === "unpaid" ||
+    sub.status === "paused"
+  )
+    return null;
   const candidates: Due[] = [];
   const { end } = periodOf(sub);
   if (sub.status === "trialing" && sub.trial_end && state && !state.trialWillEndSent)
@@ -199,6 +221,7 @@ function dueFor(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState | u
 /** Renewal or trial end: a new period and its invoice, paid or failed by the card on file. */
 function renew(ctx: Ctx, sub: Stripe.Subscription, initial: SubscriptionState): void {
   let state = initial;
+  if (sub.status === "trialing" && !state.card && trialEndsWithoutCard(ctx, sub)) return;
   const { end } = periodOf(sub);
   const nextEnd = nextPeriodEnd(sub, end);
   const moved = withPeriod(sub, end, nextEnd);
@@ -226,6 +249,26 @@ function renew(ctx: Ctx, sub: Stripe.Subscription, initial: SubscriptionState): 
   ctx.events.emit("invoice.payment_failed", failed, null);
   ctx.store.put("subscription_state", { ...state, failedAttempts: 1, nextRetryAt: retryAt, openInvoice: invoice.id });
   saveSubscription(ctx, null, sub, { ...moved, status: "past_due", latest_invoice: invoice.id });
+}
+
+/**
+ * A trial ending with no card on file, as `trial_settings.end_behavior.missing_payment_method` says:
+ * `cancel` ends the subscription, `pause` pauses it (no invoice); `create_invoice` (false here) goes
+ * on to the usual invoice, which then fails.
+ */
+function trialEndsWithoutCard(ctx: Ctx, sub: Stripe.Subscription): boolean {
+  const behaviour = sub.trial_settings?.end_behavior.missing_payment_method ?? "create_invoice";
+  const at = sub.trial_end ?? ctx.clock.now();
+  if (behaviour === "cancel") {
+    endSubscription(ctx, null, sub, "cancellation_requested", at);
+    return true;
+  }
+  if (behaviour === "pause") {
+    const paused = saveSubscription(ctx, null, sub, { ...sub, status: "paused" });
+    ctx.events.emit("customer.subscription.paused", paused, null, { status: sub.status });
+    return true;
+  }
+  return false;
 }
 
 function retry(ctx: Ctx, sub: Stripe.Subscription, state: SubscriptionState): void {

@@ -52,7 +52,8 @@ export async function handleControl(deps: ControlDeps, req: IncomingMessage, res
   const complete = /^\/_sandbox\/checkout\/sessions\/([^/]+)\/complete$/.exec(path);
   if (method === "POST" && complete) {
     const body = await readJson(req);
-    const card = typeof body.card === "string" ? body.card : "4242424242424242";
+    // `card: null` completes without a card (a trial with payment_method_collection: if_required).
+    const card = body.card === null ? null : typeof body.card === "string" ? body.card : "4242424242424242";
     const email = typeof body.email === "string" ? body.email : null;
     try {
       const session = completeCheckout(ctx, null, decodePathSegment(method, path, complete[1] ?? ""), {

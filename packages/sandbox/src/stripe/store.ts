@@ -28,6 +28,8 @@ export interface SessionState {
   lineItems: Array<{ price: string; quantity: number }>;
   subscriptionMetadata: Record<string, string>;
   trialPeriodDays: number | null;
+  /** What the trial does at its end when no card was given (`subscription_data.trial_settings`). */
+  missingPaymentMethod?: "cancel" | "pause" | "create_invoice";
 }
 
 /** A feature attached to a product (Stripe's `product_feature`, kept with the product it belongs to). */

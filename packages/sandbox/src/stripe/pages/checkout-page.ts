@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
+import { canSkipCard } from "../lifecycle.ts";
 import { esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
 
@@ -53,6 +54,8 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
     "";
   const emailLocked = Boolean(session.customer_email ?? (typeof session.customer === "string" && email));
   const error = form.error ? m.errors[form.error] : null;
+  const cardOptional = canSkipCard(ctx, session);
+  const req = cardOptional ? "" : " required";
   const cancel = session.cancel_url
     ? `<a class="back" href="${esc(session.cancel_url)}" id="cancel-link">← ${esc(m.back)}</a>`
     : "";
@@ -82,15 +85,16 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
       </fieldset>
       <fieldset>
         <legend>${esc(m.cardInfo)}</legend>
+        ${cardOptional ? `<p class="hint" id="card-optional">${esc(m.cardOptional)}</p>` : ""}
         <label for="cardNumber">${esc(m.cardNumber)}
-          <input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" required>
+          <input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234"${req}>
         </label>
         <div class="row">
           <label for="cardExpiry">${esc(m.expiry)}
-            <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="${esc(m.expiryPlaceholder)}" required>
+            <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="${esc(m.expiryPlaceholder)}"${req}>
           </label>
           <label for="cardCvc">${esc(m.cvc)}
-            <input id="cardCvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" required>
+            <input id="cardCvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC"${req}>
           </label>
         </div>
         <label for="billingName">${esc(m.name)}

@@ -24,6 +24,8 @@ const en = {
   name: "Cardholder name",
   pay: "Subscribe",
   startTrial: "Start trial",
+  cardOptional:
+    "No card needed to start your trial: leave these fields empty, or add a card to keep your plan when the trial ends.",
   back: "Back",
   testHint: "Test mode: use 4242 4242 4242 4242, any future date, any CVC.",
   errors: {
@@ -85,6 +87,8 @@ const fr: typeof en = {
   name: "Titulaire de la carte",
   pay: "S’abonner",
   startTrial: "Commencer l’essai",
+  cardOptional:
+    "Aucune carte n’est nécessaire pour commencer l’essai : laissez ces champs vides, ou ajoutez une carte pour garder votre offre à la fin de l’essai.",
   back: "Retour",
   testHint: "Mode test : utilisez 4242 4242 4242 4242, une date future et un CVC quelconque.",
   errors: {

@@ -95,7 +95,13 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     customer: "s",
     customer_email: "s",
     client_reference_id: "s",
-    subscription_data: { metadata: "map", trial_period_days: "s", description: "s" },
+    subscription_data: {
+      metadata: "map",
+      trial_period_days: "s",
+      description: "s",
+      trial_settings: { end_behavior: { missing_payment_method: "s" } },
+    },
+    payment_method_collection: "s",
     success_url: "s",
     cancel_url: "s",
     allow_promotion_codes: "s",
@@ -144,6 +150,20 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
   const trialDays = subData?.int("trial_period_days") ?? null;
   if (trialDays !== null && (trialDays < 1 || trialDays > 730))
     throw invalidParameter("subscription_data[trial_period_days]", "trial_period_days must be between 1 and 730.");
+  const rawCollection = p.str("payment_method_collection");
+  if (rawCollection !== null && rawCollection !== "always" && rawCollection !== "if_required")
+    throw invalidParameter(
+      "payment_method_collection",
+      `Invalid payment_method_collection: must be one of always, if_required (got ${rawCollection}).`,
+    );
+  const paymentMethodCollection = rawCollection === "if_required" ? "if_required" : "always";
+  const rawMissing = subData?.obj("trial_settings")?.obj("end_behavior")?.str("missing_payment_method") ?? null;
+  const missingPaymentMethod = (["cancel", "pause", "create_invoice"] as const).find((x) => x === rawMissing);
+  if (rawMissing !== null && !missingPaymentMethod)
+    throw invalidParameter(
+      "subscription_data[trial_settings][end_behavior][missing_payment_method]",
+      `Invalid missing_payment_method: must be one of cancel, pause, create_invoice (got ${rawMissing}).`,
+    );
   const id = newId("cs_test", 58);
   const subtotal = lineItems.reduce((s, li) => s + (li.price.unit_amount ?? 0) * li.quantity, 0);
   const session: Stripe.Checkout.Session = {
@@ -202,7 +222,7 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: "always",
+    payment_method_collection: paymentMethodCollection,
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: p.list("payment_method_types").length ? p.list("payment_method_types") : ["card"],
@@ -229,6 +249,7 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     lineItems: lineItems.map((li) => ({ price: li.price.id, quantity: li.quantity })),
     subscriptionMetadata: mergeMetadata({}, subData?.map("metadata") ?? null),
     trialPeriodDays: trialDays,
+    ...(missingPaymentMethod ? { missingPaymentMethod } : {}),
   });
   return expand(ctx.store, session, p.list("expand"));
 }

@@ -75,7 +75,9 @@ export interface NewSubscription {
   start: number;
   periodEnd: number;
   trialEnd: number | null;
-  paymentMethod: string;
+  /** null: a trial started without a card (`payment_method_collection: if_required`). */
+  paymentMethod: string | null;
+  missingPaymentMethod?: "cancel" | "pause" | "create_invoice";
   description?: string | null;
 }
 
@@ -143,7 +145,12 @@ export function newSubscription(init: NewSubscription): Stripe.Subscription {
     test_clock: null,
     transfer_data: null,
     trial_end: init.trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: "create_invoice" } },
+    trial_settings: {
+      end_behavior: {
+        billing_cycle_anchor: null,
+        missing_payment_method: init.missingPaymentMethod ?? "create_invoice",
+      },
+    },
     trial_start: init.trialEnd ? init.start : null,
   };
 }

@@ -19,7 +19,13 @@ async function errorOf(res: Response) {
 
 /** A signed-in user's access token, signed with the project's legacy HS256 secret. */
 function token(claims: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT({ sub: crypto.randomUUID(), role: "authenticated", aud: "authenticated", ...claims })
+  return new SignJWT({
+    iss: `${testBindings.SUPABASE_URL}/auth/v1`,
+    sub: crypto.randomUUID(),
+    role: "authenticated",
+    aud: "authenticated",
+    ...claims,
+  })
     .setProtectedHeader({ alg: "HS256" })
     .setExpirationTime("1h")
     .sign(new TextEncoder().encode(testBindings.SUPABASE_JWT_SECRET));

@@ -7,6 +7,8 @@ declare module "vitest" {
     stripeSecretKey: string;
     webhookSecret: string;
     databaseUrl: string;
+    /** The Supabase stand-in's private ES256 key (JWK JSON), to mint tokens with other claims. */
+    jwtSigningJwk: string;
     priceMonthly: string;
     priceYearly: string;
     priceInactive: string;

@@ -4,6 +4,7 @@
 import { createClient } from "@supabase/supabase-js";
 import {
   NO_LIMITS,
+  readSigningJwk,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_WEBHOOK_SECRET,
@@ -61,6 +62,7 @@ try {
       stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
       webhookSecret: SANDBOX_WEBHOOK_SECRET,
       databaseUrl: sandbox.urls.postgres,
+      jwtSigningJwk: JSON.stringify(await readSigningJwk(sandbox.urls.postgres)),
       priceMonthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
       priceYearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
       priceInactive: inactive.id,

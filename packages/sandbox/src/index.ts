@@ -23,3 +23,4 @@ export {
   startStripeStandIn,
 } from "./stripe/index.ts";
 export { type RunningSupabaseStandIn, type SupabaseStandInOptions, startSupabaseStandIn } from "./supabase/index.ts";
+export { readSigningJwk } from "./supabase/jwt-keys.ts";

@@ -60,6 +60,8 @@ export async function startTestSandbox(opts: TestSandboxOptions = {}): Promise<T
     stops.push(() => stripe.stop());
     const supabaseFault = await startFaultProxy(supabase.url, { errorBody: FAULT_BODIES.supabase });
     stops.push(() => supabaseFault.stop());
+    // The API is pointed at the proxy: tokens name it as their issuer, as Supabase names its project URL.
+    supabase.setPublicUrl(supabaseFault.url);
     const stripeFault = await startFaultProxy(stripe.url, { errorBody: FAULT_BODIES.stripe });
     stops.push(() => stripeFault.stop());
     return {

@@ -27,9 +27,15 @@ export async function verifyAccessToken(token: string, supabaseUrl: string, jwtS
   } catch {
     throw unauthenticated("The access token is malformed: sign in again");
   }
-  // The keys are the project's own (its JWKS or its JWT secret), so a valid signature already ties
-  // the token to this project; the issuer is not compared because it names the public project URL.
-  const options = { audience: "authenticated", clockTolerance: 5 };
+  // Supabase Auth's access tokens: issued by <SUPABASE_URL>/auth/v1 for the "authenticated"
+  // audience, always with an expiry, a subject and a role. Anything else signed with the project's
+  // key (a service token, a token minted without exp, one from another issuer) is refused.
+  const options = {
+    audience: "authenticated",
+    issuer: `${supabaseUrl}/auth/v1`,
+    requiredClaims: ["exp", "sub", "role"],
+    clockTolerance: 5,
+  };
   try {
     if (alg === "HS256") {
       if (!jwtSecret) throw unauthenticated("This project does not accept HS256 tokens");

@@ -9,7 +9,15 @@ const user = { id: "7b0b9a4e-2c1d-4b8f-9e57-1c3f6d2a8b90", email: "ada@example.t
 const price = { id: "price_pro_monthly", trialPeriodDays: null };
 
 function context(over: Record<string, unknown> = {}) {
-  return { price, customerId: "cus_1", openSessionId: null, hasAccess: false, openSubscriptionStatus: null, ...over };
+  return {
+    price,
+    userExists: true,
+    customerId: "cus_1",
+    openSessionId: null,
+    hasAccess: false,
+    openSubscriptionStatus: null,
+    ...over,
+  };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
@@ -22,6 +30,13 @@ async function refusal(promise: Promise<unknown>): Promise<ApiError> {
 }
 
 describe("startCheckout refuses before touching Stripe", () => {
+  test("a user who no longer exists (deleted, token still valid) is 401 and nothing is created", async () => {
+    const s = fakeServices({ rpc: { checkout_context: () => context({ userExists: false, customerId: null }) } });
+    const e = await refusal(startCheckout(s, user, "price_1"));
+    expect([e.status, e.code]).toEqual([401, "unauthenticated"]);
+    expect(s.calls).toEqual(["rpc checkout_context"]);
+  });
+
   test("a price that may not be sold is 400 invalid_price", async () => {
     const s = fakeServices({ rpc: { checkout_context: () => context({ price: null }) } });
     const e = await refusal(startCheckout(s, user, "price_gone"));

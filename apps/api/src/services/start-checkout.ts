@@ -9,6 +9,8 @@ import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 
 interface CheckoutContext {
   price: { id: string; trialPeriodDays: number | null } | null;
+  /** False for a deleted user whose token has not expired yet: nothing may be created for them. */
+  userExists: boolean;
   customerId: string | null;
   /** The Checkout Session this user last opened (open, paid or expired since). */
   openSessionId: string | null;
@@ -84,6 +86,7 @@ export async function startCheckout(
   locale?: Locale,
 ): Promise<CheckoutResponse> {
   const ctx = await callRpc<CheckoutContext>(s.db, "checkout_context", { p_user_id: user.id, p_price_id: priceId });
+  if (!ctx.userExists) throw new ApiError(401, "unauthenticated", "This account no longer exists: sign in again");
   if (!ctx.price) {
     throw new ApiError(
       400,

@@ -8,6 +8,8 @@ export interface StandInContext {
   keys: JwtKeys;
   /** Public base URL, e.g. http://127.0.0.1:54321 (known once the server listens). */
   baseUrl: () => string;
+  /** The `iss` of access tokens: `<public URL>/auth/v1` (GoTrue's API_EXTERNAL_URL + /auth/v1). */
+  issuer: () => string;
   accessTokenTtlSeconds: number;
   siteUrl: string;
   inbox: MailInbox;

@@ -33,6 +33,11 @@ export interface SupabaseStandInOptions {
 
 export interface RunningSupabaseStandIn {
   url: string;
+  /**
+   * The project's public URL when clients reach the stand-in through another address (a proxy),
+   * as GoTrue's API_EXTERNAL_URL: access tokens then carry `iss: <publicUrl>/auth/v1`.
+   */
+  setPublicUrl(url: string): void;
   stop(): Promise<void>;
 }
 
@@ -61,10 +66,12 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
     await warmUp(db, 4);
     const keys = await loadJwtKeys(db);
     let baseUrl = `http://127.0.0.1:${opts.port}`;
+    let publicUrl: string | null = null;
     const ctx: StandInContext = {
       db,
       keys,
       baseUrl: () => baseUrl,
+      issuer: () => `${publicUrl ?? baseUrl}/auth/v1`,
       accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
       siteUrl: opts.siteUrl ?? "http://127.0.0.1:5173",
       inbox: new MailInbox(),
@@ -136,6 +143,9 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
     let stopped = false;
     return {
       url: baseUrl,
+      setPublicUrl(url: string) {
+        publicUrl = url.replace(/\/+$/, "");
+      },
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { errors, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from "jose";
-import type pg from "pg";
+import pg from "pg";
 
 export interface AccessTokenClaims extends JWTPayload {
   sub: string;
@@ -73,4 +73,19 @@ interface KeyRow {
 async function readKey(db: pg.Pool): Promise<KeyRow | undefined> {
   const { rows } = await db.query<KeyRow>("select kid, private_jwk, public_jwk from auth.standin_signing_keys");
   return rows[0];
+}
+
+/**
+ * The project's private signing key (with its kid), for tests that mint tokens the way Supabase
+ * Auth would but with other claims (no exp, another issuer, …). Tests only: never in a worker.
+ */
+export async function readSigningJwk(databaseUrl: string): Promise<JWK> {
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const row = await readKey(db);
+    if (!row) throw new Error("the Supabase stand-in has not created its signing key yet");
+    return { ...row.private_jwk, kid: row.kid };
+  } finally {
+    await db.end();
+  }
 }

@@ -40,7 +40,7 @@ async function sessionJson(
   const u = userJson(user);
   const accessToken = await ctx.keys.sign(
     {
-      iss: `${ctx.baseUrl()}/auth/v1`,
+      iss: ctx.issuer(),
       sub: user.id,
       aud: "authenticated",
       email: user.email ?? "",

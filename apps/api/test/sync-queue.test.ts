@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import type Stripe from "stripe";
-import { describe, expect, test } from "vitest";
+import { describe, expect, inject, test } from "vitest";
 import { parseEnv } from "../src/env.ts";
 import worker from "../src/index.ts";
 import { consumeSyncBatch, retryDelaySeconds } from "../src/services/consume-sync-batch.ts";
@@ -92,6 +92,31 @@ describe("queue consumer", () => {
     expect(rows.every((r) => r.processed_at !== null && r.last_error === null)).toBe(true);
     expect((await entitlementOf(a.user.id))?.active).toBe(true);
     expect((await entitlementOf(b.user.id))?.active).toBe(true);
+  });
+
+  test("a sync also answers the customer's earlier events; their messages are then acknowledged without Stripe", async () => {
+    const { customer } = await subscribe(prices.monthly());
+    const [first, second] = (await eventsFor(customer)).filter((e) => e.type !== "customer.created");
+    if (!first || !second) throw new Error("expected two events");
+    await record([first, second], customer);
+    // Received a while ago, before the sync below reads Stripe.
+    const secret = inject("supabaseSecretKey");
+    const aged = await fetch(`${inject("supabaseUrl")}/rest/v1/stripe_events?id=in.(${first.id},${second.id})`, {
+      method: "PATCH",
+      headers: { apikey: secret, authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ received_at: new Date(Date.now() - 60_000).toISOString() }),
+    });
+    expect(aged.ok).toBe(true);
+    const one = countedServices();
+    await consumeSyncBatch(one.services, batchOf([{ kind: "customer", customerId: customer, eventId: second.id }]));
+    expect(one.calls.filter((c) => c === "GET /v1/subscriptions")).toHaveLength(1);
+    expect((await ledger([first.id]))[0]?.processed_at).not.toBeNull();
+    // first's own message arrives later (another batch): covered, no Stripe call.
+    const two = countedServices();
+    const later = batchOf([{ kind: "customer", customerId: customer, eventId: first.id }]);
+    const report = await consumeSyncBatch(two.services, later);
+    expect(report).toMatchObject({ acked: 1, covered: 1, retried: 0 });
+    expect(two.calls).toEqual([]);
   });
 
   test("acknowledges a customer Stripe does not know (a poison message) and finishes its event, binding nothing", async () => {

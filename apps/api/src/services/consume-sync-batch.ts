@@ -1,6 +1,7 @@
 // The queue consumer: one batch of SYNC_QUEUE messages. Every customer in the batch is synced once,
 // whatever the number of its events, and all those events are marked processed in the sync's own
-// transaction; catalog objects likewise once each. Stripe calls go through the background budget
+// transaction, with its earlier events; messages whose events a sync already covered are
+// acknowledged without a Stripe call; catalog objects are synced once each. Stripe calls go through the background budget
 // (the caller passes backgroundServices). What fails is retried later with backoff
 // (message.retry); after the consumer's max_retries Cloudflare moves it to the dead-letter queue,
 // and the ledger keeps the event unprocessed with its last error for events:replay and the cron.
@@ -18,6 +19,8 @@ export interface ConsumeReport {
   catalog: number;
   /** Messages acknowledged. */
   acked: number;
+  /** Of those, messages whose events an earlier sync had already covered: no Stripe call. */
+  covered: number;
   /** Messages handed back for a later try. */
   retried: number;
   /** Messages that were not sync messages: acknowledged and dropped. */
@@ -89,6 +92,7 @@ export async function consumeSyncBatch(
     customers: units.filter((u) => u.what.startsWith("customer:")).length,
     catalog: units.filter((u) => !u.what.startsWith("customer:")).length,
     acked: 0,
+    covered: 0,
     retried: 0,
     dropped: dropped.length,
   };
@@ -96,7 +100,19 @@ export async function consumeSyncBatch(
     console.error(JSON.stringify({ job: "sync-queue", dropped: m.id, reason: "not a sync message" }));
     m.ack();
   }
-  const queue = [...units];
+  // Events a sync since their message was sent already answered (sync_customer_events covers
+  // every earlier event of its customer): acknowledged without asking Stripe again.
+  const pending = await callRpc<string[]>(s.db, "events_not_processed", {
+    p_ids: units.flatMap((u) => u.eventIds),
+  }).catch(() => null);
+  const open = pending ? new Set(pending) : null;
+  const queue = units.filter((u) => {
+    if (!open || u.eventIds.some((id) => open.has(id))) return true;
+    for (const m of u.messages) m.ack();
+    report.acked += u.messages.length;
+    report.covered += u.messages.length;
+    return false;
+  });
   const worker = async () => {
     for (let unit = queue.shift(); unit; unit = queue.shift()) {
       try {

@@ -85,7 +85,8 @@ async function bindFromMetadata(s: Services, customerId: string): Promise<boolea
 /**
  * Syncs one customer now. Returns the user's entitlement, or null when the customer belongs to
  * no Gatehouse user. eventIds (the ledger events that asked for it, however many) are marked
- * processed in the same transaction as the sync.
+ * processed in the same transaction as the sync, with the customer's other events received before
+ * the read began.
  */
 export async function syncCustomer(
   s: Services,
@@ -94,20 +95,15 @@ export async function syncCustomer(
 ): Promise<EntitlementRow | null> {
   const snapshotAt = new Date().toISOString();
   const subscriptions = await withSchedules(s.stripe, await listAllSubscriptions(s.stripe, customerId));
+  // One transaction: the sync, the events that asked for it, and every event of this customer
+  // received before the read began (the read answers them too).
   const write = () =>
-    eventIds.length > 1
-      ? callRpc<EntitlementRow>(s.db, "sync_customer_events", {
-          p_customer_id: customerId,
-          p_subscriptions: subscriptions,
-          p_snapshot_at: snapshotAt,
-          p_event_ids: eventIds,
-        })
-      : callRpc<EntitlementRow>(s.db, "sync_customer", {
-          p_customer_id: customerId,
-          p_subscriptions: subscriptions,
-          p_snapshot_at: snapshotAt,
-          p_event_id: eventIds[0] ?? null,
-        });
+    callRpc<EntitlementRow>(s.db, "sync_customer_events", {
+      p_customer_id: customerId,
+      p_subscriptions: subscriptions,
+      p_snapshot_at: snapshotAt,
+      p_event_ids: eventIds,
+    });
   try {
     return await write();
   } catch (e) {

@@ -5,6 +5,7 @@ import { assertPortFree, SandboxStartError } from "../postgres/start-postgres.ts
 import { decodePathSegment, matchRoute } from "./api-router.ts";
 import { authenticate } from "./auth.ts";
 import { Clock } from "./clock.ts";
+import type { RecordedBody } from "./conformance/conformance.ts";
 import type { Ctx } from "./context.ts";
 import { StripeApiError, unsupportedEndpoint } from "./errors.ts";
 import { EventLog, eventMatches } from "./events.ts";
@@ -39,6 +40,8 @@ export interface StripeStandInOptions {
   /** Stripe's API limits (default: test mode's 25/s overall and per endpoint); `/_sandbox/limits` changes them. */
   limits?: Partial<RateLimitSettings>;
   log?: (line: string) => void;
+  /** Sees every `/v1` answer with a Stripe object and every event emitted (the conformance check's recorder). */
+  record?: (body: RecordedBody) => void;
 }
 
 export interface RunningStripeStandIn {
@@ -116,7 +119,9 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
 
   /** Makes a handler's changes durable (with its pending deliveries), then delivers the events it emitted. */
   const settle = async () => {
-    const jobs = delivery.plan(events.drain());
+    const emitted = events.drain();
+    if (opts.record) for (const e of emitted) opts.record({ kind: "event", source: e.type, body: JSON.stringify(e) });
+    const jobs = delivery.plan(emitted);
     for (const j of jobs)
       if (j.persisted)
         store.put("pending_delivery", {
@@ -184,6 +189,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
       }
       const out = JSON.stringify(result);
       if (idemKey) await idempotency.finish(idemKey, fingerprint, 200, out);
+      opts.record?.({ kind: "response", source: `${method} ${url.pathname}`, body: out });
       sendJson(res, 200, out, headers);
     } catch (e) {
       const err =

@@ -1,0 +1,257 @@
+// Everything the Stripe stand-in answers and every event it emits, across the whole billing
+// lifecycle driven through the real SDK, validated against JSON Schemas generated from the installed
+// stripe package's type declarations (enums closed, no unknown fields, every declared field present).
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { checkout, type Harness, makePlan, startHarness, startReceiver } from "../test-support.ts";
+import { ConformanceChecker, describeProblems, type RecordedBody } from "./conformance.ts";
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 240_000 });
+
+const DAY = 86_400;
+const recorded: RecordedBody[] = [];
+let h: Harness;
+let checker: ConformanceChecker;
+let schemaLoadMs = 0;
+let lifecycleMs = 0;
+
+beforeAll(async () => {
+  const started = performance.now();
+  checker = new ConformanceChecker();
+  schemaLoadMs = Math.round(performance.now() - started);
+  h = await startHarness({ record: (r) => recorded.push(r) });
+  const driving = performance.now();
+  await driveLifecycle();
+  lifecycleMs = Math.round(performance.now() - driving);
+}, 240_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+async function advance(days: number) {
+  const res = await h.control("/_sandbox/clock/advance", { seconds: days * DAY });
+  expect(res.status).toBe(200);
+}
+
+/** Drives every endpoint and lifecycle transition the stand-in implements. */
+async function driveLifecycle(): Promise<void> {
+  const { stripe } = h;
+  const receiver = await startReceiver("whsec_conformance");
+  try {
+    const endpoint = await stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ["*"] });
+    await stripe.webhookEndpoints.update(endpoint.id, { description: "conformance", metadata: { a: "1" } });
+    await stripe.webhookEndpoints.retrieve(endpoint.id);
+    await stripe.webhookEndpoints.list({ limit: 3 });
+
+    // Catalog.
+    const product = await stripe.products.create({ name: "Gatehouse Pro", metadata: { entitlement: "pro" } });
+    await stripe.products.update(product.id, { description: "All lessons" });
+    await stripe.products.retrieve(product.id);
+    await stripe.products.list({ active: true, limit: 5 });
+    const monthly = await makePlan(stripe, { product: product.id });
+    const yearly = await stripe.prices.create({
+      product: product.id,
+      currency: "eur",
+      unit_amount: 9000,
+      recurring: { interval: "year" },
+      lookup_key: "conformance_yearly",
+    });
+    await stripe.prices.create({
+      product_data: { name: "Side product" },
+      currency: "eur",
+      unit_amount: 100,
+      recurring: { interval: "month", trial_period_days: 7 },
+    });
+    await stripe.prices.update(yearly.id, { metadata: { tier: "yearly" } });
+    await stripe.prices.retrieve(monthly.id, { expand: ["product"] });
+    await stripe.prices.list({ product: product.id, expand: ["data.product"] });
+
+    // Entitlements features.
+    const feature = await stripe.entitlements.features.create({ name: "Lessons", lookup_key: "lessons" });
+    await stripe.entitlements.features.update(feature.id, { metadata: { area: "content" } });
+    await stripe.entitlements.features.retrieve(feature.id);
+    await stripe.entitlements.features.list();
+    const productFeature = await stripe.products.createFeature(product.id, { entitlement_feature: feature.id });
+    await stripe.products.retrieveFeature(product.id, productFeature.id);
+    await stripe.products.listFeatures(product.id);
+
+    // Customers.
+    const customer = await stripe.customers.create({ email: "ada@example.com", name: "Ada", metadata: { u: "1" } });
+    await stripe.customers.update(customer.id, { name: "Ada Lovelace" });
+    await stripe.customers.retrieve(customer.id);
+    await stripe.customers.list({ email: "ada@example.com" });
+
+    // Checkout: paid, with a trial, expired by the API and by time.
+    const paid = await checkout(h, monthly.id, { customer: customer.id });
+    await stripe.checkout.sessions.retrieve(paid.session.id, { expand: ["line_items", "subscription", "customer"] });
+    await stripe.checkout.sessions.listLineItems(paid.session.id);
+    await stripe.checkout.sessions.list({ customer: customer.id });
+    const trial = await checkout(h, yearly.id, { email: "trial@example.com", trialDays: 14 });
+    const failing = await checkout(h, monthly.id, { email: "late@example.com", card: "4000000000000341" });
+    const toExpire = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: monthly.id, quantity: 1 }],
+      customer_email: "gone@example.com",
+      success_url: "http://127.0.0.1:5173/ok?session_id={CHECKOUT_SESSION_ID}",
+      cancel_url: "http://127.0.0.1:5173/pricing",
+      locale: "fr",
+    });
+    await stripe.checkout.sessions.expire(toExpire.id);
+    await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: monthly.id, quantity: 2 }],
+      success_url: "http://127.0.0.1:5173/ok",
+    });
+
+    // Subscriptions: reads, updates, plan switch, portal.
+    const sub = paid.subscription;
+    await stripe.subscriptions.retrieve(sub.id, {
+      expand: ["latest_invoice", "customer", "items.data.price.product"],
+    });
+    await stripe.subscriptions.list({ customer: customer.id, status: "all", expand: ["data.default_payment_method"] });
+    await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+    await stripe.subscriptions.update(sub.id, { cancel_at_period_end: false, metadata: { note: "kept" } });
+    const item = sub.items.data[0];
+    if (item) await stripe.subscriptions.update(sub.id, { items: [{ id: item.id, price: yearly.id }] });
+    const config = await stripe.billingPortal.configurations.create({
+      business_profile: { headline: "Gatehouse" },
+      features: {
+        subscription_cancel: { enabled: true, mode: "at_period_end" },
+        payment_method_update: { enabled: true },
+        invoice_history: { enabled: true },
+      },
+    });
+    await stripe.billingPortal.configurations.update(config.id, { metadata: { v: "2" } });
+    await stripe.billingPortal.configurations.retrieve(config.id);
+    await stripe.billingPortal.configurations.list({ limit: 3 });
+    await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      return_url: "http://127.0.0.1:5173/account",
+      configuration: config.id,
+    });
+    await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: "http://127.0.0.1:5173/account" });
+    await stripe.entitlements.activeEntitlements.list({ customer: customer.id });
+
+    // Time: trial warning and end, renewals, failed renewals and their retries, cancellation, session expiry.
+    await advance(40);
+    await advance(400);
+    await stripe.subscriptions.retrieve(trial.subscription.id);
+    await stripe.subscriptions.retrieve(failing.subscription.id);
+    await stripe.subscriptions.cancel(sub.id);
+
+    // Invoices and events.
+    const invoices = await stripe.invoices.list({ customer: customer.id, limit: 100 });
+    const first = invoices.data[0];
+    if (first) await stripe.invoices.retrieve(first.id, { expand: ["customer"] });
+    await stripe.invoices.list({ subscription: failing.subscription.id, status: "open" });
+    const events = await stripe.events.list({ limit: 100 });
+    const evt = events.data[0];
+    if (evt) await stripe.events.retrieve(evt.id);
+    await stripe.events.list({ type: "invoice.*", limit: 100 });
+
+    await h.control("/_sandbox/deliveries/wait", { timeoutMs: 30_000 });
+    await stripe.webhookEndpoints.del(endpoint.id);
+  } finally {
+    await receiver.stop();
+  }
+}
+
+describe("conformance with the stripe package's types", () => {
+  it("every object the stand-in answers and every event it emits over the lifecycle matches its Stripe schema", async () => {
+    const driven = performance.now();
+    const report = checker.checkAll(recorded);
+    const checked = performance.now();
+    console.info(
+      `conformance: ${report.objects} objects and ${report.events} events in ${recorded.length} bodies; ` +
+        `schemas ${schemaLoadMs} ms (generated once in ${checker.schemas.generatedInMs} ms, ` +
+        `${Object.keys(checker.schemas.definitions).length} definitions, ${checker.schemas.closedEnums} enums closed); ` +
+        `lifecycle ${lifecycleMs} ms; validation ${Math.round(checked - driven)} ms\n` +
+        JSON.stringify(report.byType),
+    );
+    expect(describeProblems(report.problems)).toBe("");
+    // The run covers the lifecycle: the main objects and events were all seen.
+    for (const root of [
+      "object:product",
+      "object:price",
+      "object:customer",
+      "object:checkout.session",
+      "object:subscription",
+      "object:invoice",
+      "object:billing_portal.session",
+      "object:billing_portal.configuration",
+      "object:webhook_endpoint",
+      "deleted:webhook_endpoint",
+      "object:entitlements.feature",
+      "object:product_feature",
+      "event:checkout.session.completed",
+      "event:checkout.session.expired",
+      "event:customer.subscription.created",
+      "event:customer.subscription.updated",
+      "event:customer.subscription.deleted",
+      "event:customer.subscription.trial_will_end",
+      "event:invoice.paid",
+      "event:invoice.payment_failed",
+    ])
+      expect(report.byType[root], root).toBeGreaterThan(0);
+  });
+
+  it("emits invoice events carrying full invoices (every declared field but expand-only ones), several KiB each", () => {
+    const expandOnly = ["payments", "confirmation_secret", "deleted", "status_details", "threshold_reason"];
+    const invoiceFields = checker.declaredFields("object:invoice").filter((f) => !expandOnly.includes(f));
+    const lineFields = checker.declaredFields("object:line_item");
+    expect(invoiceFields.length).toBeGreaterThan(60);
+    const invoiceEvents = recorded
+      .filter((r) => r.kind === "event" && r.source.startsWith("invoice."))
+      .map((r): Stripe.Event => JSON.parse(r.body));
+    expect(invoiceEvents.length).toBeGreaterThan(0);
+    const sizes: number[] = [];
+    for (const event of invoiceEvents) {
+      const invoice = event.data.object as unknown as Record<string, unknown>;
+      expect(invoiceFields.filter((f) => !(f in invoice))).toEqual([]);
+      const lines = (event.data.object as Stripe.Invoice).lines.data;
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(lineFields.filter((f) => !(f in line))).toEqual([]);
+      // What delivery signs and sends (pretty-printed, as Stripe sends it).
+      sizes.push(JSON.stringify(event, null, 2).length);
+    }
+    console.info(`invoice event payloads: ${Math.min(...sizes)}–${Math.max(...sizes)} bytes`);
+    expect(Math.min(...sizes)).toBeGreaterThan(5 * 1024);
+  });
+
+  describe("the schemas are strict enough to fail", () => {
+    const sample = (object: string): Record<string, unknown> => {
+      for (const r of recorded) {
+        const parsed: unknown = JSON.parse(r.body);
+        if (typeof parsed === "object" && parsed !== null && "object" in parsed && parsed.object === object)
+          return structuredClone(parsed as Record<string, unknown>);
+      }
+      throw new Error(`no ${object} recorded`);
+    };
+
+    it("refuses a value outside a closed enum (the old ui_mode 'hosted', an unknown status)", () => {
+      const session = { ...sample("checkout.session"), ui_mode: "hosted" };
+      expect(checker.check(session, "test").map((p) => p.where)).toContain("object:checkout.session /ui_mode");
+      const sub = { ...sample("subscription"), status: "paused_forever" };
+      expect(checker.check(sub, "test").length).toBeGreaterThan(0);
+      expect(checker.check(sample("subscription"), "test")).toEqual([]);
+    });
+
+    it("refuses a missing declared field and an undeclared one", () => {
+      const invoice = sample("invoice");
+      delete invoice.total_excluding_tax;
+      expect(describeProblems(checker.check(invoice, "test"))).toContain("total_excluding_tax");
+      const product = { ...sample("product"), colour: "red" };
+      expect(describeProblems(checker.check(product, "test"))).toContain("colour");
+    });
+
+    it("refuses an event whose data.object is not the event's type of object", () => {
+      const event = recorded
+        .filter((r) => r.kind === "event")
+        .map((r): Stripe.Event => JSON.parse(r.body))
+        .find((e) => e.type === "invoice.paid");
+      expect(event).toBeDefined();
+      const wrong = { ...event, data: { object: sample("customer") } };
+      expect(checker.check(wrong, "test").length).toBeGreaterThan(0);
+    });
+  });
+});

@@ -5,7 +5,7 @@ import { decodeForm } from "./form-decode.ts";
 import { readBody, redirect, sendHtml } from "./http-io.ts";
 import { canSkipCard, completeCheckout, successRedirect } from "./lifecycle.ts";
 import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
-import { portalPage } from "./pages/portal-page.ts";
+import { portalCanSwitch, portalPage } from "./pages/portal-page.ts";
 import { defaultConfigurationOf } from "./resources/billing-portal.ts";
 import { expireSession } from "./resources/checkout-sessions.ts";
 import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
@@ -106,7 +106,7 @@ export async function handlePortalPage(
   } else if (action === "switch") {
     const item = sub.items.data[0];
     const price = ctx.store.get("price", str(form.price));
-    if (item && price && price.id !== item.price.id) {
+    if (item && price && portalCanSwitch(config, sub, price)) {
       if (portalSchedulesSwitch(config, item.price, price, item.quantity ?? 1)) {
         // The configuration schedules this change (a cheaper or shorter plan) for the period's end.
         scheduleAtPeriodEnd(ctx, null, sub, price);

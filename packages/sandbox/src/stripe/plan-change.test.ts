@@ -305,6 +305,44 @@ describe("invoices.createPreview and prorated upgrades", () => {
     expect(await (await fetch(`${en.url}?error=payment_failed`)).text()).toContain("Your card was declined");
   });
 
+  it("offers the configuration's products in the portal (across tiers) and ignores a forged switch", async () => {
+    const { basic, pro } = await tiers();
+    const other = await makePlan(h.stripe, { amount: 100 });
+    const config = await h.stripe.billingPortal.configurations.create({
+      features: {
+        subscription_update: {
+          enabled: true,
+          default_allowed_updates: ["price"],
+          proration_behavior: "always_invoice",
+          products: [
+            { product: String(basic.product), prices: [basic.id] },
+            { product: String(pro.product), prices: [pro.id] },
+          ],
+        },
+      },
+    });
+    const { subscription } = await checkout(h, basic.id);
+    const portal = await h.stripe.billingPortal.sessions.create({
+      customer: String(subscription.customer),
+      configuration: config.id,
+    });
+    const html = await (await fetch(portal.url)).text();
+    expect(html).toContain("Switch to Pro · €29.00 per month");
+    expect(html).not.toContain(other.id);
+    const post = (price: string) =>
+      fetch(portal.url, {
+        method: "POST",
+        body: new URLSearchParams({ action: "switch", subscription: subscription.id, price }),
+        redirect: "manual",
+      });
+    await post(other.id);
+    expect(item(await h.stripe.subscriptions.retrieve(subscription.id)).price.id).toBe(basic.id);
+    await post(pro.id);
+    const upgraded = await h.stripe.subscriptions.retrieve(subscription.id, { expand: ["latest_invoice"] });
+    expect(item(upgraded).price.id).toBe(pro.id);
+    expect((upgraded.latest_invoice as Stripe.Invoice).billing_reason).toBe("subscription_update");
+  });
+
   it("refuses what it does not model, naming the parameter", async () => {
     const { basic, pro } = await tiers();
     const { subscription } = await checkout(h, basic.id);

@@ -12,6 +12,24 @@ function priceLabel(ctx: Ctx, price: Stripe.Price, lang: "en" | "fr"): string {
   return `${name} · ${money(price.unit_amount, price.currency, lang)} ${perInterval(lang, price.recurring?.interval)}`;
 }
 
+/**
+ * May the portal switch this subscription to `price`? The configuration's product list (each with
+ * its allowed prices) says which, across products; without one, the other prices of the same product.
+ */
+export function portalCanSwitch(
+  config: Stripe.BillingPortal.Configuration,
+  sub: Stripe.Subscription,
+  price: Stripe.Price,
+): boolean {
+  const item = sub.items.data[0];
+  if (!item || !config.features.subscription_update.enabled) return false;
+  if (!price.active || !price.recurring || price.id === item.price.id || price.currency !== sub.currency) return false;
+  const productOf = (p: Stripe.Price) => (typeof p.product === "string" ? p.product : p.product.id);
+  const listed = config.features.subscription_update.products ?? [];
+  if (listed.length === 0) return productOf(price) === productOf(item.price);
+  return listed.some((x) => x.product === productOf(price) && (x.prices.length === 0 || x.prices.includes(price.id)));
+}
+
 function subscriptionCard(
   ctx: Ctx,
   session: Stripe.BillingPortal.Session,
@@ -41,16 +59,12 @@ function subscriptionCard(
   const scheduled = sub.status !== "canceled" ? scheduledChangeOf(ctx, sub) : null;
   if (scheduled) actions.push(action("keep", m.keepPlan, ""));
   const features = config.features;
-  // The configuration's product list, when set, limits which prices the customer may switch to.
-  const allowed = features.subscription_update.products?.find((x) => x.product === productId)?.prices ?? null;
   if (sub.status !== "canceled") {
     if (sub.cancel_at) actions.push(action("resume", m.resumePlan, ""));
     else if (features.subscription_cancel.enabled) actions.push(action("cancel", m.cancelPlan, "danger"));
     for (const id of features.subscription_update.enabled ? ctx.store.ids("price") : []) {
       const p = ctx.store.get("price", id);
-      if (!p?.active || !p.recurring || p.id === item.price.id) continue;
-      const pProduct = typeof p.product === "string" ? p.product : p.product.id;
-      if (pProduct !== productId || (allowed && allowed.length > 0 && !allowed.includes(p.id))) continue;
+      if (!p || !portalCanSwitch(config, sub, p)) continue;
       actions.push(
         action(
           "switch",

@@ -63,13 +63,45 @@ describe("errors", () => {
     expect((await errorOf(res)).code).toBe("payload_too_large");
   });
 
-  test("a misconfigured worker answers 500 bad_environment naming the variable, never a stack", async () => {
-    const res = await api("/api/health", {}, { ...testBindings, STRIPE_WEBHOOK_SECRET: "nope" });
+  test("a misconfigured worker answers 500 bad_environment without showing the configuration to callers", async () => {
+    const res = await api(
+      "/api/health",
+      {},
+      { ...testBindings, STRIPE_WEBHOOK_SECRET: "nope-secret-value", APP_URL: "ftp://internal.example" },
+    );
     expect(res.status).toBe(500);
     const error = await errorOf(res);
     expect(error.code).toBe("bad_environment");
-    expect(error.message).toContain("STRIPE_WEBHOOK_SECRET");
+    expect(error.requestId).toBe(res.headers.get("x-request-id"));
+    for (const leak of ["STRIPE_WEBHOOK_SECRET", "nope-secret-value", "APP_URL", "internal.example", "whsec_"]) {
+      expect(error.message).not.toContain(leak);
+    }
     expect(error.message).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  test("a 5xx names no internal function or upstream message, only a code and the request id", async () => {
+    // Nothing listens at the configured Supabase URL: checkout_context cannot be called.
+    const res = await api("/api/checkout", {
+      method: "POST",
+      headers: { authorization: `Bearer ${await token()}`, "content-type": "application/json" },
+      body: JSON.stringify({ priceId: "price_1" }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    const error = await errorOf(res);
+    expect(error.code).toBe("upstream_unavailable");
+    expect(error.requestId).toBe(res.headers.get("x-request-id"));
+    for (const leak of ["checkout_context", "supabase", "fetch failed", "127.0.0.1", "ECONNREFUSED"]) {
+      expect(error.message.toLowerCase()).not.toContain(leak.toLowerCase());
+    }
+  });
+
+  test("the request id is the API's own, never the caller's X-Request-Id", async () => {
+    const res = await api("/api/nope", { headers: { "x-request-id": "forged-id-00000000" } });
+    const id = res.headers.get("x-request-id");
+    expect(id).not.toBe("forged-id-00000000");
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect((await errorOf(res)).requestId).toBe(id);
   });
 });
 

@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
 import type { AppEnv } from "./context.ts";
 import { EnvError, parseEnv } from "./env.ts";
-import { ApiError, errorBody, handleError } from "./errors.ts";
+import { ApiError, errorBody, handleError, serverError } from "./errors.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { stripeWebhookRoutes } from "./routes/stripe-webhook.ts";
 import { getServices } from "./services/services.ts";
@@ -15,15 +14,21 @@ const webhookBodyLimit = bodyLimit({ maxSize: 512 * KiB, onError: tooLarge });
 const routeBodyLimit = bodyLimit({ maxSize: 16 * KiB, onError: tooLarge });
 
 export const app = new Hono<AppEnv>()
-  .use(requestId({ headerName: "X-Request-Id" }))
+  // The request id is the API's own, never the caller's X-Request-Id (which could forge log lines
+  // or pin someone else's id on an answer).
+  .use(async (c, next) => {
+    const id = crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
+    await next();
+  })
   .use(async (c, next) => {
     let config: ReturnType<typeof parseEnv>;
     try {
       config = parseEnv(c.env);
     } catch (e) {
       if (e instanceof EnvError) {
-        console.error(e.message);
-        return c.json(errorBody(c, "bad_environment", `The API is misconfigured: ${e.problems.join("; ")}`), 500);
+        return serverError(c, 500, "bad_environment", { problems: e.problems });
       }
       throw e;
     }

@@ -135,9 +135,9 @@ export function productFeatures(product: string, keys: readonly string[]) {
 export async function seedCatalog(q: pg.PoolClient): Promise<void> {
   await q.query(
     `select public.upsert_product('{"id":"prod_pro","name":"Gatehouse Pro","active":true,"metadata":{"entitlement":"pro"}}', $1),
-            public.upsert_price('{"id":"price_pro_monthly","product":"prod_pro","active":true,"currency":"eur","unit_amount":1900,"type":"recurring","recurring":{"interval":"month","interval_count":1,"trial_period_days":7}}'),
+            public.upsert_price('{"id":"price_pro_monthly","metadata":{"gatehouse_catalog":"true"},"product":"prod_pro","active":true,"currency":"eur","unit_amount":1900,"type":"recurring","recurring":{"interval":"month","interval_count":1,"trial_period_days":7}}'),
             public.upsert_product('{"id":"prod_basic","name":"Gatehouse Basic","active":true,"metadata":{"entitlement":"basic"}}', $2),
-            public.upsert_price('{"id":"price_basic_monthly","product":"prod_basic","active":true,"currency":"eur","unit_amount":900,"type":"recurring","recurring":{"interval":"month","interval_count":1}}'),
+            public.upsert_price('{"id":"price_basic_monthly","metadata":{"gatehouse_catalog":"true"},"product":"prod_basic","active":true,"currency":"eur","unit_amount":900,"type":"recurring","recurring":{"interval":"month","interval_count":1}}'),
             public.upsert_product('{"id":"prod_old","name":"Retired","active":false,"metadata":{"entitlement":"pro"}}'),
             public.upsert_price('{"id":"price_old","product":"prod_old","active":false,"currency":"eur","unit_amount":500,"type":"recurring","recurring":{"interval":"month"}}')`,
     [

@@ -317,7 +317,7 @@ describe("catalog upserts", () => {
     });
   });
 
-  test("checkout_context sells only active recurring prices of entitled products", async () => {
+  test("checkout_context sells only active recurring catalog prices of entitled products", async () => {
     await asRole(pool, "service_role", null, async (q) => {
       const user = await createUser(q);
       const ctx = async (price: string) =>
@@ -331,6 +331,11 @@ describe("catalog upserts", () => {
       expect((await ctx("price_old"))?.price).toBeNull();
       expect((await ctx("price_nope"))?.price).toBeNull();
       expect((await ctx("price_pro_monthly"))?.hasAccess).toBe(false);
+      // An active recurring price of the entitled product, made outside the catalog (the dashboard).
+      await q.query(
+        `select public.upsert_price('{"id":"price_dashboard_jpy","product":"prod_pro","active":true,"currency":"jpy","unit_amount":1,"type":"recurring","recurring":{"interval":"year"},"metadata":{}}')`,
+      );
+      expect((await ctx("price_dashboard_jpy"))?.price).toBeNull();
     });
   });
 });

@@ -11,3 +11,9 @@ export const CATALOG = {
     { lookupKey: "gatehouse_pro_yearly", unitAmount: 9000, currency: "eur", interval: "year" },
   ],
 } as const;
+
+/**
+ * Set by `stripe:setup` on every price it creates (and on the catalog's prices it finds): only
+ * prices carrying it are sold (checkout_context checks the mirrored metadata).
+ */
+export const CATALOG_PRICE_METADATA = { gatehouse_catalog: "true" } as const;

@@ -4,7 +4,7 @@
 // STRIPE_API_URL), then write them to Supabase's products/prices with the secret key.
 import { createClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
-import { CATALOG } from "./catalog.ts";
+import { CATALOG, CATALOG_PRICE_METADATA } from "./catalog.ts";
 
 export interface SetupConfig {
   stripeSecretKey: string;
@@ -53,7 +53,8 @@ async function ensurePrice(stripe: Stripe, product: string, p: (typeof CATALOG.p
     current.recurring?.interval === p.interval &&
     (typeof current.product === "string" ? current.product : current.product.id) === product
   ) {
-    return current;
+    if (current.metadata?.gatehouse_catalog === CATALOG_PRICE_METADATA.gatehouse_catalog) return current;
+    return stripe.prices.update(current.id, { metadata: { ...CATALOG_PRICE_METADATA } });
   }
   // Prices are immutable in Stripe: a changed amount is a new price that takes over the lookup key.
   const created = await stripe.prices.create({
@@ -63,6 +64,7 @@ async function ensurePrice(stripe: Stripe, product: string, p: (typeof CATALOG.p
     recurring: { interval: p.interval },
     lookup_key: p.lookupKey,
     transfer_lookup_key: true,
+    metadata: { ...CATALOG_PRICE_METADATA },
   });
   if (current) await stripe.prices.update(current.id, { active: false });
   return created;

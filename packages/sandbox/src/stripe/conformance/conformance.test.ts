@@ -132,6 +132,105 @@ async function driveLifecycle(): Promise<void> {
     await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: "http://127.0.0.1:5173/account" });
     await stripe.entitlements.activeEntitlements.list({ customer: customer.id });
 
+    // Plan changes: previews, prorations, payment behaviours, pending updates applied and expired.
+    const clockNow = async () => (await h.control<{ now: number }>("/_sandbox/clock")).body.now;
+    const basicProduct = await stripe.products.create({ name: "Basic" });
+    const basic = await makePlan(stripe, { product: basicProduct.id, amount: 500 });
+    const basicYearly = await makePlan(stripe, { product: basicProduct.id, amount: 5000, interval: "year" });
+    const changer = await checkout(h, basic.id, { email: "change@example.com" });
+    const changerItem = changer.subscription.items.data[0];
+    if (changerItem) {
+      const at = await clockNow();
+      const items = [{ id: changerItem.id, price: monthly.id }];
+      await stripe.invoices.createPreview({
+        customer: String(changer.subscription.customer),
+        subscription: changer.subscription.id,
+        subscription_details: { items, proration_behavior: "always_invoice", proration_date: at },
+      });
+      await stripe.invoices.createPreview({
+        subscription: changer.subscription.id,
+        subscription_details: { items: [{ id: changerItem.id, price: basicYearly.id }] },
+      });
+      await stripe.invoices.createPreview({ subscription: changer.subscription.id });
+      await stripe.subscriptions.update(changer.subscription.id, {
+        items,
+        proration_behavior: "always_invoice",
+        payment_behavior: "pending_if_incomplete",
+        proration_date: at,
+      });
+      await stripe.entitlements.activeEntitlements.list({
+        customer: String(changer.subscription.customer),
+        expand: ["data.feature"],
+      });
+    }
+    for (const [email, pay] of [
+      ["pending-paid@example.com", true],
+      ["pending-expired@example.com", false],
+    ] as const) {
+      const pending = await checkout(h, basic.id, { email, card: "4000000000000341" });
+      const pendingItem = pending.subscription.items.data[0];
+      if (!pendingItem) continue;
+      const updated = await stripe.subscriptions.update(pending.subscription.id, {
+        items: [{ id: pendingItem.id, price: monthly.id }],
+        proration_behavior: "always_invoice",
+        payment_behavior: "pending_if_incomplete",
+      });
+      if (pay) {
+        await h.control(`/_sandbox/customers/${String(pending.subscription.customer)}/card`, {
+          card: "4242424242424242",
+        });
+        await stripe.invoices.pay(String(updated.latest_invoice));
+      }
+    }
+
+    // Subscription schedules: a switch at the period's end then released, completed with cancel,
+    // released and canceled by the API.
+    const scheduled = await checkout(h, yearly.id, { email: "sched@example.com" });
+    const completing = await checkout(h, monthly.id, { email: "complete@example.com" });
+    for (const [target, to, endBehavior] of [
+      [scheduled.subscription, monthly.id, "release"],
+      [completing.subscription, monthly.id, "cancel"],
+    ] as const) {
+      const schedule = await stripe.subscriptionSchedules.create({ from_subscription: target.id });
+      const phase = schedule.phases[0];
+      if (!phase) continue;
+      await stripe.subscriptionSchedules.update(schedule.id, {
+        end_behavior: endBehavior,
+        phases: [
+          {
+            items: [{ price: target.items.data[0]?.price.id ?? "", quantity: 1 }],
+            start_date: phase.start_date,
+            end_date: phase.end_date,
+          },
+          { items: [{ price: to, quantity: 1 }], duration: { interval: "month", interval_count: 1 } },
+        ],
+      });
+      await stripe.subscriptionSchedules.retrieve(schedule.id, { expand: ["subscription"] });
+    }
+    await stripe.subscriptionSchedules.list({ limit: 10 });
+    for (const action of ["release", "cancel"] as const) {
+      const other = await checkout(h, monthly.id, { email: `${action}@example.com` });
+      const schedule = await stripe.subscriptionSchedules.create({ from_subscription: other.subscription.id });
+      if (action === "release") await stripe.subscriptionSchedules.release(schedule.id);
+      else await stripe.subscriptionSchedules.cancel(schedule.id);
+    }
+
+    // Trials without a card: canceled and paused at their end.
+    for (const missing of ["cancel", "pause"] as const) {
+      const session = await stripe.checkout.sessions.create({
+        mode: "subscription",
+        line_items: [{ price: monthly.id, quantity: 1 }],
+        customer_email: `cardless-${missing}@example.com`,
+        payment_method_collection: "if_required",
+        subscription_data: {
+          trial_period_days: 7,
+          trial_settings: { end_behavior: { missing_payment_method: missing } },
+        },
+        success_url: "http://127.0.0.1:5173/ok",
+      });
+      await h.control(`/_sandbox/checkout/sessions/${session.id}/complete`, { card: null });
+    }
+
     // Time: trial warning and end, renewals, failed renewals and their retries, cancellation, session expiry.
     await advance(40);
     await advance(400);
@@ -149,6 +248,7 @@ async function driveLifecycle(): Promise<void> {
     if (evt) await stripe.events.retrieve(evt.id);
     await stripe.events.list({ type: "invoice.*", limit: 100 });
 
+    await stripe.products.deleteFeature(product.id, productFeature.id);
     await h.control("/_sandbox/deliveries/wait", { timeoutMs: 30_000 });
     await stripe.webhookEndpoints.del(endpoint.id);
   } finally {
@@ -191,6 +291,19 @@ describe("conformance with the stripe package's types", () => {
       "event:customer.subscription.trial_will_end",
       "event:invoice.paid",
       "event:invoice.payment_failed",
+      "object:entitlements.active_entitlement",
+      "deleted:product_feature",
+      "object:subscription_schedule",
+      "event:entitlements.active_entitlement_summary.updated",
+      "event:customer.subscription.pending_update_applied",
+      "event:customer.subscription.pending_update_expired",
+      "event:customer.subscription.paused",
+      "event:invoice.voided",
+      "event:subscription_schedule.created",
+      "event:subscription_schedule.updated",
+      "event:subscription_schedule.released",
+      "event:subscription_schedule.canceled",
+      "event:subscription_schedule.completed",
     ])
       expect(report.byType[root], root).toBeGreaterThan(0);
   });

@@ -36,7 +36,8 @@ export interface Stack {
     stripeDirect: string;
     postgres: string;
   };
-  prices: { monthly: string; yearly: string };
+  /** monthly/yearly: Basic (no trial, paid at once); proMonthly/proYearly: Pro (7-day trial for first-timers). */
+  prices: { monthly: string; yearly: string; proMonthly: string; proYearly: string };
   keys: { publishable: string; secret: string; stripe: string; webhook: string };
   sandbox: TestSandbox;
   stop(): Promise<void>;
@@ -232,8 +233,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         postgres: sandbox.urls.postgres,
       },
       prices: {
-        monthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
-        yearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
+        monthly: catalog.priceIds.gatehouse_basic_monthly ?? "",
+        yearly: catalog.priceIds.gatehouse_basic_yearly ?? "",
+        proMonthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
+        proYearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
       },
       keys: {
         publishable: SANDBOX_PUBLISHABLE_KEY,

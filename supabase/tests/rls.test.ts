@@ -134,7 +134,7 @@ describe("a signed-in user", () => {
     });
   });
 
-  test("has_feature answers for the features their plan holds", async () => {
+  test("reads exactly the rows of the features their plan holds (has_feature)", async () => {
     await asOwner(pool, async (q) => {
       await q.query("begin");
       await q.query("update public.entitlements set features = '{library.basic}' where user_id = $1", [alice]);
@@ -142,6 +142,8 @@ describe("a signed-in user", () => {
         JSON.stringify({ sub: alice, role: "authenticated" }),
       ]);
       await q.query("set local role authenticated");
+      const features = (await q.query<{ feature: string }>("select distinct feature from public.premium_content")).rows;
+      expect(features).toEqual([{ feature: "library.basic" }]);
       const asked = await q.query(
         "select public.has_feature('library.basic') as basic, public.has_feature('library.pro') as pro",
       );
@@ -162,6 +164,7 @@ describe("a signed-in user", () => {
       ]);
       await q.query("set local role authenticated");
       expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
+      expect(await count(q, "select * from public.premium_content")).toBe(0);
       await q.query("rollback");
     });
   });
@@ -175,6 +178,7 @@ describe("a signed-in user", () => {
       ]);
       await q.query("set local role authenticated");
       expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
+      expect(await count(q, "select * from public.premium_content")).toBe(0);
       await q.query("rollback");
     });
   });
@@ -182,7 +186,7 @@ describe("a signed-in user", () => {
   test("with an active entitlement for another product reads no premium content", async () => {
     await asOwner(pool, async (q) => {
       await q.query("begin");
-      await q.query("update public.entitlements set entitlement = 'other' where user_id = $1", [alice]);
+      await q.query("update public.entitlements set features = '{other.feature}' where user_id = $1", [alice]);
       await q.query("select set_config('request.jwt.claims', $1, true)", [
         JSON.stringify({ sub: alice, role: "authenticated" }),
       ]);

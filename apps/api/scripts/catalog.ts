@@ -1,16 +1,76 @@
-// The product Gatehouse sells, as `stripe:setup` creates it in Stripe. Edit to sell something else.
-export const CATALOG = {
-  product: {
-    id: "gatehouse_pro",
-    name: "Gatehouse Pro",
-    description: "Every lesson in the library, updated monthly.",
-    entitlement: "pro",
-  },
-  prices: [
-    { lookupKey: "gatehouse_pro_monthly", unitAmount: 900, currency: "eur", interval: "month" },
-    { lookupKey: "gatehouse_pro_yearly", unitAmount: 9000, currency: "eur", interval: "year" },
+// What Gatehouse sells, as `stripe:setup` creates it in Stripe. Edit to sell something else.
+// Features are Stripe Entitlements features (lookup keys); each product lists the features it
+// gives, and premium rows in the database name the feature they need (premium_content.feature).
+export const FEATURES = [
+  { lookupKey: "library.basic", name: "The lesson library" },
+  { lookupKey: "library.pro", name: "Advanced lessons" },
+  { lookupKey: "downloads", name: "Downloads" },
+] as const;
+export type FeatureKey = (typeof FEATURES)[number]["lookupKey"];
+
+export interface CatalogPrice {
+  lookupKey: string;
+  unitAmount: number;
+  currency: "eur";
+  interval: "month" | "year";
+  /** Days of free trial this price gives a first-time subscriber (null: none). */
+  trialPeriodDays: number | null;
+}
+
+export interface CatalogProduct {
+  id: string;
+  name: string;
+  description: string;
+  /** The tier key (metadata.entitlement): marks the product as Gatehouse's. */
+  tier: string;
+  features: readonly FeatureKey[];
+  prices: readonly CatalogPrice[];
+}
+
+export const CATALOG: { products: readonly CatalogProduct[] } = {
+  products: [
+    {
+      id: "gatehouse_basic",
+      name: "Gatehouse Basic",
+      description: "The lesson library, updated monthly.",
+      tier: "basic",
+      features: ["library.basic"],
+      prices: [
+        {
+          lookupKey: "gatehouse_basic_monthly",
+          unitAmount: 900,
+          currency: "eur",
+          interval: "month",
+          trialPeriodDays: null,
+        },
+        {
+          lookupKey: "gatehouse_basic_yearly",
+          unitAmount: 9000,
+          currency: "eur",
+          interval: "year",
+          trialPeriodDays: null,
+        },
+      ],
+    },
+    {
+      id: "gatehouse_pro",
+      name: "Gatehouse Pro",
+      description: "Every lesson, the advanced track and the downloads.",
+      tier: "pro",
+      features: ["library.basic", "library.pro", "downloads"],
+      prices: [
+        {
+          lookupKey: "gatehouse_pro_monthly",
+          unitAmount: 1900,
+          currency: "eur",
+          interval: "month",
+          trialPeriodDays: 7,
+        },
+        { lookupKey: "gatehouse_pro_yearly", unitAmount: 19000, currency: "eur", interval: "year", trialPeriodDays: 7 },
+      ],
+    },
   ],
-} as const;
+};
 
 /**
  * Set by `stripe:setup` on every price it creates (and on the catalog's prices it finds): only

@@ -24,7 +24,7 @@ beforeAll(async () => {
     supabaseUrl: sandbox.urls.supabaseDirect,
     supabaseSecretKey: SANDBOX_SECRET_KEY,
   });
-  priceId = catalog.priceIds.gatehouse_pro_monthly ?? "";
+  priceId = catalog.priceIds.gatehouse_basic_monthly ?? "";
   services = backgroundServices(getServices(loadOpsConfig(sandboxEnv())));
 }, 120_000);
 
@@ -143,7 +143,7 @@ describe("events:replay", () => {
     expect(report.failed).toBe(0);
     expect(report.replayed).toBe(report.found);
     expect(report.events.map((e) => e.id)).toEqual(expect.arrayContaining([first, second]));
-    expect(await entitlementOf(userId)).toMatchObject({ active: true, entitlement: "pro", status: "active" });
+    expect(await entitlementOf(userId)).toMatchObject({ active: true, entitlement: "basic", status: "active" });
     for (const id of [first, second]) expect(await ledgerRow(id)).toMatchObject({ last_error: null });
     expect((await ledgerRow(first)).processed_at).not.toBeNull();
     expect(lines.some((l) => l.startsWith(`synced ${customerId}: active`))).toBe(true);
@@ -187,7 +187,7 @@ describe("resync", () => {
     expect((await entitlementOf(userId))?.active ?? false).toBe(false);
     const report = await resync(services, { user: userId });
     expect(report).toEqual({ checked: 1, active: 1, inactive: 0, notOurs: 0, failed: 0 });
-    expect(await entitlementOf(userId)).toMatchObject({ active: true, entitlement: "pro" });
+    expect(await entitlementOf(userId)).toMatchObject({ active: true, entitlement: "basic" });
     expect(await resync(services, { user: userId })).toEqual(report);
   });
 

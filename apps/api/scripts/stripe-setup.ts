@@ -1,10 +1,12 @@
-// `pnpm stripe:setup`: create or update, idempotently, the catalog (product with
-// metadata.entitlement, its prices by lookup key) and the customer-portal configuration in
-// whichever Stripe STRIPE_SECRET_KEY points at (real test mode, or the sandbox with
-// STRIPE_API_URL), then write them to Supabase's products/prices with the secret key.
+// `pnpm stripe:setup`: create or update, idempotently, the catalog of apps/api/scripts/catalog.ts
+// (Entitlements features, products with metadata.entitlement = their tier and their features
+// attached, prices by lookup key with their trial days) and the customer-portal configuration
+// (plan switches between the tiers, downgrades and shorter intervals scheduled at the period end)
+// in whichever Stripe STRIPE_SECRET_KEY points at (real test mode, or the sandbox with
+// STRIPE_API_URL), then write them to Supabase's products/prices/features with the secret key.
 import { createClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
-import { CATALOG, CATALOG_PRICE_METADATA } from "./catalog.ts";
+import { CATALOG, CATALOG_PRICE_METADATA, type CatalogPrice, type CatalogProduct, FEATURES } from "./catalog.ts";
 
 export interface SetupConfig {
   stripeSecretKey: string;
@@ -15,8 +17,14 @@ export interface SetupConfig {
 }
 
 export interface SetupResult {
+  /** The first product of the catalog (Basic). */
   productId: string;
+  /** Product ids by tier (`basic`, `pro`). */
+  productIds: Record<string, string>;
+  /** Price ids by lookup key (`gatehouse_basic_monthly`, `gatehouse_pro_yearly`, …). */
   priceIds: Record<string, string>;
+  /** Feature ids (`feat_…`) by lookup key. */
+  featureIds: Record<string, string>;
   portalConfigurationId: string;
 }
 
@@ -31,19 +39,58 @@ export function stripeClient(secretKey: string, apiUrl?: string): Stripe {
   });
 }
 
-async function ensureProduct(stripe: Stripe): Promise<Stripe.Product> {
-  const { id, name, description, entitlement } = CATALOG.product;
-  const wanted = { name, description, active: true, metadata: { entitlement } };
+async function ensureFeatures(stripe: Stripe): Promise<Map<string, Stripe.Entitlements.Feature>> {
+  const existing = new Map<string, Stripe.Entitlements.Feature>();
+  for await (const f of stripe.entitlements.features.list({ limit: 100 })) existing.set(f.lookup_key, f);
+  const out = new Map<string, Stripe.Entitlements.Feature>();
+  for (const f of FEATURES) {
+    const found = existing.get(f.lookupKey);
+    if (!found) {
+      out.set(f.lookupKey, await stripe.entitlements.features.create({ lookup_key: f.lookupKey, name: f.name }));
+    } else if (found.name !== f.name || !found.active) {
+      out.set(f.lookupKey, await stripe.entitlements.features.update(found.id, { name: f.name, active: true }));
+    } else {
+      out.set(f.lookupKey, found);
+    }
+  }
+  return out;
+}
+
+async function ensureProduct(stripe: Stripe, p: CatalogProduct): Promise<Stripe.Product> {
+  const wanted = { name: p.name, description: p.description, active: true, metadata: { entitlement: p.tier } };
   try {
-    await stripe.products.retrieve(id);
-    return await stripe.products.update(id, wanted);
+    await stripe.products.retrieve(p.id);
+    return await stripe.products.update(p.id, wanted);
   } catch (e) {
     if (!(e instanceof Stripe.errors.StripeInvalidRequestError && e.code === "resource_missing")) throw e;
-    return stripe.products.create({ id, ...wanted });
+    return stripe.products.create({ id: p.id, ...wanted });
   }
 }
 
-async function ensurePrice(stripe: Stripe, product: string, p: (typeof CATALOG.prices)[number]): Promise<Stripe.Price> {
+/** Attaches exactly the catalog's features to the product; returns them as listFeatures does. */
+async function ensureProductFeatures(
+  stripe: Stripe,
+  p: CatalogProduct,
+  features: Map<string, Stripe.Entitlements.Feature>,
+): Promise<Stripe.ProductFeature[]> {
+  const attached: Stripe.ProductFeature[] = [];
+  for await (const pf of stripe.products.listFeatures(p.id, { limit: 100 })) attached.push(pf);
+  const wanted = new Set<string>(p.features);
+  for (const pf of attached) {
+    if (!wanted.has(pf.entitlement_feature.lookup_key)) await stripe.products.deleteFeature(p.id, pf.id);
+  }
+  const have = new Set(attached.map((pf) => pf.entitlement_feature.lookup_key));
+  for (const key of p.features) {
+    const feature = features.get(key);
+    if (!feature) throw new Error(`feature ${key} is not in FEATURES`);
+    if (!have.has(key)) await stripe.products.createFeature(p.id, { entitlement_feature: feature.id });
+  }
+  const now: Stripe.ProductFeature[] = [];
+  for await (const pf of stripe.products.listFeatures(p.id, { limit: 100 })) now.push(pf);
+  return now;
+}
+
+async function ensurePrice(stripe: Stripe, product: string, p: CatalogPrice): Promise<Stripe.Price> {
   const found = await stripe.prices.list({ lookup_keys: [p.lookupKey], limit: 1 });
   const current = found.data[0];
   if (
@@ -51,6 +98,7 @@ async function ensurePrice(stripe: Stripe, product: string, p: (typeof CATALOG.p
     current.unit_amount === p.unitAmount &&
     current.currency === p.currency &&
     current.recurring?.interval === p.interval &&
+    (current.recurring?.trial_period_days ?? null) === p.trialPeriodDays &&
     (typeof current.product === "string" ? current.product : current.product.id) === product
   ) {
     if (current.metadata?.gatehouse_catalog === CATALOG_PRICE_METADATA.gatehouse_catalog) return current;
@@ -61,7 +109,7 @@ async function ensurePrice(stripe: Stripe, product: string, p: (typeof CATALOG.p
     product,
     currency: p.currency,
     unit_amount: p.unitAmount,
-    recurring: { interval: p.interval },
+    recurring: { interval: p.interval, ...(p.trialPeriodDays ? { trial_period_days: p.trialPeriodDays } : {}) },
     lookup_key: p.lookupKey,
     transfer_lookup_key: true,
     metadata: { ...CATALOG_PRICE_METADATA },
@@ -70,7 +118,7 @@ async function ensurePrice(stripe: Stripe, product: string, p: (typeof CATALOG.p
   return created;
 }
 
-async function ensurePortal(stripe: Stripe, product: string, prices: string[]): Promise<string> {
+async function ensurePortal(stripe: Stripe, products: Array<{ product: string; prices: string[] }>): Promise<string> {
   const features: Stripe.BillingPortal.ConfigurationCreateParams.Features = {
     customer_update: { enabled: true, allowed_updates: ["email", "name"] },
     invoice_history: { enabled: true },
@@ -79,8 +127,8 @@ async function ensurePortal(stripe: Stripe, product: string, prices: string[]): 
     subscription_update: {
       enabled: true,
       default_allowed_updates: ["price"],
-      proration_behavior: "create_prorations",
-      products: [{ product, prices }],
+      proration_behavior: "always_invoice",
+      products,
     },
   };
   const existing = (await stripe.billingPortal.configurations.list({ is_default: true, limit: 1 })).data[0];
@@ -101,34 +149,50 @@ async function ensurePortal(stripe: Stripe, product: string, prices: string[]): 
 export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
   const log = cfg.log ?? (() => undefined);
   const stripe = stripeClient(cfg.stripeSecretKey, cfg.stripeApiUrl);
-  const product = await ensureProduct(stripe);
-  log(`product ${product.id} (${product.name}, entitlement=${product.metadata.entitlement})`);
-  const prices: Stripe.Price[] = [];
-  for (const p of CATALOG.prices) {
-    const price = await ensurePrice(stripe, product.id, p);
-    prices.push(price);
-    log(`price ${price.id} ${p.lookupKey} ${(p.unitAmount / 100).toFixed(2)} ${p.currency}/${p.interval}`);
-  }
-  const portalConfigurationId = await ensurePortal(
-    stripe,
-    product.id,
-    prices.map((p) => p.id),
-  );
-  log(`customer portal configuration ${portalConfigurationId}`);
+  const features = await ensureFeatures(stripe);
+  log(`features ${[...features.values()].map((f) => `${f.lookup_key}=${f.id}`).join(", ")}`);
 
   const db = createClient(cfg.supabaseUrl, cfg.supabaseSecretKey, {
     auth: { persistSession: false, autoRefreshToken: false },
   });
-  const up = await db.rpc("upsert_product", { p_product: product });
-  if (up.error) throw new Error(`upsert_product failed: ${up.error.message}`);
-  for (const price of prices) {
+  const productIds: Record<string, string> = {};
+  const priceIds: Record<string, string> = {};
+  const portalProducts: Array<{ product: string; prices: string[] }> = [];
+  const allPrices: Stripe.Price[] = [];
+  for (const p of CATALOG.products) {
+    const product = await ensureProduct(stripe, p);
+    const attached = await ensureProductFeatures(stripe, p, features);
+    log(`product ${product.id} (${product.name}, tier=${p.tier}, features=${p.features.join(" ")})`);
+    const up = await db.rpc("upsert_product", { p_product: product, p_features: attached });
+    if (up.error) throw new Error(`upsert_product failed: ${up.error.message}`);
+    productIds[p.tier] = product.id;
+    const prices: Stripe.Price[] = [];
+    for (const cp of p.prices) {
+      const price = await ensurePrice(stripe, product.id, cp);
+      prices.push(price);
+      priceIds[cp.lookupKey] = price.id;
+      const trial = cp.trialPeriodDays ? `, ${cp.trialPeriodDays}-day trial` : "";
+      log(
+        `price ${price.id} ${cp.lookupKey} ${(cp.unitAmount / 100).toFixed(2)} ${cp.currency}/${cp.interval}${trial}`,
+      );
+    }
+    allPrices.push(...prices);
+    portalProducts.push({ product: product.id, prices: prices.map((x) => x.id) });
+  }
+  const portalConfigurationId = await ensurePortal(stripe, portalProducts);
+  log(`customer portal configuration ${portalConfigurationId}`);
+
+  for (const price of allPrices) {
     const r = await db.rpc("upsert_price", { p_price: price });
     if (r.error) throw new Error(`upsert_price failed: ${r.error.message}`);
   }
-  log("products and prices written to Supabase");
+  log("products, features and prices written to Supabase");
+  const first = CATALOG.products[0];
   return {
-    productId: product.id,
-    priceIds: Object.fromEntries(prices.map((p) => [p.lookup_key ?? p.id, p.id])),
+    productId: (first && productIds[first.tier]) ?? "",
+    productIds,
+    priceIds,
+    featureIds: Object.fromEntries([...features].map(([k, f]) => [k, f.id])),
     portalConfigurationId,
   };
 }

@@ -11,7 +11,7 @@ describe("POST /api/billing/sync", () => {
     const { entitlement } = (await res.json()) as {
       entitlement: { active: boolean; status: string; entitlement: string };
     };
-    expect(entitlement).toMatchObject({ active: true, status: "active", entitlement: "pro" });
+    expect(entitlement).toMatchObject({ active: true, status: "active", entitlement: "basic" });
     expect((await entitlementOf(user.id))?.active).toBe(true);
   });
 

@@ -226,6 +226,8 @@ export async function subscribe(priceId: string, card = "4242424242424242") {
 export const prices = {
   monthly: () => inject("priceMonthly"),
   yearly: () => inject("priceYearly"),
+  proMonthly: () => inject("priceProMonthly"),
+  proYearly: () => inject("priceProYearly"),
   inactive: () => inject("priceInactive"),
   noEntitlement: () => inject("priceNoEntitlement"),
 };

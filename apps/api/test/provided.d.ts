@@ -11,6 +11,8 @@ declare module "vitest" {
     jwtSigningJwk: string;
     priceMonthly: string;
     priceYearly: string;
+    priceProMonthly: string;
+    priceProYearly: string;
     priceInactive: string;
     priceNoEntitlement: string;
   }

@@ -63,8 +63,11 @@ try {
       webhookSecret: SANDBOX_WEBHOOK_SECRET,
       databaseUrl: sandbox.urls.postgres,
       jwtSigningJwk: JSON.stringify(await readSigningJwk(sandbox.urls.postgres)),
-      priceMonthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
-      priceYearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
+      // Basic: no trial, so a checkout pays at once. Pro: a 7-day trial for first-time subscribers.
+      priceMonthly: catalog.priceIds.gatehouse_basic_monthly ?? "",
+      priceYearly: catalog.priceIds.gatehouse_basic_yearly ?? "",
+      priceProMonthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
+      priceProYearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
       priceInactive: inactive.id,
       priceNoEntitlement: plainPrice.id,
     })}\n`,

@@ -131,7 +131,7 @@ export type Database = {
         Row: {
           body: string;
           created_at: string;
-          entitlement: string;
+          feature: string;
           id: number;
           position: number;
           slug: string;
@@ -141,7 +141,7 @@ export type Database = {
         Insert: {
           body: string;
           created_at?: string;
-          entitlement?: string;
+          feature: string;
           id?: never;
           position?: number;
           slug: string;
@@ -151,7 +151,7 @@ export type Database = {
         Update: {
           body?: string;
           created_at?: string;
-          entitlement?: string;
+          feature?: string;
           id?: never;
           position?: number;
           slug?: string;
@@ -502,7 +502,7 @@ export type Database = {
           slug: string;
           title: string;
           summary: string;
-          entitlement: string;
+          feature: string;
           position: number;
         }[];
       };

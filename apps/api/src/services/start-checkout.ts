@@ -134,7 +134,8 @@ export async function startCheckout(
   const created = await withKeyRace(() =>
     stripeCall("checkout.sessions.create", () =>
       s.stripe.checkout.sessions.create(params, {
-        idempotencyKey: `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-${window}`,
+        // The trial is part of the request: a former trialer gets a session of its own, never a replay.
+        idempotencyKey: `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-t${ctx.price?.trialPeriodDays ?? 0}-${window}`,
       }),
     ),
   );

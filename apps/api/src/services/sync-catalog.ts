@@ -1,5 +1,6 @@
-// product.* and price.* events: re-read the object from Stripe and upsert it (products only when
-// they carry metadata.entitlement; the SQL functions decide).
+// product.* and price.* events: re-read the object from Stripe and upsert it, a product with its
+// Entitlements features (products only when they carry metadata.entitlement or features; the SQL
+// functions decide).
 import type Stripe from "stripe";
 import { callRpc } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
@@ -15,9 +16,41 @@ async function current<T extends { id: string }>(fetch: () => Promise<T>, fromEv
   }
 }
 
+/** Every feature attached to the product (products.listFeatures); [] once the product is gone. */
+async function productFeatures(s: Services, productId: string): Promise<Stripe.ProductFeature[]> {
+  const all: Stripe.ProductFeature[] = [];
+  let startingAfter: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    let res: Stripe.ApiList<Stripe.ProductFeature>;
+    try {
+      res = await stripeCall("products.listFeatures", () =>
+        s.stripe.products.listFeatures(productId, {
+          limit: 100,
+          ...(startingAfter ? { starting_after: startingAfter } : {}),
+        }),
+      );
+    } catch (e) {
+      if (isMissingStripeObject(e)) return [];
+      throw e;
+    }
+    all.push(...res.data);
+    const last = res.data.at(-1);
+    if (!res.has_more || !last) break;
+    startingAfter = last.id;
+  }
+  return all;
+}
+
+/** Stores a product read from Stripe with its features (its subscribers' features follow). */
+async function storeProduct(s: Services, product: Stripe.Product): Promise<boolean> {
+  // `current` marks a product Stripe no longer has with deleted: true (Stripe's own shape for it).
+  const deleted: unknown = product.deleted;
+  const features = deleted === true ? [] : await productFeatures(s, product.id);
+  return callRpc<boolean>(s.db, "upsert_product", { p_product: product, p_features: features });
+}
+
 export async function syncProduct(s: Services, fromEvent: Stripe.Product): Promise<boolean> {
-  const product = await current(() => s.stripe.products.retrieve(fromEvent.id), fromEvent, "products.retrieve");
-  return callRpc<boolean>(s.db, "upsert_product", { p_product: product });
+  return storeProduct(s, await current(() => s.stripe.products.retrieve(fromEvent.id), fromEvent, "products.retrieve"));
 }
 
 export async function syncPrice(s: Services, fromEvent: Stripe.Price): Promise<boolean> {
@@ -26,6 +59,6 @@ export async function syncPrice(s: Services, fromEvent: Stripe.Price): Promise<b
   // The product may not be stored yet (events out of order): store it, then the price.
   const productId = typeof price.product === "string" ? price.product : price.product.id;
   const product = await stripeCall("products.retrieve", () => s.stripe.products.retrieve(productId));
-  if (!(await callRpc<boolean>(s.db, "upsert_product", { p_product: product }))) return false;
+  if (!(await storeProduct(s, product))) return false;
   return callRpc<boolean>(s.db, "upsert_price", { p_price: price });
 }

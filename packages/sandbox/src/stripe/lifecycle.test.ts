@@ -96,11 +96,14 @@ describe("subscription lifecycle on the sandbox clock", () => {
     expect(period(active).start).toBe(subscription.trial_end);
   });
 
-  it("starts a trial from the price's own trial_period_days", async () => {
+  it("starts a trial from the price's own trial_period_days only with trial_from_plan, as Stripe does", async () => {
     const price = await makePlan(h.stripe, { trialDays: 7 });
-    const { subscription } = await checkout(h, price.id);
+    const { subscription } = await checkout(h, price.id, { trialFromPlan: true });
     expect(subscription.status).toBe("trialing");
     expect((subscription.trial_end ?? 0) - (subscription.trial_start ?? 0)).toBe(7 * DAY);
+    const plain = await checkout(h, price.id);
+    expect(plain.subscription.status).toBe("active");
+    expect(plain.subscription.trial_end).toBeNull();
   });
 
   it("expires an unpaid checkout session when its time passes", async () => {

@@ -81,7 +81,8 @@ export function completeCheckout(
     return price ? [{ price, quantity: li.quantity }] : [];
   });
   const firstPrice = items[0]?.price;
-  const trialDays = state.trialPeriodDays ?? firstPrice?.recurring?.trial_period_days ?? null;
+  const trialDays =
+    state.trialPeriodDays ?? (state.trialFromPlan ? (firstPrice?.recurring?.trial_period_days ?? null) : null);
   const trialEnd = trialDays ? now + trialDays * DAY : null;
   const paymentMethod = card ? newId("pm") : null;
   let sub = newSubscription({

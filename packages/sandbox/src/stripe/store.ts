@@ -30,6 +30,8 @@ export interface SessionState {
   trialPeriodDays: number | null;
   /** What the trial does at its end when no card was given (`subscription_data.trial_settings`). */
   missingPaymentMethod?: "cancel" | "pause" | "create_invoice";
+  /** subscription_data[trial_from_plan]: use the price's recurring.trial_period_days. */
+  trialFromPlan?: boolean;
 }
 
 /** A feature attached to a product (Stripe's `product_feature`, kept with the product it belongs to). */

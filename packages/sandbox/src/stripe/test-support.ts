@@ -148,7 +148,7 @@ export async function makePlan(
 export async function checkout(
   h: Harness,
   price: string,
-  opts: { card?: string; trialDays?: number; customer?: string; email?: string } = {},
+  opts: { card?: string; trialDays?: number; trialFromPlan?: boolean; customer?: string; email?: string } = {},
 ): Promise<{ session: Stripe.Checkout.Session; subscription: Stripe.Subscription }> {
   const session = await h.stripe.checkout.sessions.create({
     mode: "subscription",
@@ -158,6 +158,7 @@ export async function checkout(
     subscription_data: {
       metadata: { user_id: "user-1" },
       ...(opts.trialDays ? { trial_period_days: opts.trialDays } : {}),
+      ...(opts.trialFromPlan ? { trial_from_plan: true } : {}),
     },
     success_url: "http://127.0.0.1:5173/billing/success?session_id={CHECKOUT_SESSION_ID}",
     cancel_url: "http://127.0.0.1:5173/pricing",

@@ -114,6 +114,8 @@ export const en = {
   "library.lockedBody": "These lessons are for subscribers. Pick a plan and they unlock instantly, right here.",
   "library.lockedCta": "See the plans",
   "library.locked": "Locked",
+  "library.unlocksWith": "Unlocks with {plan}",
+  "library.lockedRows": "Lessons in other plans",
   "library.empty": "No lessons yet. New ones are on their way.",
   "library.loadError": "We could not load the library.",
   "library.signInHint": "Already a subscriber?",

@@ -120,6 +120,8 @@ export const fr: Dictionary = {
     "Ces leçons sont réservées aux abonnés. Choisissez une offre : elles se débloquent instantanément, ici même.",
   "library.lockedCta": "Voir les offres",
   "library.locked": "Verrouillé",
+  "library.unlocksWith": "Débloqué avec {plan}",
+  "library.lockedRows": "Leçons des autres formules",
   "library.empty": "Aucune leçon pour l’instant. De nouvelles arrivent bientôt.",
   "library.loadError": "Impossible de charger la bibliothèque.",
   "library.signInHint": "Déjà abonné ?",

@@ -98,6 +98,7 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     subscription_data: {
       metadata: "map",
       trial_period_days: "s",
+      trial_from_plan: "s",
       description: "s",
       trial_settings: { end_behavior: { missing_payment_method: "s" } },
     },
@@ -250,6 +251,8 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     subscriptionMetadata: mergeMetadata({}, subData?.map("metadata") ?? null),
     trialPeriodDays: trialDays,
     ...(missingPaymentMethod ? { missingPaymentMethod } : {}),
+    // Stripe applies a price's own recurring.trial_period_days only with trial_from_plan=true.
+    trialFromPlan: subData?.bool("trial_from_plan") ?? false,
   });
   return expand(ctx.store, session, p.list("expand"));
 }

@@ -32,8 +32,8 @@ beforeAll(async () => {
     `insert into public.customers (user_id, stripe_customer_id) values ($1, 'cus_alice'), ($2, 'cus_bob');
      insert into public.subscriptions (id, user_id, stripe_customer_id, status, created) values
        ('sub_alice', $1, 'cus_alice', 'active', now()), ('sub_bob', $2, 'cus_bob', 'canceled', now());
-     insert into public.entitlements (user_id, active, entitlement, status) values
-       ($1, true, 'pro', 'active'), ($2, false, null, 'canceled');`
+     insert into public.entitlements (user_id, active, entitlement, status, features) values
+       ($1, true, 'pro', 'active', '{library.basic,library.pro,downloads}'), ($2, false, null, 'canceled', '{}');`
       .replaceAll(/\$1/g, `'${alice.id}'`)
       .replaceAll(/\$2/g, `'${bob.id}'`),
   );

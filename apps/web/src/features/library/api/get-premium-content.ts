@@ -9,16 +9,17 @@ const lessonRow = z.object({
   title: z.string(),
   summary: z.nullable(z.string()),
   body: z.string(),
-  entitlement: z.string(),
+  /** The feature (Stripe Entitlements lookup key) this row needs. */
+  feature: z.string(),
   position: z.nullable(z.number()),
 });
 export type Lesson = z.infer<typeof lessonRow>;
 
-/** Premium rows this user may read. RLS decides: people without an active entitlement get none. */
+/** Premium rows this user may read. RLS decides (public.has_feature): only the rows of the features their plan holds. */
 export async function fetchPremiumContent(client: SupabaseClient): Promise<Lesson[]> {
   const { data, error } = await client
     .from("premium_content")
-    .select("slug,title,summary,body,entitlement,position")
+    .select("slug,title,summary,body,feature,position")
     .order("position", { ascending: true });
   if (error) throw new Error(error.message);
   return z.array(lessonRow).parse(data);

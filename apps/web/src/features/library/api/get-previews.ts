@@ -8,7 +8,7 @@ const previewRow = z.object({
   slug: z.string(),
   title: z.string(),
   summary: z.nullable(z.string()),
-  entitlement: z.string(),
+  feature: z.string(),
   position: z.nullable(z.number()),
 });
 export type LessonPreview = z.infer<typeof previewRow>;

@@ -1,20 +1,41 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import { type Plan, plansQueryOptions } from "@/features/pricing/api/get-plans.ts";
 import { createTestQueryClient, renderWithProviders } from "@/testing/render-with-providers.tsx";
 import { type Lesson, premiumContentQueryOptions } from "../api/get-premium-content.ts";
 import { type LessonPreview, previewsQueryOptions } from "../api/get-previews.ts";
 import { LibraryView } from "./library-view.tsx";
 
 const PREVIEWS: LessonPreview[] = [
-  { slug: "one", title: "First steps", summary: "Where to begin.", entitlement: "pro", position: 1 },
-  { slug: "two", title: "Going further", summary: "The next level.", entitlement: "pro", position: 2 },
+  { slug: "one", title: "First steps", summary: "Where to begin.", feature: "library.basic", position: 1 },
+  { slug: "two", title: "Going further", summary: "The next level.", feature: "library.basic", position: 2 },
+];
+const PRO_ROW: LessonPreview = {
+  slug: "three",
+  title: "Advanced track",
+  summary: "For Pro.",
+  feature: "library.pro",
+  position: 3,
+};
+const PLANS: Plan[] = [
+  { id: "prod_basic", name: "Basic", description: null, entitlement: "basic", features: ["library.basic"], prices: [] },
+  {
+    id: "prod_pro",
+    name: "Pro",
+    description: null,
+    entitlement: "pro",
+    features: ["library.basic", "library.pro"],
+    prices: [],
+    translations: { fr: { name: "Pro (FR)" } },
+  },
 ];
 const LESSONS: Lesson[] = PREVIEWS.map((p) => ({ ...p, body: `Body of ${p.title}.\n\nSecond paragraph.` }));
 
-function setup(userId: string | null, lessons: Lesson[]) {
+function setup(userId: string | null, lessons: Lesson[], previews: LessonPreview[] = PREVIEWS) {
   const queryClient = createTestQueryClient();
   queryClient.setQueryData(premiumContentQueryOptions(userId).queryKey, lessons);
-  queryClient.setQueryData(previewsQueryOptions().queryKey, PREVIEWS);
+  queryClient.setQueryData(previewsQueryOptions().queryKey, previews);
+  queryClient.setQueryData(plansQueryOptions().queryKey, PLANS);
   renderWithProviders(<LibraryView userId={userId} signInHref="/sign-in?next=%2Flibrary" />, { queryClient });
 }
 
@@ -37,6 +58,22 @@ describe("LibraryView", () => {
     expect(locked.textContent).toContain("Going further");
     expect(locked.textContent).not.toContain("Body of");
     expect(screen.getByRole("link", { name: "See the plans" }).getAttribute("href")).toBe("/#pricing");
+  });
+
+  it("shows the rows of other plans locked, tagged with the plan that unlocks them", () => {
+    setup("user-1", LESSONS, [...PREVIEWS, PRO_ROW]);
+    expect(screen.getByTestId("premium-content").textContent).toContain("Body of Going further.");
+    const locked = screen.getByTestId("locked-rows");
+    expect(locked.textContent).toContain("Advanced track");
+    expect(locked.textContent).toContain("Unlocks with Pro");
+    expect(locked.textContent).not.toContain("First steps");
+  });
+
+  it("tags every locked row with its plan for someone without access", () => {
+    setup("user-1", [], [...PREVIEWS, PRO_ROW]);
+    const rows = screen.getByTestId("locked-rows");
+    expect(rows.textContent).toContain("Unlocks with Basic");
+    expect(rows.textContent).toContain("Unlocks with Pro");
   });
 
   it("invites a signed-out visitor to sign in as well", () => {

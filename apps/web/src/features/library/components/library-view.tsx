@@ -2,10 +2,11 @@ import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
+import { planUnlocking, usePlans } from "@/features/pricing/api/get-plans.ts";
 import { usePremiumContent } from "../api/get-premium-content.ts";
 import { usePreviews } from "../api/get-previews.ts";
 import styles from "./library.module.css";
-import { LockedState } from "./locked-state.tsx";
+import { LockedRows, LockedState } from "./locked-state.tsx";
 import { PremiumContentList } from "./premium-content-list.tsx";
 
 export function LibrarySkeleton() {
@@ -34,10 +35,15 @@ interface LibraryViewProps {
 
 /** Premium content if the database lets this user read it; otherwise the locked state. */
 export function LibraryView({ userId, signInHref }: LibraryViewProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const content = usePremiumContent(userId);
   const unlocked = content.isSuccess && content.data.length > 0;
-  const previews = usePreviews(content.isSuccess && !unlocked);
+  const previews = usePreviews(content.isSuccess);
+  const plans = usePlans();
+  const unlockedBy = (feature: string) => {
+    const plan = planUnlocking(plans.data ?? [], feature);
+    return plan ? (plan.translations?.[locale]?.name ?? plan.name) : null;
+  };
 
   if (content.isPending || (previews.isPending && !unlocked && !content.isError)) return <LibrarySkeleton />;
   const failed = content.isError ? content : previews.isError ? previews : null;
@@ -55,10 +61,27 @@ export function LibraryView({ userId, signInHref }: LibraryViewProps) {
       />
     );
   }
-  if (unlocked) return <PremiumContentList lessons={content.data} />;
+  if (unlocked) {
+    // Rows of features the plan does not hold stay locked, tagged with the plan that unlocks them.
+    const readable = new Set(content.data.map((lesson) => lesson.slug));
+    const locked = (previews.data ?? []).filter((preview) => !readable.has(preview.slug));
+    return (
+      <>
+        <PremiumContentList lessons={content.data} />
+        {locked.length > 0 ? (
+          <LockedRows
+            previews={locked}
+            unlockedBy={unlockedBy}
+            startAt={content.data.length}
+            label={t("library.lockedRows")}
+          />
+        ) : null}
+      </>
+    );
+  }
   const list = previews.data ?? [];
   if (list.length === 0 && userId !== null) {
     return <Alert tone="info" title={t("library.empty")} testId="library-empty" />;
   }
-  return <LockedState previews={list} signedIn={userId !== null} signInHref={signInHref} />;
+  return <LockedState previews={list} signedIn={userId !== null} signInHref={signInHref} unlockedBy={unlockedBy} />;
 }

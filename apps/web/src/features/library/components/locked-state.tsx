@@ -9,10 +9,53 @@ interface LockedStateProps {
   previews: LessonPreview[];
   signedIn: boolean;
   signInHref: string;
+  /** The name of the plan that unlocks a feature, for the lock tag. */
+  unlockedBy: (feature: string) => string | null;
+}
+
+/** Locked rows: title and summary only, each tagged with the plan that unlocks it. */
+export function LockedRows({
+  previews,
+  unlockedBy,
+  startAt = 0,
+  label,
+}: {
+  previews: LessonPreview[];
+  unlockedBy: (feature: string) => string | null;
+  startAt?: number;
+  label: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <ol className={styles.list} aria-label={label} data-testid="locked-rows" start={startAt + 1}>
+      {previews.map((preview, index) => {
+        const plan = unlockedBy(preview.feature);
+        return (
+          <li key={preview.slug} data-feature={preview.feature}>
+            <article className={`${styles.lesson} ${styles.preview}`} aria-labelledby={`preview-${preview.slug}`}>
+              <div className={styles.lessonHeader}>
+                <span className={styles.number} aria-hidden="true">
+                  {startAt + index + 1}
+                </span>
+                <h3 id={`preview-${preview.slug}`} className={styles.lessonTitle}>
+                  {preview.title}
+                </h3>
+                <span className={styles.lockTag}>
+                  <LockIcon />
+                  {plan ? t("library.unlocksWith", { plan }) : t("library.locked")}
+                </span>
+              </div>
+              {preview.summary ? <p className={styles.summary}>{preview.summary}</p> : null}
+            </article>
+          </li>
+        );
+      })}
+    </ol>
+  );
 }
 
 /** What people without access see: what they would get, and a way to get it. */
-export function LockedState({ previews, signedIn, signInHref }: LockedStateProps) {
+export function LockedState({ previews, signedIn, signInHref, unlockedBy }: LockedStateProps) {
   const { t } = useI18n();
   return (
     <div className={styles.locked} data-testid="locked-state">
@@ -36,27 +79,7 @@ export function LockedState({ previews, signedIn, signInHref }: LockedStateProps
         </div>
       </section>
       {previews.length > 0 ? (
-        <ol className={styles.list} aria-label={t("library.title")}>
-          {previews.map((preview, index) => (
-            <li key={preview.slug}>
-              <article className={`${styles.lesson} ${styles.preview}`} aria-labelledby={`preview-${preview.slug}`}>
-                <div className={styles.lessonHeader}>
-                  <span className={styles.number} aria-hidden="true">
-                    {index + 1}
-                  </span>
-                  <h3 id={`preview-${preview.slug}`} className={styles.lessonTitle}>
-                    {preview.title}
-                  </h3>
-                  <span className={styles.lockTag}>
-                    <LockIcon />
-                    {t("library.locked")}
-                  </span>
-                </div>
-                {preview.summary ? <p className={styles.summary}>{preview.summary}</p> : null}
-              </article>
-            </li>
-          ))}
-        </ol>
+        <LockedRows previews={previews} unlockedBy={unlockedBy} label={t("library.title")} />
       ) : null}
     </div>
   );

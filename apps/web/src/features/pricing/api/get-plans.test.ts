@@ -1,12 +1,15 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
-import { fetchPlans } from "./get-plans.ts";
+import { fetchPlans, planUnlocking } from "./get-plans.ts";
 
 /** The slice of supabase-js fetchPlans uses: from(table).select(columns).eq(column, value). */
 function fakeClient(tables: Record<string, unknown[]>): SupabaseClient {
   const client = {
     from: (table: string) => ({
-      select: () => ({ eq: async () => ({ data: tables[table] ?? [], error: null }) }),
+      select: () => {
+        const answer = { data: tables[table] ?? [], error: null };
+        return { eq: async () => answer, then: (resolve: (v: typeof answer) => unknown) => resolve(answer) };
+      },
     }),
   };
   return client as unknown as SupabaseClient;
@@ -44,8 +47,16 @@ describe("fetchPlans", () => {
           price("p_pro_m", "prod_pro", 900, "month"),
           price("p_pro_once", "prod_pro", 100, null),
         ],
+        product_features: [
+          { product_id: "prod_pro", feature: "library.pro" },
+          { product_id: "prod_pro", feature: "library.basic" },
+          { product_id: "prod_team", feature: "library.basic" },
+        ],
       }),
     );
+    expect(plans[0]?.features).toEqual(["library.basic", "library.pro"]);
+    expect(planUnlocking(plans, "library.pro")?.id).toBe("prod_pro");
+    expect(planUnlocking(plans, "downloads")).toBeNull();
     expect(plans.map((p) => p.id)).toEqual(["prod_pro", "prod_team"]);
     expect(plans[0]?.prices.map((p) => p.id)).toEqual(["p_pro_m", "p_pro_y"]);
     expect(plans[0]?.translations).toEqual({ fr: { name: "Pro (FR)", description: "Toutes les leçons" } });

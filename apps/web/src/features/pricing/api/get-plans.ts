@@ -45,8 +45,12 @@ export interface Plan {
   /** Translations from the Stripe product's metadata (`name_fr`, `description_fr`), by locale. */
   translations?: Partial<Record<string, { name?: string; description?: string }>>;
   entitlement: string | null;
+  /** The features (lookup keys) the plan gives, as attached to the product in Stripe. */
+  features: string[];
   prices: PlanPrice[];
 }
+
+const productFeatureRow = z.object({ product_id: z.string(), feature: z.string() });
 
 /** Reads `name_<locale>` / `description_<locale>` keys from product metadata. */
 function translationsFrom(metadata: Record<string, unknown>): Plan["translations"] {
@@ -66,20 +70,28 @@ function translationsFrom(metadata: Record<string, unknown>): Plan["translations
 
 /** Active products with their active recurring prices, cheapest plan first. RLS hides inactive rows. */
 export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
-  const [products, prices] = await Promise.all([
+  const [products, prices, features] = await Promise.all([
     client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
     client
       .from("prices")
       .select("id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key")
       .eq("active", true),
+    // RLS returns the features of active products only.
+    client.from("product_features").select("product_id,feature"),
   ]);
   if (products.error) throw new Error(products.error.message);
   if (prices.error) throw new Error(prices.error.message);
+  if (features.error) throw new Error(features.error.message);
   const productRows = z.array(productRow).parse(products.data);
   const priceRows = z.array(priceRow).parse(prices.data);
+  const featureRows = z.array(productFeatureRow).parse(features.data);
   const plans = productRows.map<Plan>(({ metadata, ...product }) => ({
     ...product,
     translations: translationsFrom(metadata ?? {}),
+    features: featureRows
+      .filter((f) => f.product_id === product.id)
+      .map((f) => f.feature)
+      .sort(),
     prices: priceRows
       .filter((price) => price.product_id === product.id && price.interval !== null && price.unit_amount !== null)
       .map((price) => ({
@@ -95,6 +107,11 @@ export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
   }));
   const cheapest = (plan: Plan) => Math.min(...plan.prices.map((price) => price.unitAmount));
   return plans.filter((plan) => plan.prices.length > 0).sort((a, b) => cheapest(a) - cheapest(b));
+}
+
+/** The cheapest plan that gives this feature (the one to name on a locked row), or null. */
+export function planUnlocking(plans: readonly Plan[], feature: string): Plan | null {
+  return plans.find((plan) => plan.features.includes(feature)) ?? null;
 }
 
 export const plansQueryOptions = () =>

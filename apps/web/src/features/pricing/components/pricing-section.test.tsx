@@ -11,6 +11,7 @@ const PRO: Plan = {
   name: "Gatehouse Pro",
   description: "Every lesson, every update.",
   entitlement: "pro",
+  features: ["library.basic", "library.pro"],
   translations: { fr: { description: "Toutes les leçons, toutes les mises à jour." } },
   prices: [
     {

@@ -129,6 +129,11 @@ async function ensurePortal(stripe: Stripe, products: Array<{ product: string; p
       default_allowed_updates: ["price"],
       proration_behavior: "always_invoice",
       products,
+      // The same rule as POST /api/billing/change-plan: downgrades and shorter intervals wait for
+      // the end of the period the customer paid for.
+      schedule_at_period_end: {
+        conditions: [{ type: "decreasing_item_amount" }, { type: "shortening_interval" }],
+      },
     },
   };
   const existing = (await stripe.billingPortal.configurations.list({ is_default: true, limit: 1 })).data[0];

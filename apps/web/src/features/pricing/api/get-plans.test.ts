@@ -8,7 +8,7 @@ function fakeClient(tables: Record<string, unknown[]>): SupabaseClient {
     from: (table: string) => ({
       select: () => {
         const answer = { data: tables[table] ?? [], error: null };
-        return { eq: async () => answer, then: (resolve: (v: typeof answer) => unknown) => resolve(answer) };
+        return Object.assign(Promise.resolve(answer), { eq: async () => answer });
       },
     }),
   };

@@ -1,11 +1,13 @@
 // The fast, deterministic parts of the chaos suite at small size: forged webhooks, bad input on
-// every route, the list of access attacks. The whole suite with its figures is `npm run chaos`.
+// every route, the list of access attacks, the webhook queue under Stripe's rate limits with the
+// database down and poison messages. The whole suite with its figures is `npm run chaos`.
 import { type Stack, startStack } from "@gatehouse/e2e/stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAccessAttacks } from "./access-attacks.ts";
 import { runBadInput } from "./bad-input.ts";
 import { type ChaosContext, createContext } from "./context.ts";
 import type { PartResult } from "./figures.ts";
+import { runQueueFaults } from "./queue-faults.ts";
 import { runSignatureFuzz } from "./signature-fuzz.ts";
 
 let stack: Stack;
@@ -39,6 +41,16 @@ describe("chaos (fast parts)", () => {
     const result = await runBadInput(ctx);
     expect(broken(result)).toEqual({ figures: [], notes: [] });
   });
+
+  test("loses no event and leaves no user wrong: queue under Stripe's limits, database down, poison messages", async () => {
+    const result = await runQueueFaults(ctx);
+    expect(result.figures.find((f) => f.name === "chaos_queue_events")?.value).toBeGreaterThan(20);
+    // Its notes are figures (Stripe requests, 429s), not failures: the must-be-0 figures say it.
+    expect({ figures: broken(result).figures, notes: result.notes.filter((n) => n.includes("still wrong")) }).toEqual({
+      figures: [],
+      notes: [],
+    });
+  }, 180_000);
 
   test("lets no access attack through REST, Realtime, Auth or the API", async () => {
     const result = await runAccessAttacks(ctx);

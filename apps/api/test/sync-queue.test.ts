@@ -119,6 +119,61 @@ describe("queue consumer", () => {
     expect(two.calls).toEqual([]);
   });
 
+  test("a consumer that dies mid-batch loses nothing: what it acknowledged is committed, the redelivered rest converges", async () => {
+    const a = await subscribe(prices.monthly());
+    const b = await subscribe(prices.monthly());
+    const eventsA = (await eventsFor(a.customer)).filter((e) => e.type !== "customer.created");
+    const eventsB = (await eventsFor(b.customer)).filter((e) => e.type !== "customer.created");
+    await record(eventsA, a.customer);
+    await record(eventsB, b.customer);
+    const bodies: SyncMessage[] = [
+      ...eventsA.map((e) => ({ kind: "customer" as const, customerId: a.customer, eventId: e.id })),
+      ...eventsB.map((e) => ({ kind: "customer" as const, customerId: b.customer, eventId: e.id })),
+    ];
+    // The isolate dies during the second customer's sync: its database call never comes back.
+    const base = backgroundServices(getServices(parseEnv(env)));
+    let synced = 0;
+    let died: () => void = () => undefined;
+    const death = new Promise<void>((r) => {
+      died = r;
+    });
+    const dying: typeof fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname.endsWith("/rpc/sync_customer_events") && synced++ >= 1) {
+        died();
+        return new Promise<Response>(() => undefined);
+      }
+      return fetch(input, init);
+    };
+    const { createClient } = await import("@supabase/supabase-js");
+    const db = createClient(base.config.SUPABASE_URL, base.config.SUPABASE_SECRET_KEY, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      global: { fetch: dying },
+    });
+    const batch = batchOf(bodies);
+    void consumeSyncBatch({ ...base, db }, batch, { concurrency: 1 });
+    await death;
+    const crashed = await getQueueResult(batch, createExecutionContext());
+    const idsA = batch.messages.slice(0, eventsA.length).map((m) => m.id);
+    expect(crashed.explicitAcks.sort()).toEqual(idsA.sort());
+    expect(crashed.retryMessages).toEqual([]);
+    expect((await ledger(eventsA.map((e) => e.id))).every((r) => r.processed_at !== null)).toBe(true);
+    // Cloudflare delivers again every message the dead invocation neither acknowledged nor retried.
+    const again = createMessageBatch(
+      "gatehouse-sync",
+      batch.messages
+        .filter((m) => !crashed.explicitAcks.includes(m.id))
+        .map((m) => ({ id: m.id, timestamp: new Date(), attempts: 2, body: m.body })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(again as MessageBatch<SyncMessage>, env, ctx);
+    expect((await getQueueResult(again, ctx)).explicitAcks).toHaveLength(eventsB.length);
+    const rows = await ledger([...eventsA, ...eventsB].map((e) => e.id));
+    expect(rows.every((r) => r.processed_at !== null)).toBe(true);
+    expect((await entitlementOf(a.user.id))?.active).toBe(true);
+    expect((await entitlementOf(b.user.id))?.active).toBe(true);
+  });
+
   test("acknowledges a customer Stripe does not know (a poison message) and finishes its event, binding nothing", async () => {
     const eventId = `evt_test_${crypto.randomUUID().replace(/-/g, "")}`;
     const customerId = "cus_nobody_knows_this_one";

@@ -4,6 +4,7 @@ import http from "node:http";
 import Stripe from "stripe";
 import { SANDBOX_STRIPE_SECRET_KEY } from "../keys.ts";
 import { type RunningPostgres, startTestDatabase } from "../postgres/index.ts";
+import { ConformanceChecker, describeProblems, type RecordedBody } from "./conformance/conformance.ts";
 import { type RunningStripeStandIn, type StripeStandInOptions, startStripeStandIn } from "./index.ts";
 import { NO_LIMITS } from "./rate-limits.ts";
 
@@ -18,7 +19,21 @@ export interface Harness {
     method?: string,
   ): Promise<{ status: number; body: T }>;
   restart(extra?: Partial<StripeStandInOptions>): Promise<void>;
+  /** Stops everything, then fails if anything the stand-in answered or emitted did not conform. */
   stop(): Promise<void>;
+}
+
+let checker: ConformanceChecker | null = null;
+
+/** Every Stripe object and event a test file saw, against the stripe package's types (see README, Conformance). */
+function assertConformance(recorded: readonly RecordedBody[]): void {
+  if (recorded.length === 0) return;
+  checker ??= new ConformanceChecker();
+  const report = checker.checkAll(recorded);
+  if (report.problems.length)
+    throw new Error(
+      `The Stripe stand-in answered or emitted objects that do not match the stripe package's types:\n${describeProblems(report.problems)}`,
+    );
 }
 
 export function sdk(port: number, key = SANDBOX_STRIPE_SECRET_KEY): Stripe {
@@ -28,10 +43,12 @@ export function sdk(port: number, key = SANDBOX_STRIPE_SECRET_KEY): Stripe {
 /**
  * Starts a stand-in for a test. Without `extra.limits`, Stripe's rate limits are off: the behaviour
  * tests fire bursts of setup calls a paced client would spread out (rate-limits.test.ts covers the
- * limits themselves and passes `limits: {}` for the defaults).
+ * limits themselves and passes `limits: {}` for the defaults). Unless `extra.record` is given, every
+ * answer and event is recorded and `stop()` checks them against the stripe package's types.
  */
 export async function startHarness(given: Partial<StripeStandInOptions> = {}): Promise<Harness> {
-  const extra = { limits: NO_LIMITS, ...given };
+  const recorded: RecordedBody[] = [];
+  const extra = { limits: NO_LIMITS, record: (r: RecordedBody) => recorded.push(r), ...given };
   const db = await startTestDatabase();
   let standIn = await startStripeStandIn({ databaseUrl: db.url, port: 0, ...extra });
   const h: Harness = {
@@ -56,6 +73,7 @@ export async function startHarness(given: Partial<StripeStandInOptions> = {}): P
     async stop() {
       await h.standIn.stop().catch(() => undefined);
       await db.stop();
+      assertConformance(recorded);
     },
   };
   return h;

@@ -264,7 +264,8 @@ describe("conformance with the stripe package's types", () => {
     console.info(
       `conformance: ${report.objects} objects and ${report.events} events in ${recorded.length} bodies; ` +
         `schemas ${schemaLoadMs} ms (generated once in ${checker.schemas.generatedInMs} ms, ` +
-        `${Object.keys(checker.schemas.definitions).length} definitions, ${checker.schemas.closedEnums} enums closed); ` +
+        `${Object.keys(checker.schemas.definitions).length} definitions, ${checker.schemas.closedEnums} enums closed, ` +
+        `${checker.schemas.expandables} expandable fields); ` +
         `lifecycle ${lifecycleMs} ms; validation ${Math.round(checked - driven)} ms\n` +
         JSON.stringify(report.byType),
     );

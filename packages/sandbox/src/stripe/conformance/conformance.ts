@@ -27,6 +27,25 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
+/** The Stripe objects (values with an `object` field) inside `value`, outermost only (each checks its own). */
+function nestedObjects(value: Record<string, unknown>): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const v of x) walk(v);
+      return;
+    }
+    if (!isRecord(x)) return;
+    if (typeof x.object === "string") {
+      out.push(x);
+      return;
+    }
+    for (const v of Object.values(x)) walk(v);
+  };
+  for (const v of Object.values(value)) walk(v);
+  return out;
+}
+
 /**
  * Validates Stripe objects against schemas generated from the stripe package's types: each object
  * by its `object` field (lists item by item, deleted objects by their Deleted type), each event by
@@ -100,12 +119,16 @@ export class ConformanceChecker {
           problem: `no schema for ${root}: add the type to conformance/stripe-types.ts (an event to EVENT_TYPES there)`,
         },
       ];
-    if (validate(value)) return [];
-    return (validate.errors ?? []).slice(0, 20).map((e) => ({
-      source,
-      where: `${root} ${e.instancePath || "/"}`,
-      problem: `${e.message ?? "invalid"}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`,
-    }));
+    const problems: Nonconformity[] = validate(value)
+      ? []
+      : (validate.errors ?? []).slice(0, 20).map((e) => ({
+          source,
+          where: `${root} ${e.instancePath || "/"}`,
+          problem: `${e.message ?? "invalid"}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`,
+        }));
+    // Objects inside it (expanded fields, list items, an event's data.object) against their own schemas.
+    for (const inner of nestedObjects(value)) problems.push(...this.check(inner, source, report));
+    return problems;
   }
 
   /** Checks every recorded body that is a Stripe object (error bodies are Stripe's error shape, not objects). */

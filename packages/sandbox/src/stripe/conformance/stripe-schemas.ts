@@ -10,7 +10,7 @@ import { createGenerator, ExposeNodeParser } from "ts-json-schema-generator";
 import { EVENT_TYPES, eventTypeName, OBJECT_TYPES } from "./stripe-types.ts";
 
 /** Bump when the post-processing below changes, so cached schemas are regenerated. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -19,6 +19,8 @@ export interface StripeSchemas {
   definitions: Record<string, JsonSchema>;
   /** How many string enums the package leaves open (`… | OtherString`) that were closed. */
   closedEnums: number;
+  /** How many expandable fields (`string | Customer`) validate their expanded object on its own. */
+  expandables: number;
   stripeVersion: string;
   generatedInMs: number;
 }
@@ -113,6 +115,46 @@ export function closeEnums(node: unknown): number {
   return closed;
 }
 
+/**
+ * An expandable field (`customer: string | Customer | DeletedCustomer`) makes every object's schema
+ * reach every other object's, and compiling that graph costs seconds per root. In such unions an
+ * object member becomes "an object with an `object` field"; the checker validates expanded objects
+ * against their own schema (see ConformanceChecker.check), so nothing is lost.
+ */
+export function splitExpandables(definitions: Record<string, JsonSchema>): number {
+  const resolve = (x: unknown): JsonSchema | null => {
+    let d: unknown = x;
+    for (let hops = 0; isSchema(d) && typeof d.$ref === "string" && hops < 10; hops++)
+      d = definitions[decodeURIComponent(d.$ref.replace("#/definitions/", ""))];
+    return isSchema(d) ? d : null;
+  };
+  const isStripeObject = (m: unknown): boolean => {
+    if (!isSchema(m) || typeof m.$ref !== "string") return false;
+    const d = resolve(m);
+    return d !== null && isSchema(d.properties) && isSchema(d.properties.object);
+  };
+  let split = 0;
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const v of x) walk(v);
+      return;
+    }
+    if (!isSchema(x)) return;
+    const anyOf = x.anyOf;
+    const isId = (m: unknown) => isSchema(m) && m.type === "string" && !("const" in m) && !("pattern" in m);
+    if (Array.isArray(anyOf) && anyOf.some(isId) && anyOf.some(isStripeObject)) {
+      x.anyOf = [
+        ...anyOf.filter((m) => !isStripeObject(m)),
+        { type: "object", required: ["object"], properties: { object: { type: "string" } } },
+      ];
+      split++;
+    }
+    for (const v of Object.values(x)) walk(v);
+  };
+  walk(definitions);
+  return split;
+}
+
 function rootName(alias: string): string {
   const [kind = "", rest = ""] = alias.split(/_(.*)/s);
   const name = rest.replace(/__/g, ".");
@@ -141,7 +183,8 @@ function generate(entryFile: string): Omit<StripeSchemas, "stripeVersion" | "gen
   // Decimal is a class in the SDK but a decimal string on the wire.
   definitions[DECIMAL] = { type: "string", pattern: "^-?\\d+(\\.\\d+)?$" };
   const closedEnums = closeEnums(definitions);
-  return { definitions, closedEnums };
+  const expandables = splitExpandables(definitions);
+  return { definitions, closedEnums, expandables };
 }
 
 function waitForFile(file: string, lock: string, timeoutMs: number): boolean {

@@ -1,16 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type Stripe from "stripe";
+import { chargeCard } from "./cards.ts";
 import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
 import { decodeForm } from "./form-decode.ts";
 import { readBody, redirect, sendHtml } from "./http-io.ts";
+import { newId } from "./ids.ts";
 import { canSkipCard, completeCheckout, successRedirect } from "./lifecycle.ts";
 import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
-import { portalCanSwitch, portalPage } from "./pages/portal-page.ts";
+import { type PortalNotice, portalCanSwitch, portalNotices, portalPage } from "./pages/portal-page.ts";
 import { defaultConfigurationOf } from "./resources/billing-portal.ts";
 import { expireSession } from "./resources/checkout-sessions.ts";
 import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
 import { portalSchedulesSwitch, releaseSchedule, scheduleAtPeriodEnd } from "./resources/subscription-schedules.ts";
-import { changeSubscription, endSubscription, periodOf } from "./resources/subscriptions.ts";
+import { changeSubscription, endSubscription, periodOf, saveSubscription } from "./resources/subscriptions.ts";
 
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";
@@ -74,6 +77,29 @@ export async function handleCheckoutPage(
   }
 }
 
+/**
+ * The portal's "Update card": checked as Stripe checks a card it saves (the declined test card is
+ * refused), then the card every later charge of the customer's subscriptions uses.
+ */
+function updateCard(ctx: Ctx, session: Stripe.BillingPortal.Session, form: Record<string, unknown>): PortalNotice {
+  let card: string;
+  try {
+    card = chargeCard(str(form.cardNumber));
+  } catch (e) {
+    return e instanceof StripeApiError && e.code === "card_declined" ? "card_declined" : "card_incorrect";
+  }
+  if (!expiryValid(str(form.cardExpiry))) return "card_expiry";
+  if (!/^\d{3,4}$/.test(str(form.cardCvc).trim())) return "card_cvc";
+  for (const id of ctx.store.subscriptionIdsOf(session.customer)) {
+    const sub = ctx.store.get("subscription", id);
+    const state = ctx.store.get("subscription_state", id);
+    if (!sub || !state || sub.status === "canceled" || sub.status === "incomplete_expired") continue;
+    ctx.store.put("subscription_state", { ...state, card });
+    saveSubscription(ctx, null, sub, { ...sub, default_payment_method: newId("pm") });
+  }
+  return "card_updated";
+}
+
 /** `GET|POST /portal/:id`: the customer portal and its cancel / resume / switch buttons. */
 export async function handlePortalPage(
   ctx: Ctx,
@@ -85,10 +111,15 @@ export async function handlePortalPage(
   const session = ctx.store.get("portal_session", id);
   if (!session) return sendHtml(res, 404, checkoutClosedPage(undefined));
   if (req.method !== "POST") {
-    const error = new URL(req.url ?? "/", "http://127.0.0.1").searchParams.get("error");
-    return sendHtml(res, 200, portalPage(ctx, session, error === "payment_failed" ? "payment_failed" : null));
+    const raw = new URL(req.url ?? "/", "http://127.0.0.1").searchParams.get("notice");
+    return sendHtml(res, 200, portalPage(ctx, session, portalNotices.find((n) => n === raw) ?? null));
   }
   const form = decodeForm(await readBody(req));
+  if (str(form.action) === "card") {
+    const notice = updateCard(ctx, session, form);
+    await settle();
+    return redirect(res, `/portal/${id}?notice=${notice}`);
+  }
   const sub = ctx.store.get("subscription", str(form.subscription));
   if (!sub || sub.customer !== session.customer) return sendHtml(res, 404, checkoutClosedPage(undefined));
   const action = str(form.action);
@@ -127,7 +158,7 @@ export async function handlePortalPage(
         );
         if (after.pending_update) {
           await settle();
-          return redirect(res, `/portal/${id}?error=payment_failed`);
+          return redirect(res, `/portal/${id}?notice=payment_failed`);
         }
       }
     }

@@ -301,14 +301,32 @@ describe("invoices.createPreview and prorated upgrades", () => {
       body: new URLSearchParams({ action: "switch", subscription: subscription.id, price: basicYearly.id }),
       redirect: "manual",
     });
-    expect(res.headers.get("location")).toBe(`/portal/${portal.id}?error=payment_failed`);
+    expect(res.headers.get("location")).toBe(`/portal/${portal.id}?notice=payment_failed`);
     const page = await (await fetch(`${h.standIn.url}${res.headers.get("location")}`)).text();
     expect(page).toContain("Votre carte a été refusée");
     const after = await h.stripe.subscriptions.retrieve(subscription.id);
     expect(item(after).price.id).toBe(basic.id);
     expect(after.pending_update?.subscription_items?.[0]?.price.id).toBe(basicYearly.id);
     const en = await h.stripe.billingPortal.sessions.create({ customer: String(subscription.customer) });
-    expect(await (await fetch(`${en.url}?error=payment_failed`)).text()).toContain("Your card was declined");
+    expect(await (await fetch(`${en.url}?notice=payment_failed`)).text()).toContain("Your card was declined");
+
+    // The portal's card update: the declined card is refused, a good one is saved and pays the invoice.
+    const updateCard = async (cardNumber: string) => {
+      const r = await fetch(en.url, {
+        method: "POST",
+        body: new URLSearchParams({ action: "card", cardNumber, cardExpiry: "12 / 34", cardCvc: "123" }),
+        redirect: "manual",
+      });
+      return r.headers.get("location");
+    };
+    expect(await updateCard("4000 0000 0000 0002")).toBe(`/portal/${en.id}?notice=card_declined`);
+    expect(await updateCard("4242 4242 4242 4241")).toBe(`/portal/${en.id}?notice=card_incorrect`);
+    expect(await updateCard("4242 4242 4242 4242")).toBe(`/portal/${en.id}?notice=card_updated`);
+    const page2 = await (await fetch(`${en.url}?notice=card_updated`)).text();
+    expect(page2).toContain("Your card was updated");
+    expect(page2).toContain("Card ending in 4242");
+    await h.stripe.invoices.pay(String(after.latest_invoice));
+    expect(item(await h.stripe.subscriptions.retrieve(subscription.id)).price.id).toBe(basicYearly.id);
   });
 
   it("offers the configuration's products in the portal (across tiers) and ignores a forged switch", async () => {

@@ -103,8 +103,21 @@ describe("trials", () => {
     const invoiced = await completeWithoutCard((await cardlessTrial(price.id)).id);
     const rescued = await completeWithoutCard((await cardlessTrial(price.id, "cancel")).id);
     expect(invoiced.trial_settings?.end_behavior.missing_payment_method).toBe("create_invoice");
-    const added = await h.control(`/_sandbox/customers/${String(rescued.customer)}/card`, { card: "4242424242424242" });
-    expect(added.status).toBe(200);
+    // The customer adds a card in the portal before the trial ends.
+    const portal = await h.stripe.billingPortal.sessions.create({ customer: String(rescued.customer), locale: "fr" });
+    expect(await (await fetch(portal.url)).text()).toContain("Aucune carte enregistrée");
+    const added = await fetch(portal.url, {
+      method: "POST",
+      body: new URLSearchParams({
+        action: "card",
+        cardNumber: "4242424242424242",
+        cardExpiry: "12/34",
+        cardCvc: "123",
+      }),
+      redirect: "manual",
+    });
+    expect(added.headers.get("location")).toBe(`/portal/${portal.id}?notice=card_updated`);
+    expect((await h.stripe.subscriptions.retrieve(rescued.id)).default_payment_method).toMatch(/^pm_/);
     await advanceTo(Math.max(paused.trial_end ?? 0, invoiced.trial_end ?? 0, rescued.trial_end ?? 0) + 60);
     expect((await h.stripe.subscriptions.retrieve(paused.id)).status).toBe("paused");
     expect(await typesFor(paused.id)).toContain("customer.subscription.paused");

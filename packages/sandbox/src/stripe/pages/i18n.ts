@@ -53,6 +53,11 @@ const en = {
   switchTo: (p: string) => `Switch to ${p}`,
   scheduledChange: (p: string, d: string) => `Changes to ${p} on ${d}`,
   keepPlan: "Keep my current plan",
+  paymentMethod: "Payment method",
+  cardEnding: (last4: string) => `Card ending in ${last4}`,
+  noCard: "No card on file",
+  updateCard: "Update card",
+  cardUpdated: "Your card was updated. Future payments use it.",
   noSubscriptions: "You have no subscription.",
   switchPaymentFailed: "Your card was declined, so your plan did not change. Update your payment method and try again.",
   status: {
@@ -116,6 +121,11 @@ const fr: typeof en = {
   switchTo: (p: string) => `Passer à ${p}`,
   scheduledChange: (p: string, d: string) => `Passe à ${p} le ${d}`,
   keepPlan: "Garder mon offre actuelle",
+  paymentMethod: "Moyen de paiement",
+  cardEnding: (last4: string) => `Carte se terminant par ${last4}`,
+  noCard: "Aucune carte enregistrée",
+  updateCard: "Mettre à jour la carte",
+  cardUpdated: "Votre carte a été mise à jour. Les prochains paiements l’utiliseront.",
   noSubscriptions: "Vous n’avez aucun abonnement.",
   switchPaymentFailed:
     "Votre carte a été refusée : votre offre n’a pas changé. Mettez à jour votre moyen de paiement et réessayez.",

@@ -85,11 +85,56 @@ function subscriptionCard(
 </section>`;
 }
 
-/** The customer portal: the customer's subscriptions, cancel / resume / switch price, back to return_url. */
+/** What the portal page reports after an action (`?notice=` on the redirect). */
+export const portalNotices = [
+  "payment_failed",
+  "card_updated",
+  "card_declined",
+  "card_incorrect",
+  "card_expiry",
+  "card_cvc",
+] as const;
+export type PortalNotice = (typeof portalNotices)[number];
+
+function noticeError(n: Exclude<PortalNotice, "payment_failed" | "card_updated">) {
+  return n === "card_declined"
+    ? "declined"
+    : n === "card_incorrect"
+      ? "incorrect"
+      : n === "card_expiry"
+        ? "expiry"
+        : "cvc";
+}
+
+function paymentMethodSection(ctx: Ctx, session: Stripe.BillingPortal.Session, subs: Stripe.Subscription[]): string {
+  const m = t(langOf(session.locale));
+  const card = subs.map((s) => ctx.store.get("subscription_state", s.id)?.card ?? "").find((c) => c !== "") ?? "";
+  return `<section class="card" aria-label="${esc(m.paymentMethod)}" data-testid="payment-method">
+  <div class="hint">${esc(m.paymentMethod)}</div>
+  <div data-testid="card-on-file">${esc(card ? m.cardEnding(card.slice(-4)) : m.noCard)}</div>
+  <form method="post" action="/portal/${esc(session.id)}" novalidate>
+    <input type="hidden" name="action" value="card">
+    <label for="cardNumber">${esc(m.cardNumber)}
+      <input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" required>
+    </label>
+    <div class="row">
+      <label for="cardExpiry">${esc(m.expiry)}
+        <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="${esc(m.expiryPlaceholder)}" required>
+      </label>
+      <label for="cardCvc">${esc(m.cvc)}
+        <input id="cardCvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" required>
+      </label>
+    </div>
+    <button type="submit" class="secondary" id="update-card">${esc(m.updateCard)}</button>
+  </form>
+</section>`;
+}
+
+/** The customer portal: the customer's subscriptions, cancel / resume / switch price, the card, back to return_url. */
 export function portalPage(
   ctx: Ctx,
   session: Stripe.BillingPortal.Session,
-  error: "payment_failed" | null = null,
+  notice: PortalNotice | null = null,
 ): string {
   const lang = langOf(session.locale);
   const m = t(lang);
@@ -119,8 +164,15 @@ export function portalPage(
     <p class="hint">${esc(customer?.email ?? "")}</p>
   </section>
   <section class="pane">
-    ${error ? `<p class="error" role="alert" id="portal-error">${esc(m.switchPaymentFailed)}</p>` : ""}
+    ${
+      notice === "card_updated"
+        ? `<p class="hint" role="status" id="portal-notice">${esc(m.cardUpdated)}</p>`
+        : notice
+          ? `<p class="error" role="alert" id="portal-error">${esc(notice === "payment_failed" ? m.switchPaymentFailed : m.errors[noticeError(notice)])}</p>`
+          : ""
+    }
     ${shown.length ? shown.map((s) => subscriptionCard(ctx, session, config, s)).join("") : `<p>${esc(m.noSubscriptions)}</p>`}
+    ${config.features.payment_method_update.enabled && visible.length > 0 ? paymentMethodSection(ctx, session, visible) : ""}
   </section>
 </main>`,
   });

@@ -3,6 +3,9 @@
 // background work (the queue consumer, the cron) waits for a token; a person waiting (the success
 // page's sync, /api/me) never waits: it spends a token at once, even into debt, and the background
 // work then waits that much longer. So people go first and still count against the budget.
+// The bucket is per isolate: the consumer runs one batch at a time (max_concurrency 1), and where
+// Cloudflare serves the success page from another isolate, the room left between the budget (20)
+// and Stripe's limit (25/s test mode, 100/s live) is the people's share.
 
 export class StripePacer {
   private tokens: number;

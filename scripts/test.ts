@@ -1,33 +1,41 @@
 // `npm test`: everything CI checks. `npm run test:quick` (this with --quick): the fast loop, with no
-// browser and no stack. Both: lint, typecheck, then the packages' tests against one Postgres for the
-// whole run (each test file copies its template database). Stops at the first failing step and
-// prints, at the end, how long each step and each package took, longest first.
+// browser and no stack. Both: lint, typecheck, then the packages' tests in two lanes side by side,
+// against one Postgres for the whole run (each test file copies its template database). Stops at
+// the first failure and prints, at the end, how long each step and each package took, longest first.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
 const quick = process.argv.includes("--quick");
 
 interface Job {
-  /** The workspace package and its script. */
-  pkg: string;
-  script: string;
+  /** What the summary calls it. */
+  what: string;
+  cmd: string;
+  args: string[];
 }
 
-// Unit and database tests: no browser, no stack; two at a time (their waits overlap).
+const pkg = (name: string, script: string): Job => ({
+  what: `${name} ${script}`,
+  cmd: "pnpm",
+  args: ["--filter", name, "run", script],
+});
+
+// Two lanes run side by side, each one job after another (their waits overlap on two cores).
+// Unit and database tests: no browser, no stack. Stack tests (a sandbox or the whole stack, with
+// workerd or Chromium) go one at a time in the other lane.
 const unitJobs: Job[] = [
-  { pkg: "@gatehouse/sandbox", script: quick ? "test:quick" : "test" },
-  { pkg: "@gatehouse/web", script: "test" },
-  { pkg: "@gatehouse/supabase", script: "test" },
-  { pkg: "@gatehouse/api", script: "test:quick" },
-  { pkg: "@gatehouse/types", script: "test" },
+  pkg("@gatehouse/sandbox", quick ? "test:quick" : "test"),
+  pkg("@gatehouse/web", "test"),
+  pkg("@gatehouse/supabase", "test"),
+  pkg("@gatehouse/api", "test:quick"),
+  pkg("@gatehouse/types", "test"),
 ];
-// Each starts a sandbox or a whole stack (ports, browsers, workerd): one at a time.
-const stackJobs: Job[] = quick
-  ? []
+const lanes: Job[][] = quick
+  ? [unitJobs.slice(0, 1), unitJobs.slice(1)]
   : [
-      { pkg: "@gatehouse/api", script: "test:integration" },
-      { pkg: "@gatehouse/e2e", script: "test" },
-      { pkg: "@gatehouse/bench", script: "test" },
+      [pkg("@gatehouse/api", "test:integration"), pkg("@gatehouse/e2e", "test"), pkg("@gatehouse/bench", "test")],
+      // Every Worker builds for deploy (SPA with production-like values, API minified), no upload.
+      [...unitJobs, { what: "check:deploy", cmd: "pnpm", args: ["run", "check:deploy"] }],
     ];
 
 const timings: Array<{ what: string; seconds: number }> = [];
@@ -54,32 +62,28 @@ function step(what: string, cmd: string, args: string[], env: NodeJS.ProcessEnv 
   });
 }
 
-/** Runs jobs `concurrency` at a time, each one's output printed whole when it ends. */
-async function runJobs(jobs: Job[], concurrency: number, env: NodeJS.ProcessEnv): Promise<void> {
-  const queue = [...jobs];
+/** Runs the lanes side by side, each lane's jobs in order; a job's output is printed whole when it ends. */
+async function runLanes(lanes: Job[][], env: NodeJS.ProcessEnv): Promise<void> {
   const failures: string[] = [];
-  const worker = async () => {
-    for (let job = queue.shift(); job && failures.length === 0; job = queue.shift()) {
-      const what = `${job.pkg} ${job.script}`;
+  const lane = async (jobs: Job[]) => {
+    for (const job of jobs) {
+      if (failures.length) return;
       const t = Date.now();
-      console.log(`▶ ${what}`);
+      console.log(`▶ ${job.what}`);
       const out: Buffer[] = [];
       const code = await new Promise<number | null>((resolve) => {
-        const child = spawn("pnpm", ["--filter", job.pkg, "run", job.script], {
-          env,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(job.cmd, job.args, { env, stdio: ["ignore", "pipe", "pipe"] });
         child.stdout.on("data", (d: Buffer) => out.push(d));
         child.stderr.on("data", (d: Buffer) => out.push(d));
         child.once("exit", resolve);
       });
-      timings.push({ what, seconds: secondsSince(t) });
-      process.stdout.write(`\n── ${what} ──\n${Buffer.concat(out).toString("utf8")}`);
-      if (code === 0) console.log(`✔ ${what} in ${secondsSince(t).toFixed(1)} s`);
-      else failures.push(`${what} (exit ${code ?? "signal"})`);
+      timings.push({ what: job.what, seconds: secondsSince(t) });
+      process.stdout.write(`\n── ${job.what} ──\n${Buffer.concat(out).toString("utf8")}`);
+      if (code === 0) console.log(`✔ ${job.what} in ${secondsSince(t).toFixed(1)} s`);
+      else failures.push(`${job.what} (exit ${code ?? "signal"})`);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(lanes.map(lane));
   if (failures.length) fail(failures.join(", "), 1);
 }
 
@@ -103,31 +107,26 @@ function report(): void {
   for (const { what, seconds } of [...timings].sort((a, b) => b.seconds - a.seconds)) {
     console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${what}`);
   }
-  console.log(`  ${total.toFixed(1).padStart(6)} s  total (wall clock; the unit and database tests run two at a time)`);
+  console.log(`  ${total.toFixed(1).padStart(6)} s  total (wall clock; the tests run in two lanes side by side)`);
 }
 
+// The Postgres and its template database get ready while lint and typecheck run.
+const postgresReady = startPostgres();
+postgresReady.catch(() => undefined); // awaited below, after lint and typecheck
 await step("lint", "biome", ["check", "."]);
 await step("typecheck", "turbo", ["run", "typecheck", "--output-logs=errors-only"]);
 await step("typecheck scripts", "tsc", ["-p", "tsconfig.scripts.json"]);
 
-const postgres = await startPostgres();
+const postgres = await postgresReady;
 const env = { ...process.env, GATEHOUSE_TEST_POSTGRES_URL: postgres.url };
 try {
-  let t = Date.now();
-  console.log(`\n▶ unit and database tests (${unitJobs.length} packages, two at a time)`);
-  await runJobs(unitJobs, 2, env);
-  timings.push({ what: "unit and database tests (wall clock)", seconds: secondsSince(t) });
-  if (stackJobs.length) {
-    t = Date.now();
-    console.log(`\n▶ integration, browser and stack tests (one at a time)`);
-    await runJobs(stackJobs, 1, env);
-    timings.push({ what: "integration, browser and stack tests (wall clock)", seconds: secondsSince(t) });
-  }
+  const t = Date.now();
+  console.log(`\n▶ ${quick ? "unit and database tests" : "every package's tests"}, in two lanes side by side`);
+  await runLanes(lanes, env);
+  timings.push({ what: "tests (wall clock, two lanes)", seconds: secondsSince(t) });
 } finally {
   postgres.child.stdin?.end();
 }
-// Every Worker builds for deploy (SPA with production-like values, API minified), no upload.
-if (!quick) await step("check:deploy", "pnpm", ["run", "check:deploy"]);
 
 report();
 console.log(`\nall checks passed in ${secondsSince(started).toFixed(1)} s`);

@@ -72,6 +72,7 @@ export const API_ERROR_CODES = [
   "payload_too_large",
   "not_found",
   "method_not_allowed",
+  "rate_limited",
   "upstream_unavailable",
   "bad_environment",
   "internal_error",

@@ -2,6 +2,7 @@ import { checkoutBodySchema, portalBodySchema, syncBodySchema } from "@gatehouse
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { jsonBody } from "../middleware/json-body.ts";
+import { requireUserWithin } from "../middleware/rate-limit.ts";
 import { requireUser } from "../middleware/require-user.ts";
 import { callRpc } from "../services/call-rpc.ts";
 import { toEntitlementView } from "../services/entitlement-view.ts";
@@ -19,15 +20,15 @@ export const accountRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ user, entitlement: toEntitlementView(row), trialEligible });
   })
-  .post("/checkout", requireUser, async (c) => {
+  .post("/checkout", requireUserWithin("checkout"), async (c) => {
     const body = await jsonBody(c, checkoutBodySchema);
     return c.json(await startCheckout(c.var.services, c.var.user, body.priceId, body.locale));
   })
-  .post("/billing/portal", requireUser, async (c) => {
+  .post("/billing/portal", requireUserWithin("portal"), async (c) => {
     const body = await jsonBody(c, portalBodySchema);
     return c.json(await openPortal(c.var.services, c.var.user, body.locale));
   })
-  .post("/billing/sync", requireUser, async (c) => {
+  .post("/billing/sync", requireUserWithin("sync"), async (c) => {
     const body = await jsonBody(c, syncBodySchema);
     return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) });
   });

@@ -10,6 +10,7 @@ describe("apiErrorMessageKey", () => {
     ["no_customer", 404, "api.error.no_customer"],
     ["session_not_yours", 403, "api.error.session_not_yours"],
     ["network_error", 0, "api.error.network_error"],
+    ["rate_limited", 429, "api.error.rate_limited"],
     ["internal_error", 500, "api.error.generic"],
   ])("maps the %s code to its message", (code, status, key) => {
     expect(apiErrorMessageKey(new ApiError(code, "raw", status, "req_1"))).toBe(key);

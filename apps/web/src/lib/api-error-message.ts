@@ -10,6 +10,7 @@ const KNOWN: Partial<Record<ApiErrorCode | "network_error", MessageKey>> = {
   session_not_yours: "api.error.session_not_yours",
   session_not_found: "api.error.session_not_found",
   upstream_unavailable: "api.error.upstream_unavailable",
+  rate_limited: "api.error.rate_limited",
   network_error: "api.error.network_error",
 };
 

@@ -172,6 +172,7 @@ export const en = {
   "api.error.session_not_yours": "This checkout belongs to another account. Sign in with the account that paid.",
   "api.error.session_not_found": "We could not find this checkout. Start again from the pricing page.",
   "api.error.upstream_unavailable": "The payment service is briefly unavailable. Please try again in a minute.",
+  "api.error.rate_limited": "That was a lot of requests in a short time. Take a breath and try again in a minute.",
   "api.error.network_error": "We could not reach the server. Check your connection and try again.",
   "api.error.generic": "Something went wrong on our side. Please try again.",
   "api.error.reference": "Reference: {requestId}",

@@ -178,6 +178,7 @@ export const fr: Dictionary = {
   "api.error.session_not_yours": "Ce paiement appartient à un autre compte. Connectez-vous avec le compte qui a payé.",
   "api.error.session_not_found": "Ce paiement est introuvable. Recommencez depuis la page des tarifs.",
   "api.error.upstream_unavailable": "Le service de paiement est momentanément indisponible. Réessayez dans une minute.",
+  "api.error.rate_limited": "Cela fait beaucoup de demandes en peu de temps. Patientez une minute, puis réessayez.",
   "api.error.network_error": "Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.",
   "api.error.generic": "Un problème est survenu de notre côté. Veuillez réessayer.",
   "api.error.reference": "Référence : {requestId}",

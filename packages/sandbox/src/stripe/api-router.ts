@@ -6,6 +6,7 @@ import { customerRoutes } from "./resources/customers.ts";
 import { entitlementRoutes } from "./resources/entitlements.ts";
 import { eventRoutes } from "./resources/events.ts";
 import { invoiceRoutes } from "./resources/invoices.ts";
+import { paymentRoutes } from "./resources/payments.ts";
 import { priceRoutes } from "./resources/prices.ts";
 import { productRoutes } from "./resources/products.ts";
 import { subscriptionScheduleRoutes } from "./resources/subscription-schedules.ts";
@@ -25,6 +26,7 @@ export const apiRoutes: Route[] = [
   ...billingPortalRoutes,
   ...eventRoutes,
   ...webhookEndpointRoutes,
+  ...paymentRoutes,
 ];
 
 /** Decodes one path segment (an object id); a malformed `%` escape is a 400, never a crash. */

@@ -32,7 +32,16 @@ export type EmittedType =
   | "product.created"
   | "product.updated"
   | "price.created"
-  | "price.updated";
+  | "price.updated"
+  | "payment_intent.created"
+  | "payment_intent.succeeded"
+  | "charge.succeeded"
+  | "charge.refunded"
+  | "refund.created"
+  | "charge.dispute.created"
+  | "charge.dispute.funds_withdrawn"
+  | "charge.dispute.closed"
+  | "charge.dispute.funds_reinstated";
 
 export type EventOf<T extends EmittedType> = Extract<Stripe.Event, { type: T }>;
 export type ObjectOf<T extends EmittedType> = EventOf<T>["data"]["object"];

@@ -12,6 +12,10 @@ function lookup(store: Store, id: string): Json | undefined {
   if (id.startsWith("in_")) return store.get("invoice", id);
   if (id.startsWith("cs_")) return store.get("checkout_session", id);
   if (id.startsWith("feat_")) return store.get("feature", id);
+  if (id.startsWith("pi_")) return store.get("payment_intent", id);
+  if (id.startsWith("ch_")) return store.get("charge", id);
+  if (id.startsWith("re_")) return store.get("refund", id);
+  if (id.startsWith("du_")) return store.get("dispute", id);
   return undefined;
 }
 

@@ -9,6 +9,8 @@ import { newId } from "./ids.ts";
 import { canSkipCard, completeCheckout, successRedirect } from "./lifecycle.ts";
 import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
 import { type PortalNotice, portalCanSwitch, portalNotices, portalPage } from "./pages/portal-page.ts";
+import { receiptPage } from "./pages/receipt-page.ts";
+import { buyerAddress, needsAddress } from "./payment-checkout.ts";
 import { defaultConfigurationOf } from "./resources/billing-portal.ts";
 import { expireSession } from "./resources/checkout-sessions.ts";
 import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
@@ -49,6 +51,21 @@ export async function handleCheckoutPage(
   const form = decodeForm(await readBody(req));
   const email = str(form.email).trim();
   const name = str(form.billingName).trim();
+  const country = str(form.country).trim().toUpperCase();
+  const address: Stripe.Address | null = country
+    ? {
+        city: str(form.city).trim() || null,
+        country,
+        line1: str(form.line1).trim() || null,
+        line2: null,
+        postal_code: str(form.postalCode).trim() || null,
+        state: null,
+      }
+    : null;
+  const taxId = str(form.taxId).trim();
+  const keep = { email, name, address, taxId };
+  if (needsAddress(session) && !buyerAddress(ctx, session, address)?.country)
+    return sendHtml(res, 400, checkoutPage(ctx, session, { ...keep, error: "address" }));
   const hasEmail = Boolean(
     session.customer_email ??
       (typeof session.customer === "string" ? ctx.store.get("customer", session.customer)?.email : null),
@@ -56,14 +73,16 @@ export async function handleCheckoutPage(
   if (!email && !hasEmail) return sendHtml(res, 400, checkoutPage(ctx, session, { name, error: "email" }));
   const withoutCard = str(form.cardNumber).trim() === "" && canSkipCard(ctx, session);
   if (!withoutCard && !expiryValid(str(form.cardExpiry)))
-    return sendHtml(res, 400, checkoutPage(ctx, session, { email, name, error: "expiry" }));
+    return sendHtml(res, 400, checkoutPage(ctx, session, { ...keep, error: "expiry" }));
   if (!withoutCard && !/^\d{3,4}$/.test(str(form.cardCvc).trim()))
-    return sendHtml(res, 400, checkoutPage(ctx, session, { email, name, error: "cvc" }));
+    return sendHtml(res, 400, checkoutPage(ctx, session, { ...keep, error: "cvc" }));
   try {
     const done = completeCheckout(ctx, null, id, {
       card: withoutCard ? null : str(form.cardNumber),
       email: email || null,
       name: name || null,
+      address,
+      taxId: taxId || null,
     });
     await settle();
     return redirect(res, successRedirect(done));
@@ -71,7 +90,7 @@ export async function handleCheckoutPage(
     await settle();
     if (e instanceof StripeApiError && e.status === 402) {
       const error = e.code === "card_declined" ? "declined" : "incorrect";
-      return sendHtml(res, 402, checkoutPage(ctx, session, { email, name, error }));
+      return sendHtml(res, 402, checkoutPage(ctx, session, { ...keep, error }));
     }
     throw e;
   }
@@ -170,4 +189,11 @@ export async function handlePortalPage(
   }
   await settle();
   return redirect(res, `/portal/${id}`);
+}
+
+/** `GET /receipts/:chargeId`: the receipt a charge's `receipt_url` points to (amount, tax, refunds). */
+export function handleReceiptPage(ctx: Ctx, res: ServerResponse, chargeId: string): void {
+  const charge = ctx.store.get("charge", chargeId);
+  if (!charge) sendHtml(res, 404, checkoutClosedPage(undefined));
+  else sendHtml(res, 200, receiptPage(charge, ctx.store.get("payment_detail", charge.id)));
 }

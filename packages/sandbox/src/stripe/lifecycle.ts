@@ -5,6 +5,7 @@ import { DueQueue } from "./due-queue.ts";
 import { StripeApiError } from "./errors.ts";
 import type { RequestInfo } from "./events.ts";
 import { newId } from "./ids.ts";
+import { buyerAddress, completePaymentSession, needsAddress } from "./payment-checkout.ts";
 import { expireSession, getSession } from "./resources/checkout-sessions.ts";
 import { getCustomer, newCustomer, saveCustomer } from "./resources/customers.ts";
 import { refreshEntitlements } from "./resources/entitlements.ts";
@@ -47,7 +48,13 @@ export function completeCheckout(
   ctx: Ctx,
   request: RequestInfo | null,
   sessionId: string,
-  input: { card: string | null; email?: string | null; name?: string | null },
+  input: {
+    card: string | null;
+    email?: string | null;
+    name?: string | null;
+    address?: Stripe.Address | null;
+    taxId?: string | null;
+  },
 ): Stripe.Checkout.Session {
   let session = getSession(ctx, sessionId, "id");
   const now = ctx.clock.now();
@@ -66,14 +73,35 @@ export function completeCheckout(
       param: "card",
     });
   const card = noCard ? "" : chargeCard(input.card ?? "");
+  if (session.mode === "payment")
+    return completePaymentSession(ctx, request, session, {
+      card,
+      email: input.email ?? null,
+      name: input.name ?? null,
+      address: input.address ?? null,
+      taxId: input.taxId ?? null,
+    });
   const email = session.customer_email ?? input.email ?? null;
 
+  const address = buyerAddress(ctx, session, input.address ?? null);
+  if (needsAddress(session) && !address?.country)
+    throw new StripeApiError(400, "invalid_request_error", "A billing address (at least its country) is required.", {
+      code: "parameter_missing",
+      param: "address",
+    });
   let customer: Stripe.Customer;
   if (typeof session.customer === "string") {
     customer = getCustomer(ctx, session.customer, "customer");
-    if (!customer.email && email) customer = saveCustomer(ctx, request, customer, { ...customer, email });
+    const entered = input.address?.country ? input.address : null;
+    customer = saveCustomer(ctx, request, customer, {
+      ...customer,
+      email: customer.email ?? email,
+      address: state.customerUpdate?.address && entered ? entered : customer.address,
+      name: state.customerUpdate?.name && input.name ? input.name : (customer.name ?? null),
+    });
   } else {
     customer = newCustomer(ctx, request, { email, name: input.name ?? null });
+    if (address) customer = saveCustomer(ctx, request, customer, { ...customer, address });
   }
 
   const items = state.lineItems.flatMap((li) => {
@@ -95,6 +123,8 @@ export function completeCheckout(
       addInterval(now, firstPrice?.recurring?.interval ?? "month", firstPrice?.recurring?.interval_count ?? 1),
     trialEnd,
     paymentMethod,
+    currency: session.currency,
+    automaticTax: session.automatic_tax.enabled,
     ...(state.missingPaymentMethod ? { missingPaymentMethod: state.missingPaymentMethod } : {}),
   });
   const { start, end } = periodOf(sub);
@@ -126,7 +156,7 @@ export function completeCheckout(
     payment_status: trialEnd ? "no_payment_required" : "paid",
     customer: customer.id,
     customer_details: {
-      address: null,
+      address: customer.address ?? null,
       business_name: null,
       email: customer.email,
       individual_name: null,
@@ -137,7 +167,13 @@ export function completeCheckout(
     },
     subscription: sub.id,
     invoice: paid.id,
+    amount_subtotal: paid.total_excluding_tax ?? paid.subtotal,
     amount_total: paid.amount_paid,
+    total_details: {
+      amount_discount: 0,
+      amount_shipping: 0,
+      amount_tax: (paid.total_taxes ?? []).reduce((s, t) => s + t.amount, 0),
+    },
     url: null,
   };
   ctx.store.put("checkout_session", completed);

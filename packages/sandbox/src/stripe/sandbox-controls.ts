@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type Stripe from "stripe";
 import { decodePathSegment } from "./api-router.ts";
 import { cardNumber } from "./cards.ts";
 import type { Ctx } from "./context.ts";
@@ -6,6 +7,7 @@ import { StripeApiError } from "./errors.ts";
 import { readBody, sendJson } from "./http-io.ts";
 import { advanceClock, completeCheckout, successRedirect } from "./lifecycle.ts";
 import type { RateLimitSettings, RateLimits } from "./rate-limits.ts";
+import { closeDispute, openDispute } from "./resources/payments.ts";
 import type { ChaosSettings, WebhookDelivery } from "./webhook-delivery.ts";
 
 export interface ControlDeps {
@@ -16,6 +18,23 @@ export interface ControlDeps {
   settle(): Promise<void>;
   reset(): Promise<void>;
   saveClock(): Promise<void>;
+}
+
+/** `{country, line1, city, postal_code, state?}` from a control's JSON, or null. */
+function addressOf(v: unknown): Stripe.Address | null {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
+  const o = Object.fromEntries(Object.entries(v));
+  const s = (k: string) => (typeof o[k] === "string" && o[k] !== "" ? String(o[k]) : null);
+  const country = s("country");
+  if (!country) return null;
+  return {
+    city: s("city"),
+    country: country.toUpperCase(),
+    line1: s("line1"),
+    line2: s("line2"),
+    postal_code: s("postal_code"),
+    state: s("state"),
+  };
 }
 
 function num(v: unknown, name: string, min: number, max: number): number {
@@ -55,17 +74,56 @@ export async function handleControl(deps: ControlDeps, req: IncomingMessage, res
     // `card: null` completes without a card (a trial with payment_method_collection: if_required).
     const card = body.card === null ? null : typeof body.card === "string" ? body.card : "4242424242424242";
     const email = typeof body.email === "string" ? body.email : null;
+    const name = typeof body.name === "string" ? body.name : null;
+    const taxId = typeof body.taxId === "string" && body.taxId.trim() ? body.taxId.trim() : null;
     try {
       const session = completeCheckout(ctx, null, decodePathSegment(method, path, complete[1] ?? ""), {
         card,
         email,
+        name,
+        address: addressOf(body.address),
+        taxId,
       });
       await deps.settle();
-      return ok({ session, subscription: session.subscription, redirect_url: successRedirect(session) });
+      return ok({
+        session,
+        subscription: session.subscription,
+        payment_intent: session.payment_intent,
+        redirect_url: successRedirect(session),
+      });
     } catch (e) {
       await deps.settle();
       throw e;
     }
+  }
+  const dispute = /^\/_sandbox\/charges\/([^/]+)\/dispute$/.exec(path);
+  if (method === "POST" && dispute) {
+    // A card network opens a dispute; with `outcome` it is decided at once (won or lost).
+    const body = await readJson(req);
+    const outcome = body.outcome === undefined ? null : body.outcome;
+    if (outcome !== null && outcome !== "won" && outcome !== "lost")
+      throw new StripeApiError(
+        400,
+        "invalid_request_error",
+        "outcome must be won or lost (or omitted: the dispute stays open)",
+        {
+          param: "outcome",
+        },
+      );
+    const reason = typeof body.reason === "string" ? body.reason : "fraudulent";
+    const opened = openDispute(ctx, decodePathSegment(method, path, dispute[1] ?? ""), reason);
+    const result = outcome ? closeDispute(ctx, opened.id, outcome) : opened;
+    await deps.settle();
+    return ok({ dispute: result });
+  }
+  const close = /^\/_sandbox\/disputes\/([^/]+)\/close$/.exec(path);
+  if (method === "POST" && close) {
+    const body = await readJson(req);
+    if (body.outcome !== "won" && body.outcome !== "lost")
+      throw new StripeApiError(400, "invalid_request_error", "outcome must be won or lost", { param: "outcome" });
+    const result = closeDispute(ctx, decodePathSegment(method, path, close[1] ?? ""), body.outcome);
+    await deps.settle();
+    return ok({ dispute: result });
   }
   const card = /^\/_sandbox\/customers\/([^/]+)\/card$/.exec(path);
   if (method === "POST" && card) {

@@ -10,7 +10,7 @@ import type { Ctx } from "./context.ts";
 import { StripeApiError, unsupportedEndpoint } from "./errors.ts";
 import { EventLog, eventMatches } from "./events.ts";
 import { decodeForm } from "./form-decode.ts";
-import { handleCheckoutPage, handlePortalPage } from "./hosted-pages.ts";
+import { handleCheckoutPage, handlePortalPage, handleReceiptPage } from "./hosted-pages.ts";
 import { readBody, sendHtml, sendJson } from "./http-io.ts";
 import { Idempotency } from "./idempotency.ts";
 import { newId } from "./ids.ts";
@@ -233,6 +233,9 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
       const method = req.method ?? "GET";
       if (checkout)
         return handleCheckoutPage(ctx, settle, req, res, decodePathSegment(method, path, checkout[1] ?? ""));
+      const receipt = /^\/receipts\/([^/]+)$/.exec(path);
+      if (receipt && method === "GET")
+        return handleReceiptPage(ctx, res, decodePathSegment(method, path, receipt[1] ?? ""));
       const portal = /^\/portal\/([^/]+)$/.exec(path);
       if (portal) return handlePortalPage(ctx, settle, req, res, decodePathSegment(method, path, portal[1] ?? ""));
       if (path === "/")

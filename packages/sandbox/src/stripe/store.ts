@@ -32,6 +32,12 @@ export interface SessionState {
   missingPaymentMethod?: "cancel" | "pause" | "create_invoice";
   /** subscription_data[trial_from_plan]: use the price's recurring.trial_period_days. */
   trialFromPlan?: boolean;
+  /** Payment mode: what the payment intent is created with. */
+  paymentIntentMetadata?: Record<string, string>;
+  /** `customer_update[address|name]=auto`: Checkout saves what the buyer enters on the customer. */
+  customerUpdate?: { address: boolean; name: boolean };
+  /** `tax_id_collection[enabled]`. */
+  taxIdCollection?: boolean;
 }
 
 /** A feature attached to a product (Stripe's `product_feature`, kept with the product it belongs to). */
@@ -57,6 +63,26 @@ export interface PendingDelivery {
   endpoint: string;
 }
 
+/** A price's `currency_options` (Stripe returns them only under `expand[]=currency_options`). */
+export interface PriceOptions {
+  /** The price id. */
+  id: string;
+  options: Record<string, { unit_amount: number; tax_behavior: "inclusive" | "exclusive" | "unspecified" }>;
+}
+
+/** What a one-time payment was charged with, for its receipt (not part of Stripe's objects). */
+export interface PaymentDetail {
+  /** The charge id. */
+  id: string;
+  session: string;
+  description: string;
+  subtotal: number;
+  tax: number;
+  taxPercentage: number;
+  country: string | null;
+  locale: string | null;
+}
+
 export interface Kinds {
   product: Stripe.Product;
   price: Stripe.Price;
@@ -75,6 +101,12 @@ export interface Kinds {
   product_feature: ProductFeatureLink;
   entitlement_state: EntitlementState;
   subscription_schedule: Stripe.SubscriptionSchedule;
+  price_options: PriceOptions;
+  payment_intent: Stripe.PaymentIntent;
+  charge: Stripe.Charge;
+  refund: Stripe.Refund;
+  dispute: Stripe.Dispute;
+  payment_detail: PaymentDetail;
 }
 export type Kind = keyof Kinds;
 const kinds: Kind[] = [
@@ -95,6 +127,12 @@ const kinds: Kind[] = [
   "product_feature",
   "entitlement_state",
   "subscription_schedule",
+  "price_options",
+  "payment_intent",
+  "charge",
+  "refund",
+  "dispute",
+  "payment_detail",
 ];
 
 type Tables = { [K in Kind]: Map<string, Kinds[K]> };
@@ -144,6 +182,12 @@ function emptyTables(): Tables {
     product_feature: new Map(),
     entitlement_state: new Map(),
     subscription_schedule: new Map(),
+    price_options: new Map(),
+    payment_intent: new Map(),
+    charge: new Map(),
+    refund: new Map(),
+    dispute: new Map(),
+    payment_detail: new Map(),
   };
 }
 function emptyOrders(): Orders {
@@ -165,6 +209,12 @@ function emptyOrders(): Orders {
     product_feature: [],
     entitlement_state: [],
     subscription_schedule: [],
+    price_options: [],
+    payment_intent: [],
+    charge: [],
+    refund: [],
+    dispute: [],
+    payment_detail: [],
   };
 }
 

@@ -1,15 +1,73 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
 import { canSkipCard } from "../lifecycle.ts";
+import { buyerAddress, needsAddress } from "../payment-checkout.ts";
+import { priceIn } from "../resources/prices.ts";
+import { behaviorOf, CHECKOUT_COUNTRIES, computeTax, type TaxBehavior, taxRateOf } from "../tax.ts";
 import { esc, layout, money } from "./html.ts";
-import { langOf, perInterval, t } from "./i18n.ts";
+import { type Lang, langOf, perInterval, t } from "./i18n.ts";
 
-export type CheckoutFormError = "declined" | "incorrect" | "email" | "expiry" | "cvc";
+export type CheckoutFormError = "declined" | "incorrect" | "email" | "expiry" | "cvc" | "address";
 
 export interface CheckoutForm {
   email?: string;
   name?: string;
+  address?: Stripe.Address | null;
+  taxId?: string;
   error?: CheckoutFormError;
+}
+
+/** Tax and total for each country the form offers (the page's script swaps them as the buyer picks one). */
+function taxTable(gross: number, behavior: TaxBehavior, lang: Lang, currency: string) {
+  const m = t(lang);
+  return Object.fromEntries(
+    ["", ...CHECKOUT_COUNTRIES].map((country) => {
+      const x = computeTax(gross, country || null, behavior);
+      const rate = taxRateOf(country);
+      const label = rate ? rate.label[lang] : m.taxPending;
+      const line = !country
+        ? m.taxPending
+        : behavior === "inclusive"
+          ? m.taxIncluded(label, x.percentage)
+          : m.taxLine(label, x.percentage);
+      return [country, { line, tax: money(x.tax, currency, lang), total: money(x.total, currency, lang) }];
+    }),
+  );
+}
+
+/** The address fields (country first: it decides the tax) and the optional tax ID. */
+function addressFields(m: ReturnType<typeof t>, form: CheckoutForm, selected: string, taxId: boolean): string {
+  const options = [
+    `<option value=""${selected ? "" : " selected"}>—</option>`,
+    ...CHECKOUT_COUNTRIES.map(
+      (c) => `<option value="${c}"${c === selected ? " selected" : ""}>${esc(m.countries[c] ?? c)}</option>`,
+    ),
+  ].join("");
+  const a = form.address;
+  return `<fieldset>
+        <legend>${esc(m.billingAddress)}</legend>
+        <label for="country">${esc(m.country)}
+          <select id="country" name="country" autocomplete="country" required>${options}</select>
+        </label>
+        <label for="line1">${esc(m.line1)}
+          <input id="line1" name="line1" autocomplete="address-line1" value="${esc(a?.line1 ?? "")}">
+        </label>
+        <div class="row">
+          <label for="postalCode">${esc(m.postalCode)}
+            <input id="postalCode" name="postalCode" autocomplete="postal-code" value="${esc(a?.postal_code ?? "")}">
+          </label>
+          <label for="city">${esc(m.city)}
+            <input id="city" name="city" autocomplete="address-level2" value="${esc(a?.city ?? "")}">
+          </label>
+        </div>
+        ${
+          taxId
+            ? `<label for="taxId">${esc(m.taxId)}
+          <input id="taxId" name="taxId" value="${esc(form.taxId ?? "")}" placeholder="FR40303265045">
+        </label>`
+            : ""
+        }
+      </fieldset>`;
 }
 
 /** A page that says the session cannot be paid (complete, expired, unknown). */
@@ -43,10 +101,17 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
   const price = first ? ctx.store.get("price", first.price) : undefined;
   const productId = price ? (typeof price.product === "string" ? price.product : price.product.id) : "";
   const product = ctx.store.get("product", productId);
-  const currency = price?.currency ?? "eur";
-  const amount = (price?.unit_amount ?? 0) * (first?.quantity ?? 1);
+  const currency = session.currency ?? price?.currency ?? "eur";
+  const inCurrency = price ? priceIn(ctx, price, currency) : null;
+  const amount = (inCurrency?.unitAmount ?? 0) * (first?.quantity ?? 1);
+  const payment = session.mode === "payment";
+  const withAddress = needsAddress(session);
+  const taxed = session.automatic_tax.enabled;
+  const selected = (form.address?.country ?? buyerAddress(ctx, session, null)?.country ?? "").toUpperCase();
+  const table = taxTable(amount, behaviorOf(inCurrency?.taxBehavior), lang, currency);
+  const current = table[selected] ?? table[""];
   const trialDays = state?.trialPeriodDays ?? price?.recurring?.trial_period_days ?? null;
-  const per = perInterval(lang, price?.recurring?.interval);
+  const per = payment ? m.oneTime : perInterval(lang, price?.recurring?.interval);
   const email =
     session.customer_email ??
     (typeof session.customer === "string" ? ctx.store.get("customer", session.customer)?.email : null) ??
@@ -62,17 +127,41 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
   const priceLine = trialDays
     ? `<p class="amount">${esc(m.trialDays(trialDays))}</p><p class="per">${esc(m.thenPrice(`${money(amount, currency, lang)} ${per}`))}</p>`
     : `<p class="amount">${esc(money(amount, currency, lang))} <span class="per">${esc(per)}</span></p>`;
+  const heading = payment ? m.buy : m.subscribeTo;
+  const taxLines =
+    taxed && !trialDays && current
+      ? `<div class="line" id="subtotal-line"><span>${esc(m.subtotal)}</span><span>${esc(money(amount, currency, lang))}</span></div>
+    <div class="line" id="tax-line"><span id="tax-label">${esc(current.line)}</span><span id="tax-amount">${esc(current.tax)}</span></div>`
+      : "";
+  const total = taxed && !trialDays && current ? current.total : money(trialDays ? 0 : amount, currency, lang);
+  const script =
+    taxed && !trialDays
+      ? `<script>
+  (() => {
+    const table = ${JSON.stringify(table).replace(/</g, "\\u003c")};
+    const select = document.getElementById("country");
+    if (!select) return;
+    select.addEventListener("change", () => {
+      const row = table[select.value] || table[""];
+      document.getElementById("tax-label").textContent = row.line;
+      document.getElementById("tax-amount").textContent = row.tax;
+      document.getElementById("total-amount").textContent = row.total;
+    });
+  })();
+</script>`
+      : "";
   return layout({
     lang,
-    title: `${m.subscribeTo} ${product?.name ?? ""}`,
+    title: `${heading} ${product?.name ?? ""}`,
     body: `<main>
-  <section class="summary" aria-label="${esc(m.subscribeTo)}">
+  <section class="summary" aria-label="${esc(heading)}">
     ${cancel}
     <div class="merchant">Gatehouse</div>
-    <h1>${esc(m.subscribeTo)} ${esc(product?.name ?? "")}</h1>
+    <h1>${esc(heading)} ${esc(product?.name ?? "")}</h1>
     ${priceLine}
     ${product?.description ? `<p class="hint">${esc(product.description)}</p>` : ""}
-    <div class="line"><span>${esc(m.totalToday)}</span><strong>${esc(money(trialDays ? 0 : amount, currency, lang))}</strong></div>
+    ${taxLines}
+    <div class="line"><span>${esc(m.totalToday)}</span><strong id="total-amount">${esc(total)}</strong></div>
   </section>
   <section class="pane">
     <form method="post" action="/checkout/${esc(session.id)}" aria-label="${esc(m.payment)}" novalidate>
@@ -101,10 +190,12 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
           <input id="billingName" name="billingName" autocomplete="cc-name" value="${esc(form.name ?? "")}">
         </label>
       </fieldset>
-      <button type="submit" id="submit">${esc(trialDays ? m.startTrial : m.pay)}</button>
+      ${withAddress ? addressFields(m, form, selected, session.tax_id_collection?.enabled ?? false) : ""}
+      <button type="submit" id="submit">${esc(trialDays ? m.startTrial : payment ? m.payNow : m.pay)}</button>
       <p class="hint">${esc(m.testHint)}</p>
     </form>
   </section>
-</main>`,
+</main>
+${script}`,
   });
 }

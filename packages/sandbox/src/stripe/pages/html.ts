@@ -48,8 +48,8 @@ export function layout(opts: { lang: "en" | "fr"; title: string; body: string })
   .line { display: flex; justify-content: space-between; margin-top: 32px; padding-top: 16px; border-top: 1px solid #e3e8ee; font-size: 14px; }
   form { display: grid; gap: 16px; }
   label { display: grid; gap: 6px; font-size: 14px; color: #4f566b; font-weight: 500; }
-  input { width: 100%; min-width: 0; box-sizing: border-box; font: inherit; font-size: 16px; padding: 10px 12px; border: 1px solid #d5dbe1; border-radius: 6px; background: #fff; color: #1a1f36; }
-  input:focus { outline: 2px solid #635bff; outline-offset: 0; border-color: #635bff; }
+  input, select { width: 100%; min-width: 0; box-sizing: border-box; font: inherit; font-size: 16px; padding: 10px 12px; border: 1px solid #d5dbe1; border-radius: 6px; background: #fff; color: #1a1f36; }
+  input:focus, select:focus { outline: 2px solid #635bff; outline-offset: 0; border-color: #635bff; }
   .row { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; align-items: end; }
   fieldset { border: 0; padding: 0; margin: 0; display: grid; gap: 12px; min-width: 0; }
   legend { font-size: 14px; color: #4f566b; font-weight: 500; margin-bottom: 6px; }

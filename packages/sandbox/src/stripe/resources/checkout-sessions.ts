@@ -13,8 +13,16 @@ import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
 import { type ApiList, listPage } from "../list.ts";
 import { mergeMetadata, Params, pageSpec } from "../params.ts";
+import { behaviorOf, computeTax } from "../tax.ts";
 import { getCustomer } from "./customers.ts";
-import { getPrice } from "./prices.ts";
+import { checkCurrency, getPrice, priceIn } from "./prices.ts";
+
+/** `customer_update[field]`: `auto` saves what Checkout collects on the customer, `never` (default) does not. */
+function autoOrNever(update: Params | null, field: string): boolean {
+  const v = update?.str(field) ?? null;
+  if (v !== null && v !== "auto" && v !== "never") throw invalidEnum(`customer_update[${field}]`, ["auto", "never"]);
+  return v === "auto";
+}
 
 /** Checkout's locales (the pages themselves speak English and French; others fall back to English). */
 const locales: readonly Stripe.Checkout.Session.Locale[] = [
@@ -114,29 +122,85 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     billing_address_collection: "s",
     ui_mode: "s",
     expand: "list",
+    currency: "s",
+    customer_update: { address: "s", name: "s", shipping: "s" },
+    tax_id_collection: { enabled: "s", required: "s" },
+    payment_intent_data: { metadata: "map", description: "s" },
+    customer_creation: "s",
   });
   const uiMode = uiModeOf(p);
-  const mode = p.requireStr("mode");
-  if (mode !== "subscription")
-    throw invalidParameter("mode", `The stand-in only implements mode=subscription (got mode=${mode}).`);
+  const rawMode = p.requireStr("mode");
+  const mode = rawMode === "subscription" || rawMode === "payment" ? rawMode : null;
+  if (rawMode === "setup")
+    throw invalidParameter("mode", "The stand-in implements mode=subscription and mode=payment (got mode=setup).");
+  if (!mode) throw invalidEnum("mode", ["payment", "setup", "subscription"]);
+  if (mode === "payment" && p.has("subscription_data"))
+    throw invalidParameter("subscription_data", "You can not pass `subscription_data` in `payment` mode.");
+  if (mode === "subscription" && p.has("payment_intent_data"))
+    throw invalidParameter("payment_intent_data", "You can not pass `payment_intent_data` in `subscription` mode.");
+  if (mode === "subscription" && p.has("customer_creation"))
+    throw invalidParameter("customer_creation", "`customer_creation` can only be used in `payment` mode.");
   const customerId = p.str("customer");
   const customerEmail = p.str("customer_email");
   if (customerId && customerEmail)
     throw invalidParameter("customer_email", "You may only specify one of these parameters: customer, customer_email.");
-  if (customerId) getCustomer(ctx, customerId, "customer");
+  const existing = customerId ? getCustomer(ctx, customerId, "customer") : null;
+  const customerUpdate = p.obj("customer_update");
+  if (customerUpdate && !customerId)
+    throw invalidParameter("customer_update", "`customer_update` can only be used with `customer`.");
+  const updateAddress = autoOrNever(customerUpdate, "address");
+  const updateName = autoOrNever(customerUpdate, "name");
+  autoOrNever(customerUpdate, "shipping");
+  const automaticTax = p.obj("automatic_tax")?.bool("enabled") ?? false;
+  if (automaticTax && existing && !existing.address?.country && !updateAddress)
+    throw invalidParameter(
+      "customer_update[address]",
+      "Automatic tax calculation in Checkout requires a valid address on the Customer. Add a valid address to the Customer or set either `customer_update[address]` to 'auto' or `customer_update[shipping]` to 'auto' to save the address entered in Checkout to the Customer.",
+    );
+  const billingCollection = p.str("billing_address_collection");
+  if (billingCollection !== null && billingCollection !== "auto" && billingCollection !== "required")
+    throw invalidEnum("billing_address_collection", ["auto", "required"]);
+  const taxIdCollection = p.obj("tax_id_collection")?.bool("enabled") ?? false;
+  const rawCreation = p.str("customer_creation");
+  if (rawCreation !== null && rawCreation !== "always" && rawCreation !== "if_required")
+    throw invalidEnum("customer_creation", ["always", "if_required"]);
+  if (rawCreation && customerId)
+    throw invalidParameter(
+      "customer_creation",
+      "You may only specify one of these parameters: customer, customer_creation.",
+    );
   const successUrl = p.requireStr("success_url");
   const items = p.objects("line_items");
   if (items.length === 0) throw missingParameter("line_items");
+  const rawCurrency = p.str("currency");
+  const chosenCurrency = rawCurrency === null ? null : checkCurrency(rawCurrency, "currency");
   const lineItems = items.map((li, i) => {
     const price = getPrice(ctx, li.str("price") ?? "", `line_items[${i}][price]`);
-    if (!price.recurring)
+    if (mode === "subscription" && !price.recurring)
       throw invalidParameter(
         `line_items[${i}][price]`,
         "You must provide at least one recurring price in `subscription` mode when using prices.",
       );
+    if (mode === "payment" && price.recurring)
+      throw invalidParameter(
+        `line_items[${i}][price]`,
+        "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+      );
     if (!price.active) throw invalidParameter(`line_items[${i}][price]`, `The price \`${price.id}\` is not active.`);
-    return { price, quantity: li.int("quantity") ?? 1 };
+    const quantity = li.int("quantity") ?? 1;
+    if (quantity < 1) throw invalidParameter(`line_items[${i}][quantity]`, "Quantity must be at least 1.");
+    const currency = chosenCurrency ?? price.currency;
+    const amount = priceIn(ctx, price, currency);
+    if (!amount)
+      throw invalidParameter(
+        "currency",
+        `The price \`${price.id}\` has no \`currency_options\` for \`${currency}\`: use one of ${[price.currency, ...Object.keys(ctx.store.get("price_options", price.id)?.options ?? {})].join(", ")}.`,
+      );
+    return { price, quantity, unitAmount: amount.unitAmount, taxBehavior: amount.taxBehavior };
   });
+  const sessionCurrency = chosenCurrency ?? lineItems[0]?.price.currency ?? null;
+  if (lineItems.some((li) => chosenCurrency === null && li.price.currency !== sessionCurrency))
+    throw invalidParameter("line_items", "All prices in a Checkout Session must have the same currency.");
   const locale = p.str("locale");
   const matchedLocale = locale === null ? null : locales.find((l) => l === locale);
   if (locale !== null && !matchedLocale) throw invalidParameter("locale", `Invalid locale: ${locale}`);
@@ -166,7 +230,13 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
       `Invalid missing_payment_method: must be one of cancel, pause, create_invoice (got ${rawMissing}).`,
     );
   const id = newId("cs_test", 58);
-  const subtotal = lineItems.reduce((s, li) => s + (li.price.unit_amount ?? 0) * li.quantity, 0);
+  const subtotal = lineItems.reduce((s, li) => s + li.unitAmount * li.quantity, 0);
+  // With a known address, Stripe Tax computes the tax at once; otherwise when the buyer enters it.
+  const country = automaticTax ? (existing?.address?.country ?? null) : null;
+  const taxes = lineItems.map((li) => computeTax(li.unitAmount * li.quantity, country, behaviorOf(li.taxBehavior)));
+  const amountTax = taxes.reduce((s, t) => s + t.tax, 0);
+  const total = taxes.reduce((s, t) => s + t.total, 0);
+  const netSubtotal = taxes.reduce((s, t) => s + (t.total - t.tax), 0);
   const session: Stripe.Checkout.Session = {
     id,
     object: "checkout.session",
@@ -174,15 +244,16 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     after_expiration: null,
     allow_promotion_codes: p.bool("allow_promotion_codes"),
     allowed_payment_method_types: null,
-    amount_subtotal: subtotal,
-    amount_total: subtotal,
+    amount_subtotal: automaticTax ? netSubtotal : subtotal,
+    amount_total: automaticTax ? total : subtotal,
     automatic_tax: {
-      enabled: p.obj("automatic_tax")?.bool("enabled") ?? false,
-      liability: null,
-      provider: null,
-      status: null,
+      enabled: automaticTax,
+      liability: automaticTax ? { type: "self" } : null,
+      provider: automaticTax ? "stripe" : null,
+      status: automaticTax ? (country ? "complete" : "requires_location_inputs") : null,
     },
-    billing_address_collection: p.str("billing_address_collection") === "required" ? "required" : null,
+    billing_address_collection:
+      billingCollection === "required" ? "required" : billingCollection === "auto" ? "auto" : null,
     cancel_url: p.str("cancel_url"),
     client_reference_id: p.str("client_reference_id"),
     client_secret: null,
@@ -190,13 +261,13 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     consent: null,
     consent_collection: null,
     created: now,
-    currency: lineItems[0]?.price.currency ?? null,
+    currency: sessionCurrency,
     currency_conversion: null,
     custom_fields: [],
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer: customerId,
     customer_account: null,
-    customer_creation: customerId ? null : "always",
+    customer_creation: customerId ? null : rawCreation === "if_required" ? "if_required" : "always",
     customer_details: customerEmail
       ? {
           address: null,
@@ -219,11 +290,11 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     locale: matchedLocale ?? null,
     managed_payments: null,
     metadata: mergeMetadata({}, p.map("metadata")),
-    mode: "subscription",
+    mode,
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: paymentMethodCollection,
+    payment_method_collection: mode === "subscription" ? paymentMethodCollection : null,
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: p.list("payment_method_types").length ? p.list("payment_method_types") : ["card"],
@@ -239,7 +310,8 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     submit_type: null,
     subscription: null,
     success_url: successUrl,
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    tax_id_collection: { enabled: taxIdCollection, required: "never" },
+    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: automaticTax ? amountTax : 0 },
     ui_mode: uiMode,
     url: `${ctx.baseUrl}/checkout/${id}`,
     wallet_options: null,
@@ -253,6 +325,11 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     ...(missingPaymentMethod ? { missingPaymentMethod } : {}),
     // Stripe applies a price's own recurring.trial_period_days only with trial_from_plan=true.
     trialFromPlan: subData?.bool("trial_from_plan") ?? false,
+    ...(mode === "payment"
+      ? { paymentIntentMetadata: mergeMetadata({}, p.obj("payment_intent_data")?.map("metadata") ?? null) }
+      : {}),
+    customerUpdate: { address: updateAddress, name: updateName },
+    taxIdCollection,
   });
   return expand(ctx.store, session, p.list("expand"));
 }
@@ -270,7 +347,13 @@ export function sessionLineItems(ctx: Ctx, session: Stripe.Checkout.Session): Ap
   const data: Stripe.LineItem[] = (state?.lineItems ?? []).flatMap((li) => {
     const price = ctx.store.get("price", li.price);
     if (!price) return [];
-    const amount = (price.unit_amount ?? 0) * li.quantity;
+    const currency = session.currency ?? price.currency;
+    const inCurrency = priceIn(ctx, price, currency);
+    const gross = (inCurrency?.unitAmount ?? price.unit_amount ?? 0) * li.quantity;
+    const country = session.automatic_tax.enabled ? (session.customer_details?.address?.country ?? null) : null;
+    const tax = session.automatic_tax.enabled
+      ? computeTax(gross, country, behaviorOf(inCurrency?.taxBehavior))
+      : { tax: 0, total: gross };
     const product = typeof price.product === "string" ? price.product : price.product.id;
     return [
       {
@@ -278,10 +361,10 @@ export function sessionLineItems(ctx: Ctx, session: Stripe.Checkout.Session): Ap
         object: "item",
         adjustable_quantity: null,
         amount_discount: 0,
-        amount_subtotal: amount,
-        amount_tax: 0,
-        amount_total: amount,
-        currency: price.currency,
+        amount_subtotal: tax.total - tax.tax,
+        amount_tax: tax.tax,
+        amount_total: tax.total,
+        currency,
         description: ctx.store.get("product", product)?.name ?? null,
         metadata: {},
         price,

@@ -5,8 +5,9 @@ import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
 import { Params, pageSpec } from "../params.ts";
+import { behaviorOf, computeTax } from "../tax.ts";
 import { payInvoice, planChange, prorationBehaviors } from "./plan-change.ts";
-import { addInterval } from "./prices.ts";
+import { addInterval, priceIn } from "./prices.ts";
 import { getSubscription, itemUpdates, periodOf, withPeriod } from "./subscriptions.ts";
 
 /** One line of an invoice as the stand-in composes it (a period charge or a proration). */
@@ -55,7 +56,9 @@ export function periodLines(
     const product = productIdOf(item.price);
     return {
       description: `${quantity} × ${ctx.store.get("product", product)?.name ?? product}${trial ? " (trial)" : ""}`,
-      amount: trial ? 0 : (item.price.unit_amount ?? 0) * quantity,
+      amount: trial
+        ? 0
+        : (priceIn(ctx, item.price, sub.currency)?.unitAmount ?? item.price.unit_amount ?? 0) * quantity,
       price: item.price,
       quantity,
       subscriptionItem: item.id,
@@ -123,7 +126,27 @@ export function composeInvoice(
     ...(init.lines ?? periodLines(ctx, sub, init.periodStart, init.periodEnd, init.trial)),
   ];
   const lines = specs.map((l) => lineItem(id, sub, l));
-  const total = lines.reduce((s, l) => s + l.amount, 0);
+  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  // Stripe Tax on the invoice (the sandbox's rate table, by the customer's country).
+  const firstPrice = sub.items.data[0]?.price;
+  const taxed = sub.automatic_tax.enabled && Boolean(customer?.address?.country);
+  const behavior = behaviorOf(firstPrice ? priceIn(ctx, firstPrice, currency)?.taxBehavior : null);
+  const tax = taxed
+    ? computeTax(subtotal, customer?.address?.country, behavior)
+    : { net: subtotal, tax: 0, total: subtotal, percentage: 0 };
+  const total = tax.total;
+  const totalTaxes: Stripe.Invoice.TotalTax[] = taxed
+    ? [
+        {
+          amount: tax.tax,
+          tax_behavior: behavior,
+          tax_rate_details: { tax_rate: `txr_sandbox_${customer?.address?.country ?? ""}_${tax.percentage}` },
+          taxability_reason: tax.percentage > 0 ? "standard_rated" : "not_collecting",
+          taxable_amount: tax.net,
+          type: "tax_rate_details",
+        },
+      ]
+    : [];
   const startingBalance = customer?.balance ?? 0;
   const due = total + startingBalance;
   const amountDue = Math.max(0, due);
@@ -144,7 +167,13 @@ export function composeInvoice(
     attempt_count: 0,
     attempted: false,
     auto_advance: true,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatic_tax: {
+      disabled_reason: null,
+      enabled: sub.automatic_tax.enabled,
+      liability: sub.automatic_tax.enabled ? { type: "self" } : null,
+      provider: sub.automatic_tax.enabled ? "stripe" : null,
+      status: sub.automatic_tax.enabled ? (taxed ? "complete" : "requires_location_inputs") : null,
+    },
     automatically_finalizes_at: null,
     billing_reason: init.reason,
     collection_method: "charge_automatically",
@@ -153,7 +182,7 @@ export function composeInvoice(
     custom_fields: null,
     customer: customerIdOf(sub),
     customer_account: null,
-    customer_address: null,
+    customer_address: customer?.address ?? null,
     customer_email: customer?.email ?? null,
     customer_name: customer?.name ?? null,
     customer_phone: null,
@@ -215,14 +244,14 @@ export function composeInvoice(
     statement_descriptor: null,
     status: "open",
     status_transitions: { finalized_at: now, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-    subtotal: total,
-    subtotal_excluding_tax: total,
+    subtotal,
+    subtotal_excluding_tax: tax.total - tax.tax,
     test_clock: null,
     total,
     total_discount_amounts: [],
-    total_excluding_tax: total,
+    total_excluding_tax: tax.total - tax.tax,
     total_pretax_credit_amounts: [],
-    total_taxes: [],
+    total_taxes: totalTaxes,
     webhooks_delivered_at: null,
   };
   return { invoice, customerBalance: customer ? endingBalance : null };

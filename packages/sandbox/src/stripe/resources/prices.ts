@@ -3,12 +3,116 @@ import type { ApiRequest, Ctx, Route } from "../context.ts";
 import { invalidParameter, missingParameter, resourceMissing, stateError } from "../errors.ts";
 import { previousAttributes } from "../events.ts";
 import { expand } from "../expand.ts";
+import type { Param } from "../form-decode.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
 import { mergeMetadata, Params, pageSpec } from "../params.ts";
+import type { PriceOptions } from "../store.ts";
 import { getProduct } from "./products.ts";
 
 const intervals = ["day", "week", "month", "year"] as const;
+
+/** ISO 4217 codes (Stripe's list is a subset; an unknown code is refused by name). */
+const knownCurrencies = new Set(Intl.supportedValuesOf("currency").map((c) => c.toLowerCase()));
+
+/** A lowercase ISO currency code, or a 400 naming the parameter and the value. */
+export function checkCurrency(raw: string, param: string): string {
+  const currency = raw.toLowerCase();
+  if (!/^[a-z]{3}$/.test(currency) || !knownCurrencies.has(currency))
+    throw invalidParameter(
+      param,
+      `Invalid currency: ${raw}. Stripe currently supports these currencies: eur, usd, gbp, …`,
+    );
+  return currency;
+}
+
+const taxBehaviors = ["inclusive", "exclusive", "unspecified"] as const;
+
+function taxBehaviorParam(raw: string | null, param: string): (typeof taxBehaviors)[number] | null {
+  if (raw === null) return null;
+  const b = taxBehaviors.find((x) => x === raw);
+  if (!b) throw invalidParameter(param, `Invalid tax_behavior: must be one of inclusive, exclusive, or unspecified`);
+  return b;
+}
+
+/** `currency_options[usd][unit_amount|tax_behavior]`, validated by hand (the keys are currencies). */
+function parseCurrencyOptions(raw: Param | undefined, base: string): PriceOptions["options"] {
+  if (raw === undefined || raw === "") return {};
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw invalidParameter("currency_options", "Invalid object for currency_options.");
+  const out: PriceOptions["options"] = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const param = `currency_options[${key}]`;
+    const currency = checkCurrency(key, param);
+    if (currency === base)
+      throw invalidParameter(param, `currency_options cannot include the price's own currency (${base}).`);
+    if (typeof value !== "object" || Array.isArray(value))
+      throw invalidParameter(param, `Invalid object for ${param}.`);
+    const p = new Params(value, { unit_amount: "s", tax_behavior: "s" }, param);
+    const unitAmount = p.int("unit_amount");
+    if (unitAmount === null) throw missingParameter(`${param}[unit_amount]`);
+    if (unitAmount < 0)
+      throw invalidParameter(`${param}[unit_amount]`, "This value must be greater than or equal to 0.");
+    out[currency] = {
+      unit_amount: unitAmount,
+      tax_behavior: taxBehaviorParam(p.str("tax_behavior"), `${param}[tax_behavior]`) ?? "unspecified",
+    };
+  }
+  return out;
+}
+
+/** The price's amount in `currency` (its own or one of its currency_options), or null when it has none. */
+export function priceIn(
+  ctx: Ctx,
+  price: Stripe.Price,
+  currency: string,
+): { unitAmount: number; taxBehavior: string | null } | null {
+  if (currency === price.currency) return { unitAmount: price.unit_amount ?? 0, taxBehavior: price.tax_behavior };
+  const option = ctx.store.get("price_options", price.id)?.options[currency];
+  if (!option) return null;
+  return {
+    unitAmount: option.unit_amount,
+    taxBehavior: option.tax_behavior === "unspecified" ? price.tax_behavior : option.tax_behavior,
+  };
+}
+
+/** The price with `currency_options` filled in (what `expand[]=currency_options` returns). */
+function withCurrencyOptions(ctx: Ctx, price: Stripe.Price): Stripe.Price {
+  const options = ctx.store.get("price_options", price.id)?.options ?? {};
+  const all: Record<string, Stripe.Price.CurrencyOptions> = {
+    [price.currency]: {
+      custom_unit_amount: null,
+      tax_behavior: price.tax_behavior,
+      unit_amount: price.unit_amount,
+      unit_amount_decimal: null,
+    },
+  };
+  for (const [currency, o] of Object.entries(options))
+    all[currency] = {
+      custom_unit_amount: null,
+      tax_behavior: o.tax_behavior,
+      unit_amount: o.unit_amount,
+      unit_amount_decimal: null,
+    };
+  return { ...price, currency_options: all };
+}
+
+/** Applies `expand[]`, `currency_options` (or `data.currency_options` in a list) included. */
+function expandPrice<T extends Stripe.Price | { data: Stripe.Price[] }>(
+  ctx: Ctx,
+  value: T,
+  paths: string[],
+  inList: boolean,
+): T {
+  const key = inList ? "data.currency_options" : "currency_options";
+  const rest = paths.filter((x) => x !== key);
+  let out = value;
+  if (rest.length !== paths.length) {
+    if ("data" in out) out = { ...out, data: out.data.map((x) => withCurrencyOptions(ctx, x)) };
+    else out = withCurrencyOptions(ctx, out) as T;
+  }
+  return expand(ctx.store, out, rest);
+}
 
 export function getPrice(ctx: Ctx, id: string, param = "id"): Stripe.Price {
   const p = ctx.store.get("price", id);
@@ -48,7 +152,8 @@ function claimLookupKey(ctx: Ctx, req: ApiRequest, key: string, priceId: string,
 }
 
 function create(ctx: Ctx, req: ApiRequest): Stripe.Price {
-  const p = new Params(req.params, {
+  const { currency_options: rawOptions, ...params } = req.params;
+  const p = new Params(params, {
     currency: "s",
     unit_amount: "s",
     product: "s",
@@ -62,7 +167,8 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Price {
     tax_behavior: "s",
     expand: "list",
   });
-  const currency = p.requireStr("currency").toLowerCase();
+  const currency = checkCurrency(p.requireStr("currency"), "currency");
+  const currencyOptions = parseCurrencyOptions(rawOptions, currency);
   const unitAmount = p.int("unit_amount");
   if (unitAmount === null) throw missingParameter("unit_amount");
   const id = newId("price");
@@ -115,7 +221,7 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Price {
   }
   const lookupKey = p.str("lookup_key");
   if (lookupKey) claimLookupKey(ctx, req, lookupKey, id, p.bool("transfer_lookup_key") ?? false);
-  const taxBehavior = p.str("tax_behavior");
+  const taxBehavior = taxBehaviorParam(p.str("tax_behavior"), "tax_behavior");
   const price: Stripe.Price = {
     id,
     object: "price",
@@ -130,7 +236,7 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Price {
     nickname: p.str("nickname"),
     product: productId,
     recurring,
-    tax_behavior: taxBehavior === "inclusive" || taxBehavior === "exclusive" ? taxBehavior : "unspecified",
+    tax_behavior: taxBehavior ?? "unspecified",
     tiers_mode: null,
     transform_quantity: null,
     type: recurring ? "recurring" : "one_time",
@@ -138,8 +244,9 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Price {
     unit_amount_decimal: null,
   };
   ctx.store.put("price", price);
+  if (Object.keys(currencyOptions).length > 0) ctx.store.put("price_options", { id, options: currencyOptions });
   ctx.events.emit("price.created", price, req.request);
-  return expand(ctx.store, price, p.list("expand"));
+  return expandPrice(ctx, price, p.list("expand"), false);
 }
 
 function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Price {
@@ -162,13 +269,23 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Price {
     nickname: p.has("nickname") ? p.str("nickname") : old.nickname,
     metadata: mergeMetadata(old.metadata, p.map("metadata")),
     lookup_key: lookupKey,
+    tax_behavior: updatedTaxBehavior(p, old),
   };
   const prev = previousAttributes(old, next);
   if (Object.keys(prev).length > 0) {
     ctx.store.put("price", next);
     ctx.events.emit("price.updated", next, req.request, prev);
   }
-  return expand(ctx.store, next, p.list("expand"));
+  return expandPrice(ctx, next, p.list("expand"), false);
+}
+
+/** Stripe lets a price's tax behaviour be set once: from `unspecified` to inclusive or exclusive. */
+function updatedTaxBehavior(p: Params, old: Stripe.Price): Stripe.Price["tax_behavior"] {
+  const next = taxBehaviorParam(p.str("tax_behavior"), "tax_behavior");
+  if (next === null || next === old.tax_behavior) return old.tax_behavior;
+  if (old.tax_behavior !== "unspecified")
+    throw invalidParameter("tax_behavior", "tax_behavior cannot be changed once it is set to inclusive or exclusive.");
+  return next;
 }
 
 export const priceRoutes: Route[] = [
@@ -177,7 +294,7 @@ export const priceRoutes: Route[] = [
     method: "GET",
     pattern: /^\/v1\/prices\/([^/]+)$/,
     handle: (ctx, req, [id = ""]) =>
-      expand(ctx.store, getPrice(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
+      expandPrice(ctx, getPrice(ctx, id), new Params(req.params, { expand: "list" }).list("expand"), false),
   },
   { method: "POST", pattern: /^\/v1\/prices\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
   {
@@ -212,7 +329,7 @@ export const priceRoutes: Route[] = [
         p,
         "/v1/prices",
       );
-      return expand(ctx.store, page, p.list("expand"));
+      return expandPrice(ctx, page, p.list("expand"), true);
     },
   },
 ];

@@ -79,6 +79,10 @@ export interface NewSubscription {
   paymentMethod: string | null;
   missingPaymentMethod?: "cancel" | "pause" | "create_invoice";
   description?: string | null;
+  /** The Checkout Session's currency (one of the prices' currency_options); default: the first price's. */
+  currency?: string | null;
+  /** `automatic_tax[enabled]` from Checkout: invoices carry Stripe Tax's `total_taxes`. */
+  automaticTax?: boolean;
 }
 
 export function newSubscription(init: NewSubscription): Stripe.Subscription {
@@ -89,7 +93,11 @@ export function newSubscription(init: NewSubscription): Stripe.Subscription {
     object: "subscription",
     application: null,
     application_fee_percent: null,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    automatic_tax: {
+      disabled_reason: null,
+      enabled: init.automaticTax ?? false,
+      liability: init.automaticTax ? { type: "self" } : null,
+    },
     billing_cycle_anchor: init.periodEnd > init.start && init.trialEnd ? init.trialEnd : init.start,
     billing_cycle_anchor_config: null,
     billing_mode: { flexible: null, type: "classic" },
@@ -101,7 +109,7 @@ export function newSubscription(init: NewSubscription): Stripe.Subscription {
     cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: "charge_automatically",
     created: init.start,
-    currency: first?.currency ?? "eur",
+    currency: init.currency ?? first?.currency ?? "eur",
     customer: init.customer,
     customer_account: null,
     days_until_due: null,

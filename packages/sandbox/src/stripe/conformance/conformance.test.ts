@@ -103,6 +103,60 @@ async function driveLifecycle(): Promise<void> {
       success_url: "http://127.0.0.1:5173/ok",
     });
 
+    // One-time payments with tax and a currency option, refunds, disputes.
+    const lifetime = await stripe.prices.create({
+      product: product.id,
+      currency: "eur",
+      unit_amount: 19900,
+      tax_behavior: "inclusive",
+      currency_options: { usd: { unit_amount: 21900, tax_behavior: "exclusive" } },
+    });
+    await stripe.prices.retrieve(lifetime.id, { expand: ["currency_options"] });
+    await stripe.prices.list({ product: product.id, expand: ["data.currency_options"] });
+    const purchases: string[] = [];
+    for (const [currency, country] of [
+      ["eur", "FR"],
+      ["usd", "US"],
+      ["eur", "DE"],
+    ] as const) {
+      const session = await stripe.checkout.sessions.create({
+        mode: "payment",
+        customer: customer.id,
+        currency,
+        line_items: [{ price: lifetime.id, quantity: 1 }],
+        automatic_tax: { enabled: true },
+        billing_address_collection: "required",
+        customer_update: { address: "auto", name: "auto" },
+        tax_id_collection: { enabled: true },
+        payment_intent_data: { metadata: { user_id: "u1" } },
+        success_url: "http://127.0.0.1:5173/ok?session_id={CHECKOUT_SESSION_ID}",
+      });
+      await h.control(`/_sandbox/checkout/sessions/${session.id}/complete`, {
+        address: { country, line1: "1 Main St", city: "Town", postal_code: "12345" },
+        taxId: country === "FR" ? "FR40303265045" : undefined,
+      });
+      const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["line_items"] });
+      purchases.push(String(done.payment_intent));
+    }
+    const [refundedPi = "", disputedPi = "", wonPi = ""] = purchases;
+    await stripe.paymentIntents.retrieve(refundedPi, { expand: ["latest_charge"] });
+    await stripe.paymentIntents.list({ customer: customer.id });
+    await stripe.refunds.create({ payment_intent: refundedPi, amount: 100 });
+    const refund = await stripe.refunds.create({ payment_intent: refundedPi });
+    await stripe.refunds.retrieve(refund.id);
+    await stripe.refunds.list({ payment_intent: refundedPi });
+    await stripe.charges.retrieve(String(refund.charge));
+    await stripe.charges.list({ customer: customer.id });
+    for (const [pi, outcome] of [
+      [disputedPi, "lost"],
+      [wonPi, "won"],
+    ] as const) {
+      const charge = String((await stripe.paymentIntents.retrieve(pi)).latest_charge);
+      const { body } = await h.control<{ dispute: { id: string } }>(`/_sandbox/charges/${charge}/dispute`, { outcome });
+      await stripe.disputes.retrieve(body.dispute.id);
+      await stripe.disputes.list({ charge });
+    }
+
     // Subscriptions: reads, updates, plan switch, portal.
     const sub = paid.subscription;
     await stripe.subscriptions.retrieve(sub.id, {
@@ -305,6 +359,12 @@ describe("conformance with the stripe package's types", () => {
       "event:subscription_schedule.released",
       "event:subscription_schedule.canceled",
       "event:subscription_schedule.completed",
+      "object:payment_intent",
+      "object:charge",
+      "object:refund",
+      "object:dispute",
+      "event:charge.refunded",
+      "event:charge.dispute.closed",
     ])
       expect(report.byType[root], root).toBeGreaterThan(0);
   });

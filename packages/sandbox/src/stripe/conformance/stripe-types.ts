@@ -8,6 +8,10 @@ import type { EmittedType } from "../events.ts";
  */
 export const OBJECT_TYPES: Record<string, readonly [module: string, type: string, deleted?: string]> = {
   "billing_portal.configuration": ["BillingPortal/Configurations", "Configuration"],
+  charge: ["Charges", "Charge"],
+  dispute: ["Disputes", "Dispute"],
+  payment_intent: ["PaymentIntents", "PaymentIntent"],
+  refund: ["Refunds", "Refund"],
   "billing_portal.session": ["BillingPortal/Sessions", "Session"],
   "checkout.session": ["Checkout/Sessions", "Session"],
   customer: ["Customers", "Customer", "DeletedCustomer"],
@@ -61,6 +65,15 @@ export const EVENT_TYPES = [
   "product.updated",
   "price.created",
   "price.updated",
+  "payment_intent.created",
+  "payment_intent.succeeded",
+  "charge.succeeded",
+  "charge.refunded",
+  "refund.created",
+  "charge.dispute.created",
+  "charge.dispute.funds_withdrawn",
+  "charge.dispute.closed",
+  "charge.dispute.funds_reinstated",
 ] as const satisfies readonly EmittedType[];
 
 type Unlisted = Exclude<EmittedType, (typeof EVENT_TYPES)[number]>;

@@ -1,16 +1,33 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { StripeApiError } from "./errors.ts";
 
-const MAX_BODY = 1024 * 1024;
+export const MAX_BODY = 1024 * 1024;
 
+/**
+ * Reads a request body up to MAX_BODY. A larger one is refused with 413 in Stripe's error shape (the
+ * rest is drained, not kept, so the answer reaches the client instead of a reset connection).
+ */
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new Error("request body too large"));
-        req.destroy();
+        if (!tooLarge)
+          reject(
+            new StripeApiError(
+              413,
+              "invalid_request_error",
+              `Request body too large: the limit is ${MAX_BODY} bytes.`,
+              {
+                stored: false,
+              },
+            ),
+          );
+        tooLarge = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(c);

@@ -81,6 +81,13 @@ describe("form decoding", () => {
     expect(list.status).toBe(200);
   });
 
+  it("answers 413 in Stripe's shape to a body over 1 MiB, not a reset connection or a 500", async () => {
+    const res = await raw("POST", "/v1/customers", `description=${"x".repeat(1024 * 1024 + 1)}`);
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ type: "invalid_request_error" });
+    expect(res.body.error?.message).toContain("Request body too large");
+  });
+
   it("refuses nesting deeper than Stripe's parameters go", async () => {
     const res = await raw("POST", "/v1/customers", `metadata${"[a]".repeat(12)}=1`);
     expect(res.status).toBe(400);

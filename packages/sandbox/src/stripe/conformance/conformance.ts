@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { loadStripeSchemas, type StripeSchemas } from "./stripe-schemas.ts";
 
 /** One body the stand-in sent: an API answer or a delivered event. */
@@ -44,6 +44,39 @@ function nestedObjects(value: Record<string, unknown>): Array<Record<string, unk
   };
   for (const v of Object.values(value)) walk(v);
   return out;
+}
+
+function valueAt(value: unknown, pointer: string): unknown {
+  let v = value;
+  for (const part of pointer.split("/").slice(1)) {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    v = Array.isArray(v) ? v[Number(key)] : isRecord(v) ? v[key] : undefined;
+  }
+  return v;
+}
+
+/** Ajv's errors, with an enum's failed alternatives folded into "must be one of …" at each path. */
+function describeErrors(errors: readonly ErrorObject[], value: unknown): Array<{ path: string; problem: string }> {
+  const enums = new Map<string, string[]>();
+  for (const e of errors)
+    if (e.keyword === "const" && isRecord(e.params)) {
+      const list = enums.get(e.instancePath) ?? [];
+      list.push(String(e.params.allowedValue));
+      enums.set(e.instancePath, list);
+    }
+  const out: Array<{ path: string; problem: string }> = [];
+  for (const [path, allowed] of enums)
+    out.push({
+      path: path || "/",
+      problem: `must be one of ${allowed.join(", ")} (got ${JSON.stringify(valueAt(value, path))})`,
+    });
+  for (const e of errors) {
+    if (e.keyword === "const" || (e.keyword === "anyOf" && enums.has(e.instancePath))) continue;
+    if (e.keyword === "type" && enums.has(e.instancePath)) continue;
+    const params = e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : "";
+    out.push({ path: e.instancePath || "/", problem: `${e.message ?? "invalid"}${params}` });
+  }
+  return out.slice(0, 20);
 }
 
 /**
@@ -121,10 +154,10 @@ export class ConformanceChecker {
       ];
     const problems: Nonconformity[] = validate(value)
       ? []
-      : (validate.errors ?? []).slice(0, 20).map((e) => ({
+      : describeErrors(validate.errors ?? [], value).map(({ path, problem }) => ({
           source,
-          where: `${root} ${e.instancePath || "/"}`,
-          problem: `${e.message ?? "invalid"}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`,
+          where: `${root} ${path}`,
+          problem,
         }));
     // Objects inside it (expanded fields, list items, an event's data.object) against their own schemas.
     for (const inner of nestedObjects(value)) problems.push(...this.check(inner, source, report));

@@ -204,3 +204,58 @@ describe("scheduled changes", () => {
     });
   });
 });
+
+describe("plan changes", () => {
+  test("claim_plan_change is a compare-and-set: a second claim fails until the first is released", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const { user } = await customer(q);
+      const claim = async (token: string) =>
+        (await q.query<{ ok: boolean }>("select public.claim_plan_change($1, $2) as ok", [user, token])).rows[0]?.ok;
+      expect(await claim("a")).toBe(true);
+      expect(await claim("b")).toBe(false);
+      await q.query("select public.release_plan_change($1, 'b')", [user]);
+      expect(await claim("b")).toBe(false);
+      await q.query("select public.release_plan_change($1, 'a')", [user]);
+      expect(await claim("b")).toBe(true);
+    });
+  });
+
+  test("change_plan_context gives the subscription, both prices with their features, and a recent preview", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const { user, cus } = await customer(q);
+      await q.query("select public.sync_customer($1, $2)", [
+        cus,
+        JSON.stringify([
+          stripeSubscription({
+            id: `sub_cp_${cus}`,
+            customer: cus,
+            status: "active",
+            price: "price_basic_monthly",
+            product: "prod_basic",
+          }),
+        ]),
+      ]);
+      await q.query("select public.record_plan_preview($1, 'price_pro_monthly', 1234)", [user]);
+      const { rows } = await q.query<{ ctx: Record<string, unknown> }>(
+        "select public.change_plan_context($1, 'price_pro_monthly') as ctx",
+        [user],
+      );
+      expect(rows[0]?.ctx).toMatchObject({
+        customerId: cus,
+        subscription: { id: `sub_cp_${cus}`, status: "active", priceId: "price_basic_monthly" },
+        current: { priceId: "price_basic_monthly", features: ["library.basic"], unitAmount: 900 },
+        target: {
+          priceId: "price_pro_monthly",
+          features: ["downloads", "library.basic", "library.pro"],
+          sellable: true,
+        },
+        previewProrationDate: 1234,
+      });
+      const other = await q.query<{ ctx: Record<string, unknown> }>(
+        "select public.change_plan_context($1, 'price_basic_monthly') as ctx",
+        [user],
+      );
+      expect(other.rows[0]?.ctx.previewProrationDate).toBeNull();
+    });
+  });
+});

@@ -283,6 +283,10 @@ const writingCalls: Array<[string, string]> = [
   ["checkout_context", "select public.checkout_context(auth.uid(), 'price_pro_monthly')"],
   ["customers_to_reconcile", "select public.customers_to_reconcile()"],
   ["trial_eligible", "select public.trial_eligible(auth.uid())"],
+  ["change_plan_context", "select public.change_plan_context(auth.uid(), 'price_pro_monthly')"],
+  ["record_plan_preview", "select public.record_plan_preview(auth.uid(), 'price_pro_monthly', 1)"],
+  ["claim_plan_change", "select public.claim_plan_change(auth.uid(), 'token')"],
+  ["release_plan_change", "select public.release_plan_change(auth.uid(), 'token')"],
 ];
 
 describe("the writing functions", () => {

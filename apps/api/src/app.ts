@@ -36,7 +36,7 @@ export const app = new Hono<AppEnv>()
     c.set("services", getServices(config));
     return cors({
       origin: config.APP_URL,
-      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type"],
       exposeHeaders: ["X-Request-Id"],
       maxAge: 600,

@@ -13,6 +13,28 @@ export const checkoutBodySchema = z.strictObject({
 });
 export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
 
+/** POST /api/billing/change-plan(/preview): the price to switch to. */
+export const changePlanBodySchema = z.strictObject({
+  priceId: z
+    .string({ error: "priceId is required (a Stripe price id, price_…)" })
+    .check(z.minLength(1, "priceId is required (a Stripe price id, price_…)"), z.maxLength(255, "priceId is too long")),
+});
+export type ChangePlanBody = z.infer<typeof changePlanBodySchema>;
+
+/** What a switch would cost now, from Stripe's invoice preview (amounts in the currency's minor unit). */
+export interface ChangePlanPreviewResponse {
+  amountDue: number;
+  currency: string;
+  effective: "now" | "period_end";
+  /** When the new plan applies (ISO). */
+  effectiveAt: string;
+  lines: Array<{ description: string; amount: number }>;
+}
+
+export interface ChangePlanResponse {
+  entitlement: EntitlementView;
+}
+
 export const portalBodySchema = z.strictObject({ locale: z.optional(localeSchema) });
 export type PortalBody = z.infer<typeof portalBodySchema>;
 
@@ -64,6 +86,12 @@ export const API_ERROR_CODES = [
   "invalid_body",
   "invalid_price",
   "already_subscribed",
+  "same_plan",
+  "no_subscription",
+  "subscription_past_due",
+  "change_in_progress",
+  "payment_failed",
+  "nothing_scheduled",
   "no_customer",
   "session_not_found",
   "session_not_yours",

@@ -30,6 +30,9 @@ export type Database = {
           created_at: string;
           last_synced_at: string | null;
           open_checkout_session_id: string | null;
+          plan_change_preview: Json | null;
+          plan_change_started_at: string | null;
+          plan_change_token: string | null;
           stripe_customer_id: string;
           user_id: string;
         };
@@ -37,6 +40,9 @@ export type Database = {
           created_at?: string;
           last_synced_at?: string | null;
           open_checkout_session_id?: string | null;
+          plan_change_preview?: Json | null;
+          plan_change_started_at?: string | null;
+          plan_change_token?: string | null;
           stripe_customer_id: string;
           user_id: string;
         };
@@ -44,6 +50,9 @@ export type Database = {
           created_at?: string;
           last_synced_at?: string | null;
           open_checkout_session_id?: string | null;
+          plan_change_preview?: Json | null;
+          plan_change_started_at?: string | null;
+          plan_change_token?: string | null;
           stripe_customer_id?: string;
           user_id?: string;
         };
@@ -431,6 +440,13 @@ export type Database = {
         };
         Returns: string;
       };
+      change_plan_context: {
+        Args: {
+          p_price_id?: string;
+          p_user_id: string;
+        };
+        Returns: Json;
+      };
       checkout_context: {
         Args: {
           p_price_id: string;
@@ -445,6 +461,13 @@ export type Database = {
           p_user_id: string;
         };
         Returns: string;
+      };
+      claim_plan_change: {
+        Args: {
+          p_token: string;
+          p_user_id: string;
+        };
+        Returns: boolean;
       };
       customers_to_reconcile: {
         Args: {
@@ -506,6 +529,14 @@ export type Database = {
           position: number;
         }[];
       };
+      record_plan_preview: {
+        Args: {
+          p_price_id: string;
+          p_proration_date: number;
+          p_user_id: string;
+        };
+        Returns: undefined;
+      };
       record_stripe_event: {
         Args: {
           p_created: string;
@@ -525,6 +556,14 @@ export type Database = {
           received_at: string;
           type: string;
         };
+      };
+      release_plan_change: {
+        Args: {
+          p_clear_preview?: boolean;
+          p_token: string;
+          p_user_id: string;
+        };
+        Returns: undefined;
       };
       sync_customer: {
         Args: {

@@ -1,4 +1,5 @@
 export * from "./api.ts";
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from "./database.ts";
 export * from "./entitlement.ts";
+export * from "./plan-change.ts";
 export * from "./uuid.ts";

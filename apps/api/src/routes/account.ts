@@ -1,10 +1,11 @@
-import { checkoutBodySchema, portalBodySchema, syncBodySchema } from "@gatehouse/types";
+import { changePlanBodySchema, checkoutBodySchema, portalBodySchema, syncBodySchema } from "@gatehouse/types";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { jsonBody } from "../middleware/json-body.ts";
 import { requireUserWithin } from "../middleware/rate-limit.ts";
 import { requireUser } from "../middleware/require-user.ts";
 import { callRpc } from "../services/call-rpc.ts";
+import { cancelScheduledChange, changePlan, previewPlanChange } from "../services/change-plan.ts";
 import { toEntitlementView } from "../services/entitlement-view.ts";
 import { openPortal } from "../services/open-portal.ts";
 import { startCheckout } from "../services/start-checkout.ts";
@@ -31,4 +32,15 @@ export const accountRoutes = new Hono<AppEnv>()
   .post("/billing/sync", requireUserWithin("sync"), async (c) => {
     const body = await jsonBody(c, syncBodySchema);
     return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) });
+  })
+  .post("/billing/change-plan/preview", requireUser, async (c) => {
+    const body = await jsonBody(c, changePlanBodySchema);
+    return c.json(await previewPlanChange(c.var.services, c.var.user, body.priceId));
+  })
+  .post("/billing/change-plan", requireUser, async (c) => {
+    const body = await jsonBody(c, changePlanBodySchema);
+    return c.json({ entitlement: await changePlan(c.var.services, c.var.user, body.priceId) });
+  })
+  .delete("/billing/change-plan", requireUser, async (c) => {
+    return c.json({ entitlement: await cancelScheduledChange(c.var.services, c.var.user) });
   });

@@ -3,7 +3,7 @@
 import type { EntitlementView, MeResponse } from "@gatehouse/types";
 import type Stripe from "stripe";
 import { describe, expect, test } from "vitest";
-import { adminSelect, api, deliver, pay, prices, stripe, subscribe } from "./helpers.ts";
+import { adminSelect, advanceClock, api, createUser, deliver, pay, prices, stripe, subscribe } from "./helpers.ts";
 
 async function syncAndRead(token: string, sessionId: string): Promise<EntitlementView> {
   const res = await api("/api/billing/sync", { method: "POST", token, json: { sessionId } });
@@ -89,6 +89,25 @@ describe("one trial per user", () => {
     expect((await pay(id)).ok).toBe(true);
     const paid = await syncAndRead(first.user.token, id);
     expect(paid).toMatchObject({ active: true, status: "active", trialEnd: null });
+  });
+
+  test("a trial needs no card; without one it ends in cancel when the clock passes the trial", async () => {
+    const user = await createUser();
+    const res = await api("/api/checkout", {
+      method: "POST",
+      token: user.token,
+      json: { priceId: prices.proMonthly() },
+    });
+    expect(res.status).toBe(200);
+    const { id } = (await res.json()) as { id: string };
+    const session = await stripe.checkout.sessions.retrieve(id);
+    expect(session.payment_method_collection).toBe("if_required");
+    expect((await pay(id, "")).ok).toBe(true);
+    expect(await syncAndRead(user.token, id)).toMatchObject({ active: true, status: "trialing" });
+    await advanceClock(8 * 86_400);
+    const after = await api("/api/billing/sync", { method: "POST", token: user.token });
+    const { entitlement } = (await after.json()) as { entitlement: EntitlementView };
+    expect(entitlement).toMatchObject({ active: false, status: "canceled", features: [] });
   });
 
   test("a user who never had a trial is offered one", async () => {

@@ -123,8 +123,15 @@ export async function startCheckout(
     line_items: [{ price: priceId, quantity: 1 }],
     subscription_data: {
       metadata: { user_id: user.id },
-      ...(ctx.price.trialPeriodDays ? { trial_period_days: ctx.price.trialPeriodDays } : {}),
+      // A trial (first-timers only) needs no card up front: without one it ends in cancel.
+      ...(ctx.price.trialPeriodDays
+        ? {
+            trial_period_days: ctx.price.trialPeriodDays,
+            trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
+          }
+        : {}),
     },
+    ...(ctx.price.trialPeriodDays ? { payment_method_collection: "if_required" } : {}),
     metadata: { user_id: user.id, price_id: priceId, locale: locale ?? "" },
     success_url: `${s.config.APP_URL}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${s.config.APP_URL}/?checkout=canceled`,

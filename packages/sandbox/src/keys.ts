@@ -12,3 +12,5 @@ export const SANDBOX_PORTS = {
   postgres: 54322,
   stripe: 12111,
 } as const;
+/** The Resend stand-in (served by the Supabase stand-in under /resend) accepts this key only. */
+export const SANDBOX_RESEND_API_KEY = "re_SANDBOX_ONLY_not_a_real_key_0000000000";

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { ResendStandIn } from "../resend/resend-stand-in.ts";
 import type { JwtKeys } from "./jwt-keys.ts";
 import type { MailInbox } from "./mail-inbox.ts";
 
@@ -13,5 +14,7 @@ export interface StandInContext {
   accessTokenTtlSeconds: number;
   siteUrl: string;
   inbox: MailInbox;
+  /** The Resend stand-in under /resend: its messages land in `inbox`. */
+  resend: ResendStandIn;
   log: (line: string) => void;
 }

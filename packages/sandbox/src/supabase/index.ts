@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { assertPortFree, SandboxStartError } from "../postgres/start-postgres.ts";
+import { ResendStandIn } from "../resend/resend-stand-in.ts";
 import type { StandInContext } from "./context.ts";
 import { loadJwtKeys } from "./jwt-keys.ts";
 import { MailInbox } from "./mail-inbox.ts";
@@ -49,7 +50,7 @@ async function warmUp(db: pg.Pool, n: number): Promise<void> {
 
 /**
  * Starts the Supabase stand-in (Auth, a PostgREST subset, Storage, Realtime postgres_changes, the
- * mail inbox) on 127.0.0.1 over an already migrated Postgres.
+ * mail inbox, the Resend stand-in under /resend) on 127.0.0.1 over an already migrated Postgres.
  */
 export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promise<RunningSupabaseStandIn> {
   const log = opts.log ?? (() => undefined);
@@ -67,6 +68,7 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
     const keys = await loadJwtKeys(db);
     let baseUrl = `http://127.0.0.1:${opts.port}`;
     let publicUrl: string | null = null;
+    const inbox = new MailInbox();
     const ctx: StandInContext = {
       db,
       keys,
@@ -74,7 +76,8 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
       issuer: () => `${publicUrl ?? baseUrl}/auth/v1`,
       accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
       siteUrl: opts.siteUrl ?? "http://127.0.0.1:5173",
-      inbox: new MailInbox(),
+      inbox,
+      resend: new ResendStandIn(inbox),
       log,
     };
     let storageDir = opts.storageDir;
@@ -139,7 +142,9 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
           server.closeAllConnections();
         }),
     );
-    log(`Supabase stand-in on ${baseUrl} (auth, rest, storage, realtime, inbox at ${baseUrl}/inbox)`);
+    log(
+      `Supabase stand-in on ${baseUrl} (auth, rest, storage, realtime, inbox at ${baseUrl}/inbox, Resend at ${baseUrl}/resend)`,
+    );
     let stopped = false;
     return {
       url: baseUrl,

@@ -10,7 +10,7 @@ import { handleRest } from "./rest/routes.ts";
 import { handleStorage } from "./storage/routes.ts";
 import type { StorageContext } from "./storage/storage-context.ts";
 
-/** One HTTP server for /auth/v1, /rest/v1, /storage/v1, the realtime upgrade and the inbox page. */
+/** One HTTP server for /auth/v1, /rest/v1, /storage/v1, the realtime upgrade, the inbox page and /resend. */
 export function createStandInServer(
   ctx: StandInContext,
   catalog: Catalog,
@@ -36,13 +36,14 @@ export function createStandInServer(
         url,
       );
     }
+    if (path === "/resend" || path.startsWith("/resend/")) return ctx.resend.handle(req, res, path.slice(7));
     if ((path === "/" || path === "/inbox") && (req.method === "GET" || req.method === "HEAD")) {
       return send(res, 200, renderInboxPage(ctx.inbox.list()), { "Content-Type": "text/html; charset=utf-8" });
     }
     if (path === "/inbox.json" && req.method === "GET") return sendJson(res, 200, ctx.inbox.list());
     sendJson(res, 404, {
       code: "not_found",
-      message: `${req.method} ${path} is not served by the Supabase stand-in (it serves /auth/v1, /rest/v1, /storage/v1, /realtime/v1/websocket and /inbox)`,
+      message: `${req.method} ${path} is not served by the Supabase stand-in (it serves /auth/v1, /rest/v1, /storage/v1, /realtime/v1/websocket, /inbox and the Resend stand-in under /resend)`,
     });
   };
   const server = createServer((req, res) => {

@@ -313,14 +313,16 @@ async function driveLifecycle(): Promise<void> {
 describe("conformance with the stripe package's types", () => {
   it("every object the stand-in answers and every event it emits over the lifecycle matches its Stripe schema", async () => {
     const driven = performance.now();
+    const cpu = process.cpuUsage();
     const report = checker.checkAll(recorded);
     const checked = performance.now();
+    const cpuMs = Math.round(process.cpuUsage(cpu).user / 1000);
     console.info(
       `conformance: ${report.objects} objects and ${report.events} events in ${recorded.length} bodies; ` +
         `schemas ${schemaLoadMs} ms (generated once in ${checker.schemas.generatedInMs} ms, ` +
         `${Object.keys(checker.schemas.definitions).length} definitions, ${checker.schemas.closedEnums} enums closed, ` +
         `${checker.schemas.expandables} expandable fields); ` +
-        `lifecycle ${lifecycleMs} ms; validation ${Math.round(checked - driven)} ms\n` +
+        `lifecycle ${lifecycleMs} ms; validation ${Math.round(checked - driven)} ms (${cpuMs} ms CPU)\n` +
         JSON.stringify(report.byType),
     );
     expect(describeProblems(report.problems)).toBe("");

@@ -29,6 +29,17 @@ const SUBSCRIPTION_EVENTS = new Set([
   "entitlements.active_entitlement_summary.updated",
 ]);
 
+/** Every event type Gatehouse acts on (the rest are recorded and ignored). */
+export const ROUTED_EVENT_TYPES: readonly string[] = [
+  ...SUBSCRIPTION_EVENTS,
+  "product.created",
+  "product.updated",
+  "product.deleted",
+  "price.created",
+  "price.updated",
+  "price.deleted",
+];
+
 export type EventAction =
   | { kind: "sync_customer"; customerId: string }
   | { kind: "sync_product"; product: Stripe.Product }

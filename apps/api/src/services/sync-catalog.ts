@@ -58,7 +58,15 @@ export async function syncPrice(s: Services, fromEvent: Stripe.Price): Promise<b
   if (await callRpc<boolean>(s.db, "upsert_price", { p_price: price })) return true;
   // The product may not be stored yet (events out of order): store it, then the price.
   const productId = typeof price.product === "string" ? price.product : price.product.id;
-  const product = await stripeCall("products.retrieve", () => s.stripe.products.retrieve(productId));
+  let product: Stripe.Product;
+  try {
+    product = await stripeCall("products.retrieve", () => s.stripe.products.retrieve(productId));
+  } catch (e) {
+    // Stripe no longer has the product (or never had it): the price belongs to nothing Gatehouse
+    // sells. Recorded and ignored, never retried.
+    if (isMissingStripeObject(e)) return false;
+    throw e;
+  }
   if (!(await storeProduct(s, product))) return false;
   return callRpc<boolean>(s.db, "upsert_price", { p_price: price });
 }

@@ -3,7 +3,7 @@
 // takes tens of seconds, so the result is cached under node_modules/.cache, keyed by the stripe and
 // generator versions and the list of types: a second run loads it in milliseconds.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGenerator, ExposeNodeParser } from "ts-json-schema-generator";
@@ -253,6 +253,9 @@ export function loadStripeSchemas(): StripeSchemas {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(out));
     renameSync(tmp, file);
+    // Schemas of older stripe versions or type lists are of no further use.
+    for (const old of readdirSync(cacheDir))
+      if (!old.startsWith(key) && /\.(json|entry\.ts)$/.test(old)) rmSync(join(cacheDir, old), { force: true });
     return out;
   } finally {
     if (owner) rmSync(lock, { recursive: true, force: true });

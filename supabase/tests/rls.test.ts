@@ -308,13 +308,13 @@ describe("the writing functions", () => {
     });
   });
 
-  test("no public function other than premium_previews, library_files, has_access and has_feature is executable by the API roles", async () => {
+  test("no public function other than premium_previews, library_files, has_access, has_feature and is_admin is executable by the API roles", async () => {
     await asOwner(pool, async (q) => {
       const { rows } = await q.query<{ fn: string }>(
         `select p.proname as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname = 'public' and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))`,
       );
-      expect(rows.map((r) => r.fn).sort()).toEqual(["has_access", "has_feature", "library_files", "premium_previews"]);
+      expect(rows.map((r) => r.fn).sort()).toEqual(["has_access", "has_feature", "is_admin", "library_files", "premium_previews"]);
     });
   });
 });

@@ -129,7 +129,12 @@ export async function replayEvents(s: Services, opts: ReplayOptions = {}): Promi
     try {
       // The sync re-reads the customer's whole state from Stripe, so every event listed for the
       // customer before it started is covered by it.
-      const entitlement = await syncCustomer(s, customer);
+      const lastId = list.at(-1)?.id;
+      const entitlement = await syncCustomer(s, customer, [], {
+        cause: "replay",
+        actor: "cli:events:replay",
+        ...(lastId ? { eventId: lastId } : {}),
+      });
       for (const e of list) await callRpc(s.db, "finish_stripe_event", { p_id: e.id });
       report.customers++;
       report.replayed += list.length;

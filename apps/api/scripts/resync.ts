@@ -65,7 +65,7 @@ export async function resync(s: Services, target: ResyncTarget, opts: ResyncOpti
   const syncOne = async (customer: string) => {
     report.checked++;
     try {
-      const row = await syncCustomer(s, customer);
+      const row = await syncCustomer(s, customer, [], { cause: "admin_resync", actor: "cli:resync" });
       if (!row) report.notOurs++;
       else if (row.active) report.active++;
       else report.inactive++;

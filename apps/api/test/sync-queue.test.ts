@@ -139,7 +139,7 @@ describe("queue consumer", () => {
     });
     const dying: typeof fetch = (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.pathname.endsWith("/rpc/sync_customer_events") && synced++ >= 1) {
+      if (url.pathname.endsWith("/rpc/sync_customer_caused") && synced++ >= 1) {
         died();
         return new Promise<Response>(() => undefined);
       }

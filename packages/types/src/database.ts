@@ -58,6 +58,39 @@ export type Database = {
         };
         Relationships: [];
       };
+      entitlement_changes: {
+        Row: {
+          actor: string | null;
+          after: Json;
+          at: string;
+          before: Json | null;
+          cause: string;
+          event_id: string | null;
+          id: number;
+          user_id: string;
+        };
+        Insert: {
+          actor?: string | null;
+          after: Json;
+          at?: string;
+          before?: Json | null;
+          cause: string;
+          event_id?: string | null;
+          id?: never;
+          user_id: string;
+        };
+        Update: {
+          actor?: string | null;
+          after?: Json;
+          at?: string;
+          before?: Json | null;
+          cause?: string;
+          event_id?: string | null;
+          id?: never;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
       entitlements: {
         Row: {
           access_ends_at: string | null;
@@ -508,6 +541,10 @@ export type Database = {
         };
         Returns: boolean;
       };
+      is_admin: {
+        Args: never;
+        Returns: boolean;
+      };
       library_files: {
         Args: never;
         Returns: {
@@ -590,6 +627,34 @@ export type Database = {
           user_id: string;
         };
       };
+      sync_customer_caused: {
+        Args: {
+          p_actor?: string;
+          p_cause?: string;
+          p_customer_id: string;
+          p_event_id?: string;
+          p_event_ids?: string[];
+          p_snapshot_at: string;
+          p_subscriptions: Json;
+        };
+        Returns: {
+          access_ends_at: string | null;
+          active: boolean;
+          cancel_at: string | null;
+          current_period_end: string | null;
+          entitlement: string | null;
+          features: string[];
+          price_id: string | null;
+          scheduled_at: string | null;
+          scheduled_price_id: string | null;
+          source: string | null;
+          status: string | null;
+          subscription_id: string | null;
+          trial_end: string | null;
+          updated_at: string;
+          user_id: string;
+        };
+      };
       sync_customer_events: {
         Args: {
           p_customer_id: string;
@@ -631,6 +696,12 @@ export type Database = {
         Args: {
           p_features?: Json;
           p_product: Json;
+        };
+        Returns: boolean;
+      };
+      user_is_admin: {
+        Args: {
+          p_user_id: string;
         };
         Returns: boolean;
       };

@@ -68,7 +68,7 @@ function plan(s: Services, batch: MessageBatch<unknown>): { units: Unit[]; dropp
     const run = async () => {
       if (last.kind === "customer") {
         // null: not a Gatehouse customer. Nothing to sync, the events are done.
-        if ((await syncCustomer(s, last.customerId, eventIds)) !== null) return;
+        if ((await syncCustomer(s, last.customerId, eventIds, { cause: "webhook" })) !== null) return;
       } else if (last.kind === "product") {
         await syncProduct(s, last.product);
       } else {

@@ -30,7 +30,7 @@ export async function processEvent(s: Services, event: Stripe.Event): Promise<Ev
   try {
     switch (action.kind) {
       case "sync_customer":
-        if ((await syncCustomer(s, action.customerId, [event.id])) === null) {
+        if ((await syncCustomer(s, action.customerId, [event.id], { cause: "webhook" })) === null) {
           await callRpc(s.db, "finish_stripe_event", { p_id: event.id });
           return "ignored";
         }

@@ -77,7 +77,7 @@ export async function reconcile(s: Services, opts: ReconcileOptions = {}): Promi
   const worker = async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
       try {
-        await syncCustomer(s, id);
+        await syncCustomer(s, id, [], { cause: "cron" });
         report.synced++;
       } catch (e) {
         report.failed++;

@@ -83,6 +83,27 @@ async function bindFromMetadata(s: Services, customerId: string): Promise<boolea
 }
 
 /**
+ * Why a sync runs, recorded in the access history (public.entitlement_changes) when it changes the
+ * user's access. `webhook` becomes `webhook:<type>` of the latest of the sync's ledger events.
+ */
+export type ChangeCauseKind =
+  | "webhook"
+  | "checkout_sync"
+  | "cron"
+  | "plan_change"
+  | "admin_resync"
+  | "replay"
+  | "doctor";
+
+export interface ChangeCause {
+  cause: ChangeCauseKind;
+  /** The ledger event behind the change (a replay names the replayed event). */
+  eventId?: string;
+  /** Who asked: the admin's or the user's id; none for Stripe and the cron. */
+  actor?: string;
+}
+
+/**
  * Syncs one customer now. Returns the user's entitlement, or null when the customer belongs to
  * no Gatehouse user. eventIds (the ledger events that asked for it, however many) are marked
  * processed in the same transaction as the sync, with the customer's other events received before
@@ -92,17 +113,21 @@ export async function syncCustomer(
   s: Services,
   customerId: string,
   eventIds: readonly string[] = [],
+  why: ChangeCause = { cause: eventIds.length > 0 ? "webhook" : "cron" },
 ): Promise<EntitlementRow | null> {
   const snapshotAt = new Date().toISOString();
   const subscriptions = await withSchedules(s.stripe, await listAllSubscriptions(s.stripe, customerId));
-  // One transaction: the sync, the events that asked for it, and every event of this customer
-  // received before the read began (the read answers them too).
+  // One transaction: the sync, the events that asked for it, every event of this customer
+  // received before the read began (the read answers them too), and the access history.
   const write = () =>
-    callRpc<EntitlementRow>(s.db, "sync_customer_events", {
+    callRpc<EntitlementRow>(s.db, "sync_customer_caused", {
       p_customer_id: customerId,
       p_subscriptions: subscriptions,
       p_snapshot_at: snapshotAt,
       p_event_ids: eventIds,
+      p_cause: why.cause,
+      p_event_id: why.eventId ?? null,
+      p_actor: why.actor ?? null,
     });
   try {
     return await write();

@@ -32,5 +32,5 @@ async function customerOfSession(s: Services, user: AuthUser, sessionId: string)
 export async function syncUser(s: Services, user: AuthUser, sessionId?: string): Promise<EntitlementView> {
   const customer = sessionId ? await customerOfSession(s, user, sessionId) : await customerIdOf(s, user.id);
   if (!customer) return toEntitlementView(await readEntitlement(s, user.id));
-  return toEntitlementView(await syncCustomer(s, customer));
+  return toEntitlementView(await syncCustomer(s, customer, [], { cause: "checkout_sync", actor: user.id }));
 }

@@ -1,0 +1,47 @@
+import { describe, expect, test } from "vitest";
+import { adminSelect, api, deliver, eventsFor, prices, stripe, subscribe } from "./helpers.ts";
+
+interface ChangeRow {
+  cause: string;
+  event_id: string | null;
+  actor: string | null;
+  before: { status?: string | null; cancel_at?: string | null } | null;
+  after: { status?: string | null; active?: boolean; cancel_at?: string | null };
+}
+
+const historyOf = (userId: string) =>
+  adminSelect<ChangeRow>(
+    "entitlement_changes",
+    `user_id=eq.${userId}&select=cause,event_id,actor,before,after&order=id`,
+  );
+
+describe("access history through the API's sync paths", () => {
+  test("the success-page sync, then the webhooks, then a cancellation: one row per change, each with its cause", async () => {
+    const { user, sessionId, customer, subscription } = await subscribe(prices.monthly());
+
+    const synced = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId } });
+    expect(synced.status).toBe(200);
+    const first = await historyOf(user.id);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ cause: "checkout_sync", actor: user.id, event_id: null, before: null });
+    expect(first[0]?.after).toMatchObject({ active: true, status: "active" });
+
+    // The checkout's webhooks find the access already granted: no new history.
+    await deliver(await eventsFor(customer));
+    expect(await historyOf(user.id)).toHaveLength(1);
+
+    // Cancelling at the period end is a change, caused by the webhook event that says so.
+    const before = new Set((await eventsFor(customer)).map((e) => e.id));
+    await stripe.subscriptions.update(subscription, { cancel_at_period_end: true });
+    const fresh = (await eventsFor(customer)).filter((e) => !before.has(e.id));
+    expect(fresh.map((e) => e.type)).toContain("customer.subscription.updated");
+    await deliver(fresh);
+    const rows = await historyOf(user.id);
+    expect(rows).toHaveLength(2);
+    const updated = fresh.filter((e) => e.type === "customer.subscription.updated").map((e) => e.id);
+    expect(rows[1]).toMatchObject({ cause: "webhook:customer.subscription.updated", actor: null });
+    expect(updated).toContain(rows[1]?.event_id);
+    expect(rows[1]?.before?.cancel_at).toBeNull();
+    expect(rows[1]?.after.cancel_at).not.toBeNull();
+  });
+});

@@ -314,7 +314,13 @@ describe("the writing functions", () => {
         `select p.proname as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname = 'public' and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))`,
       );
-      expect(rows.map((r) => r.fn).sort()).toEqual(["has_access", "has_feature", "is_admin", "library_files", "premium_previews"]);
+      expect(rows.map((r) => r.fn).sort()).toEqual([
+        "has_access",
+        "has_feature",
+        "is_admin",
+        "library_files",
+        "premium_previews",
+      ]);
     });
   });
 });

@@ -205,7 +205,7 @@ async function releaseSchedule(s: Services, scheduleId: string): Promise<void> {
 }
 
 async function entitlementAfterSync(s: Services, user: AuthUser, customerId: string): Promise<EntitlementView> {
-  const row = await syncCustomer(s, customerId);
+  const row = await syncCustomer(s, customerId, [], { cause: "plan_change", actor: user.id });
   return toEntitlementView(row ?? (await readEntitlement(s, user.id)));
 }
 
@@ -240,7 +240,7 @@ async function upgradeNow(s: Services, user: AuthUser, change: Change, sub: Stri
     ),
   );
   if (updated.pending_update) {
-    await syncCustomer(s, change.customerId);
+    await syncCustomer(s, change.customerId, [], { cause: "plan_change", actor: user.id });
     throw new ApiError(
       402,
       "payment_failed",

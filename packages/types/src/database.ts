@@ -12,14 +12,17 @@ export type Database = {
     Tables: {
       billing_settings: {
         Row: {
+          email_delay: unknown;
           id: boolean;
           past_due_grace: unknown;
         };
         Insert: {
+          email_delay?: unknown;
           id?: boolean;
           past_due_grace?: unknown;
         };
         Update: {
+          email_delay?: unknown;
           id?: boolean;
           past_due_grace?: unknown;
         };
@@ -54,6 +57,75 @@ export type Database = {
           plan_change_started_at?: string | null;
           plan_change_token?: string | null;
           stripe_customer_id?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
+      email_outbox: {
+        Row: {
+          attempts: number;
+          created_at: string;
+          dedupe_key: string;
+          id: number;
+          kind: string;
+          last_error: string | null;
+          locale: string;
+          next_attempt_at: string;
+          payload: Json;
+          provider_id: string | null;
+          sent_at: string | null;
+          status: string;
+          user_id: string;
+        };
+        Insert: {
+          attempts?: number;
+          created_at?: string;
+          dedupe_key: string;
+          id?: never;
+          kind: string;
+          last_error?: string | null;
+          locale?: string;
+          next_attempt_at?: string;
+          payload?: Json;
+          provider_id?: string | null;
+          sent_at?: string | null;
+          status?: string;
+          user_id: string;
+        };
+        Update: {
+          attempts?: number;
+          created_at?: string;
+          dedupe_key?: string;
+          id?: never;
+          kind?: string;
+          last_error?: string | null;
+          locale?: string;
+          next_attempt_at?: string;
+          payload?: Json;
+          provider_id?: string | null;
+          sent_at?: string | null;
+          status?: string;
+          user_id?: string;
+        };
+        Relationships: [];
+      };
+      email_preferences: {
+        Row: {
+          lifecycle_emails: boolean;
+          locale: string | null;
+          updated_at: string;
+          user_id: string;
+        };
+        Insert: {
+          lifecycle_emails?: boolean;
+          locale?: string | null;
+          updated_at?: string;
+          user_id: string;
+        };
+        Update: {
+          lifecycle_emails?: boolean;
+          locale?: string | null;
+          updated_at?: string;
           user_id?: string;
         };
         Relationships: [];
@@ -495,6 +567,22 @@ export type Database = {
         };
         Returns: string;
       };
+      claim_emails: {
+        Args: {
+          p_lease?: unknown;
+          p_limit?: number;
+        };
+        Returns: {
+          id: number;
+          user_id: string;
+          kind: string;
+          dedupe_key: string;
+          locale: string;
+          payload: Json;
+          attempts: number;
+          email: string;
+        }[];
+      };
       claim_plan_change: {
         Args: {
           p_token: string;
@@ -514,6 +602,31 @@ export type Database = {
           p_ids: string[];
         };
         Returns: string[];
+      };
+      finish_email: {
+        Args: {
+          p_error?: string;
+          p_id: number;
+          p_max_attempts?: number;
+          p_outcome: string;
+          p_provider_id?: string;
+          p_retry_after_seconds?: number;
+        };
+        Returns: {
+          attempts: number;
+          created_at: string;
+          dedupe_key: string;
+          id: number;
+          kind: string;
+          last_error: string | null;
+          locale: string;
+          next_attempt_at: string;
+          payload: Json;
+          provider_id: string | null;
+          sent_at: string | null;
+          status: string;
+          user_id: string;
+        };
       };
       finish_stripe_event: {
         Args: {

@@ -41,18 +41,36 @@ create table public.email_preferences (
   updated_at timestamptz not null default now()
 );
 alter table public.email_preferences enable row level security;
+revoke all on public.email_preferences from anon, authenticated;
+grant select on public.email_preferences to authenticated;
 
 create policy "Users can read their own email preferences"
   on public.email_preferences for select to authenticated
   using ((select auth.uid()) = user_id);
-create policy "Users can set their own email preferences"
-  on public.email_preferences for insert to authenticated
-  with check ((select auth.uid()) = user_id);
-create policy "Users can change their own email preferences"
-  on public.email_preferences for update to authenticated
-  using ((select auth.uid()) = user_id)
-  with check ((select auth.uid()) = user_id);
-grant select, insert, update on public.email_preferences to authenticated;
+-- No write policy (no table is written by anon or authenticated directly): the account page goes
+-- through the API (PUT /api/me/email-preferences), which calls this for the signed-in user.
+create function public.set_email_preferences(
+  p_user_id uuid, p_lifecycle_emails boolean default null, p_locale text default null
+) returns public.email_preferences
+language plpgsql set search_path = '' as $$
+declare
+  v_user uuid := p_user_id;
+  v_row public.email_preferences;
+begin
+  if p_locale is not null and p_locale not in ('en', 'fr') then
+    raise exception using errcode = '22023', message = 'p_locale must be en or fr';
+  end if;
+  insert into public.email_preferences as p (user_id, lifecycle_emails, locale, updated_at)
+  values (v_user, coalesce(p_lifecycle_emails, true), p_locale, now())
+  on conflict (user_id) do update
+    set lifecycle_emails = coalesce(p_lifecycle_emails, p.lifecycle_emails),
+        locale = coalesce(p_locale, p.locale), updated_at = now()
+  returning * into v_row;
+  return v_row;
+end
+$$;
+revoke all on function public.set_email_preferences(uuid, boolean, text) from public, anon, authenticated;
+grant execute on function public.set_email_preferences(uuid, boolean, text) to service_role;
 
 -- How long a new email waits before the worker may send it: a transition undone within it (a failed
 -- payment fixed a moment later) is never sent.

@@ -53,8 +53,12 @@ async function outbox(q: pg.PoolClient, user: string): Promise<Outbox[]> {
 }
 
 /** Makes every pending email due and claims them as the worker does. */
-async function claim(q: pg.PoolClient): Promise<Array<{ kind: string; email: string; locale: string; user_id: string }>> {
-  await q.query("update public.email_outbox set next_attempt_at = now() - interval '1 second' where status = 'pending'");
+async function claim(
+  q: pg.PoolClient,
+): Promise<Array<{ kind: string; email: string; locale: string; user_id: string }>> {
+  await q.query(
+    "update public.email_outbox set next_attempt_at = now() - interval '1 second' where status = 'pending'",
+  );
   const { rows } = await q.query<{ kind: string; email: string; locale: string; user_id: string }>(
     "select kind, email, locale, user_id from public.claim_emails(1000)",
   );
@@ -76,9 +80,16 @@ describe("email_outbox", () => {
       expect(rows.map((r) => [r.kind, r.dedupe_key, r.locale])).toEqual([
         ["payment_failed", `payment_failed:${sub}:${periodEnd}`, "fr"],
       ]);
-      expect(rows[0]?.payload).toMatchObject({ planName: "Gatehouse Pro", amount: 1900, currency: "eur", subscriptionId: sub });
+      expect(rows[0]?.payload).toMatchObject({
+        planName: "Gatehouse Pro",
+        amount: 1900,
+        currency: "eur",
+        subscriptionId: sub,
+      });
       const claimed = await claim(q);
-      expect(claimed.filter((c) => c.user_id === user).map((c) => [c.kind, c.locale])).toEqual([["payment_failed", "fr"]]);
+      expect(claimed.filter((c) => c.user_id === user).map((c) => [c.kind, c.locale])).toEqual([
+        ["payment_failed", "fr"],
+      ]);
     });
   });
 
@@ -114,7 +125,9 @@ describe("email_outbox", () => {
       const { user, cus, sub } = await customer(q);
       const periodEnd = now() + 20 * DAY;
       const base = { id: sub, customer: cus, periodEnd };
-      await sync(q, cus, [stripeSubscription({ ...base, status: "active", price: "price_basic_monthly", product: "prod_basic" })]);
+      await sync(q, cus, [
+        stripeSubscription({ ...base, status: "active", price: "price_basic_monthly", product: "prod_basic" }),
+      ]);
       await sync(q, cus, [stripeSubscription({ ...base, status: "active" })]);
       await sync(q, cus, [stripeSubscription({ ...base, status: "active", cancelAtPeriodEnd: true })]);
       await sync(q, cus, [stripeSubscription({ ...base, status: "active", cancelAtPeriodEnd: true })]);
@@ -140,7 +153,11 @@ describe("email_outbox", () => {
       const { user, cus, sub } = await customer(q);
       const trialEnd = now() + 3 * DAY;
       await sync(q, cus, [
-        { ...stripeSubscription({ id: sub, customer: cus, status: "trialing", periodEnd: trialEnd }), trial_start: now() - 4 * DAY, trial_end: trialEnd },
+        {
+          ...stripeSubscription({ id: sub, customer: cus, status: "trialing", periodEnd: trialEnd }),
+          trial_start: now() - 4 * DAY,
+          trial_end: trialEnd,
+        },
       ]);
       for (let i = 0; i < 2; i++) {
         await q.query("select public.record_stripe_event($1, 'customer.subscription.trial_will_end', now(), $2)", [
@@ -154,7 +171,9 @@ describe("email_outbox", () => {
       ]);
       const rows = await outbox(q, user);
       expect(rows.map((r) => [r.kind, r.dedupe_key])).toEqual([["trial_ending", `trial_ending:${sub}:${trialEnd}`]]);
-      expect(rows[0]?.payload).toMatchObject({ trialEnd: new Date(trialEnd * 1000).toISOString().replace(".000Z", "+00:00") });
+      expect(rows[0]?.payload).toMatchObject({
+        trialEnd: new Date(trialEnd * 1000).toISOString().replace(".000Z", "+00:00"),
+      });
     });
   });
 
@@ -163,13 +182,17 @@ describe("email_outbox", () => {
       const { user, cus, sub } = await customer(q);
       await q.query("insert into public.email_preferences (user_id, lifecycle_emails) values ($1, false)", [user]);
       const periodEnd = now() + 20 * DAY;
-      await sync(q, cus, [stripeSubscription({ id: sub, customer: cus, status: "active", periodEnd, cancelAtPeriodEnd: true })]);
+      await sync(q, cus, [
+        stripeSubscription({ id: sub, customer: cus, status: "active", periodEnd, cancelAtPeriodEnd: true }),
+      ]);
       expect((await claim(q)).filter((c) => c.user_id === user)).toEqual([]);
       expect((await outbox(q, user)).find((r) => r.kind === "cancellation_scheduled")).toMatchObject({
         status: "skipped",
         last_error: "the user turned these emails off",
       });
-      await sync(q, cus, [stripeSubscription({ id: sub, customer: cus, status: "past_due", periodEnd, cancelAtPeriodEnd: true })]);
+      await sync(q, cus, [
+        stripeSubscription({ id: sub, customer: cus, status: "past_due", periodEnd, cancelAtPeriodEnd: true }),
+      ]);
       expect((await claim(q)).filter((c) => c.user_id === user).map((c) => c.kind)).toEqual(["payment_failed"]);
     });
   });
@@ -190,22 +213,29 @@ describe("email_outbox", () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { user, cus, sub } = await customer(q);
       await sync(q, cus, [stripeSubscription({ id: sub, customer: cus, status: "past_due" })]);
-      const id = (await q.query<{ id: string }>("select id from public.email_outbox where user_id = $1", [user])).rows[0]?.id;
+      const id = (await q.query<{ id: string }>("select id from public.email_outbox where user_id = $1", [user]))
+        .rows[0]?.id;
       await claim(q);
       const retry = await q.query<{ status: string; attempts: number; later: boolean; last_error: string }>(
         "select status, attempts, next_attempt_at > now() + interval '50 seconds' as later, last_error from public.finish_email($1, 'retry', 'HTTP 500', null, 60)",
         [id],
       );
       expect(retry.rows[0]).toEqual({ status: "pending", attempts: 1, later: true, last_error: "HTTP 500" });
-      const failed = await q.query<{ status: string }>("select status from public.finish_email($1, 'retry', 'HTTP 500', null, 0, 1)", [id]);
+      const failed = await q.query<{ status: string }>(
+        "select status from public.finish_email($1, 'retry', 'HTTP 500', null, 0, 1)",
+        [id],
+      );
       expect(failed.rows[0]?.status).toBe("failed");
-      const again = await q.query<{ id: string | null }>("select id from public.finish_email($1, 'sent', null, 're_x')", [id]);
+      const again = await q.query<{ id: string | null }>(
+        "select id from public.finish_email($1, 'sent', null, 're_x')",
+        [id],
+      );
       expect(again.rows[0]?.id).toBeNull();
       expect(await errorCode(q, "select public.finish_email($1, 'maybe')", [id])).toBe("22023");
     });
   });
 
-  test("the outbox is the service role's only; each user reads and sets only their own preferences", async () => {
+  test("the outbox is the service role's only; each user reads only their own preferences, set through the service role", async () => {
     const other = await asOwner(pool, (q) => createUser(q));
     await asRole(pool, "authenticated", null, async (q) => {
       await q.query("reset role");
@@ -216,8 +246,15 @@ describe("email_outbox", () => {
       await q.query("set local role authenticated");
       expect(await errorCode(q, "select * from public.email_outbox")).toBe("42501");
       expect(await errorCode(q, "select public.claim_emails(1)")).toBe("42501");
-      await q.query("insert into public.email_preferences (user_id, lifecycle_emails, locale) values ($1, false, 'fr')", [me]);
-      expect(await errorCode(q, "insert into public.email_preferences (user_id) values ($1)", [other])).toBe("42501");
+      expect(await errorCode(q, "select public.set_email_preferences($1, false)", [me])).toBe("42501");
+      expect(await errorCode(q, "insert into public.email_preferences (user_id) values ($1)", [me])).toBe("42501");
+      await q.query("reset role");
+      await q.query("set local role service_role");
+      await q.query("select public.set_email_preferences($1, false, 'fr')", [me]);
+      await q.query("select public.set_email_preferences($1, null, null)", [me]);
+      await q.query("select public.set_email_preferences($1, true)", [other]);
+      expect(await errorCode(q, "select public.set_email_preferences($1, true, 'de')", [me])).toBe("22023");
+      await q.query("set local role authenticated");
       const mine = await q.query("select user_id, lifecycle_emails, locale from public.email_preferences");
       expect(mine.rows).toEqual([{ user_id: me, lifecycle_emails: false, locale: "fr" }]);
     });

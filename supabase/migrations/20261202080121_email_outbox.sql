@@ -1,6 +1,6 @@
 -- Lifecycle emails (issue 19). The transaction that changes a user's access also writes the emails
--- that change causes into public.email_outbox (a trigger on public.entitlements; the ledger for
--- trial_will_end), each with a dedupe key, so duplicates, replays, out-of-order events and
+-- that change causes into public.email_outbox (a trigger on public.entitlement_changes, the access
+-- history, so each email follows a recorded change; the ledger for trial_will_end), each with a dedupe key, so duplicates, replays, out-of-order events and
 -- re-syncs never write the same email twice. The worker sends them (claim_emails / finish_email),
 -- re-checking each against the current state first: a transition undone before sending is skipped.
 
@@ -136,16 +136,18 @@ language sql immutable set search_path = '' as $$
   select coalesce(floor(extract(epoch from v))::bigint::text, 'none')
 $$;
 
--- The emails a change of one entitlement causes. Runs in the transaction of the change.
+-- The emails one change of access (a row of the access history) causes. Runs in the transaction of
+-- the change.
 create function billing.enqueue_access_emails() returns trigger
 language plpgsql set search_path = '' as $$
 declare
   o public.entitlements;
-  n public.entitlements := new;
-  v_payload jsonb := billing.email_payload(new);
+  n public.entitlements := jsonb_populate_record(null::public.entitlements,
+                             new.after || jsonb_build_object('user_id', new.user_id));
+  v_payload jsonb := billing.email_payload(n) || jsonb_build_object('changeId', new.id, 'cause', new.cause);
 begin
-  if tg_op = 'UPDATE' then
-    o := old;
+  if new.before is not null then
+    o := jsonb_populate_record(null::public.entitlements, new.before || jsonb_build_object('user_id', new.user_id));
   end if;
   -- A renewal failed: once per subscription and period.
   if n.status in ('past_due', 'unpaid') and coalesce(o.status, '') not in ('past_due', 'unpaid')
@@ -188,8 +190,8 @@ begin
 end
 $$;
 
-create trigger entitlements_enqueue_emails
-  after insert or update on public.entitlements
+create trigger entitlement_changes_enqueue_emails
+  after insert on public.entitlement_changes
   for each row execute function billing.enqueue_access_emails();
 
 -- Stripe's customer.subscription.trial_will_end (three days before the trial ends), recorded in the

@@ -715,6 +715,19 @@ export type Database = {
         };
         Returns: undefined;
       };
+      set_email_preferences: {
+        Args: {
+          p_lifecycle_emails?: boolean;
+          p_locale?: string;
+          p_user_id: string;
+        };
+        Returns: {
+          lifecycle_emails: boolean;
+          locale: string | null;
+          updated_at: string;
+          user_id: string;
+        };
+      };
       sync_customer: {
         Args: {
           p_customer_id: string;

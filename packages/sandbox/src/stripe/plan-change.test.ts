@@ -80,6 +80,18 @@ describe("invoices.createPreview and prorated upgrades", () => {
     expect(preview.lines.data.every((l) => l.parent?.subscription_item_details?.proration)).toBe(true);
     expect(preview.amount_due).toBe(Math.round(2900 * share) - Math.round(900 * share));
     expect(preview).toMatchObject({ object: "invoice", status: "draft", billing_reason: "subscription_update" });
+    expect(preview.parent?.subscription_details?.subscription_proration_date).toBe(at);
+    // Without a proration_date, the preview says which one it used (now), for the update to reuse.
+    const undated = await h.stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: {
+        items: [{ id: item(subscription).id, price: pro.id }],
+        proration_behavior: "always_invoice",
+      },
+    });
+    const usedDate = undated.parent?.subscription_details?.subscription_proration_date ?? 0;
+    expect(usedDate).toBeGreaterThanOrEqual(at);
+    expect(usedDate).toBeLessThanOrEqual(await now());
     // Not saved, nothing charged, nothing announced.
     expect((await h.stripe.invoices.list({ subscription: subscription.id })).data).toHaveLength(invoicesBefore);
     expect((await h.stripe.events.list({ limit: 1 })).data[0]?.id).toBe(eventsBefore);
@@ -170,13 +182,25 @@ describe("invoices.createPreview and prorated upgrades", () => {
         payment_behavior: "pending_if_incomplete",
       }),
     ).rejects.toMatchObject({ statusCode: 400 });
+    // Voiding the invoice cancels the pending update; the change can then be tried again.
+    await expect(h.stripe.invoices.voidInvoice(invoice.id ?? "")).resolves.toMatchObject({ status: "void" });
+    expect((await h.stripe.subscriptions.retrieve(subscription.id)).pending_update).toBeNull();
+    await expect(h.stripe.invoices.voidInvoice(invoice.id ?? "")).rejects.toMatchObject({ statusCode: 400 });
+    const retried = await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item(subscription).id, price: pro.id }],
+      proration_behavior: "always_invoice",
+      payment_behavior: "pending_if_incomplete",
+      expand: ["latest_invoice"],
+    });
+    const retryInvoice = retried.latest_invoice as Stripe.Invoice;
+    expect(retryInvoice.id).not.toBe(invoice.id);
     // Paying again with the same card fails; after a new card, it pays and the change applies.
-    await expect(h.stripe.invoices.pay(invoice.id ?? "")).rejects.toBeInstanceOf(Stripe.errors.StripeCardError);
+    await expect(h.stripe.invoices.pay(retryInvoice.id ?? "")).rejects.toBeInstanceOf(Stripe.errors.StripeCardError);
     expect(
       (await h.control(`/_sandbox/customers/${String(subscription.customer)}/card`, { card: "4242424242424242" }))
         .status,
     ).toBe(200);
-    const paid = await h.stripe.invoices.pay(invoice.id ?? "");
+    const paid = await h.stripe.invoices.pay(retryInvoice.id ?? "");
     expect(paid.status).toBe("paid");
     const after = await h.stripe.subscriptions.retrieve(subscription.id);
     expect(item(after).price.id).toBe(pro.id);

@@ -6,7 +6,7 @@ import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
 import { Params, pageSpec } from "../params.ts";
 import { behaviorOf, computeTax } from "../tax.ts";
-import { payInvoice, planChange, prorationBehaviors } from "./plan-change.ts";
+import { payInvoice, planChange, prorationBehaviors, voidInvoice } from "./plan-change.ts";
 import { addInterval, priceIn } from "./prices.ts";
 import { getSubscription, itemUpdates, periodOf, withPeriod } from "./subscriptions.ts";
 
@@ -380,8 +380,20 @@ function createPreview(ctx: Ctx, req: ApiRequest): Stripe.Invoice {
     ).invoice;
   }
   const now = ctx.clock.now();
+  const prorationDate = details?.int("proration_date") ?? now;
   const preview: Stripe.Invoice = {
     ...invoice,
+    // Stripe tells which proration date a preview used, so the update can pass the same one.
+    parent:
+      updates.length && invoice.parent?.subscription_details
+        ? {
+            ...invoice.parent,
+            subscription_details: {
+              ...invoice.parent.subscription_details,
+              subscription_proration_date: prorationDate,
+            },
+          }
+        : invoice.parent,
     status: "draft",
     number: null,
     auto_advance: false,
@@ -396,6 +408,16 @@ function createPreview(ctx: Ctx, req: ApiRequest): Stripe.Invoice {
 
 export const invoiceRoutes: Route[] = [
   { method: "POST", pattern: /^\/v1\/invoices\/create_preview$/, handle: (ctx, req) => createPreview(ctx, req) },
+  {
+    method: "POST",
+    pattern: /^\/v1\/invoices\/([^/]+)\/void$/,
+    handle: (ctx, req, [id = ""]) => {
+      const p = new Params(req.params, { expand: "list" });
+      const inv = ctx.store.get("invoice", id);
+      if (!inv) throw resourceMissing("invoice", id);
+      return expand(ctx.store, voidInvoice(ctx, req.request, inv), p.list("expand"));
+    },
+  },
   {
     method: "POST",
     pattern: /^\/v1\/invoices\/([^/]+)\/pay$/,

@@ -307,6 +307,38 @@ export function applyPendingUpdate(
   return saved;
 }
 
+/**
+ * `POST /v1/invoices/:id/void`: an open invoice is voided (`invoice.voided`); voiding the invoice
+ * of a pending update cancels that update (`pending_update` cleared, the plan unchanged).
+ */
+export function voidInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stripe.Invoice): Stripe.Invoice {
+  if (invoice.status !== "open")
+    throw stateError(
+      `Invoice ${invoice.id} is ${invoice.status ?? "draft"}: only open invoices can be voided.`,
+      "invoice",
+    );
+  const voided: Stripe.Invoice = {
+    ...invoice,
+    status: "void",
+    amount_remaining: 0,
+    next_payment_attempt: null,
+    status_transitions: { ...invoice.status_transitions, voided_at: ctx.clock.now() },
+  };
+  ctx.store.put("invoice", voided);
+  ctx.events.emit("invoice.voided", voided, request, { status: "open" });
+  const subId = invoice.parent?.subscription_details?.subscription;
+  const sub = typeof subId === "string" ? ctx.store.get("subscription", subId) : undefined;
+  if (!sub) return voided;
+  const state = stateOf(ctx, sub);
+  if (state.pendingChange?.invoice === invoice.id) {
+    ctx.store.put("subscription_state", { ...state, pendingChange: null });
+    saveSubscription(ctx, request, sub, { ...sub, pending_update: null });
+  } else if (state.openInvoice === invoice.id) {
+    ctx.store.put("subscription_state", { ...state, openInvoice: null, nextRetryAt: null, failedAttempts: 0 });
+  }
+  return voided;
+}
+
 /** The pending update expired unpaid: its invoice is voided, the change discarded. */
 export function expirePendingUpdate(ctx: Ctx, sub: Stripe.Subscription): Stripe.Subscription {
   const state = stateOf(ctx, sub);

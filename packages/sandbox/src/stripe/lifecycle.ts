@@ -14,7 +14,7 @@ import { expirePendingUpdate } from "./resources/plan-change.ts";
 import { addInterval } from "./resources/prices.ts";
 import { schedulePhaseEnds } from "./resources/subscription-schedules.ts";
 import { endSubscription, newSubscription, periodOf, saveSubscription, withPeriod } from "./resources/subscriptions.ts";
-import type { SubscriptionState } from "./store.ts";
+import type { SessionState, SubscriptionState } from "./store.ts";
 
 const DAY = 86_400;
 /** Failed renewals are retried this many days after the previous failure; after the last, the subscription is canceled. */
@@ -109,8 +109,7 @@ export function completeCheckout(
     return price ? [{ price, quantity: li.quantity }] : [];
   });
   const firstPrice = items[0]?.price;
-  const trialDays =
-    state.trialPeriodDays ?? (state.trialFromPlan ? (firstPrice?.recurring?.trial_period_days ?? null) : null);
+  const trialDays = sessionTrialDays(state, firstPrice);
   const trialEnd = trialDays ? now + trialDays * DAY : null;
   const paymentMethod = card ? newId("pm") : null;
   let sub = newSubscription({
@@ -181,13 +180,22 @@ export function completeCheckout(
   return completed;
 }
 
+/**
+ * The trial a Checkout Session gives: `subscription_data.trial_period_days`, else the price's own
+ * `recurring.trial_period_days` only with `trial_from_plan` (as Stripe does). The page, the card
+ * rule and the completion all use this.
+ */
+export function sessionTrialDays(state: SessionState, price: Stripe.Price | undefined): number | null {
+  return state.trialPeriodDays ?? (state.trialFromPlan ? (price?.recurring?.trial_period_days ?? null) : null);
+}
+
 /** A session that may complete without a card: `payment_method_collection: if_required` and nothing due today (a trial). */
 export function canSkipCard(ctx: Ctx, session: Stripe.Checkout.Session): boolean {
   if (session.payment_method_collection !== "if_required") return false;
   const state = ctx.store.get("session_state", session.id);
   const first = state?.lineItems[0];
   const price = first ? ctx.store.get("price", first.price) : undefined;
-  return Boolean(state?.trialPeriodDays ?? price?.recurring?.trial_period_days);
+  return state ? sessionTrialDays(state, price) !== null : false;
 }
 
 /** The success URL with `{CHECKOUT_SESSION_ID}` filled in. */

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
-import { canSkipCard } from "../lifecycle.ts";
+import { canSkipCard, sessionTrialDays } from "../lifecycle.ts";
 import { buyerAddress, needsAddress } from "../payment-checkout.ts";
 import { priceIn } from "../resources/prices.ts";
 import { behaviorOf, CHECKOUT_COUNTRIES, computeTax, type TaxBehavior, taxRateOf } from "../tax.ts";
@@ -110,7 +110,7 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
   const selected = (form.address?.country ?? buyerAddress(ctx, session, null)?.country ?? "").toUpperCase();
   const table = taxTable(amount, behaviorOf(inCurrency?.taxBehavior), lang, currency);
   const current = table[selected] ?? table[""];
-  const trialDays = state?.trialPeriodDays ?? price?.recurring?.trial_period_days ?? null;
+  const trialDays = state ? sessionTrialDays(state, price) : null;
   const per = payment ? m.oneTime : perInterval(lang, price?.recurring?.interval);
   const email =
     session.customer_email ??

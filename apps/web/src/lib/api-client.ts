@@ -8,6 +8,8 @@ const errorBody = z.object({
 
 export interface ApiRequest<T> {
   path: `/api/${string}`;
+  /** POST (default) with a JSON body; GET and DELETE send none. */
+  method?: "GET" | "POST" | "DELETE";
   body?: unknown;
   /** Supabase access token sent as `Authorization: Bearer …`. */
   accessToken: string | null;
@@ -21,14 +23,16 @@ export interface ApiRequest<T> {
 export async function apiPost<T>(request: ApiRequest<T>): Promise<T> {
   const doFetch = request.fetchImpl ?? fetch;
   const baseUrl = request.baseUrl ?? getEnv().apiUrl;
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  const method = request.method ?? "POST";
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (method === "POST") headers["content-type"] = "application/json";
   if (request.accessToken) headers.authorization = `Bearer ${request.accessToken}`;
   let response: Response;
   try {
     response = await doFetch(`${baseUrl}${request.path}`, {
-      method: "POST",
+      method,
       headers,
-      body: JSON.stringify(request.body ?? {}),
+      ...(method === "POST" ? { body: JSON.stringify(request.body ?? {}) } : {}),
       signal: request.signal,
     });
   } catch (cause) {

@@ -11,6 +11,12 @@ const KNOWN: Partial<Record<ApiErrorCode | "network_error", MessageKey>> = {
   session_not_found: "api.error.session_not_found",
   upstream_unavailable: "api.error.upstream_unavailable",
   rate_limited: "api.error.rate_limited",
+  same_plan: "api.error.same_plan",
+  no_subscription: "api.error.no_subscription",
+  subscription_past_due: "api.error.subscription_past_due",
+  change_in_progress: "api.error.change_in_progress",
+  payment_failed: "api.error.payment_failed",
+  nothing_scheduled: "api.error.nothing_scheduled",
   network_error: "api.error.network_error",
 };
 

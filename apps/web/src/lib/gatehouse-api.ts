@@ -1,4 +1,4 @@
-import type { CheckoutBody, Locale, PortalBody, SyncBody } from "@gatehouse/types";
+import type { ChangePlanBody, CheckoutBody, Locale, PortalBody, SyncBody } from "@gatehouse/types";
 import * as z from "zod/mini";
 import { apiPost } from "./api-client.ts";
 
@@ -46,5 +46,61 @@ export function syncBilling(input: { sessionId: string | null; accessToken: stri
     accessToken: input.accessToken,
     schema: entitlementAnswer,
     signal: input.signal,
+  });
+}
+
+export const meAnswer = z.object({
+  entitlement: z.object({
+    active: z.boolean(),
+    priceId: z.optional(z.nullable(z.string())),
+    trialEnd: z.optional(z.nullable(z.string())),
+  }),
+  trialEligible: z.optional(z.boolean()),
+});
+
+export function fetchMe(input: { accessToken: string; signal?: AbortSignal }) {
+  return apiPost({
+    path: "/api/me",
+    method: "GET",
+    accessToken: input.accessToken,
+    schema: meAnswer,
+    signal: input.signal,
+  });
+}
+
+export const changePlanPreviewAnswer = z.object({
+  amountDue: z.number(),
+  currency: z.string(),
+  effective: z.enum(["now", "period_end"]),
+  effectiveAt: z.string(),
+  lines: z.array(z.object({ description: z.string(), amount: z.number() })),
+});
+export type ChangePlanPreview = z.infer<typeof changePlanPreviewAnswer>;
+
+export function previewPlanChange(input: { priceId: string; accessToken: string; signal?: AbortSignal }) {
+  return apiPost({
+    path: "/api/billing/change-plan/preview",
+    body: { priceId: input.priceId } satisfies ChangePlanBody,
+    accessToken: input.accessToken,
+    schema: changePlanPreviewAnswer,
+    signal: input.signal,
+  });
+}
+
+export function changePlan(input: { priceId: string; accessToken: string }) {
+  return apiPost({
+    path: "/api/billing/change-plan",
+    body: { priceId: input.priceId } satisfies ChangePlanBody,
+    accessToken: input.accessToken,
+    schema: entitlementAnswer,
+  });
+}
+
+export function cancelScheduledChange(input: { accessToken: string }) {
+  return apiPost({
+    path: "/api/billing/change-plan",
+    method: "DELETE",
+    accessToken: input.accessToken,
+    schema: entitlementAnswer,
   });
 }

@@ -11,6 +11,7 @@ import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
 import { useBillingResync } from "@/features/billing/api/use-billing-resync.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { usePlans } from "@/features/pricing/api/get-plans.ts";
+import { formatPrice } from "@/features/pricing/format-price.ts";
 import { usePageTitle } from "@/hooks/use-page-title.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { Page } from "../layout/page.tsx";
@@ -29,7 +30,7 @@ function AccountSkeleton() {
 }
 
 export default function AccountRoute() {
-  const { t } = useI18n();
+  const { t, locale, intlLocale } = useI18n();
   usePageTitle(t("nav.account"));
   const session = useSession();
   const navigate = useNavigate();
@@ -82,12 +83,18 @@ export default function AccountRoute() {
   } else {
     const priceId = entitlement.data?.price_id ?? null;
     const plan = plans.data?.find((p) => p.prices.some((price) => price.id === priceId)) ?? plans.data?.[0] ?? null;
+    const price = plan?.prices.find((p) => p.id === priceId) ?? null;
+    const scheduledId = entitlement.data?.scheduled_price_id ?? null;
+    const scheduledPlan = plans.data?.find((p) => p.prices.some((x) => x.id === scheduledId)) ?? null;
     body = (
       <AccountView
         email={signedIn.user.email ?? null}
         accessToken={signedIn.access_token}
         entitlement={entitlement.data}
-        planName={plan?.name ?? null}
+        planName={plan ? (plan.translations?.[locale]?.name ?? plan.name) : null}
+        priceLabel={price ? formatPrice(price.unitAmount, price.currency, intlLocale) : null}
+        scheduledPlanName={scheduledPlan ? (scheduledPlan.translations?.[locale]?.name ?? scheduledPlan.name) : null}
+        onChanged={() => void queryClient.invalidateQueries({ queryKey: queryKeys.everyUser() })}
         onSignOut={onSignOut}
         signingOut={signingOut}
       />

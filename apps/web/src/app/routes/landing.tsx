@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { buttonClassName } from "@/components/ui/button.tsx";
 import { useSession } from "@/features/auth/api/use-session.ts";
 import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
+import { useMe } from "@/features/billing/api/use-me.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { PricingSection } from "@/features/pricing/components/pricing-section.tsx";
 import { usePageTitle } from "@/hooks/use-page-title.ts";
@@ -17,6 +18,7 @@ export function LandingRoute() {
   const signedIn = session.status === "signed_in" ? session.session : null;
   const entitlement = useEntitlement(signedIn?.user.id ?? null);
   const hasAccess = entitlement.data?.active ?? false;
+  const me = useMe(signedIn?.access_token ?? null, signedIn?.user.id ?? null);
 
   const checkoutCanceled = params.get("checkout") === "canceled";
   useEffect(() => {
@@ -63,6 +65,8 @@ export function LandingRoute() {
           accessToken={signedIn?.access_token ?? null}
           currentPriceId={entitlement.data?.active ? (entitlement.data.price_id ?? null) : null}
           hasAccess={hasAccess}
+          userId={signedIn?.user.id ?? null}
+          trialEligible={me.data?.trialEligible ?? null}
           onSignInRequired={onSignInRequired}
           resumePriceId={entitlement.isPending && signedIn ? null : params.get("subscribe")}
           checkoutCanceled={checkoutCanceled}

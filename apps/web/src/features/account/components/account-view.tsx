@@ -5,7 +5,7 @@ import { Button, buttonClassName } from "@/components/ui/button.tsx";
 import { type MessageKey, useI18n } from "@/features/i18n/index.ts";
 import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
 import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
-import { createPortalSession } from "@/lib/gatehouse-api.ts";
+import { cancelScheduledChange, createPortalSession } from "@/lib/gatehouse-api.ts";
 import { formatLongDate } from "../format-date.ts";
 import styles from "./account.module.css";
 
@@ -15,6 +15,9 @@ export interface AccountEntitlement {
   status: string | null;
   current_period_end: string | null;
   cancel_at: string | null;
+  trial_end?: string | null;
+  scheduled_at?: string | null;
+  scheduled_price_id?: string | null;
 }
 
 export interface PortalDeps {
@@ -27,6 +30,12 @@ interface AccountViewProps {
   accessToken: string;
   entitlement: AccountEntitlement | null;
   planName: string | null;
+  /** What the current price charges, formatted (for the trial's end). */
+  priceLabel?: string | null;
+  /** The plan a scheduled change switches to. */
+  scheduledPlanName?: string | null;
+  /** Called after the scheduled change was cancelled (to refresh the row). */
+  onChanged?: () => void;
   onSignOut: () => void;
   signingOut?: boolean;
   deps?: PortalDeps;
@@ -54,12 +63,18 @@ const defaultDeps: PortalDeps = { portal: createPortalSession, redirect: (url) =
 
 export function AccountView(props: AccountViewProps) {
   const { email, accessToken, entitlement, planName, onSignOut, signingOut = false, deps = defaultDeps } = props;
+  const { priceLabel = null, scheduledPlanName = null, onChanged } = props;
   const { t, locale, intlLocale } = useI18n();
   const portal = useMutation({
     mutationFn: async () => {
       const { url } = await deps.portal({ locale, accessToken });
       deps.redirect(url);
     },
+  });
+
+  const keepPlan = useMutation({
+    mutationFn: () => cancelScheduledChange({ accessToken }),
+    onSuccess: () => onChanged?.(),
   });
 
   useOnBackNavigation(() => portal.reset());
@@ -70,6 +85,8 @@ export function AccountView(props: AccountViewProps) {
   const renews = formatLongDate(entitlement?.current_period_end ?? null, intlLocale);
   const stillRunning = status === "active" || status === "trialing" || status === "past_due";
   const portalBusy = portal.isPending || portal.isSuccess;
+  const trialEnds = status === "trialing" ? formatLongDate(entitlement?.trial_end ?? null, intlLocale) : null;
+  const scheduledOn = formatLongDate(entitlement?.scheduled_at ?? null, intlLocale);
 
   return (
     <section className={styles.card} aria-labelledby="account-plan" data-testid="account-summary">
@@ -104,6 +121,28 @@ export function AccountView(props: AccountViewProps) {
         </p>
       ) : null}
 
+      {trialEnds && !endsOn ? (
+        <Alert tone="info" title={t("account.trialEnds", { date: trialEnds })} testId="account-trial">
+          {priceLabel ? t("account.trialCharge", { amount: priceLabel }) : null}
+        </Alert>
+      ) : null}
+
+      {hasSubscription && stillRunning && scheduledOn && entitlement?.scheduled_price_id ? (
+        <Alert
+          tone="info"
+          testId="account-scheduled-change"
+          title={t("account.scheduledChange", {
+            date: scheduledOn,
+            plan: scheduledPlanName ?? t("account.unknownPlan"),
+          })}
+          actions={
+            <Button size="sm" variant="secondary" onClick={() => keepPlan.mutate()} loading={keepPlan.isPending}>
+              {keepPlan.isPending ? t("account.cancelingScheduled") : t("account.cancelScheduled")}
+            </Button>
+          }
+        />
+      ) : null}
+
       {status === "past_due" || status === "unpaid" ? (
         <Alert
           tone="danger"
@@ -133,10 +172,10 @@ export function AccountView(props: AccountViewProps) {
       ) : null}
 
       <div aria-live="polite">
-        {portal.isError ? (
-          <Alert tone="danger" title={t(apiErrorMessageKey(portal.error))} testId="account-error">
-            {apiErrorReference(portal.error)
-              ? t("api.error.reference", { requestId: apiErrorReference(portal.error) ?? "" })
+        {portal.isError || keepPlan.isError ? (
+          <Alert tone="danger" title={t(apiErrorMessageKey(portal.error ?? keepPlan.error))} testId="account-error">
+            {apiErrorReference(portal.error ?? keepPlan.error)
+              ? t("api.error.reference", { requestId: apiErrorReference(portal.error ?? keepPlan.error) ?? "" })
               : null}
           </Alert>
         ) : null}

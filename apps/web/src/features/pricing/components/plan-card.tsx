@@ -12,8 +12,24 @@ interface PlanCardProps {
   savePercent: number | null;
   busy: boolean;
   disabled: boolean;
+  /** Show the price's free trial (first-time subscribers only: one trial per user). */
+  trialOffered: boolean;
+  /** For a subscriber, how a switch to this price would go (null: not a switch). */
+  change: "upgrade" | "downgrade" | null;
   onSubscribe: (priceId: string) => void;
   onManage: () => void;
+  onChange: (priceId: string) => void;
+}
+
+/** The feature's name for people (its lookup key when the dictionary has none). */
+function useFeatureName() {
+  const { t } = useI18n();
+  return (feature: string) => {
+    const key = `pricing.featureName.${feature}`;
+    // A feature added in Stripe before the dictionary knows it: show its lookup key.
+    const text: string | undefined = t(key as Parameters<typeof t>[0]);
+    return text ?? feature;
+  };
 }
 
 function CheckIcon() {
@@ -33,7 +49,9 @@ function CheckIcon() {
 
 export function PlanCard(props: PlanCardProps) {
   const { plan, price, isCurrent, hasAccess, savePercent, busy, disabled, onSubscribe, onManage } = props;
+  const { trialOffered, change, onChange } = props;
   const { t, intlLocale, locale } = useI18n();
+  const featureName = useFeatureName();
   const name = plan.translations?.[locale]?.name ?? plan.name;
   const description = plan.translations?.[locale]?.description ?? plan.description;
   const headingId = `plan-${plan.id}`;
@@ -79,19 +97,23 @@ export function PlanCard(props: PlanCardProps) {
               ) : null}
             </p>
           ) : null}
-          {price.trialPeriodDays ? (
-            <p className={styles.trial}>{t("pricing.trial", { days: price.trialPeriodDays })}</p>
+          {price.trialPeriodDays && trialOffered ? (
+            <p className={styles.trial} data-testid="plan-trial">
+              {t("pricing.trial", { days: price.trialPeriodDays })}
+            </p>
           ) : null}
         </div>
       ) : (
         <p className={styles.unavailable}>{t("pricing.noInterval")}</p>
       )}
 
-      <ul className={styles.features}>
-        <li>
-          <CheckIcon />
-          {t("pricing.feature.library")}
-        </li>
+      <ul className={styles.features} data-testid="plan-features">
+        {plan.features.map((feature) => (
+          <li key={feature} data-feature={feature}>
+            <CheckIcon />
+            {featureName(feature)}
+          </li>
+        ))}
         <li>
           <CheckIcon />
           {t("pricing.feature.instant")}
@@ -102,7 +124,18 @@ export function PlanCard(props: PlanCardProps) {
         </li>
       </ul>
 
-      {hasAccess ? (
+      {hasAccess && change && price ? (
+        <Button
+          block
+          variant={change === "upgrade" ? "primary" : "secondary"}
+          disabled={disabled}
+          onClick={() => onChange(price.id)}
+          aria-label={t("pricing.changeTo", { plan: name })}
+          data-testid={`plan-${change}`}
+        >
+          {change === "upgrade" ? t("pricing.upgrade") : t("pricing.downgrade")}
+        </Button>
+      ) : hasAccess ? (
         <Button variant="secondary" block loading={busy} disabled={disabled} onClick={onManage}>
           {t("pricing.manage")}
         </Button>

@@ -135,4 +135,39 @@ describe("PricingSection", () => {
     setup({ accessToken: "jwt-1", checkoutCanceled: true });
     expect(screen.getByTestId("checkout-canceled").textContent).toContain("you have not been charged");
   });
+
+  it("offers subscribers Upgrade and Downgrade on the other tiers, and the trial only to those who may have it", () => {
+    const basic: Plan = {
+      id: "prod_basic",
+      name: "Gatehouse Basic",
+      description: null,
+      entitlement: "basic",
+      features: ["library.basic"],
+      prices: [{ ...PRO.prices[0], id: "basic_m", unitAmount: 500, trialPeriodDays: null } as Plan["prices"][number]],
+    };
+    const pro: Plan = {
+      ...PRO,
+      prices: PRO.prices.map((p) => ({ ...p, unitAmount: p.unitAmount * 2, trialPeriodDays: 7 })),
+    };
+    const queryClient = createTestQueryClient();
+    queryClient.setQueryData(plansQueryOptions().queryKey, [basic, pro]);
+    renderWithProviders(
+      <PricingSection
+        accessToken="jwt-1"
+        userId="user-1"
+        currentPriceId="basic_m"
+        hasAccess
+        trialEligible={false}
+        onSignInRequired={vi.fn()}
+      />,
+      { queryClient },
+    );
+    const [basicCard, proCard] = screen.getAllByTestId("plan-card");
+    expect(within(basicCard as HTMLElement).getByTestId("current-plan-badge")).toBeTruthy();
+    expect(within(proCard as HTMLElement).getByRole("button", { name: "Switch to Gatehouse Pro" }).textContent).toBe(
+      "Upgrade",
+    );
+    expect(within(proCard as HTMLElement).getByTestId("plan-features").textContent).toContain("Advanced lessons");
+    expect(screen.queryByTestId("plan-trial")).toBeNull();
+  });
 });

@@ -1,3 +1,4 @@
+import { planChangeTiming } from "@gatehouse/types";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
@@ -5,11 +6,12 @@ import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
 import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
 import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
-import { type BillingInterval, usePlans } from "../api/get-plans.ts";
+import { type BillingInterval, type Plan, type PlanPrice, usePlans } from "../api/get-plans.ts";
 import { type SubscribeDeps, useOpenPortal, useSubscribe } from "../api/use-subscribe.ts";
 import { yearlySavingsPercent } from "../savings.ts";
 import { IntervalToggle } from "./interval-toggle.tsx";
 import { PlanCard } from "./plan-card.tsx";
+import { PlanChangeDialog } from "./plan-change-dialog.tsx";
 import styles from "./pricing.module.css";
 
 interface PricingSectionProps {
@@ -17,8 +19,12 @@ interface PricingSectionProps {
   accessToken: string | null;
   /** The price the signed-in user subscribes to, if any. */
   currentPriceId: string | null;
-  /** The user already has access: plans lead to the billing portal. */
+  /** The user already has access: other plans offer a switch, the current one the billing portal. */
   hasAccess: boolean;
+  /** The signed-in user's id (for the plan-change dialog), or null. */
+  userId?: string | null;
+  /** May this visitor have a free trial? Unknown (null) for visitors: shown; false for former trialers. */
+  trialEligible?: boolean | null;
   /** Called for a signed-out visitor who picked a price: sign in, then come back. */
   onSignInRequired: (priceId: string) => void;
   /** A price picked before signing in: checkout starts as soon as a session exists. */
@@ -47,7 +53,8 @@ function PlanSkeleton() {
 
 export function PricingSection(props: PricingSectionProps) {
   const { accessToken, currentPriceId, hasAccess, onSignInRequired, resumePriceId, onResumeHandled, deps } = props;
-  const { checkoutCanceled = false } = props;
+  const { checkoutCanceled = false, userId = null, trialEligible = null } = props;
+  const [switching, setSwitching] = useState<{ plan: Plan; price: PlanPrice } | null>(null);
   const { t, locale } = useI18n();
   const plans = usePlans();
   const subscribe = useSubscribe(deps);
@@ -66,6 +73,21 @@ export function PricingSection(props: PricingSectionProps) {
     plans.data?.flatMap((plan) => plan.prices).find((price) => price.id === currentPriceId)?.interval ?? null;
   const interval = chosen ?? currentInterval ?? intervals[0] ?? "month";
   const savePercent = plans.data?.map(yearlySavingsPercent).find((value) => value !== null) ?? null;
+  const current = plans.data
+    ?.flatMap((plan) => plan.prices.map((price) => ({ plan, price })))
+    .find(({ price }) => price.id === currentPriceId);
+  /** Upgrade (applies now) or downgrade (at period end), as the API decides it. */
+  const changeKind = (plan: Plan, price: PlanPrice | null): "upgrade" | "downgrade" | null => {
+    if (!current || !price || price.id === current.price.id) return null;
+    const facts = (p: Plan, x: PlanPrice) => ({
+      priceId: x.id,
+      unitAmount: x.unitAmount,
+      interval: x.interval,
+      intervalCount: x.intervalCount,
+      features: p.features,
+    });
+    return planChangeTiming(facts(current.plan, current.price), facts(plan, price)) === "now" ? "upgrade" : "downgrade";
+  };
 
   const start = (priceId: string) => {
     if (!accessToken) return onSignInRequired(priceId);
@@ -151,11 +173,24 @@ export function PricingSection(props: PricingSectionProps) {
                 disabled={busy}
                 onSubscribe={start}
                 onManage={manage}
+                trialOffered={trialEligible !== false}
+                change={hasAccess ? changeKind(plan, price) : null}
+                onChange={() => price && setSwitching({ plan, price })}
               />
             );
           })}
         </div>
       )}
+      {switching && accessToken && userId ? (
+        <PlanChangeDialog
+          key={switching.price.id}
+          plan={switching.plan}
+          price={switching.price}
+          userId={userId}
+          accessToken={accessToken}
+          onClose={() => setSwitching(null)}
+        />
+      ) : null}
       {!accessToken && plans.data && plans.data.length > 0 ? (
         <p className={styles.note}>{t("pricing.signInFirst")}</p>
       ) : null}

@@ -67,6 +67,10 @@ describe("upgrade now", () => {
     expect(me.entitlement.features).toEqual(["library.basic"]);
     const live = await stripe.subscriptions.retrieve(subscription);
     expect(live.items.data[0]?.price.id).toBe(prices.monthly());
+    // The declined invoice is void and nothing is pending: the upgrade can never apply later.
+    expect(live.pending_update).toBeNull();
+    const updates = (await invoicesOf(subscription)).filter((i) => i.billing_reason === "subscription_update");
+    expect(updates.map((i) => i.status)).toEqual(["void"]);
   });
 
   test("two changes at once: one wins, the other gets 409, and only one invoice is made", async () => {

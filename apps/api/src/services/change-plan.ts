@@ -240,6 +240,15 @@ async function upgradeNow(s: Services, user: AuthUser, change: Change, sub: Stri
     ),
   );
   if (updated.pending_update) {
+    // The declined invoice is voided, which cancels the pending update: the old plan stays for good,
+    // and a retry after a card update makes one new invoice, never a second payable one.
+    const invoiceId = typeof updated.latest_invoice === "string" ? updated.latest_invoice : updated.latest_invoice?.id;
+    if (invoiceId) {
+      await stripeCall("invoices.voidInvoice", () => s.stripe.invoices.voidInvoice(invoiceId)).catch((e: unknown) => {
+        // Already paid or voided meanwhile: Stripe's state decides, the sync below reads it.
+        if (!(e instanceof Stripe.errors.StripeInvalidRequestError)) throw e;
+      });
+    }
     await syncCustomer(s, change.customerId, [], { cause: "plan_change", actor: user.id });
     throw new ApiError(
       402,

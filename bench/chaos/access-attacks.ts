@@ -7,6 +7,7 @@ import { type ChaosContext, createUser, sleep, subscribe, type TestUser } from "
 import { figure, type PartResult } from "./figures.ts";
 import { pkceAttacks } from "./pkce-attacks.ts";
 import { storageAttacks } from "./storage-attacks.ts";
+import { tokenAttacks } from "./token-attacks.ts";
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString("base64url");
 
@@ -526,6 +527,9 @@ export async function runAccessAttacks(ctx: ChaosContext): Promise<PartResult> {
 
   // ---- Auth: the magic-link PKCE flow ----------------------------------------------------------
   outcomes.push(...(await pkceAttacks(ctx, notes)));
+
+  // ---- API: access tokens with the wrong claims, a deleted user's token ------------------------
+  outcomes.push(...(await tokenAttacks(ctx, notes)));
 
   // ---- realtime: someone else's rows -----------------------------------------------------------
   {

@@ -1,5 +1,5 @@
 // The fast, deterministic parts of the chaos suite at small size: forged webhooks, bad input on
-// every route, the list of access attacks, the webhook queue under Stripe's rate limits with the
+// every route, the rate limits, the list of access attacks, the webhook queue under Stripe's rate limits with the
 // database down and poison messages. The whole suite with its figures is `npm run chaos`.
 import { type Stack, startStack } from "@gatehouse/e2e/stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -8,6 +8,7 @@ import { runBadInput } from "./bad-input.ts";
 import { type ChaosContext, createContext } from "./context.ts";
 import type { PartResult } from "./figures.ts";
 import { runQueueFaults } from "./queue-faults.ts";
+import { runRateLimits } from "./rate-limits.ts";
 import { runSignatureFuzz } from "./signature-fuzz.ts";
 
 let stack: Stack;
@@ -51,6 +52,14 @@ describe("chaos (fast parts)", () => {
       notes: [],
     });
   }, 180_000);
+
+  test("cuts a user's burst and an address's failed sign-ins at their rate limits, with no 5xx", async () => {
+    const result = await runRateLimits(ctx);
+    expect(result.figures.find((f) => f.name === "chaos_rate_limit_user_limited")?.value).toBeGreaterThan(0);
+    expect(result.figures.find((f) => f.name === "chaos_rate_limit_ip_limited")?.value).toBeGreaterThan(0);
+    // Its notes are the counts, not failures: the must-be-0 figures say it.
+    expect(broken(result).figures).toEqual([]);
+  }, 120_000);
 
   test("lets no access attack through REST, Realtime, Auth or the API", async () => {
     const result = await runAccessAttacks(ctx);

@@ -16,6 +16,7 @@ import { failures, markdownTable, mergeResults, type PartResult } from "./figure
 import { runHostileDelivery } from "./hostile-delivery.ts";
 import { runOutages } from "./outages.ts";
 import { runQueueFaults } from "./queue-faults.ts";
+import { runRateLimits } from "./rate-limits.ts";
 import { runSecretsScan } from "./secrets-scan.ts";
 import { runSignatureFuzz } from "./signature-fuzz.ts";
 
@@ -30,6 +31,7 @@ export const PARTS: Record<string, (ctx: ChaosContext) => Promise<PartResult>> =
   "hostile-delivery": runHostileDelivery,
   outages: runOutages,
   "queue-faults": runQueueFaults,
+  "rate-limits": runRateLimits,
   "secrets-scan": runSecretsScan,
 };
 

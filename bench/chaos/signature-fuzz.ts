@@ -12,6 +12,8 @@ interface Case {
   legit: boolean;
   /** Signed with the real secret but dated more than 300 s ahead: not a forgery, a replay window. */
   signedFuture?: boolean;
+  /** Several t= values (the timestamp guard and stripe-node would read different ones): refused. */
+  twoTimestamps?: boolean;
   contentType?: string;
 }
 
@@ -30,6 +32,84 @@ function eventBody(r: () => number): string {
     request: null,
     type: pick(r, ["charge.succeeded", "payment_intent.created", "balance.available"]),
     data: { object: { id: `ch_${randomBytes(6).toString("hex")}`, object: "charge", amount: Math.floor(r() * 1e5) } },
+  });
+}
+
+/**
+ * A correctly signable event as big as real ones get: an invoice with many lines (the shape of
+ * Stripe's invoice, its line items with parent, pricing and taxes), 16 KiB to a few hundred KiB.
+ */
+function largeInvoiceEvent(r: () => number): string {
+  const hex = (n: number) => randomBytes(n).toString("hex");
+  const invoice = `in_${hex(12)}`;
+  const subscription = `sub_${hex(12)}`;
+  const lines = 40 + Math.floor(r() * 160);
+  const now = Math.floor(Date.now() / 1000);
+  const data = Array.from({ length: lines }, (_, i) => ({
+    id: `il_${hex(12)}`,
+    object: "line_item",
+    amount: 1000 + i,
+    currency: "eur",
+    description: `Remaining time on ${i + 1} × Pro after ${new Date(now * 1000).toUTCString()}`,
+    discount_amounts: [{ amount: 100, discount: `di_${hex(12)}` }],
+    discountable: true,
+    discounts: [],
+    invoice,
+    livemode: false,
+    metadata: { line: String(i), order: `ORD-${hex(6)}` },
+    parent: {
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: `ii_${hex(12)}`,
+        proration: true,
+        proration_details: { credited_items: { invoice: `in_${hex(12)}`, invoice_line_items: [`il_${hex(12)}`] } },
+        subscription,
+        subscription_item: `si_${hex(12)}`,
+      },
+      type: "subscription_item_details",
+    },
+    period: { end: now + 30 * 86_400, start: now },
+    pretax_credit_amounts: [],
+    pricing: {
+      price_details: { price: `price_${hex(12)}`, product: `prod_${hex(8)}` },
+      type: "price_details",
+      unit_amount_decimal: "1000",
+    },
+    quantity: 1,
+    subscription,
+    subtotal: 1000 + i,
+    taxes: [
+      {
+        amount: 200,
+        tax_behavior: "exclusive",
+        tax_rate_details: { tax_rate: `txr_${hex(12)}` },
+        taxability_reason: "standard_rated",
+        taxable_amount: 1000,
+        type: "tax_rate_details",
+      },
+    ],
+  }));
+  return JSON.stringify({
+    id: `evt_fuzz_${hex(12)}`,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: now,
+    livemode: false,
+    pending_webhooks: 1,
+    request: null,
+    // Not routed: recorded and ignored, so the fuzz costs no Stripe call.
+    type: "invoice.created",
+    data: {
+      object: {
+        id: invoice,
+        object: "invoice",
+        customer: `cus_${hex(12)}`,
+        currency: "eur",
+        status: "draft",
+        lines: { object: "list", data, has_more: false, url: `/v1/invoices/${invoice}/lines` },
+        total: lines * 1000,
+      },
+    },
   });
 }
 
@@ -93,6 +173,27 @@ function makeCase(r: () => number, secret: string, n: number): Case {
       };
     },
     () => ({ kind: "missing_timestamp", body, signature: `v1=${good}`, legit: false }),
+    () => {
+      const t = now + 301 + Math.floor(r() * 1e6);
+      return {
+        kind: "two_timestamps_future_signed",
+        body,
+        signature: `t=${now},t=${t},v1=${hmac(secret, t, body)}`,
+        legit: false,
+        twoTimestamps: true,
+      };
+    },
+    () => ({
+      kind: "two_timestamps_same",
+      body,
+      signature: `t=${now},v1=${good},t=${now}`,
+      legit: false,
+      twoTimestamps: true,
+    }),
+    () => {
+      const big = largeInvoiceEvent(r);
+      return { kind: "large_signed_event", body: big, signature: `t=${now},v1=${hmac(secret, now, big)}`, legit: true };
+    },
     () => ({ kind: "timestamp_not_a_number", body, signature: `t=${garbage(r, 5)},v1=${good}`, legit: false }),
     () => ({ kind: "timestamp_swapped", body, signature: `t=${now - 1},v1=${good}`, legit: false }),
     () => ({ kind: "missing_v1", body, signature: `t=${now}`, legit: false }),
@@ -165,6 +266,9 @@ export async function runSignatureFuzz(ctx: ChaosContext, opts: { count?: number
     errors: 0,
     future: 0,
     futureAccepted: 0,
+    twoT: 0,
+    twoTAccepted: 0,
+    largeLegit: 0,
   };
   const rejectionMs: number[] = [];
   const byKind = new Map<string, number>();
@@ -194,10 +298,17 @@ export async function runSignatureFuzz(ctx: ChaosContext, opts: { count?: number
       }
       if (c.legit) {
         tally.legit++;
+        if (c.kind === "large_signed_event") tally.largeLegit++;
         if (status !== 200) {
           tally.legitRejected++;
           if (notes.length < 20) notes.push(`${c.kind} (correctly signed) answered ${status}`);
         }
+      } else if (c.twoTimestamps) {
+        tally.twoT++;
+        if (status >= 200 && status < 300) {
+          tally.twoTAccepted++;
+          if (notes.length < 20) notes.push(`TWO t= ACCEPTED: ${c.kind} header=${String(c.signature).slice(0, 120)}`);
+        } else if (status >= 400 && status < 500) rejectionMs.push(elapsed);
       } else if (c.signedFuture) {
         tally.future++;
         if (status >= 200 && status < 300) tally.futureAccepted++;
@@ -228,6 +339,13 @@ export async function runSignatureFuzz(ctx: ChaosContext, opts: { count?: number
       figure("fuzz_legitimate_rejected", tally.legitRejected, "requests", { mustBeZero: true }),
       figure("fuzz_future_signed_accepted", tally.futureAccepted, "requests", {
         detail: `of ${tally.future} correctly signed requests dated > 300 s ahead (not forgeries: they need the secret; a longer replay window)`,
+      }),
+      figure("fuzz_large_signed_events", tally.largeLegit, "requests", {
+        detail: "correctly signed invoices of 40 to 200 lines (well over 16 KiB); counted in fuzz_legitimate",
+      }),
+      figure("fuzz_two_timestamps_accepted", tally.twoTAccepted, "requests", {
+        mustBeZero: true,
+        detail: `of ${tally.twoT} Stripe-Signature headers with two t= values`,
       }),
       figure("fuzz_huge_not_413", tally.hugeNot413, "requests", { mustBeZero: true }),
       figure("fuzz_transport_errors", tally.errors, "requests", { mustBeZero: true }),

@@ -9,6 +9,7 @@ import {
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_WEBHOOK_SECRET,
   startTestSandbox,
+  stopWithParent,
 } from "../../../packages/sandbox/src/index.ts";
 import { setupCatalog, stripeClient } from "../scripts/stripe-setup.ts";
 
@@ -17,17 +18,7 @@ import { setupCatalog, stripeClient } from "../scripts/stripe-setup.ts";
 // about something else). The limits themselves: packages/sandbox rate-limits.test.ts; the API
 // under them: the bench's webhook storm, the fault suite and the e2e suite, which keep them on.
 const sandbox = await startTestSandbox({ limits: NO_LIMITS });
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await sandbox.stop();
-  process.exit(0);
-};
-process.on("SIGTERM", () => void stop());
-process.on("SIGINT", () => void stop());
-process.stdin.on("end", () => void stop());
-process.stdin.resume();
+stopWithParent(() => sandbox.stop());
 
 try {
   const catalog = await setupCatalog({

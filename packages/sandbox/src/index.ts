@@ -10,6 +10,7 @@ export * from "./keys.ts";
 export * from "./postgres/index.ts";
 export { defaultDataDir, type RunningSandbox, type SandboxOptions, startSandbox } from "./start-sandbox.ts";
 export { startTestSandbox, type TestSandbox, type TestSandboxOptions } from "./start-test-sandbox.ts";
+export { stopWithParent } from "./stop-with-parent.ts";
 export {
   type ChaosSettings,
   type DeliveryAttempt,

@@ -11,6 +11,8 @@ export interface StartPostgresOptions {
   ephemeral?: boolean;
   /** Trade durability for speed (tests and benchmarks only). */
   fast?: boolean;
+  /** max_connections (default 200). */
+  maxConnections?: number;
   onLog?: (line: string) => void;
 }
 
@@ -64,7 +66,14 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Running
     if (logs.length > 50) logs.shift();
     opts.onLog?.(msg);
   };
-  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"];
+  const flags = [
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "unix_socket_directories=",
+    "-c",
+    `max_connections=${opts.maxConnections ?? 200}`,
+  ];
   if (opts.fast) flags.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,

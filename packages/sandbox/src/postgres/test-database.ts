@@ -34,7 +34,8 @@ export async function startTestDatabase(): Promise<RunningPostgres> {
 export async function startTestCluster(): Promise<RunningPostgres> {
   const port = await freePort();
   const dataDir = join(tmpdir(), `gatehouse-pg-${randomBytes(6).toString("hex")}`);
-  const db = await startPostgres({ dataDir, port, ephemeral: true, fast: true });
+  // Every package's tests share it, stand-ins with their pools included, two lanes at a time.
+  const db = await startPostgres({ dataDir, port, ephemeral: true, fast: true, maxConnections: 800 });
   try {
     await withClient(db.url, (c) => c.query(`create database ${TEMPLATE_DATABASE}`));
     await applyMigrations(databaseUrl(db.url, TEMPLATE_DATABASE));

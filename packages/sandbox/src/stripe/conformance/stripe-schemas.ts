@@ -4,8 +4,8 @@
 // generator versions and the list of types: a second run loads it in milliseconds.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createGenerator, ExposeNodeParser } from "ts-json-schema-generator";
 import { EVENT_TYPES, eventTypeName, OBJECT_TYPES } from "./stripe-types.ts";
 
@@ -25,7 +25,25 @@ export interface StripeSchemas {
   generatedInMs: number;
 }
 
-const stripeEsm = dirname(fileURLToPath(import.meta.resolve("stripe")));
+const require = createRequire(import.meta.url);
+
+/** The folder of an installed package (`import.meta.resolve` is not available in Vitest's global setup). */
+function packageDir(name: string): string {
+  let dir = dirname(require.resolve(name));
+  for (;;) {
+    try {
+      const pkg: unknown = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      if (typeof pkg === "object" && pkg !== null && "name" in pkg && pkg.name === name) return dir;
+    } catch {
+      // no package.json here: keep climbing
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the ${name} package`);
+    dir = up;
+  }
+}
+
+const stripeEsm = join(packageDir("stripe"), "esm");
 const cacheDir = join(import.meta.dirname, "..", "..", "..", "node_modules", ".cache", "stripe-schemas");
 const OTHER_STRING = "#/definitions/shared%3AOtherString";
 const DECIMAL = "Decimal:Decimal";
@@ -209,10 +227,8 @@ function waitForFile(file: string, lock: string, timeoutMs: number): boolean {
 /** The schemas, from the cache when it matches the installed packages, else generated (and cached). */
 export function loadStripeSchemas(): StripeSchemas {
   const source = entrySource();
-  const stripeVersion = versionOf(join(stripeEsm, ".."));
-  const generatorVersion = versionOf(
-    join(dirname(fileURLToPath(import.meta.resolve("ts-json-schema-generator"))), ".."),
-  );
+  const stripeVersion = versionOf(packageDir("stripe"));
+  const generatorVersion = versionOf(packageDir("ts-json-schema-generator"));
   const key = createHash("sha256")
     .update(`${FORMAT}\n${stripeVersion}\n${generatorVersion}\n${source}`)
     .digest("hex")

@@ -2,7 +2,7 @@
 // by the Workers rate-limiting binding, as configured in wrangler.jsonc (development limits:
 // 60 a minute per user and route, 300 failed sign-ins a minute per IP).
 import { describe, expect, test } from "vitest";
-import { api, createUser } from "./helpers.ts";
+import { api, createUser, prices } from "./helpers.ts";
 
 /**
  * The binding counts in fixed windows aligned to the wall clock (Miniflare, like Cloudflare): start a
@@ -38,6 +38,25 @@ describe("rate limits", () => {
     expect(portal.status).toBe(404);
     const other = await createUser();
     expect((await api("/api/billing/sync", { method: "POST", token: other.token, json: {} })).status).toBe(200);
+  });
+
+  test("plan changes (preview, change, cancel) share one per-user limit", async () => {
+    const user = await createUser();
+    await awayFromWindowEdge(15_000);
+    const answers = await Promise.all(
+      Array.from({ length: 65 }, (_, i) =>
+        i % 3 === 2
+          ? api("/api/billing/change-plan", { method: "DELETE", token: user.token })
+          : api(`/api/billing/change-plan${i % 3 ? "" : "/preview"}`, {
+              method: "POST",
+              token: user.token,
+              json: { priceId: prices.yearly() },
+            }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 429).length).toBe(5);
+    expect(statuses.filter((s) => s !== 429 && (s < 400 || s >= 500))).toEqual([]);
   });
 
   test("failed sign-ins are limited per client IP: 429 past 300 a minute, other addresses still get 401", async () => {

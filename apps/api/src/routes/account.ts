@@ -33,14 +33,14 @@ export const accountRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, syncBodySchema);
     return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) });
   })
-  .post("/billing/change-plan/preview", requireUser, async (c) => {
+  .post("/billing/change-plan/preview", requireUserWithin("change-plan"), async (c) => {
     const body = await jsonBody(c, changePlanBodySchema);
     return c.json(await previewPlanChange(c.var.services, c.var.user, body.priceId));
   })
-  .post("/billing/change-plan", requireUser, async (c) => {
+  .post("/billing/change-plan", requireUserWithin("change-plan"), async (c) => {
     const body = await jsonBody(c, changePlanBodySchema);
     return c.json({ entitlement: await changePlan(c.var.services, c.var.user, body.priceId) });
   })
-  .delete("/billing/change-plan", requireUser, async (c) => {
+  .delete("/billing/change-plan", requireUserWithin("change-plan"), async (c) => {
     return c.json({ entitlement: await cancelScheduledChange(c.var.services, c.var.user) });
   });

@@ -151,6 +151,44 @@ describe("invoices.createPreview and prorated upgrades", () => {
     expect(invoice.amount_paid).toBe(preview.amount_due);
   });
 
+  it("carries earlier create_prorations lines into the next invoice made at once (preview included)", async () => {
+    const { basic, pro } = await tiers();
+    const mid = await makePlan(h.stripe, { product: String(pro.product), amount: 1900 });
+    const { subscription } = await checkout(h, basic.id);
+    await advance(5 * DAY);
+    const first = await now();
+    await h.stripe.subscriptions.update(subscription.id, {
+      items: [{ id: item(subscription).id, price: mid.id }],
+      proration_date: first,
+    });
+    await advance(5 * DAY);
+    const at = await now();
+    const details = {
+      items: [{ id: item(subscription).id, price: pro.id }],
+      proration_behavior: "always_invoice" as const,
+      proration_date: at,
+    };
+    const preview = await h.stripe.invoices.createPreview({
+      subscription: subscription.id,
+      subscription_details: details,
+    });
+    expect(preview.lines.data.map((l) => l.description)).toEqual([
+      `Unused time on Basic after ${day(first)}`,
+      `Remaining time on Pro after ${day(first)}`,
+      `Unused time on Pro after ${day(at)}`,
+      `Remaining time on Pro after ${day(at)}`,
+    ]);
+    const updated = await h.stripe.subscriptions.update(subscription.id, { ...details, expand: ["latest_invoice"] });
+    const invoice = updated.latest_invoice as Stripe.Invoice;
+    expect(invoice.lines.data.map((l) => [l.description, l.amount])).toEqual(
+      preview.lines.data.map((l) => [l.description, l.amount]),
+    );
+    expect(invoice.amount_paid).toBe(preview.amount_due);
+    // Nothing is left for the renewal but the new period.
+    const next = await h.stripe.invoices.createPreview({ subscription: subscription.id });
+    expect(next.lines.data.map((l) => l.description)).toEqual(["1 × Pro"]);
+  });
+
   it("keeps the old plan with pending_update when the card fails, applies it once the invoice is paid", async () => {
     const { basic, pro } = await tiers();
     const { subscription } = await checkout(h, basic.id, { card: "4000000000000341" });

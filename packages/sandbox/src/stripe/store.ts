@@ -19,6 +19,8 @@ export interface SubscriptionState {
     items: Stripe.SubscriptionItem[];
     period: { start: number; end: number } | null;
     billingCycleAnchor: number | null;
+    /** Earlier prorations this change's invoice carried (back to pendingLines if it is voided). */
+    carriedLines?: LineSpec[];
   } | null;
 }
 

@@ -358,7 +358,7 @@ function createPreview(ctx: Ctx, req: ApiRequest): Stripe.Invoice {
         periodEnd: plan.invoicePeriod.end,
         trial: false,
         lines: plan.invoiceNow,
-        ...(plan.cycleReset && state?.pendingLines?.length ? { extraLines: state.pendingLines } : {}),
+        ...(state?.pendingLines?.length ? { extraLines: state.pendingLines } : {}),
       },
       id,
     ).invoice;

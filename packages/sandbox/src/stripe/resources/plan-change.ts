@@ -240,8 +240,10 @@ export function applyItemChange(
     periodEnd: plan.invoicePeriod.end,
     trial: false,
     lines: plan.invoiceNow,
-    ...(plan.cycleReset && state.pendingLines?.length ? { extraLines: state.pendingLines } : {}),
+    // Prorations left by earlier changes go on the next invoice made, this one.
+    ...(state.pendingLines?.length ? { extraLines: state.pendingLines } : {}),
   };
+  const carried = state.pendingLines ?? [];
   if (opts.payment === "error_if_incomplete" && !offSessionSucceeds(state.card)) {
     // Refused before anything is stored, as Stripe leaves the subscription untouched.
     const total = plan.invoiceNow.reduce((s, l) => s + l.amount, 0);
@@ -251,7 +253,7 @@ export function applyItemChange(
   const retryAt = now + DAY;
   const pendingPayment = opts.payment === "pending_if_incomplete";
   const result = collect(ctx, request, invoice, state.card, pendingPayment ? null : retryAt);
-  if (plan.cycleReset) ctx.store.put("subscription_state", { ...stateOf(ctx, sub), pendingLines: [] });
+  if (carried.length) ctx.store.put("subscription_state", { ...stateOf(ctx, sub), pendingLines: [] });
   if (result.paid) return saveSubscription(ctx, request, sub, { ...plan.next, latest_invoice: invoice.id });
   if (pendingPayment) {
     const { end } = periodOf(sub);
@@ -274,6 +276,7 @@ export function applyItemChange(
         items: plan.next.items.data,
         period: plan.cycleReset ? periodOf(plan.next) : null,
         billingCycleAnchor: plan.cycleReset ? plan.next.billing_cycle_anchor : null,
+        carriedLines: carried,
       },
     });
     return saveSubscription(ctx, request, sub, { ...sub, pending_update: pending, latest_invoice: invoice.id });
@@ -331,7 +334,11 @@ export function voidInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stri
   if (!sub) return voided;
   const state = stateOf(ctx, sub);
   if (state.pendingChange?.invoice === invoice.id) {
-    ctx.store.put("subscription_state", { ...state, pendingChange: null });
+    ctx.store.put("subscription_state", {
+      ...state,
+      pendingChange: null,
+      pendingLines: [...(state.pendingChange.carriedLines ?? []), ...(state.pendingLines ?? [])],
+    });
     saveSubscription(ctx, request, sub, { ...sub, pending_update: null });
   } else if (state.openInvoice === invoice.id) {
     ctx.store.put("subscription_state", { ...state, openInvoice: null, nextRetryAt: null, failedAttempts: 0 });
@@ -355,7 +362,11 @@ export function expirePendingUpdate(ctx: Ctx, sub: Stripe.Subscription): Stripe.
     ctx.store.put("invoice", voided);
     ctx.events.emit("invoice.voided", voided, null, { status: "open" });
   }
-  ctx.store.put("subscription_state", { ...state, pendingChange: null });
+  ctx.store.put("subscription_state", {
+    ...state,
+    pendingChange: null,
+    pendingLines: [...(state.pendingChange?.carriedLines ?? []), ...(state.pendingLines ?? [])],
+  });
   const saved = saveSubscription(ctx, null, sub, { ...sub, pending_update: null });
   ctx.events.emit("customer.subscription.pending_update_expired", saved, null, { pending_update: sub.pending_update });
   return saved;

@@ -7,7 +7,8 @@ import Stripe from "stripe";
 
 export interface StackLike {
   urls: { api: string; web: string; supabase: string; stripe: string; postgres: string };
-  prices: { monthly: string; yearly: string };
+  /** monthly/yearly: Basic; proMonthly/proYearly: Pro (the tiers of apps/api/scripts/catalog.ts). */
+  prices: { monthly: string; yearly: string; proMonthly: string; proYearly: string };
   keys: { publishable: string; secret: string; stripe: string; webhook: string };
   sandbox: {
     urls: { supabase: string; stripe: string };
@@ -183,6 +184,38 @@ export async function postWebhook(ctx: ChaosContext, payload: string, signature:
 // ---- expected vs actual entitlement ---------------------------------------------------------
 
 let productEntitlements: Map<string, string | null> | null = null;
+const productFeatures = new Map<string, string[]>();
+
+/** The product's features as Stripe lists them (cached: the catalog does not change during a run). */
+async function featuresOfProduct(ctx: ChaosContext, productId: string): Promise<string[]> {
+  const cached = productFeatures.get(productId);
+  if (cached) return cached;
+  const keys: string[] = [];
+  for await (const pf of ctx.stripe.products.listFeatures(productId, { limit: 100 })) {
+    keys.push(pf.entitlement_feature.lookup_key);
+  }
+  productFeatures.set(productId, keys);
+  return keys;
+}
+
+/** The change a live schedule makes at the end of the current period: its next phase's price and start. */
+async function scheduledChangeOf(
+  ctx: ChaosContext,
+  sub: Stripe.Subscription,
+  periodEnd: number | null,
+): Promise<{ priceId: string | null; at: number | null }> {
+  const none = { priceId: null, at: null };
+  if (typeof sub.schedule !== "string" || periodEnd === null) return none;
+  if (sub.status === "canceled" || sub.status === "incomplete_expired") return none;
+  const schedule = await ctx.stripe.subscriptionSchedules.retrieve(sub.schedule);
+  if (schedule.status !== "active" && schedule.status !== "not_started") return none;
+  const next = schedule.phases
+    .filter((ph) => ph.start_date >= periodEnd)
+    .sort((a, b) => a.start_date - b.start_date)[0];
+  const price = next?.items[0]?.price;
+  if (!next || !price) return none;
+  return { priceId: typeof price === "string" ? price : price.id, at: next.start_date * 1000 };
+}
 
 async function entitlementOfProduct(ctx: ChaosContext, productId: string): Promise<string | null> {
   if (!productEntitlements?.has(productId)) {
@@ -199,6 +232,7 @@ const ms = (s: number | null | undefined) => (typeof s === "number" ? s * 1000 :
 export async function factsOf(ctx: ChaosContext, sub: Stripe.Subscription): Promise<SubscriptionFacts> {
   const item = sub.items.data[0];
   const product = item ? (typeof item.price.product === "string" ? item.price.product : item.price.product.id) : null;
+  const scheduled = await scheduledChangeOf(ctx, sub, item?.current_period_end ?? null);
   return {
     id: sub.id,
     status: sub.status as SubscriptionStatus,
@@ -208,11 +242,10 @@ export async function factsOf(ctx: ChaosContext, sub: Stripe.Subscription): Prom
     cancelAt: ms(sub.cancel_at),
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     created: sub.created * 1000,
-    // Compared by the fields above; features and schedules are not part of this suite's checks yet.
-    features: [],
+    features: product ? await featuresOfProduct(ctx, product) : [],
     trialEnd: ms(sub.trial_end),
-    scheduledPriceId: null,
-    scheduledAt: null,
+    scheduledPriceId: scheduled.priceId,
+    scheduledAt: scheduled.at,
   };
 }
 
@@ -232,11 +265,14 @@ interface EntitlementRow {
   subscription_id: string | null;
   cancel_at: Date | null;
   current_period_end: Date | null;
+  features: string[];
+  scheduled_price_id: string | null;
 }
 
 export async function entitlementRow(ctx: ChaosContext, userId: string): Promise<EntitlementRow | null> {
   const { rows } = await ctx.db.query<EntitlementRow>(
-    "select active, entitlement, status, subscription_id, cancel_at, current_period_end from public.entitlements where user_id = $1",
+    `select active, entitlement, status, subscription_id, cancel_at, current_period_end, features, scheduled_price_id
+       from public.entitlements where user_id = $1`,
     [userId],
   );
   return rows[0] ?? null;
@@ -254,9 +290,15 @@ export async function entitlementDiff(ctx: ChaosContext, userId: string, custome
     subscription_id: null,
     cancel_at: null,
     current_period_end: null,
+    features: [],
+    scheduled_price_id: null,
   };
   const diffs: string[] = [];
   if (have.active !== want.active) diffs.push(`active ${have.active} ≠ ${want.active}`);
+  // The features the user may read with (has_feature): the union over granting subscriptions.
+  const haveFeatures = have.active ? [...have.features].sort().join(",") : "";
+  const wantFeatures = want.active ? want.features.join(",") : "";
+  if (haveFeatures !== wantFeatures) diffs.push(`features [${haveFeatures}] ≠ [${wantFeatures}]`);
   if (want.subscriptionId !== null) {
     if (have.status !== want.status) diffs.push(`status ${have.status} ≠ ${want.status}`);
     if (have.subscription_id !== want.subscriptionId)
@@ -265,6 +307,8 @@ export async function entitlementDiff(ctx: ChaosContext, userId: string, custome
       diffs.push(`cancel_at ${sec(have.cancel_at)} ≠ ${sec(want.cancelAt)}`);
     if (sec(have.current_period_end) !== sec(want.currentPeriodEnd))
       diffs.push(`current_period_end ${sec(have.current_period_end)} ≠ ${sec(want.currentPeriodEnd)}`);
+    if (have.scheduled_price_id !== want.scheduledPriceId)
+      diffs.push(`scheduled ${have.scheduled_price_id} ≠ ${want.scheduledPriceId}`);
   }
   return diffs.length ? diffs.join("; ") : null;
 }

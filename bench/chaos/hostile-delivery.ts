@@ -1,5 +1,6 @@
 // Part 2: hostile delivery. Many customers live real lifecycles on the Stripe stand-in (subscribe,
-// schedule or undo a cancellation, switch plans, cancel, subscribe again) while their events are
+// schedule or undo a cancellation, switch plans, upgrade to Pro at once, schedule a downgrade with
+// a subscription schedule or release it, cancel, subscribe again) while their events are
 // delivered to the API on a random schedule of their own: every event 1–5 times, each copy after
 // a random delay within a window (so in any order), failed answers retried. The stand-in's own
 // delivery is switched off meanwhile. A second round goes through the stand-in's chaos mode.
@@ -29,12 +30,22 @@ interface Schedule {
   actions: string[];
 }
 
-const ACTIONS = ["cancel_at_period_end", "resume", "switch_price", "cancel_now", "cancel_at", "resubscribe"] as const;
+const ACTIONS = [
+  "cancel_at_period_end",
+  "resume",
+  "switch_price",
+  "upgrade_pro",
+  "schedule_downgrade",
+  "release_schedule",
+  "cancel_now",
+  "cancel_at",
+  "resubscribe",
+] as const;
 
 /** One customer's lifecycle: subscribe, then 0–4 random changes with small pauses between them. */
 async function lifecycle(ctx: ChaosContext, seed: number, label: string): Promise<Schedule> {
   const r = rng(seed);
-  const { monthly, yearly } = ctx.stack.prices;
+  const { monthly, yearly, proMonthly, proYearly } = ctx.stack.prices;
   const first = r() < 0.5 ? monthly : yearly;
   const s = await subscribe(ctx, first, label);
   const done: string[] = [`subscribe:${first === monthly ? "monthly" : "yearly"}`];
@@ -71,6 +82,49 @@ async function lifecycle(ctx: ChaosContext, seed: number, label: string): Promis
           if (!item) break;
           const other = item.price.id === monthly ? yearly : monthly;
           await ctx.stripe.subscriptions.update(sub, { items: [{ id: item.id, price: other }] });
+          break;
+        }
+        case "upgrade_pro": {
+          // What POST /api/billing/change-plan does for an upgrade: now, prorated, invoiced at once.
+          const current = await ctx.stripe.subscriptions.retrieve(sub);
+          const item = current.items.data[0];
+          if (!item) break;
+          if (typeof current.schedule === "string") await ctx.stripe.subscriptionSchedules.release(current.schedule);
+          const to = item.price.id === yearly || item.price.id === proYearly ? proYearly : proMonthly;
+          if (to === item.price.id) break;
+          await ctx.stripe.subscriptions.update(sub, {
+            items: [{ id: item.id, price: to }],
+            proration_behavior: "always_invoice",
+            payment_behavior: "pending_if_incomplete",
+          });
+          break;
+        }
+        case "schedule_downgrade": {
+          // A downgrade to Basic monthly at the end of the period, through a subscription schedule.
+          const current = await ctx.stripe.subscriptions.retrieve(sub);
+          const item = current.items.data[0];
+          if (!item || item.price.id === monthly) break;
+          const scheduleId =
+            typeof current.schedule === "string"
+              ? current.schedule
+              : (await ctx.stripe.subscriptionSchedules.create({ from_subscription: sub })).id;
+          const schedule = await ctx.stripe.subscriptionSchedules.retrieve(scheduleId);
+          await ctx.stripe.subscriptionSchedules.update(scheduleId, {
+            end_behavior: "release",
+            phases: [
+              {
+                items: [{ price: item.price.id, quantity: 1 }],
+                start_date: schedule.current_phase?.start_date ?? item.current_period_start,
+                end_date: item.current_period_end,
+              },
+              { items: [{ price: monthly, quantity: 1 }] },
+            ],
+          });
+          break;
+        }
+        case "release_schedule": {
+          const current = await ctx.stripe.subscriptions.retrieve(sub);
+          if (typeof current.schedule === "string") await ctx.stripe.subscriptionSchedules.release(current.schedule);
           break;
         }
         case "cancel_now":
@@ -274,6 +328,10 @@ export async function runHostileDelivery(
   }
   await deliverer.idle();
   ctx.log(`hostile-delivery: round 1 delivered (${deliverer.deliveries} requests)`);
+  const tiers = ["upgrade_pro", "schedule_downgrade", "release_schedule"].map(
+    (action) => `${action} ×${schedules.filter((x) => x.actions.includes(action)).length}`,
+  );
+  ctx.log(`hostile-delivery: schedules with tier changes: ${tiers.join(", ")}`);
   const wrong1 = await wrongUsers(ctx, schedules);
   for (const w of wrong1.slice(0, 10)) {
     const s = schedules.find((x) => x.userId === w.userId);

@@ -21,12 +21,47 @@ export function entitlementsByProduct(products: readonly Stripe.Product[]): Map<
   return new Map(products.map((p) => [p.id, p.metadata?.entitlement || null]));
 }
 
-export function factsOf(sub: Stripe.Subscription, products: Map<string, string | null>): SubscriptionFacts {
+/** What the tiers add to the comparison: each product's features and each live schedule (by id). */
+export interface TierFacts {
+  features: Map<string, string[]>;
+  schedules: Map<string, Stripe.SubscriptionSchedule>;
+}
+
+/** The features of each product, as products.listFeatures lists them. */
+export async function featuresByProduct(stripe: Stripe, productIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const id of productIds) {
+    const keys: string[] = [];
+    for await (const pf of stripe.products.listFeatures(id, { limit: 100 }))
+      keys.push(pf.entitlement_feature.lookup_key);
+    out.set(id, keys);
+  }
+  return out;
+}
+
+/** The next phase of a live schedule that starts at or after the period's end. */
+function scheduledChange(sub: Stripe.Subscription, periodEnd: number | null, tiers?: TierFacts) {
+  const id = typeof sub.schedule === "string" ? sub.schedule : null;
+  const schedule = id ? tiers?.schedules.get(id) : undefined;
+  if (!schedule || periodEnd === null || (schedule.status !== "active" && schedule.status !== "not_started"))
+    return { priceId: null, at: null };
+  const next = schedule.phases.filter((p) => p.start_date >= periodEnd).sort((a, b) => a.start_date - b.start_date)[0];
+  const price = next?.items[0]?.price;
+  if (!next || !price) return { priceId: null, at: null };
+  return { priceId: typeof price === "string" ? price : price.id, at: next.start_date * 1000 };
+}
+
+export function factsOf(
+  sub: Stripe.Subscription,
+  products: Map<string, string | null>,
+  tiers?: TierFacts,
+): SubscriptionFacts {
   const item = sub.items.data[0];
   const product = item?.price.product;
   const productId = typeof product === "string" ? product : (product?.id ?? "");
   const legacy = sub as unknown as { current_period_start?: number; current_period_end?: number };
   if (!isStatus(sub.status)) throw new Error(`unknown subscription status ${sub.status}`);
+  const change = scheduledChange(sub, item?.current_period_end ?? legacy.current_period_end ?? null, tiers);
   return {
     id: sub.id,
     status: sub.status,
@@ -36,11 +71,10 @@ export function factsOf(sub: Stripe.Subscription, products: Map<string, string |
     cancelAt: ms(sub.cancel_at),
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     created: sub.created * 1000,
-    // The storm compares tiers by the fields below, not by features or schedules.
-    features: [],
+    features: tiers?.features.get(productId) ?? [],
     trialEnd: ms(sub.trial_end),
-    scheduledPriceId: null,
-    scheduledAt: null,
+    scheduledPriceId: change.priceId,
+    scheduledAt: change.at,
   };
 }
 
@@ -56,6 +90,8 @@ interface EntitlementDbRow {
   subscription_id: string | null;
   current_period_end: Date | null;
   cancel_at: Date | null;
+  features: string[];
+  scheduled_price_id: string | null;
 }
 
 export interface Mismatch {
@@ -65,8 +101,13 @@ export interface Mismatch {
   actual: Omit<EntitlementDbRow, "user_id"> | null;
 }
 
-function same(expected: Entitlement, row: EntitlementDbRow | undefined): boolean {
+function same(expected: Entitlement, row: EntitlementDbRow | undefined, tiers?: TierFacts): boolean {
   if (!row) return !expected.active && expected.subscriptionId === null;
+  if (tiers) {
+    const have = row.active ? [...row.features].sort().join(",") : "";
+    const want = expected.active ? expected.features.join(",") : "";
+    if (have !== want || row.scheduled_price_id !== expected.scheduledPriceId) return false;
+  }
   return (
     row.active === expected.active &&
     row.entitlement === expected.entitlement &&
@@ -83,9 +124,11 @@ export async function compareEntitlements(
   users: ReadonlyArray<{ userId: string; customerId: string }>,
   subsByCustomer: Map<string, Stripe.Subscription[]>,
   products: Map<string, string | null>,
+  tiers?: TierFacts,
 ): Promise<{ checked: number; mismatches: Mismatch[] }> {
   const { rows } = await db.query<EntitlementDbRow>(
-    `select user_id, active, entitlement, status, subscription_id, current_period_end, cancel_at
+    `select user_id, active, entitlement, status, subscription_id, current_period_end, cancel_at, features,
+            scheduled_price_id
        from public.entitlements where user_id = any($1::uuid[])`,
     [users.map((u) => u.userId)],
   );
@@ -93,10 +136,10 @@ export async function compareEntitlements(
   const mismatches: Mismatch[] = [];
   const rules = { pastDueGraceMs: 0, now: Date.now() };
   for (const u of users) {
-    const subs = (subsByCustomer.get(u.customerId) ?? []).map((s) => factsOf(s, products));
+    const subs = (subsByCustomer.get(u.customerId) ?? []).map((s) => factsOf(s, products, tiers));
     const expected = deriveEntitlement(subs, rules);
     const row = byUser.get(u.userId);
-    if (!same(expected, row)) {
+    if (!same(expected, row, tiers)) {
       const actual = row
         ? {
             active: row.active,
@@ -105,6 +148,8 @@ export async function compareEntitlements(
             subscription_id: row.subscription_id,
             current_period_end: row.current_period_end,
             cancel_at: row.cancel_at,
+            features: row.features,
+            scheduled_price_id: row.scheduled_price_id,
           }
         : null;
       mismatches.push({ userId: u.userId, customerId: u.customerId, expected, actual });

@@ -46,7 +46,8 @@ export interface DriveInput {
   db: pg.Pool;
   stripe: Stripe;
   stripeUrl: string;
-  prices: { monthly: string; yearly: string };
+  /** monthly/yearly: Basic; proMonthly: Pro (upgrades). */
+  prices: { monthly: string; yearly: string; proMonthly: string };
   appUrl: string;
   customers: number;
   /** Parallel driver requests (not the delivery concurrency). */
@@ -76,14 +77,34 @@ async function checkout(input: DriveInput, userId: string, customerId: string, p
   return id;
 }
 
+/**
+ * A plan change as POST /api/billing/change-plan makes it: Basic monthly → Pro monthly at once
+ * (prorated, invoiced now, only if paid); a yearly plan → Basic monthly at the end of its period
+ * through a subscription schedule (still pending when the storm ends).
+ */
 async function switchPlan(input: DriveInput, c: StormCustomer): Promise<void> {
   const sub = await input.stripe.subscriptions.retrieve(c.subscriptionId);
   const item = sub.items.data[0];
   if (!item || sub.status === "canceled") return;
-  const to = item.price.id === input.prices.monthly ? input.prices.yearly : input.prices.monthly;
-  await input.stripe.subscriptions.update(c.subscriptionId, {
-    items: [{ id: item.id, price: to }],
-    proration_behavior: "create_prorations",
+  if (item.price.id === input.prices.monthly) {
+    await input.stripe.subscriptions.update(c.subscriptionId, {
+      items: [{ id: item.id, price: input.prices.proMonthly }],
+      proration_behavior: "always_invoice",
+      payment_behavior: "pending_if_incomplete",
+    });
+    return;
+  }
+  const schedule = await input.stripe.subscriptionSchedules.create({ from_subscription: c.subscriptionId });
+  await input.stripe.subscriptionSchedules.update(schedule.id, {
+    end_behavior: "release",
+    phases: [
+      {
+        items: [{ price: item.price.id, quantity: 1 }],
+        start_date: schedule.current_phase?.start_date ?? item.current_period_start,
+        end_date: item.current_period_end,
+      },
+      { items: [{ price: input.prices.monthly, quantity: 1 }] },
+    ],
   });
 }
 

@@ -10,7 +10,12 @@ import type Stripe from "stripe";
 import { DEFAULT_STRIPE_REQUESTS_PER_SECOND } from "../../../apps/api/src/env.ts";
 import { routeEvent } from "../../../apps/api/src/services/event-routing.ts";
 import { apiCeiling } from "../api-ceiling.ts";
-import { compareEntitlements, customerIdOf, entitlementsByProduct } from "../expected-entitlement.ts";
+import {
+  compareEntitlements,
+  customerIdOf,
+  entitlementsByProduct,
+  featuresByProduct,
+} from "../expected-entitlement.ts";
 import { atLeast, atMost, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";
 import { control, deliverySummary, lastAttempts, waitForIdle } from "../stand-in-controls.ts";
@@ -170,9 +175,20 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   await stripe.subscriptions.list({ status: "all", limit: 100 }).autoPagingEach((s) => {
     subs.push(s);
   });
-  const products = entitlementsByProduct(
-    await stripe.products.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 }),
-  );
+  const productList = await stripe.products.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
+  const products = entitlementsByProduct(productList);
+  const schedules = new Map<string, Stripe.SubscriptionSchedule>();
+  for (const s of subs) {
+    if (typeof s.schedule === "string" && !schedules.has(s.schedule))
+      schedules.set(s.schedule, await stripe.subscriptionSchedules.retrieve(s.schedule));
+  }
+  const tiers = {
+    features: await featuresByProduct(
+      stripe,
+      productList.filter((p) => products.get(p.id)).map((p) => p.id),
+    ),
+    schedules,
+  };
   const subsByCustomer = new Map<string, Stripe.Subscription[]>();
   for (const s of subs) {
     const c = customerIdOf(s);
@@ -180,7 +196,7 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
     list.push(s);
     subsByCustomer.set(c, list);
   }
-  const cmp = await compareEntitlements(ctx.db, drive.customers, subsByCustomer, products);
+  const cmp = await compareEntitlements(ctx.db, drive.customers, subsByCustomer, products, tiers);
   if (cmp.mismatches.length > 0) {
     problems.push(`${cmp.mismatches.length} of ${cmp.checked} entitlements differ from the stand-in's final state`);
     for (const m of cmp.mismatches.slice(0, 5)) problems.push(`mismatch: ${JSON.stringify(m)}`);

@@ -171,6 +171,7 @@ try {
       "  Stripe              your account (test mode). Forward webhooks in another terminal:",
       `                      stripe listen --forward-to localhost:${SANDBOX_PORTS.api}/api/stripe/webhook`,
       "                      (its whsec_… must be STRIPE_WEBHOOK_SECRET in .env)",
+      "  Become admin        pnpm admin:grant --email <your email>, then sign in again and open /admin",
     ];
   } else {
     const sandbox = await startSandbox({ log: (l) => console.log(`[sandbox] ${l}`) });
@@ -202,6 +203,10 @@ try {
     banner = [
       `  Pay with            ${SANDBOX_TEST_CARD}, any future expiry, any CVC (4000 0000 0000 0002 is declined)`,
       `  Magic-link inbox    ${sandbox.urls.supabase}/inbox`,
+      `  Become admin        sign in once, then in another terminal:`,
+      `                      SUPABASE_URL=${sandbox.urls.supabase} SUPABASE_SECRET_KEY=${SANDBOX_SECRET_KEY} \\`,
+      `                      STRIPE_SECRET_KEY=${SANDBOX_STRIPE_SECRET_KEY} pnpm admin:grant --email <your email>`,
+      `                      then sign in again and open ${appUrl}/admin`,
       "",
       `  Supabase stand-in   ${sandbox.urls.supabase}`,
       `  Stripe stand-in     ${sandbox.urls.stripe}   (webhook deliveries: ${sandbox.urls.stripe}/_sandbox/deliveries)`,

@@ -7,6 +7,7 @@ import { SANDBOX_SECRET_KEY, SANDBOX_STRIPE_SECRET_KEY, startTestSandbox, type T
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Config } from "../src/env.ts";
 import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
+import { setAdminRole } from "./admin-role.ts";
 import { loadOpsConfig, OpsConfigError } from "./ops-config.ts";
 import { formatEventTable, parseSince, replayEvents } from "./replay-events.ts";
 import { resync } from "./resync.ts";
@@ -304,5 +305,40 @@ describe("events:replay with a customer that is not ours", () => {
     const report = await replayEvents(services, { apply: true });
     expect(report.failed).toBe(0);
     expect((await ledgerRow(id)).processed_at).not.toBeNull();
+  });
+});
+
+describe("admin:grant / admin:revoke", () => {
+  test("sets and removes app_metadata.role through the Auth admin API, records who did it, and refuses unknown emails", async () => {
+    const email = `Admin-${randomUUID()}@Example.test`;
+    const res = await fetch(`${sandbox.urls.supabaseDirect}/auth/v1/admin/users`, {
+      method: "POST",
+      headers: {
+        apikey: SANDBOX_SECRET_KEY,
+        authorization: `Bearer ${SANDBOX_SECRET_KEY}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ email, password: "correct horse battery", email_confirm: true }),
+    });
+    expect(res.status).toBe(200);
+    const granted = await setAdminRole(services, email, "grant");
+    expect(granted.changed).toBe(true);
+    expect(await rpc("user_is_admin", { p_user_id: granted.userId })).toBe(true);
+    const user = await services.db.auth.admin.getUserById(granted.userId);
+    expect(user.data.user?.app_metadata).toMatchObject({ role: "admin", provider: "email" });
+    expect((await setAdminRole(services, email, "grant")).changed).toBe(false);
+    expect((await setAdminRole(services, email, "revoke")).changed).toBe(true);
+    expect(await rpc("user_is_admin", { p_user_id: granted.userId })).toBe(false);
+    const { data } = await services.db
+      .from("admin_actions")
+      .select("actor, action, target")
+      .eq("target_user_id", granted.userId)
+      .order("id");
+    expect(data).toEqual([
+      { actor: "cli:admin:grant", action: "grant_admin", target: email.toLowerCase() },
+      { actor: "cli:admin:revoke", action: "revoke_admin", target: email.toLowerCase() },
+    ]);
+    await expect(setAdminRole(services, "nobody@example.test", "grant")).rejects.toThrow(/no user with the email/);
+    await expect(setAdminRole(services, "not-an-email", "grant")).rejects.toThrow(/not an email address/);
   });
 });

@@ -5,6 +5,7 @@ import type { AppEnv } from "./context.ts";
 import { EnvError, parseEnv } from "./env.ts";
 import { ApiError, errorBody, handleError, serverError } from "./errors.ts";
 import { accountRoutes } from "./routes/account.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { stripeWebhookRoutes } from "./routes/stripe-webhook.ts";
 import { getServices } from "./services/services.ts";
 
@@ -48,6 +49,7 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", (c, next) => (c.req.path === WEBHOOK_PATH ? webhookBodyLimit(c, next) : routeBodyLimit(c, next)))
   .route("/api", stripeWebhookRoutes)
   .route("/api", accountRoutes)
+  .route("/api", adminRoutes)
   .notFound((c) => c.json(errorBody(c, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}`), 404))
   .onError(handleError);
 

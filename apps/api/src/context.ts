@@ -4,6 +4,8 @@ import type { Services } from "./services/services.ts";
 export interface AuthUser {
   id: string;
   email: string | null;
+  /** app_metadata.role from the verified token ("admin" for the console's admins). */
+  role?: string | null;
 }
 
 export interface AppEnv {

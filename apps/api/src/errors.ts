@@ -6,10 +6,13 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: ApiErrorCode;
-  constructor(status: ContentfulStatusCode, code: ApiErrorCode, message: string) {
+  /** The run in progress, with doctor_running. */
+  readonly runId: string | undefined;
+  constructor(status: ContentfulStatusCode, code: ApiErrorCode, message: string, runId?: string) {
     super(message);
     this.status = status;
     this.code = code;
+    this.runId = runId;
   }
 }
 
@@ -52,7 +55,9 @@ export function serverError(
 export function handleError(err: unknown, c: Context): Response {
   if (err instanceof ApiError) {
     if (err.status >= 500) return serverError(c, err.status, err.code, { message: err.message });
-    return c.json(errorBody(c, err.code, err.message), err.status);
+    const body = errorBody(c, err.code, err.message);
+    if (err.runId) body.error.runId = err.runId;
+    return c.json(body, err.status);
   }
   return serverError(c, 500, "internal_error", {
     error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),

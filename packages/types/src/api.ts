@@ -45,6 +45,12 @@ export const syncBodySchema = z.strictObject({
 });
 export type SyncBody = z.infer<typeof syncBodySchema>;
 
+/** POST /api/admin/doctor: with repair, drifted customers are re-synced (cause doctor). */
+export const doctorBodySchema = z.strictObject({
+  repair: z.optional(z.boolean()),
+});
+export type DoctorBody = z.infer<typeof doctorBodySchema>;
+
 /** The entitlement as the API reports it (dates as ISO strings). */
 export interface EntitlementView {
   active: boolean;
@@ -64,7 +70,8 @@ export interface EntitlementView {
 }
 
 export interface MeResponse {
-  user: { id: string; email: string | null };
+  /** role: app_metadata.role from the token ("admin" sees the console). */
+  user: { id: string; email: string | null; role?: string | null };
   entitlement: EntitlementView;
   /** May this user still have a free trial (one per user, ever)? */
   trialEligible: boolean;
@@ -104,9 +111,19 @@ export const API_ERROR_CODES = [
   "upstream_unavailable",
   "bad_environment",
   "internal_error",
+  "forbidden",
+  "invalid_cursor",
+  "invalid_status",
+  "invalid_limit",
+  "invalid_query",
+  "user_not_found",
+  "event_not_found",
+  "doctor_running",
+  "run_not_found",
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export interface ApiErrorBody {
-  error: { code: ApiErrorCode; message: string; requestId: string };
+  /** runId: with doctor_running, the run in progress. */
+  error: { code: ApiErrorCode; message: string; requestId: string; runId?: string };
 }

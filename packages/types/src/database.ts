@@ -10,6 +10,36 @@ export type Database = {
   };
   public: {
     Tables: {
+      admin_actions: {
+        Row: {
+          action: string;
+          actor: string;
+          at: string;
+          detail: Json;
+          id: number;
+          target: string | null;
+          target_user_id: string | null;
+        };
+        Insert: {
+          action: string;
+          actor: string;
+          at?: string;
+          detail?: Json;
+          id?: never;
+          target?: string | null;
+          target_user_id?: string | null;
+        };
+        Update: {
+          action?: string;
+          actor?: string;
+          at?: string;
+          detail?: Json;
+          id?: never;
+          target?: string | null;
+          target_user_id?: string | null;
+        };
+        Relationships: [];
+      };
       billing_settings: {
         Row: {
           email_delay: unknown;
@@ -58,6 +88,48 @@ export type Database = {
           plan_change_token?: string | null;
           stripe_customer_id?: string;
           user_id?: string;
+        };
+        Relationships: [];
+      };
+      doctor_runs: {
+        Row: {
+          actor: string;
+          checked: number;
+          drifted: Json;
+          error: string | null;
+          finished_at: string | null;
+          id: string;
+          repair: boolean;
+          repaired: number;
+          started_at: string;
+          status: string;
+          total: number;
+        };
+        Insert: {
+          actor: string;
+          checked?: number;
+          drifted?: Json;
+          error?: string | null;
+          finished_at?: string | null;
+          id?: string;
+          repair?: boolean;
+          repaired?: number;
+          started_at?: string;
+          status?: string;
+          total?: number;
+        };
+        Update: {
+          actor?: string;
+          checked?: number;
+          drifted?: Json;
+          error?: string | null;
+          finished_at?: string | null;
+          id?: string;
+          repair?: boolean;
+          repaired?: number;
+          started_at?: string;
+          status?: string;
+          total?: number;
         };
         Relationships: [];
       };
@@ -538,6 +610,27 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      admin_customer: {
+        Args: {
+          p_user_id: string;
+        };
+        Returns: Json;
+      };
+      admin_customers: {
+        Args: {
+          p_before_at?: string;
+          p_before_id?: string;
+          p_limit?: number;
+          p_price_id?: string;
+          p_q?: string;
+          p_status?: string;
+        };
+        Returns: Json;
+      };
+      admin_overview: {
+        Args: never;
+        Returns: Json;
+      };
       bind_customer: {
         Args: {
           p_customer_id: string;
@@ -596,6 +689,13 @@ export type Database = {
           p_stale_after?: unknown;
         };
         Returns: string[];
+      };
+      doctor_compare: {
+        Args: {
+          p_customer_id: string;
+          p_subscriptions: Json;
+        };
+        Returns: Json;
       };
       events_not_processed: {
         Args: {
@@ -824,6 +924,12 @@ export type Database = {
           p_product: Json;
         };
         Returns: boolean;
+      };
+      user_id_by_email: {
+        Args: {
+          p_email: string;
+        };
+        Returns: string;
       };
       user_is_admin: {
         Args: {

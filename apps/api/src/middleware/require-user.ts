@@ -64,6 +64,15 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   if (claims.role !== "authenticated" || typeof claims.sub !== "string" || !isUuid(claims.sub)) {
     throw unauthenticated("The access token is not a signed-in user's token");
   }
-  c.set("user", { id: claims.sub, email: typeof claims.email === "string" && claims.email ? claims.email : null });
+  const appMetadata = claims.app_metadata;
+  const role =
+    appMetadata && typeof appMetadata === "object" && "role" in appMetadata && typeof appMetadata.role === "string"
+      ? appMetadata.role
+      : null;
+  c.set("user", {
+    id: claims.sub,
+    email: typeof claims.email === "string" && claims.email ? claims.email : null,
+    role,
+  });
   await next();
 });

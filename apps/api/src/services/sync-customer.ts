@@ -43,7 +43,7 @@ export async function listAllSubscriptions(stripe: Stripe, customer: string): Pr
  * Replaces each live subscription's `schedule` id by the schedule itself, so the database sees the
  * scheduled change (the phase after the current period). A schedule Stripe no longer has is dropped.
  */
-async function withSchedules(stripe: Stripe, subs: Stripe.Subscription[]): Promise<Stripe.Subscription[]> {
+export async function withSchedules(stripe: Stripe, subs: Stripe.Subscription[]): Promise<Stripe.Subscription[]> {
   return Promise.all(
     subs.map(async (sub) => {
       const id = typeof sub.schedule === "string" ? sub.schedule : null;

@@ -493,6 +493,31 @@ describe("gateway and admin", () => {
     expect(ok.data.user?.email_confirmed_at).toBeTruthy();
   });
 
+  test("updates app_metadata through the admin API, merged key by key (null removes), and the next token carries it", async () => {
+    const email = newEmail();
+    const made = await sb.client("secret").auth.admin.createUser({ email, password: "secret-pw", email_confirm: true });
+    const id = made.data.user?.id ?? "";
+    const denied = await sb.client().auth.admin.updateUserById(id, { app_metadata: { role: "admin" } });
+    expect(denied.error?.status).toBe(403);
+    const granted = await sb.client("secret").auth.admin.updateUserById(id, { app_metadata: { role: "admin" } });
+    expect(granted.error).toBeNull();
+    expect(granted.data.user?.app_metadata).toEqual({ provider: "email", providers: ["email"], role: "admin" });
+    const session = await sb.client().auth.signInWithPassword({ email, password: "secret-pw" });
+    const token = session.data.session?.access_token ?? "";
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as {
+      app_metadata: { role?: string };
+    };
+    expect(claims.app_metadata.role).toBe("admin");
+    const revoked = await sb.client("secret").auth.admin.updateUserById(id, { app_metadata: { role: null } });
+    expect(revoked.data.user?.app_metadata).toEqual({ provider: "email", providers: ["email"] });
+    const missing = await sb
+      .client("secret")
+      .auth.admin.updateUserById("00000000-0000-4000-8000-000000000000", { app_metadata: { role: "admin" } });
+    expect(missing.error?.status).toBe(404);
+    const unmodelled = await sb.client("secret").auth.admin.updateUserById(id, { email: "x@example.test" });
+    expect(unmodelled.error?.status).toBe(400);
+  });
+
   test("answers unknown auth routes with 404 not_found", async () => {
     const res = await authFetch("/factors");
     expect(res.status).toBe(404);

@@ -322,6 +322,43 @@ async function route(ctx: StandInContext, req: IncomingMessage, res: ServerRespo
     if (method === "DELETE") await ctx.db.query("delete from auth.users where id = $1", [user.id]);
     return reply(200, userJson(user));
   }
+  if (adminUser?.[1] && method === "PUT") {
+    requireSecretKey(req);
+    const body = await jsonBody(req);
+    const unmodelled = Object.keys(body).filter((k) => k !== "app_metadata" && k !== "user_metadata");
+    if (unmodelled.length > 0) {
+      throw new AuthError(
+        400,
+        "validation_failed",
+        `The Supabase stand-in updates app_metadata and user_metadata only, not ${unmodelled.join(", ")}`,
+      );
+    }
+    const user = await findUserById(ctx.db, adminUser[1]);
+    if (!user) throw new AuthError(404, "user_not_found", "User not found");
+    const appMeta = obj(body, "app_metadata");
+    const userMeta = obj(body, "user_metadata");
+    // As Supabase Auth does: app_metadata is merged key by key (a null value removes the key),
+    // user_metadata likewise.
+    const merge = (base: Record<string, unknown>, patch: Record<string, unknown>) => {
+      const out = { ...base };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === null) delete out[k];
+        else out[k] = v;
+      }
+      return out;
+    };
+    const { rows } = await ctx.db.query<{ id: string }>(
+      "update auth.users set raw_app_meta_data = $2, raw_user_meta_data = $3, updated_at = now() where id = $1 returning id",
+      [
+        user.id,
+        JSON.stringify(merge(user.raw_app_meta_data ?? { provider: "email", providers: ["email"] }, appMeta)),
+        JSON.stringify(merge(user.raw_user_meta_data ?? {}, userMeta)),
+      ],
+    );
+    const updated = rows[0] ? await findUserById(ctx.db, rows[0].id) : undefined;
+    if (!updated) throw new AuthError(404, "user_not_found", "User not found");
+    return reply(200, userJson(updated));
+  }
   throw new AuthError(404, "not_found", `${method} /auth/v1${path} is not implemented by the Supabase stand-in`);
 }
 

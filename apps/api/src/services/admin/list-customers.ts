@@ -1,0 +1,73 @@
+import { isUuid } from "@gatehouse/types";
+import { ApiError } from "../../errors.ts";
+import { callRpc } from "../call-rpc.ts";
+import type { Services } from "../services.ts";
+import { readCursor, signCursor } from "./page-cursor.ts";
+
+export interface CustomerListItem {
+  userId: string;
+  email: string | null;
+  createdAt: string;
+  customerId: string | null;
+  active: boolean | null;
+  status: string | null;
+  priceId: string | null;
+  features: string[] | null;
+  currentPeriodEnd: string | null;
+  isAdmin: boolean;
+}
+
+export const CUSTOMER_STATUSES = [
+  "none",
+  "active",
+  "trialing",
+  "past_due",
+  "unpaid",
+  "canceled",
+  "incomplete",
+  "incomplete_expired",
+  "paused",
+] as const;
+
+export interface ListQuery {
+  q?: string | undefined;
+  status?: string | undefined;
+  priceId?: string | undefined;
+  cursor?: string | undefined;
+  limit?: string | undefined;
+}
+
+/** One page of customers, newest first; nextCursor (signed) while there are more. */
+export async function listCustomers(
+  s: Services,
+  query: ListQuery,
+): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
+  const status = query.status?.trim() || null;
+  if (status && !(CUSTOMER_STATUSES as readonly string[]).includes(status)) {
+    throw new ApiError(400, "invalid_status", `status must be one of ${CUSTOMER_STATUSES.join(", ")}`);
+  }
+  const limit = query.limit === undefined ? 25 : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new ApiError(400, "invalid_limit", "limit must be a whole number from 1 to 100");
+  }
+  const q = query.q?.trim() ?? "";
+  if (q.length > 200) throw new ApiError(400, "invalid_query", "q must be at most 200 characters");
+  const secret = s.config.SUPABASE_SECRET_KEY;
+  const position = query.cursor ? await readCursor(secret, query.cursor) : null;
+  if (position && (!isUuid(position.id) || Number.isNaN(Date.parse(position.at)))) {
+    throw new ApiError(400, "invalid_cursor", "This cursor is not one the API gave: start again from the first page");
+  }
+  const rows = await callRpc<CustomerListItem[]>(s.db, "admin_customers", {
+    p_q: q || null,
+    p_status: status,
+    p_price_id: query.priceId?.trim() || null,
+    p_before_at: position?.at ?? null,
+    p_before_id: position?.id ?? null,
+    p_limit: limit + 1,
+  });
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > limit && last ? await signCursor(secret, { at: last.createdAt, id: last.userId }) : null;
+  return { items, nextCursor };
+}

@@ -10,7 +10,7 @@ describe("GET /api/me", () => {
     const res = await api("/api/me", { token: user.token });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      user: { id: user.id, email: user.email },
+      user: { id: user.id, email: user.email, role: null },
       entitlement: {
         active: false,
         entitlement: null,

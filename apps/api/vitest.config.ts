@@ -16,6 +16,10 @@ export default defineConfig({
           STRIPE_SECRET_KEY: inject<string>("stripeSecretKey"),
           STRIPE_WEBHOOK_SECRET: inject<string>("webhookSecret"),
           STRIPE_API_URL: inject<string>("stripeUrl"),
+          // The Resend stand-in (served by the Supabase stand-in), with the sandbox's key.
+          RESEND_API_URL: `${inject<string>("supabaseUrl")}/resend`,
+          RESEND_API_KEY: "re_SANDBOX_ONLY_not_a_real_key_0000000000",
+          EMAIL_FROM: "Gatehouse <billing@gatehouse.test>",
         },
       },
     })),

@@ -27,6 +27,15 @@ describe("parseEnv", () => {
     }
   });
 
+  test("lifecycle emails: optional, but RESEND_API_KEY needs EMAIL_FROM", () => {
+    expect(parseEnv({ ...good }).RESEND_API_KEY).toBeUndefined();
+    const withMail = { ...good, RESEND_API_KEY: "re_123456789", EMAIL_FROM: "Gatehouse <billing@mail.gatehouse.dev>" };
+    expect(parseEnv(withMail).EMAIL_FROM).toBe("Gatehouse <billing@mail.gatehouse.dev>");
+    expect(() => parseEnv({ ...good, RESEND_API_KEY: "re_123456789" })).toThrow(
+      /EMAIL_FROM: is required with RESEND_API_KEY/,
+    );
+  });
+
   test("STRIPE_REQUESTS_PER_SECOND defaults below Stripe's test-mode limit and takes a number", () => {
     expect(parseEnv({ ...good }).STRIPE_REQUESTS_PER_SECOND).toBe(20);
     expect(parseEnv({ ...good, STRIPE_REQUESTS_PER_SECOND: "80" }).STRIPE_REQUESTS_PER_SECOND).toBe(80);
@@ -37,6 +46,9 @@ describe("parseEnv", () => {
     ["STRIPE_REQUESTS_PER_SECOND", "0", "at least 1"],
     ["STRIPE_SECRET_KEY", "pk_test_123", "Stripe secret key"],
     ["STRIPE_WEBHOOK_SECRET", "secret", "whsec_"],
+    ["RESEND_API_KEY", "sk_123456789", "Resend API key (re_"],
+    ["EMAIL_FROM", "Gatehouse", "EMAIL_FROM must be an address"],
+    ["RESEND_API_URL", "not a url", "http(s) URL"],
     ["SUPABASE_URL", "not a url", "http(s) URL"],
     ["SUPABASE_SECRET_KEY", "sb_publishable_abcdefghijklmnopqrstuvwxyz", "publishable key"],
   ])("refuses a malformed %s", (name, value, hint) => {

@@ -50,6 +50,23 @@ export const envSchema = z.object({
     ),
     DEFAULT_STRIPE_REQUESTS_PER_SECOND,
   ),
+  // Lifecycle emails (issue 19): sent through Resend when RESEND_API_KEY is set (none sent without).
+  RESEND_API_KEY: z.optional(
+    z.string().check(z.regex(/^re_\S{8,}$/, "RESEND_API_KEY must be a Resend API key (re_…)")),
+  ),
+  // "Name <address@your-domain>" or a bare address on a domain verified in Resend.
+  EMAIL_FROM: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/,
+          "EMAIL_FROM must be an address (billing@your-domain.com) or Name <billing@your-domain.com>",
+        ),
+      ),
+  ),
+  // The sandbox's Resend stand-in (http://127.0.0.1:54321/resend); unset: api.resend.com.
+  RESEND_API_URL: z.optional(url("RESEND_API_URL")),
   SUPABASE_JWT_SECRET: z.optional(
     z.string().check(z.minLength(32, "SUPABASE_JWT_SECRET must be the project's legacy JWT secret (32+ characters)")),
   ),
@@ -80,6 +97,9 @@ export function parseEnv(bindings: object): Config {
     throw new EnvError(
       result.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)),
     );
+  }
+  if (result.data.RESEND_API_KEY && !result.data.EMAIL_FROM) {
+    throw new EnvError(["EMAIL_FROM: is required with RESEND_API_KEY (the address lifecycle emails are sent from)"]);
   }
   const mixed = productionConfigProblems(result.data);
   if (mixed.length) throw new EnvError(mixed);

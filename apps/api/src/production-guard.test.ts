@@ -40,6 +40,19 @@ describe("productionConfigProblems", () => {
     ["a restricted live key", { ...prod, STRIPE_SECRET_KEY: "rk_live_FAKE_test_fixture" }],
     ["the legacy JWT secret of a real project", { ...prod, SUPABASE_JWT_SECRET: "x".repeat(40) }],
     [
+      "Resend with a verified sender in production",
+      { ...prod, RESEND_API_KEY: "re_123456789abcdef", EMAIL_FROM: "Gatehouse <billing@mail.acme.dev>" },
+    ],
+    [
+      "the sandbox's Resend stand-in in local dev",
+      {
+        ...dev,
+        RESEND_API_KEY: "re_SANDBOX_ONLY_not_a_real_key_0000000000",
+        RESEND_API_URL: "http://127.0.0.1:54321/resend",
+        EMAIL_FROM: "Gatehouse <billing@gatehouse.test>",
+      },
+    ],
+    [
       "local dev against real Stripe test mode and `supabase start`",
       {
         ...without(dev, "STRIPE_API_URL"),
@@ -72,6 +85,26 @@ describe("productionConfigProblems", () => {
       "a sandbox JWT secret on a public APP_URL",
       { ...prod, SUPABASE_JWT_SECRET: "SANDBOX-ONLY-jwt-secret-000000000000000" },
       /^SUPABASE_JWT_SECRET: is the offline sandbox's/,
+    ],
+    [
+      "the sandbox's Resend key on a public APP_URL",
+      { ...prod, RESEND_API_KEY: "re_SANDBOX_ONLY_not_a_real_key_0000000000", EMAIL_FROM: "billing@mail.acme.dev" },
+      /^RESEND_API_KEY: is the offline sandbox's fake key/,
+    ],
+    [
+      "RESEND_API_URL in production",
+      {
+        ...prod,
+        RESEND_API_KEY: "re_123456789abcdef",
+        EMAIL_FROM: "billing@mail.acme.dev",
+        RESEND_API_URL: "http://127.0.0.1:54321/resend",
+      },
+      /^RESEND_API_URL: sends emails to http:\/\/127.0.0.1:54321\/resend/,
+    ],
+    [
+      "a test-domain sender in production",
+      { ...prod, RESEND_API_KEY: "re_123456789abcdef", EMAIL_FROM: "Gatehouse <billing@gatehouse.test>" },
+      /^EMAIL_FROM: Gatehouse <billing@gatehouse.test> is a placeholder or test domain/,
     ],
     [
       "STRIPE_API_URL in production",

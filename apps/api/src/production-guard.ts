@@ -5,7 +5,16 @@ import type { Config } from "./env.ts";
 
 /** The sandbox's fake keys all carry this marker (packages/sandbox/src/keys.ts). */
 const SANDBOX_MARKER = /SANDBOX/i;
-const SECRETS = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "SUPABASE_SECRET_KEY", "SUPABASE_JWT_SECRET"] as const;
+const SECRETS = [
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "SUPABASE_SECRET_KEY",
+  "SUPABASE_JWT_SECRET",
+  "RESEND_API_KEY",
+] as const;
+/** Sender domains that cannot be verified in Resend: placeholders and reserved test domains. */
+const PLACEHOLDER_SENDER =
+  /@(?:[^>]*\.)?(example\.(com|org|net)|[^>]*\.(test|example|invalid|localhost)|localhost)>?$/i;
 /** Values copied from .env.example or the README that were never replaced. */
 const PLACEHOLDER_HOST = /(^|\.)example\.(com|org|net)$|your-project|project-ref/i;
 
@@ -69,6 +78,16 @@ export function productionConfigProblems(config: Config): string[] {
       );
     } else if (!config.SUPABASE_URL.startsWith("https://")) {
       problems.push(`SUPABASE_URL: ${config.SUPABASE_URL} is not https`);
+    }
+    if (config.RESEND_API_URL) {
+      problems.push(
+        `RESEND_API_URL: sends emails to ${config.RESEND_API_URL} instead of api.resend.com; it is for the sandbox only, remove it in production`,
+      );
+    }
+    if (config.EMAIL_FROM && PLACEHOLDER_SENDER.test(config.EMAIL_FROM.trim())) {
+      problems.push(
+        `EMAIL_FROM: ${config.EMAIL_FROM} is a placeholder or test domain; send from a domain verified in Resend`,
+      );
     }
     for (const name of ["APP_URL", "SUPABASE_URL"] as const) {
       const host = hostOf(config[name]);

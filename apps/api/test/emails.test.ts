@@ -1,0 +1,201 @@
+// Issue 19: the worker's email sender in workerd, against the sandbox: the outbox written by a sync,
+// sent through the Resend stand-in into the mail inbox by the every-minute cron, once; the
+// provider failing → kept and retried, never duplicated; an address the provider refuses →
+// recorded, not retried.
+import { env } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, inject, test } from "vitest";
+import { parseEnv } from "../src/env.ts";
+import worker, { EMAIL_CRON } from "../src/index.ts";
+import { sendPendingEmails } from "../src/services/send-emails.ts";
+import { getServices } from "../src/services/services.ts";
+import { adminSelect, createUser, type TestUser, urls } from "./helpers.ts";
+
+interface InboxMail {
+  to: string;
+  from?: string;
+  subject: string;
+  html?: string;
+  text?: string;
+  tags?: Array<{ name: string; value: string }>;
+}
+interface OutboxRow {
+  kind: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  provider_id: string | null;
+  sent_at: string | null;
+}
+
+const secret = () => inject("supabaseSecretKey");
+const rest = (path: string, init: RequestInit = {}) =>
+  fetch(`${urls.supabase}/rest/v1/${path}`, {
+    ...init,
+    headers: {
+      apikey: secret(),
+      authorization: `Bearer ${secret()}`,
+      "content-type": "application/json",
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  });
+
+async function rpc<T>(fn: string, args: Record<string, unknown>): Promise<T> {
+  const res = await rest(`rpc/${fn}`, { method: "POST", body: JSON.stringify(args) });
+  if (!res.ok) throw new Error(`${fn}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function resendControl(body: Record<string, unknown>) {
+  const res = await fetch(`${urls.supabase}/resend/_sandbox/faults`, { method: "POST", body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`resend control: ${res.status}`);
+}
+// Resend's 2 requests/s limit off: these tests send many runs back to back (the sender under the
+// limit: packages/sandbox resend-stand-in.test.ts and the fault suite's emails part).
+beforeEach(() => resendControl({ failureRate: 0, perSecond: 0 }));
+afterEach(() => resendControl({ failureRate: 0, perSecond: 2 }));
+
+async function inboxOf(email: string): Promise<InboxMail[]> {
+  const all = (await (await fetch(`${urls.supabase}/inbox.json`)).json()) as InboxMail[];
+  return all.filter((m) => m.to === email);
+}
+async function outboxOf(user: string): Promise<OutboxRow[]> {
+  return adminSelect<OutboxRow>(
+    "email_outbox",
+    `user_id=eq.${user}&select=kind,status,attempts,last_error,provider_id,sent_at&order=id`,
+  );
+}
+/** Makes the user's pending emails due now (the outbox holds new ones back a minute). */
+async function makeDue(user: string) {
+  const res = await rest(`email_outbox?user_id=eq.${user}&status=eq.pending`, {
+    method: "PATCH",
+    body: JSON.stringify({ next_attempt_at: new Date(Date.now() - 1000).toISOString() }),
+  });
+  if (!res.ok) throw new Error(`make due: ${res.status} ${await res.text()}`);
+}
+
+/** The every-minute cron, waiting for what it hands to waitUntil. */
+async function runEmailCron() {
+  const pending: Promise<unknown>[] = [];
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => pending.push(p),
+    passThroughOnException: () => undefined,
+    props: {},
+  } as unknown as ExecutionContext;
+  await worker.scheduled({ cron: EMAIL_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, env, ctx);
+  await Promise.all(pending);
+}
+
+const DAY = 86_400;
+/** A subscriber whose renewal just failed (the sync writes payment_failed in its transaction). */
+async function failedRenewal(locale: "en" | "fr"): Promise<TestUser & { sub: string }> {
+  const user = await createUser();
+  await rpc("set_email_preferences", { p_user_id: user.id, p_locale: locale });
+  const cus = `cus_mail_${user.id.slice(0, 8)}`;
+  const sub = `sub_mail_${user.id.slice(0, 8)}`;
+  await rpc("bind_customer", { p_user_id: user.id, p_customer_id: cus });
+  const now = Math.floor(Date.now() / 1000);
+  const subscription = (status: string) => ({
+    id: sub,
+    object: "subscription",
+    customer: cus,
+    status,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    created: now - 40 * DAY,
+    metadata: {},
+    items: {
+      object: "list",
+      data: [
+        {
+          id: `si_${sub}`,
+          object: "subscription_item",
+          quantity: 1,
+          current_period_start: now,
+          current_period_end: now + 30 * DAY,
+          price: { id: inject("priceMonthly"), object: "price", product: "prod_unknown_here" },
+        },
+      ],
+    },
+  });
+  await rpc("sync_customer", { p_customer_id: cus, p_subscriptions: [subscription("active")] });
+  await rpc("sync_customer", { p_customer_id: cus, p_subscriptions: [subscription("past_due")] });
+  return { ...user, sub };
+}
+
+describe("the email sender", () => {
+  test("sends a payment failure once, in the user's language, through the Resend stand-in into the inbox", async () => {
+    const user = await failedRenewal("fr");
+    expect((await outboxOf(user.id)).map((r) => [r.kind, r.status])).toEqual([["payment_failed", "pending"]]);
+    await makeDue(user.id);
+    await runEmailCron();
+    await runEmailCron();
+    const mails = await inboxOf(user.email);
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    expect(mail?.from).toBe("Gatehouse <billing@gatehouse.test>");
+    expect(mail?.subject).toMatch(/^Le paiement de .+ a échoué$/);
+    expect(mail?.html).toContain('lang="fr"');
+    expect(mail?.html).toContain("http://127.0.0.1:5173/account");
+    expect(mail?.text).toContain("Mettre à jour le paiement: http://127.0.0.1:5173/account");
+    expect(mail?.text).toMatch(/\d+,\d\d\s€/);
+    expect(mail?.tags).toEqual([{ name: "kind", value: "payment_failed" }]);
+    const [row] = await outboxOf(user.id);
+    expect(row).toMatchObject({ status: "sent", attempts: 1 });
+    expect(row?.provider_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("the provider down: kept with its error, retried later, sent once", async () => {
+    const user = await failedRenewal("en");
+    await resendControl({ failureRate: 1, failStatus: 500 });
+    await makeDue(user.id);
+    const s = getServices(parseEnv(env));
+    await sendPendingEmails(s, { retryBaseSeconds: 0 });
+    const [failed] = await outboxOf(user.id);
+    expect(failed).toMatchObject({ status: "pending", attempts: 1 });
+    expect(failed?.last_error).toMatch(/^Resend 500 application_error/);
+    expect(await inboxOf(user.email)).toEqual([]);
+    await resendControl({ failureRate: 0 });
+    await makeDue(user.id);
+    await sendPendingEmails(s, { retryBaseSeconds: 0 });
+    await makeDue(user.id);
+    await sendPendingEmails(s, { retryBaseSeconds: 0 });
+    expect(await inboxOf(user.email)).toHaveLength(1);
+    expect((await outboxOf(user.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+
+  test("a lost answer: the retry carries the same Idempotency-Key and Resend sends nothing twice", async () => {
+    const user = await failedRenewal("en");
+    await makeDue(user.id);
+    const s = getServices(parseEnv(env));
+    // Resend took the email but the answer never came back.
+    const lost: typeof fetch = async (input, init) => {
+      await fetch(input, init);
+      throw new Error("connection reset");
+    };
+    await sendPendingEmails(s, { retryBaseSeconds: 0, fetchFn: lost });
+    expect((await outboxOf(user.id))[0]).toMatchObject({ status: "pending", attempts: 1 });
+    await makeDue(user.id);
+    await sendPendingEmails(s, { retryBaseSeconds: 0 });
+    expect(await inboxOf(user.email)).toHaveLength(1);
+    expect((await outboxOf(user.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+
+  test("an address the provider refuses: recorded as failed, never retried", async () => {
+    const user = await failedRenewal("en");
+    await makeDue(user.id);
+    const s = getServices(parseEnv(env));
+    // The real stand-in, handed an address Resend refuses.
+    const badAddress: typeof fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+      return fetch(input, { ...init, body: JSON.stringify({ ...body, to: ["not-an-address"] }) });
+    };
+    const report = await sendPendingEmails(s, { retryBaseSeconds: 0, fetchFn: badAddress });
+    expect(report.failed).toBeGreaterThanOrEqual(1);
+    const [row] = await outboxOf(user.id);
+    expect(row).toMatchObject({ status: "failed", attempts: 1 });
+    expect(row?.last_error).toMatch(/^Resend 422 validation_error: Invalid `to` field/);
+    await makeDue(user.id);
+    await sendPendingEmails(s, { retryBaseSeconds: 0 });
+    expect((await outboxOf(user.id))[0]).toMatchObject({ status: "failed", attempts: 1 });
+  });
+});

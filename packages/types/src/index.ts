@@ -1,3 +1,4 @@
+export * from "./access-sentence.ts";
 export * from "./api.ts";
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from "./database.ts";
 export * from "./entitlement.ts";

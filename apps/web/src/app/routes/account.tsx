@@ -4,6 +4,8 @@ import { Link, useNavigate } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button, buttonClassName } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
+import { useAccessHistory } from "@/features/account/api/get-access-history.ts";
+import { AccessStory } from "@/features/account/components/access-story.tsx";
 import { AccountView } from "@/features/account/components/account-view.tsx";
 import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
@@ -39,6 +41,10 @@ export default function AccountRoute() {
   const signedIn = session.status === "signed_in" ? session.session : null;
   const entitlement = useEntitlement(signedIn?.user.id ?? null);
   const plans = usePlans();
+  const history = useAccessHistory(signedIn?.user.id ?? null, [
+    ...queryKeys.accessHistory(signedIn?.user.id ?? null),
+    entitlement.data?.updated_at ?? null,
+  ]);
 
   // Back from the billing portal: one re-sync per page load, not per visit.
   useBillingResync(signedIn?.user.id ?? null, signedIn?.access_token ?? null);
@@ -86,18 +92,40 @@ export default function AccountRoute() {
     const price = plan?.prices.find((p) => p.id === priceId) ?? null;
     const scheduledId = entitlement.data?.scheduled_price_id ?? null;
     const scheduledPlan = plans.data?.find((p) => p.prices.some((x) => x.id === scheduledId)) ?? null;
+    const ent = entitlement.data;
+    const planName = plan ? (plan.translations?.[locale]?.name ?? plan.name) : null;
+    const scheduledPlanName = scheduledPlan ? (scheduledPlan.translations?.[locale]?.name ?? scheduledPlan.name) : null;
     body = (
-      <AccountView
-        email={signedIn.user.email ?? null}
-        accessToken={signedIn.access_token}
-        entitlement={entitlement.data}
-        planName={plan ? (plan.translations?.[locale]?.name ?? plan.name) : null}
-        priceLabel={price ? formatPrice(price.unitAmount, price.currency, intlLocale) : null}
-        scheduledPlanName={scheduledPlan ? (scheduledPlan.translations?.[locale]?.name ?? scheduledPlan.name) : null}
-        onChanged={() => void queryClient.invalidateQueries({ queryKey: queryKeys.everyUser() })}
-        onSignOut={onSignOut}
-        signingOut={signingOut}
-      />
+      <>
+        <AccessStory
+          facts={{
+            active: ent?.active ?? false,
+            status: ent?.status ?? null,
+            planName,
+            amount: price?.unitAmount ?? null,
+            currency: price?.currency ?? null,
+            interval: price?.interval ?? null,
+            currentPeriodEnd: ent?.current_period_end ?? null,
+            cancelAt: ent?.cancel_at ?? null,
+            accessEndsAt: ent?.access_ends_at ?? null,
+            trialEnd: ent?.trial_end ?? null,
+            scheduledChange:
+              scheduledPlanName && ent?.scheduled_at ? { planName: scheduledPlanName, at: ent.scheduled_at } : null,
+          }}
+          history={history.data ?? []}
+        />
+        <AccountView
+          email={signedIn.user.email ?? null}
+          accessToken={signedIn.access_token}
+          entitlement={entitlement.data}
+          planName={plan ? (plan.translations?.[locale]?.name ?? plan.name) : null}
+          priceLabel={price ? formatPrice(price.unitAmount, price.currency, intlLocale) : null}
+          scheduledPlanName={scheduledPlan ? (scheduledPlan.translations?.[locale]?.name ?? scheduledPlan.name) : null}
+          onChanged={() => void queryClient.invalidateQueries({ queryKey: queryKeys.everyUser() })}
+          onSignOut={onSignOut}
+          signingOut={signingOut}
+        />
+      </>
     );
   }
 

@@ -138,6 +138,8 @@ export const en = {
   "downloads.signInHint": "Sign in to download the files of your plan.",
   "downloads.seePlans": "See the plans",
 
+  "account.history.title": "What changed, and why",
+  "account.history.empty": "Nothing has changed yet.",
   "account.title": "Your account",
   "account.signInRequired": "Sign in to see your plan and billing.",
   "account.email": "Email",

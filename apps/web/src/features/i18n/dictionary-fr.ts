@@ -144,6 +144,8 @@ export const fr: Dictionary = {
   "downloads.signInHint": "Connectez-vous pour télécharger les fichiers de votre offre.",
   "downloads.seePlans": "Voir les offres",
 
+  "account.history.title": "Ce qui a changé, et pourquoi",
+  "account.history.empty": "Rien n’a encore changé.",
   "account.title": "Votre compte",
   "account.signInRequired": "Connectez-vous pour voir votre offre et votre facturation.",
   "account.email": "E-mail",

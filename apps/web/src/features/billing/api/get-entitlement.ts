@@ -18,11 +18,12 @@ export const entitlementRowSchema = z.object({
   trial_end: z.optional(z.nullable(z.string())),
   scheduled_price_id: z.optional(z.nullable(z.string())),
   scheduled_at: z.optional(z.nullable(z.string())),
+  access_ends_at: z.optional(z.nullable(z.string())),
 });
 export type EntitlementRow = z.infer<typeof entitlementRowSchema>;
 
 const COLUMNS =
-  "user_id,active,entitlement,status,subscription_id,price_id,current_period_end,cancel_at,updated_at,features,trial_end,scheduled_price_id,scheduled_at";
+  "user_id,active,entitlement,status,subscription_id,price_id,current_period_end,cancel_at,updated_at,features,trial_end,scheduled_price_id,scheduled_at,access_ends_at";
 
 /** The user's own entitlement row (RLS: only the owner reads it), or null if they never subscribed. */
 export async function fetchEntitlement(client: SupabaseClient, userId: string): Promise<EntitlementRow | null> {

@@ -1,0 +1,38 @@
+import type { AccessChange } from "@gatehouse/types";
+import { type QueryKey, queryOptions, useQuery } from "@tanstack/react-query";
+import * as z from "zod/mini";
+import { getSupabase } from "@/lib/supabase.ts";
+
+const changeSchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  cause: z.string(),
+  before: z.nullable(z.record(z.string(), z.unknown())),
+  after: z.record(z.string(), z.unknown()),
+});
+export type AccessHistoryRow = AccessChange & { id: number };
+
+/** The user's own access history, newest first (RLS: owners read their own rows). */
+export async function fetchAccessHistory(userId: string, limit = 20): Promise<AccessHistoryRow[]> {
+  const client = await getSupabase();
+  const { data, error } = await client
+    .from("entitlement_changes")
+    .select("id,at,cause,before,after")
+    .eq("user_id", userId)
+    .order("at", { ascending: false })
+    .order("id", { ascending: false })
+    .limit(limit);
+  if (error) throw new Error(error.message);
+  return z.array(changeSchema).parse(data);
+}
+
+/** key: refetched whenever the entitlement changes (its updated_at is part of the key). */
+export function useAccessHistory(userId: string | null, key: QueryKey) {
+  return useQuery(
+    queryOptions({
+      queryKey: key,
+      queryFn: () => (userId ? fetchAccessHistory(userId) : Promise.resolve([])),
+      enabled: userId !== null,
+    }),
+  );
+}

@@ -119,6 +119,47 @@ async function ledgerRow(id: string) {
   return data as { processed_at: string | null; last_error: string | null; attempts: number };
 }
 
+describe("stripe:setup", () => {
+  test("is idempotent: a second run keeps the features, their attachment, the prices and the mirror", async () => {
+    const cfg = {
+      stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
+      stripeApiUrl: sandbox.urls.stripeDirect,
+      supabaseUrl: sandbox.urls.supabaseDirect,
+      supabaseSecretKey: SANDBOX_SECRET_KEY,
+    };
+    const first = await setupCatalog(cfg);
+    const second = await setupCatalog(cfg);
+    expect(second.featureIds).toEqual(first.featureIds);
+    expect(second.priceIds).toEqual(first.priceIds);
+    expect(Object.keys(second.featureIds).sort()).toEqual(["downloads", "library.basic", "library.pro"]);
+    const attached = async (product: string) => {
+      const keys: string[] = [];
+      for await (const pf of services.stripe.products.listFeatures(product, { limit: 100 }))
+        keys.push(pf.entitlement_feature.lookup_key);
+      return keys.sort();
+    };
+    expect(await attached(second.productIds.basic ?? "")).toEqual(["library.basic"]);
+    expect(await attached(second.productIds.pro ?? "")).toEqual(["downloads", "library.basic", "library.pro"]);
+    const { data, error } = await services.db
+      .from("product_features")
+      .select("product_id,feature")
+      .order("product_id")
+      .order("feature");
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { product_id: "gatehouse_basic", feature: "library.basic" },
+      { product_id: "gatehouse_pro", feature: "downloads" },
+      { product_id: "gatehouse_pro", feature: "library.basic" },
+      { product_id: "gatehouse_pro", feature: "library.pro" },
+    ]);
+    const pro = await services.db
+      .from("prices")
+      .select("trial_period_days")
+      .eq("id", second.priceIds.gatehouse_pro_monthly ?? "");
+    expect(pro.data).toEqual([{ trial_period_days: 7 }]);
+  });
+});
+
 describe("events:replay", () => {
   test("without --apply lists the failed events and changes nothing", async () => {
     const { userId, customerId } = await paidCustomer();

@@ -1,5 +1,5 @@
 // What each lifecycle email says, in English and French, from its outbox payload. Pure: the React
-// Email components lay it out (email-template.tsx), the plain-text part is built from the same copy.
+// Email components lay it out (email-template.ts), the plain-text part is built from the same copy.
 
 export type EmailKind =
   | "trial_ending"

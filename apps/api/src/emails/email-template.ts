@@ -1,5 +1,6 @@
 // The lifecycle emails' layout, from React Email components, rendered to static HTML with
-// react-dom/server (its workerd build), at send time in the worker.
+// react-dom/server (its workerd build), at send time in the worker. Plain createElement calls (no
+// JSX) so that Node runs this file as it is for `npm run emails:preview`.
 import { Body } from "@react-email/body";
 import { Button } from "@react-email/button";
 import { Container } from "@react-email/container";
@@ -10,6 +11,7 @@ import { Html } from "@react-email/html";
 import { Link } from "@react-email/link";
 import { Preview } from "@react-email/preview";
 import { Text } from "@react-email/text";
+import { createElement as h } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import {
   type EmailCopy,
@@ -41,31 +43,25 @@ const button = {
 const muted = { color: "#666666", fontSize: "13px", lineHeight: "20px" };
 
 export function LifecycleEmail({ copy, locale, links }: { copy: EmailCopy; locale: EmailLocale; links: EmailLinks }) {
-  return (
-    <Html lang={locale}>
-      <Head />
-      <Preview>{copy.preview}</Preview>
-      <Body style={page}>
-        <Container style={card}>
-          <Text style={{ fontWeight: 700, letterSpacing: "0.02em", margin: "0 0 16px" }}>Gatehouse</Text>
-          <Heading as="h1" style={{ fontSize: "22px", margin: "0 0 16px" }}>
-            {copy.heading}
-          </Heading>
-          {copy.paragraphs.map((p) => (
-            <Text key={p} style={{ fontSize: "15px", lineHeight: "24px" }}>
-              {p}
-            </Text>
-          ))}
-          <Button href={copy.action.url} style={button}>
-            {copy.action.label}
-          </Button>
-          <Hr style={{ borderColor: "#eeeeee", margin: "28px 0 16px" }} />
-          <Text style={muted}>
-            {copy.footer} <Link href={links.account}>{links.account}</Link>
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+  return h(
+    Html,
+    { lang: locale },
+    h(Head, null),
+    h(Preview, null, copy.preview),
+    h(
+      Body,
+      { style: page },
+      h(
+        Container,
+        { style: card },
+        h(Text, { style: { fontWeight: 700, letterSpacing: "0.02em", margin: "0 0 16px" } }, "Gatehouse"),
+        h(Heading, { as: "h1", style: { fontSize: "22px", margin: "0 0 16px" } }, copy.heading),
+        ...copy.paragraphs.map((p) => h(Text, { key: p, style: { fontSize: "15px", lineHeight: "24px" } }, p)),
+        h(Button, { href: copy.action.url, style: button }, copy.action.label),
+        h(Hr, { style: { borderColor: "#eeeeee", margin: "28px 0 16px" } }),
+        h(Text, { style: muted }, `${copy.footer} `, h(Link, { href: links.account }, links.account)),
+      ),
+    ),
   );
 }
 
@@ -82,6 +78,6 @@ export function renderEmail(
   links: EmailLinks,
 ): RenderedEmail {
   const copy = emailCopy(kind, locale, payload, links);
-  const html = `<!DOCTYPE html>${renderToStaticMarkup(<LifecycleEmail copy={copy} locale={locale} links={links} />)}`;
+  const html = `<!DOCTYPE html>${renderToStaticMarkup(h(LifecycleEmail, { copy, locale, links }))}`;
   return { subject: copy.subject, html, text: plainText(copy) };
 }

@@ -25,12 +25,21 @@ export type EntitlementRow = z.infer<typeof entitlementRowSchema>;
 const COLUMNS =
   "user_id,active,entitlement,status,subscription_id,price_id,current_period_end,cancel_at,updated_at,features,trial_end,scheduled_price_id,scheduled_at,access_ends_at";
 
+/**
+ * The row with `active` as of `now`: access also ends at access_ends_at (the end of the past-due
+ * grace) before any re-sync flips the stored flag, exactly as the database's has_access() decides.
+ */
+export function withAccessAsOf(row: EntitlementRow, now: number): EntitlementRow {
+  const ended = row.access_ends_at ? Date.parse(row.access_ends_at) <= now : false;
+  return ended && row.active ? { ...row, active: false } : row;
+}
+
 /** The user's own entitlement row (RLS: only the owner reads it), or null if they never subscribed. */
 export async function fetchEntitlement(client: SupabaseClient, userId: string): Promise<EntitlementRow | null> {
   const { data, error } = await client.from("entitlements").select(COLUMNS).eq("user_id", userId).limit(1);
   if (error) throw new Error(error.message);
   const rows = z.array(entitlementRowSchema).parse(data);
-  return rows[0] ?? null;
+  return rows[0] ? withAccessAsOf(rows[0], Date.now()) : null;
 }
 
 export const entitlementQueryOptions = (userId: string | null) =>

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { type EntitlementRow, withAccessAsOf } from "./get-entitlement.ts";
+
+const row = (over: Partial<EntitlementRow> = {}): EntitlementRow => ({
+  user_id: "u1",
+  active: true,
+  entitlement: "pro",
+  status: "past_due",
+  current_period_end: null,
+  cancel_at: null,
+  ...over,
+});
+const NOW = Date.parse("2026-12-02T08:00:00Z");
+
+describe("withAccessAsOf", () => {
+  it("ends access once the past-due grace has ended, before any re-sync", () => {
+    expect(withAccessAsOf(row({ access_ends_at: "2026-12-02T07:59:59Z" }), NOW).active).toBe(false);
+  });
+  it("keeps access within the grace, and when no end is stored", () => {
+    expect(withAccessAsOf(row({ access_ends_at: "2026-12-02T08:00:01Z" }), NOW).active).toBe(true);
+    expect(withAccessAsOf(row({ access_ends_at: null }), NOW).active).toBe(true);
+    expect(withAccessAsOf(row(), NOW).active).toBe(true);
+  });
+  it("never grants access the row does not", () => {
+    expect(withAccessAsOf(row({ active: false, access_ends_at: "2027-01-01T00:00:00Z" }), NOW).active).toBe(false);
+  });
+});

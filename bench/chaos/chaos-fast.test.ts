@@ -1,12 +1,13 @@
 // The fast, deterministic parts of the chaos suite at small size: forged webhooks, bad input on
 // every route, the rate limits, the list of access attacks, the webhook queue under Stripe's rate limits with the
-// database down and poison messages. The whole suite with its figures is `npm run chaos`.
+// database down and poison messages, hostile delivery of tier and plan-change lifecycles. The whole suite with its figures is `npm run chaos`.
 import { type Stack, startStack } from "@gatehouse/e2e/stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAccessAttacks } from "./access-attacks.ts";
 import { runBadInput } from "./bad-input.ts";
 import { type ChaosContext, createContext } from "./context.ts";
 import type { PartResult } from "./figures.ts";
+import { runHostileDelivery } from "./hostile-delivery.ts";
 import { runQueueFaults } from "./queue-faults.ts";
 import { runRateLimits } from "./rate-limits.ts";
 import { runSignatureFuzz } from "./signature-fuzz.ts";
@@ -16,7 +17,7 @@ let ctx: ChaosContext;
 
 beforeAll(async () => {
   stack = await startStack();
-  ctx = createContext(stack, true, () => undefined);
+  ctx = createContext(stack, true, process.env.CHAOS_LOG ? (line) => console.log(line) : () => undefined);
 });
 
 afterAll(async () => {
@@ -60,6 +61,12 @@ describe("chaos (fast parts)", () => {
     // Its notes are the counts, not failures: the must-be-0 figures say it.
     expect(broken(result).figures).toEqual([]);
   }, 120_000);
+
+  test("leaves no user wrong (access, features, trial, scheduled change) when Basic/Pro lifecycles with trials, upgrades and scheduled downgrades are delivered duplicated, reordered and failed first", async () => {
+    const result = await runHostileDelivery(ctx, { replayed: 16, standIn: 4 });
+    expect(result.figures.find((f) => f.name === "chaos_hostile_events")?.value).toBeGreaterThan(30);
+    expect(broken(result)).toEqual({ figures: [], notes: [] });
+  }, 300_000);
 
   test("lets no access attack through REST, Realtime, Auth or the API", async () => {
     const result = await runAccessAttacks(ctx);

@@ -266,12 +266,15 @@ interface EntitlementRow {
   cancel_at: Date | null;
   current_period_end: Date | null;
   features: string[];
+  trial_end: Date | null;
   scheduled_price_id: string | null;
+  scheduled_at: Date | null;
 }
 
 export async function entitlementRow(ctx: ChaosContext, userId: string): Promise<EntitlementRow | null> {
   const { rows } = await ctx.db.query<EntitlementRow>(
-    `select active, entitlement, status, subscription_id, cancel_at, current_period_end, features, scheduled_price_id
+    `select active, entitlement, status, subscription_id, cancel_at, current_period_end, features, trial_end,
+            scheduled_price_id, scheduled_at
        from public.entitlements where user_id = $1`,
     [userId],
   );
@@ -291,7 +294,9 @@ export async function entitlementDiff(ctx: ChaosContext, userId: string, custome
     cancel_at: null,
     current_period_end: null,
     features: [],
+    trial_end: null,
     scheduled_price_id: null,
+    scheduled_at: null,
   };
   const diffs: string[] = [];
   if (have.active !== want.active) diffs.push(`active ${have.active} ≠ ${want.active}`);
@@ -307,8 +312,13 @@ export async function entitlementDiff(ctx: ChaosContext, userId: string, custome
       diffs.push(`cancel_at ${sec(have.cancel_at)} ≠ ${sec(want.cancelAt)}`);
     if (sec(have.current_period_end) !== sec(want.currentPeriodEnd))
       diffs.push(`current_period_end ${sec(have.current_period_end)} ≠ ${sec(want.currentPeriodEnd)}`);
+    if (sec(have.trial_end) !== sec(want.trialEnd))
+      diffs.push(`trial_end ${sec(have.trial_end)} ≠ ${sec(want.trialEnd)}`);
+    // The scheduled change: which price, and when it applies.
     if (have.scheduled_price_id !== want.scheduledPriceId)
       diffs.push(`scheduled ${have.scheduled_price_id} ≠ ${want.scheduledPriceId}`);
+    if (sec(have.scheduled_at) !== sec(want.scheduledAt))
+      diffs.push(`scheduled_at ${sec(have.scheduled_at)} ≠ ${sec(want.scheduledAt)}`);
   }
   return diffs.length ? diffs.join("; ") : null;
 }

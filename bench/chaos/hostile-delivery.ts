@@ -1,6 +1,8 @@
-// Part 2: hostile delivery. Many customers live real lifecycles on the Stripe stand-in (subscribe,
-// schedule or undo a cancellation, switch plans, upgrade to Pro at once, schedule a downgrade with
-// a subscription schedule or release it, cancel, subscribe again) while their events are
+// Part 2: hostile delivery. Many customers live real lifecycles on the Stripe stand-in (subscribe to
+// Basic or Pro, monthly or yearly, Pro with its 7-day trial, with or without a card; schedule or
+// undo a cancellation, switch plans, upgrade to Pro at once, schedule a downgrade with a
+// subscription schedule or release it, change plan or cancel the scheduled change through the
+// app's own routes, cancel, subscribe again, a former trialer then without a trial) while their events are
 // delivered to the API on a random schedule of their own: every event 1–5 times, each copy after
 // a random delay within a window (so in any order), failed answers retried. The stand-in's own
 // delivery is switched off meanwhile. A second round goes through the stand-in's chaos mode.
@@ -8,17 +10,21 @@
 import { createHmac } from "node:crypto";
 import type Stripe from "stripe";
 import {
+  api,
   type ChaosContext,
   checkout,
+  createUser,
   deliveriesIdle,
   pay,
   pick,
   pool,
   rng,
+  type Subscribed,
   sandboxControl,
   setEndpointEnabled,
   sleep,
   subscribe,
+  type TestUser,
   wrongUsers,
 } from "./context.ts";
 import { figure, type PartResult } from "./figures.ts";
@@ -37,18 +43,69 @@ const ACTIONS = [
   "upgrade_pro",
   "schedule_downgrade",
   "release_schedule",
+  "change_plan_api",
+  "cancel_change_api",
   "cancel_now",
   "cancel_at",
   "resubscribe",
 ] as const;
 
+/** Basic or Pro, monthly or yearly: the four prices of the catalog, with their names for the log. */
+function catalogPrices(ctx: ChaosContext): Array<[string, string]> {
+  const { monthly, yearly, proMonthly, proYearly } = ctx.stack.prices;
+  return [
+    [monthly, "basic-monthly"],
+    [yearly, "basic-yearly"],
+    [proMonthly, "pro-monthly"],
+    [proYearly, "pro-yearly"],
+  ];
+}
+
+/** A first-time Pro subscriber's trial started without a card (`card: null` on the hosted page). */
+async function subscribeCardless(ctx: ChaosContext, priceId: string, label: string): Promise<Subscribed> {
+  const user = await createUser(ctx, label);
+  const sessionId = await checkout(ctx, user, priceId);
+  const paid = await fetch(`${ctx.stack.urls.stripe}/_sandbox/checkout/sessions/${sessionId}/complete`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ card: null }),
+  });
+  if (!paid.ok) throw new Error(`cardless trial: ${paid.status} ${await paid.text()}`);
+  const body = (await paid.json()) as { session: { customer: string | null; subscription: string | null } };
+  return { user, sessionId, customer: body.session.customer ?? "", subscription: body.session.subscription ?? "" };
+}
+
+/** A plan-change route of the API as the signed-in user calls it; a 4xx is the app saying no, recorded. */
+async function planChangeRoute(ctx: ChaosContext, user: TestUser, priceId: string | null): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const res = await api(ctx, "/api/billing/change-plan", {
+      method: priceId === null ? "DELETE" : "POST",
+      token: user.token,
+      ...(priceId === null ? {} : { json: { priceId } }),
+    });
+    const text = await res.text();
+    if (res.status === 200) return "ok";
+    if (res.status === 429 || res.status >= 500) {
+      await sleep(500 * (attempt + 1));
+      continue;
+    }
+    const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code ?? String(res.status);
+    return `refused(${code})`;
+  }
+  throw new Error("change-plan: still 429/5xx after 5 attempts");
+}
+
 /** One customer's lifecycle: subscribe, then 0–4 random changes with small pauses between them. */
 async function lifecycle(ctx: ChaosContext, seed: number, label: string): Promise<Schedule> {
   const r = rng(seed);
   const { monthly, yearly, proMonthly, proYearly } = ctx.stack.prices;
-  const first = r() < 0.5 ? monthly : yearly;
-  const s = await subscribe(ctx, first, label);
-  const done: string[] = [`subscribe:${first === monthly ? "monthly" : "yearly"}`];
+  const prices = catalogPrices(ctx);
+  const [first, firstName] = pick(r, prices);
+  // Pro starts with its trial (first-timers): one in three of those without a card.
+  const isPro = first === proMonthly || first === proYearly;
+  const cardless = isPro && r() < 1 / 3;
+  const s = cardless ? await subscribeCardless(ctx, first, label) : await subscribe(ctx, first, label);
+  const done: string[] = [`subscribe:${firstName}${cardless ? "(trial, no card)" : isPro ? "(trial)" : ""}`];
   let sub = s.subscription;
   let canceled = false;
   const steps = Math.floor(r() * 5);
@@ -127,6 +184,18 @@ async function lifecycle(ctx: ChaosContext, seed: number, label: string): Promis
           if (typeof current.schedule === "string") await ctx.stripe.subscriptionSchedules.release(current.schedule);
           break;
         }
+        case "change_plan_api": {
+          // The app decides: an upgrade now (always_invoice, pending_if_incomplete), a downgrade or
+          // a shorter interval at the period's end with a schedule. Its mirror may lag behind the
+          // hostile deliveries: then it says no (409, 400 same_plan), which is recorded.
+          const [to, name] = pick(r, prices);
+          const outcome = await planChangeRoute(ctx, s.user, to);
+          done.push(`change_plan_api:${outcome}:${name}`);
+          continue;
+        }
+        case "cancel_change_api":
+          done.push(`cancel_change_api:${await planChangeRoute(ctx, s.user, null)}`);
+          continue;
         case "cancel_now":
           await ctx.stripe.subscriptions.cancel(sub);
           canceled = true;
@@ -135,7 +204,8 @@ async function lifecycle(ctx: ChaosContext, seed: number, label: string): Promis
           // The entitlement may still say "active" if no event landed yet: then checkout answers
           // 409 and the lifecycle simply ends canceled.
           try {
-            const sessionId = await checkout(ctx, s.user, r() < 0.5 ? monthly : yearly);
+            // A Pro price again: a former trialer pays at once (one trial per user).
+            const sessionId = await checkout(ctx, s.user, pick(r, prices)[0]);
             const paid = await pay(ctx, sessionId);
             if (paid.ok) {
               const body = (await paid.json()) as { session: { subscription: string | null } };
@@ -328,11 +398,20 @@ export async function runHostileDelivery(
   }
   await deliverer.idle();
   ctx.log(`hostile-delivery: round 1 delivered (${deliverer.deliveries} requests)`);
-  const tiers = ["upgrade_pro", "schedule_downgrade", "release_schedule"].map(
-    (action) => `${action} ×${schedules.filter((x) => x.actions.includes(action)).length}`,
-  );
+  const tiers = [
+    "subscribe:pro",
+    "(trial, no card)",
+    "upgrade_pro",
+    "schedule_downgrade",
+    "release_schedule",
+    "change_plan_api",
+    "change_plan_api:ok",
+    "cancel_change_api",
+    "cancel_change_api:ok",
+  ].map((action) => `${action} ×${schedules.filter((x) => x.actions.some((a) => a.includes(action))).length}`);
   ctx.log(`hostile-delivery: schedules with tier changes: ${tiers.join(", ")}`);
   const wrong1 = await wrongUsers(ctx, schedules);
+  ctx.log(`hostile-delivery: round 1 wrong entitlements ${wrong1.length} of ${schedules.length}`);
   for (const w of wrong1.slice(0, 10)) {
     const s = schedules.find((x) => x.userId === w.userId);
     notes.push(`replayed schedule seed ${s?.seed} [${s?.actions.join(" → ")}]: ${w.diff}`);
@@ -364,6 +443,7 @@ export async function runHostileDelivery(
     await sandboxControl(ctx, "chaos", { duplicateRate: 0, reorderWindowMs: 0, failFirstAttemptRate: 0, dropRate: 0 });
   }
   const wrong2 = await wrongUsers(ctx, chaosSchedules);
+  ctx.log(`hostile-delivery: round 2 (stand-in chaos) wrong entitlements ${wrong2.length} of ${chaosSchedules.length}`);
   for (const w of wrong2.slice(0, 10)) {
     const s = chaosSchedules.find((x) => x.userId === w.userId);
     notes.push(`stand-in chaos schedule seed ${s?.seed} [${s?.actions.join(" → ")}]: ${w.diff}`);

@@ -91,7 +91,9 @@ interface EntitlementDbRow {
   current_period_end: Date | null;
   cancel_at: Date | null;
   features: string[];
+  trial_end: Date | null;
   scheduled_price_id: string | null;
+  scheduled_at: Date | null;
 }
 
 export interface Mismatch {
@@ -104,9 +106,12 @@ export interface Mismatch {
 function same(expected: Entitlement, row: EntitlementDbRow | undefined, tiers?: TierFacts): boolean {
   if (!row) return !expected.active && expected.subscriptionId === null;
   if (tiers) {
+    // The features the user may read with (has_feature), the trial's end and the scheduled change.
     const have = row.active ? [...row.features].sort().join(",") : "";
     const want = expected.active ? expected.features.join(",") : "";
     if (have !== want || row.scheduled_price_id !== expected.scheduledPriceId) return false;
+    if ((row.scheduled_at?.getTime() ?? null) !== expected.scheduledAt) return false;
+    if ((row.trial_end?.getTime() ?? null) !== expected.trialEnd) return false;
   }
   return (
     row.active === expected.active &&
@@ -128,7 +133,7 @@ export async function compareEntitlements(
 ): Promise<{ checked: number; mismatches: Mismatch[] }> {
   const { rows } = await db.query<EntitlementDbRow>(
     `select user_id, active, entitlement, status, subscription_id, current_period_end, cancel_at, features,
-            scheduled_price_id
+            trial_end, scheduled_price_id, scheduled_at
        from public.entitlements where user_id = any($1::uuid[])`,
     [users.map((u) => u.userId)],
   );
@@ -149,7 +154,9 @@ export async function compareEntitlements(
             current_period_end: row.current_period_end,
             cancel_at: row.cancel_at,
             features: row.features,
+            trial_end: row.trial_end,
             scheduled_price_id: row.scheduled_price_id,
+            scheduled_at: row.scheduled_at,
           }
         : null;
       mismatches.push({ userId: u.userId, customerId: u.customerId, expected, actual });

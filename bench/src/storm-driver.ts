@@ -1,7 +1,8 @@
 // Drives real subscription lifecycles through the Stripe stand-in, the way the API would: a user
 // in auth.users, a Stripe customer bound to it (bind_customer), a Checkout Session created like
-// POST /api/checkout does, paid on the stand-in; then plan switches, cancellations, failed
-// renewals and the clock moving forward.
+// POST /api/checkout does, paid on the stand-in (Pro with its 7-day trial); then plan switches
+// (upgrades at once, downgrades scheduled with subscription schedules, some applied by the clock),
+// cancellations, failed renewals and the clock moving forward.
 import type pg from "pg";
 import type Stripe from "stripe";
 import { control } from "./stand-in-controls.ts";
@@ -11,7 +12,7 @@ export interface StormCustomer {
   userId: string;
   customerId: string;
   subscriptionId: string;
-  plan: "monthly" | "yearly";
+  plan: "monthly" | "yearly" | "proMonthly";
   /** What happens to it after checkout. */
   fate: Fate;
 }
@@ -23,7 +24,11 @@ export type Fate =
   | "cancels_now"
   | "fails_renewal"
   | "cancels_then_resumes"
-  | "resubscribes";
+  | "resubscribes"
+  /** Pro monthly with its 7-day trial, paid after it (the clock passes its end). */
+  | "trials"
+  /** Pro monthly, then Basic monthly scheduled at the period's end; the clock applies it. */
+  | "downgrades_at_period_end";
 
 const FATES: Fate[] = [
   "renews",
@@ -36,7 +41,12 @@ const FATES: Fate[] = [
   "switches_plan",
   "resubscribes",
   "renews",
+  "trials",
+  "downgrades_at_period_end",
 ];
+
+/** Days of trial of Pro in the catalog (apps/api/scripts/catalog.ts). */
+const PRO_TRIAL_DAYS = 7;
 
 const CARD_OK = "4242424242424242";
 const CARD_FAILS_ON_RENEWAL = "4000000000000341";
@@ -55,13 +65,20 @@ export interface DriveInput {
   tag: string;
 }
 
-async function checkout(input: DriveInput, userId: string, customerId: string, price: string, card: string) {
+async function checkout(
+  input: DriveInput,
+  userId: string,
+  customerId: string,
+  price: string,
+  card: string,
+  trialDays: number | null = null,
+) {
   const session = await input.stripe.checkout.sessions.create({
     mode: "subscription",
     customer: customerId,
     client_reference_id: userId,
     line_items: [{ price, quantity: 1 }],
-    subscription_data: { metadata: { user_id: userId } },
+    subscription_data: { metadata: { user_id: userId }, ...(trialDays ? { trial_period_days: trialDays } : {}) },
     metadata: { user_id: userId, price_id: price, locale: "" },
     success_url: `${input.appUrl}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${input.appUrl}/?checkout=canceled`,
@@ -94,7 +111,14 @@ async function switchPlan(input: DriveInput, c: StormCustomer): Promise<void> {
     });
     return;
   }
-  const schedule = await input.stripe.subscriptionSchedules.create({ from_subscription: c.subscriptionId });
+  await scheduleAtPeriodEnd(input, sub, input.prices.monthly);
+}
+
+/** The current price until the period ends, then `to`: a schedule from the subscription, released at its end. */
+async function scheduleAtPeriodEnd(input: DriveInput, sub: Stripe.Subscription, to: string): Promise<void> {
+  const item = sub.items.data[0];
+  if (!item || sub.status === "canceled") return;
+  const schedule = await input.stripe.subscriptionSchedules.create({ from_subscription: sub.id });
   await input.stripe.subscriptionSchedules.update(schedule.id, {
     end_behavior: "release",
     phases: [
@@ -103,7 +127,7 @@ async function switchPlan(input: DriveInput, c: StormCustomer): Promise<void> {
         start_date: schedule.current_phase?.start_date ?? item.current_period_start,
         end_date: item.current_period_end,
       },
-      { items: [{ price: input.prices.monthly, quantity: 1 }] },
+      { items: [{ price: to, quantity: 1 }] },
     ],
   });
 }
@@ -125,11 +149,13 @@ export async function driveLifecycles(input: DriveInput): Promise<{ customers: S
     const user = rows[i];
     if (!user) return;
     const fate = FATES[i % FATES.length] ?? "renews";
-    const plan: StormCustomer["plan"] = i % 7 === 3 ? "yearly" : "monthly";
+    const pro = fate === "trials" || fate === "downgrades_at_period_end";
+    const plan: StormCustomer["plan"] = pro ? "proMonthly" : i % 7 === 3 ? "yearly" : "monthly";
     const customer = await stripe.customers.create({ email: user.email, metadata: { user_id: user.id } });
     await db.query("select public.bind_customer($1, $2)", [user.id, customer.id]);
     const card = fate === "fails_renewal" ? CARD_FAILS_ON_RENEWAL : CARD_OK;
-    const subscriptionId = await checkout(input, user.id, customer.id, input.prices[plan], card);
+    const trialDays = fate === "trials" ? PRO_TRIAL_DAYS : null;
+    const subscriptionId = await checkout(input, user.id, customer.id, input.prices[plan], card, trialDays);
     customers[i] = { userId: user.id, customerId: customer.id, subscriptionId, plan, fate };
     operations += 4;
   });
@@ -141,6 +167,8 @@ export async function driveLifecycles(input: DriveInput): Promise<{ customers: S
     switch (c.fate) {
       case "switches_plan":
         return switchPlan(input, c);
+      case "downgrades_at_period_end":
+        return scheduleAtPeriodEnd(input, await stripe.subscriptions.retrieve(c.subscriptionId), input.prices.monthly);
       case "cancels_at_period_end":
       case "cancels_then_resumes":
         await stripe.subscriptions.update(c.subscriptionId, { cancel_at_period_end: true });

@@ -210,6 +210,20 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
     problems.push(`public.subscriptions: ${oursStatuses.wrong} in the wrong status, ${oursStatuses.missing} missing`);
   const statuses: Record<string, number> = {};
   for (const s of subs) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+  // Tiers and plan changes: what the storm's customers went through and where they ended.
+  const fates: Record<string, number> = {};
+  for (const c of drive.customers) fates[c.fate] = (fates[c.fate] ?? 0) + 1;
+  const onPro = subs.filter((s) => s.status !== "canceled" && s.items.data[0]?.price.id === stack.prices.proMonthly);
+  const liveSchedules = [...schedules.values()].filter((x) => x.status === "active" || x.status === "not_started");
+  const proFeatureRows = await ctx.db.query<{ n: string }>(
+    "select count(*) as n from public.entitlements where user_id = any($1::uuid[]) and active and 'library.pro' = any(features)",
+    [drive.customers.map((c) => c.userId)],
+  );
+  const usersWithPro = Number(proFeatureRows.rows[0]?.n ?? 0);
+  if ((fates.switches_plan ?? 0) + (fates.trials ?? 0) > 0 && onPro.length === 0)
+    problems.push("no subscription ended on Pro: the storm's upgrades and trials did not happen");
+  if ((fates.downgrades_at_period_end ?? 0) > 0 && liveSchedules.length === 0)
+    problems.push("no subscription schedule is live: the storm's scheduled downgrades did not happen");
 
   const syncs = delivered.filter((a) => {
     const e = events.get(a.event_id);
@@ -275,6 +289,10 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
       subscriptionStatuses: JSON.stringify(statuses),
       usersChecked: cmp.checked,
       mismatches: cmp.mismatches.length,
+      fates: JSON.stringify(fates),
+      subscriptionsOnPro: onPro.length,
+      liveSubscriptionSchedules: liveSchedules.length,
+      usersWithProFeatures: usersWithPro,
     },
     targets: [
       atMost("ackP99Ms", p99, 100, " ms"),

@@ -50,6 +50,7 @@ async function makeAdmin(): Promise<TestUser> {
 
 const ADMIN_ROUTES: [string, string, unknown?][] = [
   ["GET", "/api/admin/overview"],
+  ["GET", "/api/admin/files"],
   ["GET", "/api/admin/customers"],
   ["GET", "/api/admin/customers/00000000-0000-4000-8000-000000000000"],
   ["POST", "/api/admin/customers/00000000-0000-4000-8000-000000000000/resync"],
@@ -223,6 +224,9 @@ describe("admin console API", () => {
     }
     expect(o.mrr).toEqual([...sums].sort().map(([currency, amount]) => ({ currency, amount: Math.round(amount) })));
     expect(o.byStatus.active).toBeGreaterThan(0);
+    const files = await api("/api/admin/files", { token: admin.token });
+    expect(files.status).toBe(200);
+    expect(Array.isArray(((await files.json()) as { files: unknown[] }).files)).toBe(true);
     expect(o.ledger).toEqual({
       waiting: expect.any(Number),
       failed: expect.any(Number),

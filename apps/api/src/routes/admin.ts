@@ -8,6 +8,7 @@ import { requireAdmin } from "../middleware/require-admin.ts";
 import { readCustomerPage } from "../services/admin/customer-page.ts";
 import { readDoctorRun, startDoctor } from "../services/admin/doctor.ts";
 import { listCustomers } from "../services/admin/list-customers.ts";
+import { listBucketFiles } from "../services/admin/list-files.ts";
 import { readOverview } from "../services/admin/overview.ts";
 import { replayEvent } from "../services/admin/replay-event.ts";
 import { resyncCustomer } from "../services/admin/resync-customer.ts";
@@ -16,6 +17,7 @@ import { backgroundServices } from "../services/services.ts";
 export const adminRoutes = new Hono<AppEnv>()
   .use("/admin/*", requireAdmin)
   .get("/admin/overview", async (c) => c.json(await readOverview(c.var.services)))
+  .get("/admin/files", async (c) => c.json(await listBucketFiles(c.var.services)))
   .get("/admin/customers", async (c) =>
     c.json(
       await listCustomers(c.var.services, {

@@ -11,6 +11,7 @@ const loaders = {
   "/billing/success": () => import("./routes/billing-success.tsx"),
   "/library": () => import("./routes/library.tsx"),
   "/account": () => import("./routes/account.tsx"),
+  "/admin": () => import("./routes/admin.tsx"),
 } as const;
 
 const SignInRoute = lazy(loaders["/sign-in"]);
@@ -18,6 +19,7 @@ const AuthCallbackRoute = lazy(loaders["/auth/callback"]);
 const BillingSuccessRoute = lazy(loaders["/billing/success"]);
 const LibraryRoute = lazy(loaders["/library"]);
 const AccountRoute = lazy(loaders["/account"]);
+const AdminRoute = lazy(loaders["/admin"]);
 const NotFoundRoute = lazy(() => import("./routes/not-found.tsx"));
 
 function isLazyPath(path: string): path is keyof typeof loaders {
@@ -40,6 +42,7 @@ export function AppRoutes() {
         <Route path="billing/success" element={<BillingSuccessRoute />} />
         <Route path="library" element={<LibraryRoute />} />
         <Route path="account" element={<AccountRoute />} />
+        <Route path="admin/*" element={<AdminRoute />} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

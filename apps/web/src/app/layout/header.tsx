@@ -21,6 +21,8 @@ function BrandMark() {
 export function Header() {
   const { t } = useI18n();
   const session = useSession();
+  // Only shows the link: the console itself asks the API, which checks the role again.
+  const isAdmin = session.status === "signed_in" && session.session.user.app_metadata?.role === "admin";
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
@@ -67,6 +69,13 @@ export function Header() {
                 {t("nav.account")}
               </NavLink>
             </li>
+            {isAdmin ? (
+              <li>
+                <NavLink to="/admin" className={navClass}>
+                  {t("nav.admin")}
+                </NavLink>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <div className={styles.language}>

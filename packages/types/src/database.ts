@@ -350,12 +350,14 @@ export type Database = {
         Row: {
           active: boolean;
           currency: string;
+          currency_options: Json;
           id: string;
           interval: string | null;
           interval_count: number | null;
           lookup_key: string | null;
           metadata: Json;
           product_id: string;
+          tax_behavior: string | null;
           trial_period_days: number | null;
           type: string;
           unit_amount: number | null;
@@ -364,12 +366,14 @@ export type Database = {
         Insert: {
           active?: boolean;
           currency: string;
+          currency_options?: Json;
           id: string;
           interval?: string | null;
           interval_count?: number | null;
           lookup_key?: string | null;
           metadata?: Json;
           product_id: string;
+          tax_behavior?: string | null;
           trial_period_days?: number | null;
           type?: string;
           unit_amount?: number | null;
@@ -378,12 +382,14 @@ export type Database = {
         Update: {
           active?: boolean;
           currency?: string;
+          currency_options?: Json;
           id?: string;
           interval?: string | null;
           interval_count?: number | null;
           lookup_key?: string | null;
           metadata?: Json;
           product_id?: string;
+          tax_behavior?: string | null;
           trial_period_days?: number | null;
           type?: string;
           unit_amount?: number | null;
@@ -456,6 +462,63 @@ export type Database = {
           metadata?: Json;
           name?: string;
           updated_at?: string;
+        };
+        Relationships: [];
+      };
+      purchases: {
+        Row: {
+          amount: number;
+          amount_refunded: number;
+          amount_tax: number;
+          charge_id: string | null;
+          created_at: string;
+          currency: string;
+          id: string;
+          payment_intent_id: string | null;
+          price_id: string | null;
+          product_id: string | null;
+          receipt_url: string | null;
+          status: string;
+          stripe_customer_id: string;
+          synced_at: string;
+          updated_at: string;
+          user_id: string;
+        };
+        Insert: {
+          amount: number;
+          amount_refunded?: number;
+          amount_tax?: number;
+          charge_id?: string | null;
+          created_at: string;
+          currency: string;
+          id: string;
+          payment_intent_id?: string | null;
+          price_id?: string | null;
+          product_id?: string | null;
+          receipt_url?: string | null;
+          status: string;
+          stripe_customer_id: string;
+          synced_at: string;
+          updated_at?: string;
+          user_id: string;
+        };
+        Update: {
+          amount?: number;
+          amount_refunded?: number;
+          amount_tax?: number;
+          charge_id?: string | null;
+          created_at?: string;
+          currency?: string;
+          id?: string;
+          payment_intent_id?: string | null;
+          price_id?: string | null;
+          product_id?: string | null;
+          receipt_url?: string | null;
+          status?: string;
+          stripe_customer_id?: string;
+          synced_at?: string;
+          updated_at?: string;
+          user_id?: string;
         };
         Relationships: [];
       };
@@ -887,6 +950,30 @@ export type Database = {
           p_event_ids: string[];
           p_snapshot_at: string;
           p_subscriptions: Json;
+        };
+        Returns: {
+          access_ends_at: string | null;
+          active: boolean;
+          cancel_at: string | null;
+          current_period_end: string | null;
+          entitlement: string | null;
+          features: string[];
+          price_id: string | null;
+          scheduled_at: string | null;
+          scheduled_price_id: string | null;
+          source: string | null;
+          status: string | null;
+          subscription_id: string | null;
+          trial_end: string | null;
+          updated_at: string;
+          user_id: string;
+        };
+      };
+      sync_purchases: {
+        Args: {
+          p_customer_id: string;
+          p_purchases: Json;
+          p_snapshot_at?: string;
         };
         Returns: {
           access_ends_at: string | null;

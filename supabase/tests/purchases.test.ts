@@ -100,7 +100,10 @@ describe("purchases", () => {
       });
       expect(paid?.features).toEqual(["downloads", "library.basic", "library.pro"]);
       let t = Date.now();
-      const later = () => new Date((t += 1000)).toISOString();
+      const later = () => {
+        t += 1000;
+        return new Date(t).toISOString();
+      };
       for (const status of ["refunded", "disputed"]) {
         const ent = await syncPurchases(q, cus, [purchase(`cs_a_${cus}`, status)], later());
         expect(ent).toMatchObject({ active: false, source: null, features: [] });
@@ -225,8 +228,7 @@ describe("checkout_context with one-time prices", () => {
       expect((await ctx()).ownedPurchaseId).toBeNull();
       await syncPurchases(q, cus, [purchase(`cs_e_${cus}`, "paid")]);
       expect((await ctx()).ownedPurchaseId).toBe(`cs_e_${cus}`);
-      const monthly = (await q.query("select public.checkout_context($1, 'price_pro_monthly') as c", [user])).rows[0]
-        .c;
+      const monthly = (await q.query("select public.checkout_context($1, 'price_pro_monthly') as c", [user])).rows[0].c;
       expect(monthly.price).toMatchObject({ type: "recurring", currencies: ["eur"] });
       expect(monthly.ownedPurchaseId).toBe(`cs_e_${cus}`);
     });

@@ -12,10 +12,20 @@ export interface CatalogPrice {
   lookupKey: string;
   unitAmount: number;
   currency: "eur";
-  interval: "month" | "year";
+  /** Billing interval; null: a one-time price (bought once, e.g. lifetime access). */
+  interval: "month" | "year" | null;
   /** Days of free trial this price gives a first-time subscriber (null: none). */
   trialPeriodDays: number | null;
+  /** The same price in other currencies (Stripe's currency_options), minor units. */
+  currencyOptions?: { usd: number };
+  /**
+   * Whether tax is included in the amount or added to it (Stripe's tax_behavior). The EUR amounts
+   * include VAT, as European buyers expect; the USD amounts are before sales tax.
+   */
+  taxBehavior?: { eur: "inclusive" | "exclusive"; usd: "inclusive" | "exclusive" };
 }
+
+const EU_INCLUSIVE_US_EXCLUSIVE = { eur: "inclusive", usd: "exclusive" } as const;
 
 export interface CatalogProduct {
   id: string;
@@ -42,6 +52,8 @@ export const CATALOG: { products: readonly CatalogProduct[] } = {
           currency: "eur",
           interval: "month",
           trialPeriodDays: null,
+          currencyOptions: { usd: 1000 },
+          taxBehavior: EU_INCLUSIVE_US_EXCLUSIVE,
         },
         {
           lookupKey: "gatehouse_basic_yearly",
@@ -49,6 +61,8 @@ export const CATALOG: { products: readonly CatalogProduct[] } = {
           currency: "eur",
           interval: "year",
           trialPeriodDays: null,
+          currencyOptions: { usd: 10000 },
+          taxBehavior: EU_INCLUSIVE_US_EXCLUSIVE,
         },
       ],
     },
@@ -65,8 +79,37 @@ export const CATALOG: { products: readonly CatalogProduct[] } = {
           currency: "eur",
           interval: "month",
           trialPeriodDays: 7,
+          currencyOptions: { usd: 2100 },
+          taxBehavior: EU_INCLUSIVE_US_EXCLUSIVE,
         },
-        { lookupKey: "gatehouse_pro_yearly", unitAmount: 19000, currency: "eur", interval: "year", trialPeriodDays: 7 },
+        {
+          lookupKey: "gatehouse_pro_yearly",
+          unitAmount: 19000,
+          currency: "eur",
+          interval: "year",
+          trialPeriodDays: 7,
+          currencyOptions: { usd: 21000 },
+          taxBehavior: EU_INCLUSIVE_US_EXCLUSIVE,
+        },
+      ],
+    },
+    {
+      // Pro's features, paid once (a one-time price: Checkout in payment mode, issue 16).
+      id: "gatehouse_lifetime",
+      name: "Gatehouse Lifetime",
+      description: "Everything in Pro, paid once, yours for good.",
+      tier: "pro",
+      features: ["library.basic", "library.pro", "downloads"],
+      prices: [
+        {
+          lookupKey: "gatehouse_lifetime",
+          unitAmount: 29900,
+          currency: "eur",
+          interval: null,
+          trialPeriodDays: null,
+          currencyOptions: { usd: 32900 },
+          taxBehavior: EU_INCLUSIVE_US_EXCLUSIVE,
+        },
       ],
     },
   ],

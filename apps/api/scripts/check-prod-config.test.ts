@@ -12,7 +12,11 @@ const secrets = {
   STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef0123456789abcdef",
   SUPABASE_SECRET_KEY: "sb_secret_0123456789abcdefghijklmnop",
 };
-const vars = { APP_URL: "https://gatehouse.acme.dev", SUPABASE_URL: "https://abcdefghijklmnop.supabase.co" };
+const vars = {
+  APP_URL: "https://gatehouse.acme.dev",
+  SUPABASE_URL: "https://abcdefghijklmnop.supabase.co",
+  STRIPE_AUTOMATIC_TAX: "true",
+};
 /** The SPA's values, in the same env file. */
 const web = {
   VITE_SUPABASE_URL: "https://abcdefghijklmnop.supabase.co",
@@ -158,7 +162,7 @@ describe("wrangler.jsonc", () => {
 
   test("env.production carries placeholder URLs the check refuses until they are replaced", () => {
     const production = readWranglerVars(join(import.meta.dirname, "..", "wrangler.jsonc"), "production");
-    expect(Object.keys(production).sort()).toEqual(["APP_URL", "SUPABASE_URL"]);
+    expect(Object.keys(production).sort()).toEqual(["APP_URL", "STRIPE_AUTOMATIC_TAX", "SUPABASE_URL"]);
     const { problems } = checkProdConfig(production, secrets);
     expect(problems.join("\n")).toMatch(/still the placeholder/);
   });

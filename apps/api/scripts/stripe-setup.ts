@@ -28,11 +28,34 @@ export interface SetupResult {
   portalConfigurationId: string;
 }
 
+/**
+ * Waits and tries again when Stripe answers 429 (its rate limit: 25 requests/s in test mode). A
+ * refused request did nothing, so trying it again is safe; stripe-node itself does not, since Stripe
+ * marks rate limits not retryable. stripe:setup makes a burst of calls: this keeps it under the limit.
+ */
+class RateLimitPatientClient extends Stripe.HttpClient {
+  private readonly inner = Stripe.createNodeHttpClient();
+
+  override getClientName(): string {
+    return this.inner.getClientName();
+  }
+
+  override async makeRequest(...args: Parameters<Stripe.HttpClient["makeRequest"]>) {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.inner.makeRequest(...args);
+      if (res.getStatusCode() !== 429 || attempt >= 8) return res;
+      await res.toJSON().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
 export function stripeClient(secretKey: string, apiUrl?: string): Stripe {
   const target = apiUrl ? new URL(apiUrl) : null;
   const protocol = target?.protocol === "http:" ? "http" : "https";
   return new Stripe(secretKey, {
     maxNetworkRetries: 2,
+    httpClient: new RateLimitPatientClient(),
     ...(target
       ? { host: target.hostname, port: Number(target.port || (protocol === "http" ? 80 : 443)), protocol }
       : {}),
@@ -90,29 +113,64 @@ async function ensureProductFeatures(
   return now;
 }
 
-async function ensurePrice(stripe: Stripe, product: string, p: CatalogPrice): Promise<Stripe.Price> {
-  const found = await stripe.prices.list({ lookup_keys: [p.lookupKey], limit: 1 });
-  const current = found.data[0];
-  if (
-    current?.active &&
+/** Does the price in Stripe say what the catalog says (amounts, currencies, tax, interval, trial)? */
+function priceMatches(current: Stripe.Price, product: string, p: CatalogPrice): boolean {
+  const usd = current.currency_options?.usd;
+  return (
+    current.active &&
     current.unit_amount === p.unitAmount &&
     current.currency === p.currency &&
-    current.recurring?.interval === p.interval &&
+    (current.recurring?.interval ?? null) === p.interval &&
     (current.recurring?.trial_period_days ?? null) === p.trialPeriodDays &&
+    current.tax_behavior === (p.taxBehavior?.eur ?? "unspecified") &&
+    (usd?.unit_amount ?? null) === (p.currencyOptions?.usd ?? null) &&
+    (p.currencyOptions ? (usd?.tax_behavior ?? null) === (p.taxBehavior?.usd ?? "unspecified") : true) &&
     (typeof current.product === "string" ? current.product : current.product.id) === product
-  ) {
+  );
+}
+
+async function ensurePrice(stripe: Stripe, product: string, p: CatalogPrice): Promise<Stripe.Price> {
+  const found = await stripe.prices.list({
+    lookup_keys: [p.lookupKey],
+    limit: 1,
+    expand: ["data.currency_options"],
+  });
+  const current = found.data[0];
+  if (current && priceMatches(current, product, p)) {
     if (current.metadata?.gatehouse_catalog === CATALOG_PRICE_METADATA.gatehouse_catalog) return current;
-    return stripe.prices.update(current.id, { metadata: { ...CATALOG_PRICE_METADATA } });
+    return stripe.prices.update(current.id, {
+      metadata: { ...CATALOG_PRICE_METADATA },
+      expand: ["currency_options"],
+    });
   }
   // Prices are immutable in Stripe: a changed amount is a new price that takes over the lookup key.
   const created = await stripe.prices.create({
     product,
     currency: p.currency,
     unit_amount: p.unitAmount,
-    recurring: { interval: p.interval, ...(p.trialPeriodDays ? { trial_period_days: p.trialPeriodDays } : {}) },
+    ...(p.interval
+      ? {
+          recurring: {
+            interval: p.interval,
+            ...(p.trialPeriodDays ? { trial_period_days: p.trialPeriodDays } : {}),
+          },
+        }
+      : {}),
+    ...(p.taxBehavior ? { tax_behavior: p.taxBehavior.eur } : {}),
+    ...(p.currencyOptions
+      ? {
+          currency_options: {
+            usd: {
+              unit_amount: p.currencyOptions.usd,
+              ...(p.taxBehavior ? { tax_behavior: p.taxBehavior.usd } : {}),
+            },
+          },
+        }
+      : {}),
     lookup_key: p.lookupKey,
     transfer_lookup_key: true,
     metadata: { ...CATALOG_PRICE_METADATA },
+    expand: ["currency_options"],
   });
   if (current) await stripe.prices.update(current.id, { active: false });
   return created;
@@ -120,7 +178,8 @@ async function ensurePrice(stripe: Stripe, product: string, p: CatalogPrice): Pr
 
 async function ensurePortal(stripe: Stripe, products: Array<{ product: string; prices: string[] }>): Promise<string> {
   const features: Stripe.BillingPortal.ConfigurationCreateParams.Features = {
-    customer_update: { enabled: true, allowed_updates: ["email", "name"] },
+    // Address and tax IDs: what Stripe Tax computes from (issue 16).
+    customer_update: { enabled: true, allowed_updates: ["email", "name", "address", "tax_id"] },
     invoice_history: { enabled: true },
     payment_method_update: { enabled: true },
     subscription_cancel: { enabled: true, mode: "at_period_end" },
@@ -177,12 +236,15 @@ export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
       prices.push(price);
       priceIds[cp.lookupKey] = price.id;
       const trial = cp.trialPeriodDays ? `, ${cp.trialPeriodDays}-day trial` : "";
+      const usd = cp.currencyOptions ? `, ${(cp.currencyOptions.usd / 100).toFixed(2)} usd` : "";
       log(
-        `price ${price.id} ${cp.lookupKey} ${(cp.unitAmount / 100).toFixed(2)} ${cp.currency}/${cp.interval}${trial}`,
+        `price ${price.id} ${cp.lookupKey} ${(cp.unitAmount / 100).toFixed(2)} ${cp.currency}${usd}/${cp.interval ?? "once"}${trial}`,
       );
     }
     allPrices.push(...prices);
-    portalProducts.push({ product: product.id, prices: prices.map((x) => x.id) });
+    // The portal switches subscriptions: one-time prices (lifetime) are not offered there.
+    const recurring = prices.filter((x) => x.type === "recurring");
+    if (recurring.length > 0) portalProducts.push({ product: product.id, prices: recurring.map((x) => x.id) });
   }
   const portalConfigurationId = await ensurePortal(stripe, portalProducts);
   log(`customer portal configuration ${portalConfigurationId}`);

@@ -7,6 +7,7 @@ const good = {
   STRIPE_WEBHOOK_SECRET: "whsec_123",
   SUPABASE_URL: "https://abc.supabase.co",
   SUPABASE_SECRET_KEY: "sb_secret_abcdefghijklmnopqrstuvwxyz",
+  STRIPE_AUTOMATIC_TAX: "true",
 };
 
 describe("parseEnv", () => {
@@ -34,6 +35,15 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...good, RESEND_API_KEY: "re_123456789" })).toThrow(
       /EMAIL_FROM: is required with RESEND_API_KEY/,
     );
+  });
+
+  test("STRIPE_AUTOMATIC_TAX is true or false, and a deployed configuration must set it", () => {
+    expect(parseEnv({ ...good, STRIPE_AUTOMATIC_TAX: "false" }).STRIPE_AUTOMATIC_TAX).toBe("false");
+    expect(() => parseEnv({ ...good, STRIPE_AUTOMATIC_TAX: "yes" })).toThrow(
+      /STRIPE_AUTOMATIC_TAX must be "true" or "false"/,
+    );
+    const { STRIPE_AUTOMATIC_TAX: _unset, ...withoutTax } = good;
+    expect(() => parseEnv(withoutTax)).toThrow(/STRIPE_AUTOMATIC_TAX: say whether Checkout charges tax/);
   });
 
   test("STRIPE_REQUESTS_PER_SECOND defaults below Stripe's test-mode limit and takes a number", () => {

@@ -67,6 +67,9 @@ export const envSchema = z.object({
   ),
   // The sandbox's Resend stand-in (http://127.0.0.1:54321/resend); unset: api.resend.com.
   RESEND_API_URL: z.optional(url("RESEND_API_URL")),
+  // Stripe Tax in Checkout ("true" | "false"; the sandbox turns it on). A deployed worker must say
+  // which (production-guard.ts): "true" needs Stripe Tax set up in the dashboard (README).
+  STRIPE_AUTOMATIC_TAX: z.optional(z.enum(["true", "false"], 'STRIPE_AUTOMATIC_TAX must be "true" or "false"')),
   SUPABASE_JWT_SECRET: z.optional(
     z.string().check(z.minLength(32, "SUPABASE_JWT_SECRET must be the project's legacy JWT secret (32+ characters)")),
   ),

@@ -24,6 +24,7 @@ const prod: Config = {
   STRIPE_WEBHOOK_SECRET: "whsec_0123456789abcdef0123456789abcdef",
   SUPABASE_SECRET_KEY: "sb_secret_0123456789abcdefghijklmnop",
   STRIPE_REQUESTS_PER_SECOND: 20,
+  STRIPE_AUTOMATIC_TAX: "true",
 };
 
 const without = (config: Config, key: keyof Config): Config => {
@@ -31,6 +32,14 @@ const without = (config: Config, key: keyof Config): Config => {
   delete copy[key];
   return copy;
 };
+
+test("a deployed worker must say whether Checkout charges tax (STRIPE_AUTOMATIC_TAX)", () => {
+  const problems = productionConfigProblems(without(prod, "STRIPE_AUTOMATIC_TAX"));
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/^STRIPE_AUTOMATIC_TAX: .*Stripe Tax/);
+  expect(productionConfigProblems({ ...prod, STRIPE_AUTOMATIC_TAX: "false" })).toEqual([]);
+  expect(productionConfigProblems(without(dev, "STRIPE_AUTOMATIC_TAX"))).toEqual([]);
+});
 
 describe("productionConfigProblems", () => {
   test.each<[string, Config]>([
@@ -177,6 +186,7 @@ describe("productionConfigProblems", () => {
       "SUPABASE_SECRET_KEY",
       "STRIPE_API_URL",
       "SUPABASE_URL",
+      "STRIPE_AUTOMATIC_TAX",
     ]);
   });
 

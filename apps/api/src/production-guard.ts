@@ -89,6 +89,11 @@ export function productionConfigProblems(config: Config): string[] {
         `EMAIL_FROM: ${config.EMAIL_FROM} is a placeholder or test domain; send from a domain verified in Resend`,
       );
     }
+    if (config.STRIPE_AUTOMATIC_TAX === undefined) {
+      problems.push(
+        'STRIPE_AUTOMATIC_TAX: say whether Checkout charges tax: "true" once Stripe Tax is set up in the dashboard (origin address, registrations; see the README), or "false"',
+      );
+    }
     for (const name of ["APP_URL", "SUPABASE_URL"] as const) {
       const host = hostOf(config[name]);
       if (host && PLACEHOLDER_HOST.test(host)) {

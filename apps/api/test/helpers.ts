@@ -228,6 +228,7 @@ export const prices = {
   yearly: () => inject("priceYearly"),
   proMonthly: () => inject("priceProMonthly"),
   proYearly: () => inject("priceProYearly"),
+  lifetime: () => inject("priceLifetime"),
   inactive: () => inject("priceInactive"),
   noEntitlement: () => inject("priceNoEntitlement"),
 };

@@ -13,6 +13,7 @@ declare module "vitest" {
     priceYearly: string;
     priceProMonthly: string;
     priceProYearly: string;
+    priceLifetime: string;
     priceInactive: string;
     priceNoEntitlement: string;
   }

@@ -59,6 +59,7 @@ try {
       priceYearly: catalog.priceIds.gatehouse_basic_yearly ?? "",
       priceProMonthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
       priceProYearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
+      priceLifetime: catalog.priceIds.gatehouse_lifetime ?? "",
       priceInactive: inactive.id,
       priceNoEntitlement: plainPrice.id,
     })}\n`,

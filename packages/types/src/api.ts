@@ -10,6 +10,10 @@ export const checkoutBodySchema = z.strictObject({
     .string({ error: "priceId is required (a Stripe price id, price_…)" })
     .check(z.minLength(1, "priceId is required (a Stripe price id, price_…)"), z.maxLength(255, "priceId is too long")),
   locale: z.optional(localeSchema),
+  currency: z.optional(
+    z.string().check(z.regex(/^[A-Za-z]{3}$/, "currency must be a 3-letter ISO 4217 code (eur, usd)")),
+  ),
+  quantity: z.optional(z.literal(1, "quantity must be 1: a plan or a lifetime purchase is bought once")),
 });
 export type CheckoutBody = z.infer<typeof checkoutBodySchema>;
 
@@ -99,6 +103,8 @@ export const API_ERROR_CODES = [
   "change_in_progress",
   "payment_failed",
   "nothing_scheduled",
+  "already_owned",
+  "invalid_currency",
   "no_customer",
   "session_not_found",
   "session_not_yours",

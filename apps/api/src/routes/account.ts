@@ -23,7 +23,9 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post("/checkout", requireUserWithin("checkout"), async (c) => {
     const body = await jsonBody(c, checkoutBodySchema);
-    return c.json(await startCheckout(c.var.services, c.var.user, body.priceId, body.locale));
+    return c.json(
+      await startCheckout(c.var.services, c.var.user, body.priceId, { locale: body.locale, currency: body.currency }),
+    );
   })
   .post("/billing/portal", requireUserWithin("portal"), async (c) => {
     const body = await jsonBody(c, portalBodySchema);

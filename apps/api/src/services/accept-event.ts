@@ -5,6 +5,7 @@ import type Stripe from "stripe";
 import { ApiError } from "../errors.ts";
 import { callRpc } from "./call-rpc.ts";
 import { customerOf, routeEvent } from "./event-routing.ts";
+import { resolveChargeCustomer } from "./resolve-charge-customer.ts";
 import type { Services } from "./services.ts";
 import { messageFor, type SyncMessage } from "./sync-queue.ts";
 
@@ -15,7 +16,7 @@ interface LedgerRow {
 }
 
 export async function acceptEvent(s: Services, queue: Queue<SyncMessage>, event: Stripe.Event): Promise<AcceptOutcome> {
-  const action = routeEvent(event);
+  const action = await resolveChargeCustomer(s, routeEvent(event));
   const message = messageFor(action, event.id);
   const ledger = await callRpc<LedgerRow>(s.db, "record_stripe_event", {
     p_id: event.id,

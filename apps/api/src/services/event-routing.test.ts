@@ -31,8 +31,29 @@ describe("routeEvent", () => {
     });
   });
 
-  test("ignores a payment-mode checkout", () => {
-    expect(routeEvent(event("checkout.session.completed", { customer: "cus_1", mode: "payment" })).kind).toBe("ignore");
+  test.each([
+    ["checkout.session.completed", { id: "cs_1", customer: "cus_1", mode: "payment" }],
+    ["payment_intent.succeeded", { id: "pi_1", customer: "cus_1" }],
+    ["charge.succeeded", { id: "ch_1", customer: "cus_1" }],
+    ["charge.refunded", { id: "ch_1", customer: "cus_1" }],
+    ["refund.created", { id: "re_1", charge: "ch_1", customer: "cus_1" }],
+  ])("a one-time purchase's %s re-syncs the customer", (type, object) => {
+    expect(routeEvent(event(type, object))).toEqual({ kind: "sync_customer", customerId: "cus_1" });
+  });
+
+  test.each(["charge.dispute.created", "charge.dispute.closed", "charge.dispute.funds_withdrawn"])(
+    "%s names only the charge: its customer is read from Stripe",
+    (type) => {
+      expect(routeEvent(event(type, { id: "du_1", charge: "ch_1" }))).toEqual({
+        kind: "sync_customer_of_charge",
+        chargeId: "ch_1",
+      });
+      expect(routeEvent(event(type, { id: "du_1" })).kind).toBe("ignore");
+    },
+  );
+
+  test("ignores a setup-mode checkout", () => {
+    expect(routeEvent(event("checkout.session.completed", { customer: "cus_1", mode: "setup" })).kind).toBe("ignore");
   });
 
   test("ignores a subscription event without a customer", () => {
@@ -47,13 +68,10 @@ describe("routeEvent", () => {
     expect(routeEvent(event(type, { id: "price_1" })).kind).toBe("sync_price");
   });
 
-  test.each([
-    "charge.succeeded",
-    "payment_intent.created",
-    "invoice.created",
-    "customer.created",
-    "checkout.session.expired",
-  ])("%s is acknowledged and ignored", (type) => {
-    expect(routeEvent(event(type, { id: "x", customer: "cus_1" })).kind).toBe("ignore");
-  });
+  test.each(["payment_intent.created", "invoice.created", "customer.created", "checkout.session.expired"])(
+    "%s is acknowledged and ignored",
+    (type) => {
+      expect(routeEvent(event(type, { id: "x", customer: "cus_1" })).kind).toBe("ignore");
+    },
+  );
 });

@@ -27,6 +27,22 @@ const SUBSCRIPTION_EVENTS = new Set([
   "subscription_schedule.completed",
   "subscription_schedule.aborted",
   "entitlements.active_entitlement_summary.updated",
+  // One-time purchases: the payment, refunds (objects that name the customer).
+  "payment_intent.succeeded",
+  "charge.succeeded",
+  "charge.refunded",
+  "charge.refund.updated",
+  "refund.created",
+  "refund.updated",
+]);
+
+/** Dispute events carry the charge, not the customer: the charge (re-read) names the customer. */
+const DISPUTE_EVENTS = new Set([
+  "charge.dispute.created",
+  "charge.dispute.updated",
+  "charge.dispute.closed",
+  "charge.dispute.funds_withdrawn",
+  "charge.dispute.funds_reinstated",
 ]);
 
 /** Every event type Gatehouse acts on (the rest are recorded and ignored). */
@@ -42,6 +58,7 @@ export const ROUTED_EVENT_TYPES: readonly string[] = [
 
 export type EventAction =
   | { kind: "sync_customer"; customerId: string }
+  | { kind: "sync_customer_of_charge"; chargeId: string }
   | { kind: "sync_product"; product: Stripe.Product }
   | { kind: "sync_price"; price: Stripe.Price }
   | { kind: "ignore"; reason: string };
@@ -57,10 +74,15 @@ export function routeEvent(event: Stripe.Event): EventAction {
   if (SUBSCRIPTION_EVENTS.has(event.type)) {
     const customerId = event.type === "customer.deleted" ? idOf(object.id) : idOf(object.customer);
     if (!customerId) return { kind: "ignore", reason: "no customer on the object" };
-    if (event.type.startsWith("checkout.session.") && object.mode !== "subscription") {
-      return { kind: "ignore", reason: "not a subscription checkout" };
+    if (event.type.startsWith("checkout.session.") && object.mode !== "subscription" && object.mode !== "payment") {
+      return { kind: "ignore", reason: "not a subscription or payment checkout" };
     }
     return { kind: "sync_customer", customerId };
+  }
+  if (DISPUTE_EVENTS.has(event.type)) {
+    const chargeId = idOf(object.charge);
+    if (!chargeId) return { kind: "ignore", reason: "no charge on the dispute" };
+    return { kind: "sync_customer_of_charge", chargeId };
   }
   if (event.type.startsWith("product.")) return { kind: "sync_product", product: event.data.object as Stripe.Product };
   if (event.type.startsWith("price.")) return { kind: "sync_price", price: event.data.object as Stripe.Price };

@@ -3,6 +3,7 @@
 import type Stripe from "stripe";
 import { callRpc } from "./call-rpc.ts";
 import { customerOf, routeEvent } from "./event-routing.ts";
+import { resolveChargeCustomer } from "./resolve-charge-customer.ts";
 import type { Services } from "./services.ts";
 import { syncPrice, syncProduct } from "./sync-catalog.ts";
 import { syncCustomer } from "./sync-customer.ts";
@@ -15,7 +16,7 @@ interface LedgerRow {
 }
 
 export async function processEvent(s: Services, event: Stripe.Event): Promise<EventOutcome> {
-  const action = routeEvent(event);
+  const action = await resolveChargeCustomer(s, routeEvent(event));
   const ledger = await callRpc<LedgerRow>(s.db, "record_stripe_event", {
     p_id: event.id,
     p_type: event.type,

@@ -6,7 +6,7 @@ import { fakeServices } from "../testing/fake-services.ts";
 import { startCheckout } from "./start-checkout.ts";
 
 const user = { id: "7b0b9a4e-2c1d-4b8f-9e57-1c3f6d2a8b90", email: "ada@example.test" };
-const price = { id: "price_pro_monthly", trialPeriodDays: null };
+const price = { id: "price_pro_monthly", trialPeriodDays: null, type: "recurring", currencies: ["eur", "usd"] };
 
 function context(over: Record<string, unknown> = {}) {
   return {
@@ -16,6 +16,7 @@ function context(over: Record<string, unknown> = {}) {
     openSessionId: null,
     hasAccess: false,
     openSubscriptionStatus: null,
+    ownedPurchaseId: null,
     ...over,
   };
 }
@@ -44,6 +45,28 @@ describe("startCheckout refuses before touching Stripe", () => {
     expect(e.message).toContain("price_gone");
     expect(s.calls).toEqual(["rpc checkout_context"]);
   });
+
+  test.each([
+    ["a subscription", price],
+    ["lifetime again", { ...price, id: "price_lifetime", type: "one_time" }],
+  ])("a lifetime owner buying %s is 409 already_owned", async (_what, p) => {
+    const s = fakeServices({ rpc: { checkout_context: () => context({ price: p, ownedPurchaseId: "cs_paid" }) } });
+    const e = await refusal(startCheckout(s, user, p.id));
+    expect([e.status, e.code]).toEqual([409, "already_owned"]);
+    expect(s.calls).toEqual(["rpc checkout_context"]);
+  });
+
+  test.each(["jpy", "xyz", "gbp"])(
+    "a currency the price is not sold in (%s) is 400 invalid_currency naming it",
+    async (currency) => {
+      const s = fakeServices({ rpc: { checkout_context: () => context() } });
+      const e = await refusal(startCheckout(s, user, price.id, { currency }));
+      expect([e.status, e.code]).toEqual([400, "invalid_currency"]);
+      expect(e.message).toContain(currency.toUpperCase());
+      expect(e.message).toContain("EUR, USD");
+      expect(s.calls).toEqual(["rpc checkout_context"]);
+    },
+  );
 
   test("a user with access is 409 already_subscribed", async () => {
     const s = fakeServices({ rpc: { checkout_context: () => context({ hasAccess: true }) } });
@@ -77,7 +100,10 @@ describe("startCheckout opens a session", () => {
         },
       },
     });
-    expect(await startCheckout(s, user, price.id, "fr")).toEqual({ id: "cs_1", url: "https://pay.test/cs_1" });
+    expect(await startCheckout(s, user, price.id, { locale: "fr" })).toEqual({
+      id: "cs_1",
+      url: "https://pay.test/cs_1",
+    });
     expect(created[0]).toMatchObject({
       customer: "cus_1",
       client_reference_id: user.id,

@@ -8,7 +8,13 @@ import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 
 interface CheckoutContext {
-  price: { id: string; trialPeriodDays: number | null } | null;
+  price: {
+    id: string;
+    trialPeriodDays: number | null;
+    type: "recurring" | "one_time";
+    /** The currencies it is sold in: its own first, then its currency_options. */
+    currencies: string[];
+  } | null;
   /** False for a deleted user whose token has not expired yet: nothing may be created for them. */
   userExists: boolean;
   customerId: string | null;
@@ -17,6 +23,14 @@ interface CheckoutContext {
   hasAccess: boolean;
   /** The best status among the user's subscriptions that are not over (past_due, unpaid, … included). */
   openSubscriptionStatus: string | null;
+  /** A paid one-time purchase (lifetime): its owner buys nothing more. */
+  ownedPurchaseId: string | null;
+}
+
+export interface CheckoutOptions {
+  locale?: Locale | undefined;
+  /** ISO code (any case) of one of the price's currencies; default: the price's own. */
+  currency?: string | undefined;
 }
 
 /** Sessions opened within one window share an idempotency key, so double clicks get one session. */
@@ -54,7 +68,16 @@ function wasReplayed(res: { lastResponse?: { headers?: unknown } }): boolean {
 }
 
 /** Is this subscription already in the mirror (a past one, synced), rather than just paid? */
-async function isMirrored(s: Services, subscription: string | Stripe.Subscription | null): Promise<boolean> {
+async function isMirrored(s: Services, session: Stripe.Checkout.Session): Promise<boolean> {
+  // A one-time payment is mirrored as a purchase (keyed by its session), a subscription as itself.
+  if (session.mode === "payment") return (await selectOne(s.db, "purchases", "id", "id", session.id)) !== null;
+  return isSubscriptionMirrored(s, session.subscription);
+}
+
+async function isSubscriptionMirrored(
+  s: Services,
+  subscription: string | Stripe.Subscription | null,
+): Promise<boolean> {
   const id = typeof subscription === "string" ? subscription : subscription?.id;
   if (!id) return false;
   return (await selectOne(s.db, "subscriptions", "id", "id", id)) !== null;
@@ -83,21 +106,30 @@ export async function startCheckout(
   s: Services,
   user: AuthUser,
   priceId: string,
-  locale?: Locale,
+  opts: CheckoutOptions = {},
 ): Promise<CheckoutResponse> {
+  const { locale } = opts;
   const ctx = await callRpc<CheckoutContext>(s.db, "checkout_context", { p_user_id: user.id, p_price_id: priceId });
   if (!ctx.userExists) throw new ApiError(401, "unauthenticated", "This account no longer exists: sign in again");
   if (!ctx.price) {
+    throw new ApiError(400, "invalid_price", `Price ${priceId} is not an active price of a Gatehouse product`);
+  }
+  const oneTime = ctx.price.type === "one_time";
+  const currency = chosenCurrency(ctx.price, opts.currency);
+  if (ctx.ownedPurchaseId) {
     throw new ApiError(
-      400,
-      "invalid_price",
-      `Price ${priceId} is not an active subscription price of a Gatehouse product`,
+      409,
+      "already_owned",
+      oneTime
+        ? "You already own lifetime access: there is nothing more to buy"
+        : "You own lifetime access: a subscription would only charge you for what you have",
     );
   }
-  if (ctx.hasAccess) {
+  if (oneTime) {
+    // A subscriber may buy lifetime access: their subscription is then set to end at period end.
+  } else if (ctx.hasAccess) {
     throw new ApiError(409, "already_subscribed", "You already have access: manage your plan in the billing portal");
-  }
-  if (ctx.openSubscriptionStatus) {
+  } else if (ctx.openSubscriptionStatus) {
     // past_due, unpaid, paused: no access, but a second subscription would charge twice.
     throw new ApiError(
       409,
@@ -108,41 +140,55 @@ export async function startCheckout(
   const customer = await ensureCustomer(s, user, ctx.customerId);
 
   const previous = ctx.openSessionId ? await retrieveSession(s, ctx.openSessionId) : null;
-  if (previous?.status === "complete" && !(await isMirrored(s, previous.subscription))) {
-    // Paid, but its subscription has not reached the database yet: a second one would charge twice.
-    throw new ApiError(409, "already_subscribed", "Your payment is being confirmed: your access unlocks in a moment");
+  if (previous?.status === "complete" && !(await isMirrored(s, previous))) {
+    // Paid, but not in the database yet: a second payment would charge twice.
+    throw new ApiError(
+      409,
+      previous.mode === "payment" ? "already_owned" : "already_subscribed",
+      "Your payment is being confirmed: your access unlocks in a moment",
+    );
   }
-  const sameRequest = previous?.metadata?.price_id === priceId && (previous.metadata?.locale ?? "") === (locale ?? "");
+  const sameRequest =
+    previous?.metadata?.price_id === priceId &&
+    (previous.metadata?.locale ?? "") === (locale ?? "") &&
+    (previous.metadata?.currency ?? "") === currency;
   if (previous?.status === "open" && previous.url && sameRequest) return { url: previous.url, id: previous.id };
 
   const window = Math.floor(Date.now() / SESSION_WINDOW_MS);
-  const params: Stripe.Checkout.SessionCreateParams = {
-    mode: "subscription",
+  const common = {
     customer,
     client_reference_id: user.id,
     line_items: [{ price: priceId, quantity: 1 }],
-    subscription_data: {
-      metadata: { user_id: user.id },
-      // A trial (first-timers only) needs no card up front: without one it ends in cancel.
-      ...(ctx.price.trialPeriodDays
-        ? {
-            trial_period_days: ctx.price.trialPeriodDays,
-            trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
-          }
-        : {}),
-    },
-    ...(ctx.price.trialPeriodDays ? { payment_method_collection: "if_required" } : {}),
-    metadata: { user_id: user.id, price_id: priceId, locale: locale ?? "" },
+    metadata: { user_id: user.id, price_id: priceId, locale: locale ?? "", currency },
     success_url: `${s.config.APP_URL}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${s.config.APP_URL}/?checkout=canceled`,
-    allow_promotion_codes: true,
+    currency,
     ...(locale ? { locale } : {}),
-  };
+    ...taxParams(s.config.STRIPE_AUTOMATIC_TAX === "true"),
+  } satisfies Stripe.Checkout.SessionCreateParams;
+  const params: Stripe.Checkout.SessionCreateParams = oneTime
+    ? { ...common, mode: "payment", payment_intent_data: { metadata: { user_id: user.id } } }
+    : {
+        ...common,
+        mode: "subscription",
+        subscription_data: {
+          metadata: { user_id: user.id },
+          // A trial (first-timers only) needs no card up front: without one it ends in cancel.
+          ...(ctx.price.trialPeriodDays
+            ? {
+                trial_period_days: ctx.price.trialPeriodDays,
+                trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
+              }
+            : {}),
+        },
+        ...(ctx.price.trialPeriodDays ? { payment_method_collection: "if_required" } : {}),
+        allow_promotion_codes: true,
+      };
   const created = await withKeyRace(() =>
     stripeCall("checkout.sessions.create", () =>
       s.stripe.checkout.sessions.create(params, {
         // The trial is part of the request: a former trialer gets a session of its own, never a replay.
-        idempotencyKey: `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-t${ctx.price?.trialPeriodDays ?? 0}-${window}`,
+        idempotencyKey: `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-${currency}-t${ctx.price?.trialPeriodDays ?? 0}-${window}`,
       }),
     ),
   );
@@ -175,4 +221,32 @@ export async function startCheckout(
   }
   if (!session.url) throw new ApiError(502, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
   return { url: session.url, id: session.id };
+}
+
+/** The currency asked for, checked against the price's; a 400 naming it and the ones on offer. */
+export function chosenCurrency(price: { id: string; currencies: string[] }, asked: string | undefined): string {
+  const own = price.currencies[0] ?? "eur";
+  if (asked === undefined) return own;
+  const currency = asked.toLowerCase();
+  if (!price.currencies.includes(currency))
+    throw new ApiError(
+      400,
+      "invalid_currency",
+      `This price is not sold in ${asked.toUpperCase()}: choose one of ${price.currencies.map((c) => c.toUpperCase()).join(", ")}`,
+    );
+  return currency;
+}
+
+/**
+ * Stripe Tax (STRIPE_AUTOMATIC_TAX=true): Checkout collects the billing address, and a VAT or tax
+ * ID, saves both on the customer, and adds or includes the tax the buyer's country owes.
+ */
+function taxParams(enabled: boolean) {
+  if (!enabled) return {};
+  return {
+    automatic_tax: { enabled: true },
+    billing_address_collection: "required",
+    customer_update: { address: "auto", name: "auto" },
+    tax_id_collection: { enabled: true },
+  } as const;
 }

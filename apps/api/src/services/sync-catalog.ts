@@ -54,7 +54,11 @@ export async function syncProduct(s: Services, fromEvent: Stripe.Product): Promi
 }
 
 export async function syncPrice(s: Services, fromEvent: Stripe.Price): Promise<boolean> {
-  const price = await current(() => s.stripe.prices.retrieve(fromEvent.id), fromEvent, "prices.retrieve");
+  const price = await current(
+    () => s.stripe.prices.retrieve(fromEvent.id, { expand: ["currency_options"] }),
+    fromEvent,
+    "prices.retrieve",
+  );
   if (await callRpc<boolean>(s.db, "upsert_price", { p_price: price })) return true;
   // The product may not be stored yet (events out of order): store it, then the price.
   const productId = typeof price.product === "string" ? price.product : price.product.id;

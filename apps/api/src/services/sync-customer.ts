@@ -1,6 +1,6 @@
-// The one sync: re-read every subscription of a customer from Stripe and write them, with the
-// derived entitlement, in one database transaction. Webhooks, the success page and the cron all
-// come here, so no path ever trusts an event's copy of a subscription.
+// The one sync: re-read every subscription and one-time purchase of a customer from Stripe and
+// write them with the derived entitlement. Webhooks, the success page and the cron all come here,
+// so no path ever trusts an event's copy of a subscription or a payment.
 import { isUuid } from "@gatehouse/types";
 import type Stripe from "stripe";
 import { UpstreamError } from "../errors.ts";
@@ -8,6 +8,7 @@ import { callRpc, DbError } from "./call-rpc.ts";
 import type { EntitlementRow } from "./entitlement-view.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
+import { endSubscriptionsOfOwner, readPurchases } from "./sync-purchases.ts";
 
 const MAX_PAGES = 20;
 
@@ -116,7 +117,20 @@ export async function syncCustomer(
   why: ChangeCause = { cause: eventIds.length > 0 ? "webhook" : "cron" },
 ): Promise<EntitlementRow | null> {
   const snapshotAt = new Date().toISOString();
-  const subscriptions = await withSchedules(s.stripe, await listAllSubscriptions(s.stripe, customerId));
+  // Purchases first: a lifetime owner's renewing subscriptions are set to end before they are read.
+  const purchases = await readPurchases(s.stripe, customerId);
+  let listed = await listAllSubscriptions(s.stripe, customerId);
+  if (purchases.some((p) => p.status === "paid") && (await endSubscriptionsOfOwner(s.stripe, listed)).length > 0)
+    listed = await listAllSubscriptions(s.stripe, customerId);
+  const subscriptions = await withSchedules(s.stripe, listed);
+  // The purchases are written (and the entitlement recomputed) before sync_customer_events marks
+  // the events processed: if this fails, the events stay unprocessed and are retried.
+  const writePurchases = () =>
+    callRpc<EntitlementRow>(s.db, "sync_purchases", {
+      p_customer_id: customerId,
+      p_purchases: purchases,
+      p_snapshot_at: snapshotAt,
+    });
   // One transaction: the sync, the events that asked for it, every event of this customer
   // received before the read began (the read answers them too), and the access history.
   const write = () =>
@@ -130,10 +144,12 @@ export async function syncCustomer(
       p_actor: why.actor ?? null,
     });
   try {
+    if (purchases.length > 0) await writePurchases();
     return await write();
   } catch (e) {
     if (!(e instanceof DbError && e.code === "P0002")) throw e;
     if (!(await bindFromMetadata(s, customerId))) return null;
+    if (purchases.length > 0) await writePurchases();
     return await write();
   }
 }

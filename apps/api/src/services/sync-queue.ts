@@ -19,6 +19,8 @@ export function messageFor(action: EventAction, eventId: string): SyncMessage | 
     case "sync_price":
       return { kind: "price", eventId, price: action.price };
     case "ignore":
+    case "sync_customer_of_charge":
+      // Resolved to its customer before it is queued (resolve-charge-customer.ts).
       return null;
   }
 }

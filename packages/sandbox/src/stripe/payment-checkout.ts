@@ -29,6 +29,18 @@ export function buyerAddress(ctx: Ctx, session: Stripe.Checkout.Session, entered
   return null;
 }
 
+/**
+ * The country Checkout preselects in the address form. Stripe guesses it from the buyer's IP; the
+ * sandbox has no geolocation and uses the session's locale (fr → FR, de → DE, en-GB → GB, else US).
+ */
+export function preselectedCountry(session: Stripe.Checkout.Session): string {
+  const locale = session.locale ?? "";
+  if (locale.startsWith("fr")) return "FR";
+  if (locale.startsWith("de")) return "DE";
+  if (locale === "en-GB") return "GB";
+  return "US";
+}
+
 /** The tax ID's Stripe type from its country (the sandbox knows EU VAT, GB VAT and US EIN). */
 function taxIdType(value: string): Stripe.Checkout.Session.CustomerDetails.TaxId.Type {
   const v = value.toUpperCase();

@@ -6,6 +6,7 @@ import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
 import { readBody, sendJson } from "./http-io.ts";
 import { advanceClock, completeCheckout, successRedirect } from "./lifecycle.ts";
+import { buyerAddress, needsAddress, preselectedCountry } from "./payment-checkout.ts";
 import type { RateLimitSettings, RateLimits } from "./rate-limits.ts";
 import { closeDispute, openDispute } from "./resources/payments.ts";
 import type { ChaosSettings, WebhookDelivery } from "./webhook-delivery.ts";
@@ -35,6 +36,12 @@ function addressOf(v: unknown): Stripe.Address | null {
     postal_code: s("postal_code"),
     state: s("state"),
   };
+}
+
+function defaultAddress(ctx: Ctx, sessionId: string): Stripe.Address | null {
+  const session = ctx.store.get("checkout_session", sessionId);
+  if (!session || !needsAddress(session) || buyerAddress(ctx, session, null)) return null;
+  return { city: null, country: preselectedCountry(session), line1: null, line2: null, postal_code: null, state: null };
 }
 
 function num(v: unknown, name: string, min: number, max: number): number {
@@ -81,7 +88,8 @@ export async function handleControl(deps: ControlDeps, req: IncomingMessage, res
         card,
         email,
         name,
-        address: addressOf(body.address),
+        // Like the hosted page's preselected country when the caller gives no address.
+        address: addressOf(body.address) ?? defaultAddress(ctx, decodePathSegment(method, path, complete[1] ?? "")),
         taxId,
       });
       await deps.settle();

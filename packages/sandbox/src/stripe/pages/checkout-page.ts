@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
 import { canSkipCard, sessionTrialDays } from "../lifecycle.ts";
-import { buyerAddress, needsAddress } from "../payment-checkout.ts";
+import { buyerAddress, needsAddress, preselectedCountry } from "../payment-checkout.ts";
 import { priceIn } from "../resources/prices.ts";
 import { behaviorOf, CHECKOUT_COUNTRIES, computeTax, type TaxBehavior, taxRateOf } from "../tax.ts";
 import { esc, layout, money } from "./html.ts";
@@ -107,7 +107,11 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
   const payment = session.mode === "payment";
   const withAddress = needsAddress(session);
   const taxed = session.automatic_tax.enabled;
-  const selected = (form.address?.country ?? buyerAddress(ctx, session, null)?.country ?? "").toUpperCase();
+  const selected = (
+    form.address?.country ??
+    buyerAddress(ctx, session, null)?.country ??
+    (form.error ? "" : preselectedCountry(session))
+  ).toUpperCase();
   const table = taxTable(amount, behaviorOf(inCurrency?.taxBehavior), lang, currency);
   const current = table[selected] ?? table[""];
   const trialDays = state ? sessionTrialDays(state, price) : null;

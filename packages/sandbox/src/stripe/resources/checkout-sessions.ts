@@ -438,7 +438,15 @@ export const checkoutSessionRoutes: Route[] = [
         p,
         "/v1/checkout/sessions",
       );
-      return expand(ctx.store, page, p.list("expand"));
+      const paths = p.list("expand");
+      const withItems = paths.includes("data.line_items")
+        ? { ...page, data: page.data.map((x) => ({ ...x, line_items: sessionLineItems(ctx, x) })) }
+        : page;
+      return expand(
+        ctx.store,
+        withItems,
+        paths.filter((x) => x !== "data.line_items"),
+      );
     },
   },
 ];

@@ -93,7 +93,7 @@ $$;
 revoke all on function public.upsert_price(jsonb) from public, anon, authenticated;
 grant execute on function public.upsert_price(jsonb) to service_role;
 
--- The entitlement (20261202071617) now counts paid purchases too: access when a subscription or a
+-- The entitlement (20261202071617; its changes are recorded by the trigger of 20261202075700) now counts paid purchases too: access when a subscription or a
 -- purchase grants it; features are the union of both; source is 'purchase' when a purchase grants
 -- (it never ends by itself), else 'subscription'; then the tier (entitlement) and price_id are the
 -- purchase's. A purchase has no end, so access_ends_at stays null while one grants. Status, dates and scheduled change still come from the best subscription.

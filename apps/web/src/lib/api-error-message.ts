@@ -6,6 +6,8 @@ const KNOWN: Partial<Record<ApiErrorCode | "network_error", MessageKey>> = {
   unauthenticated: "api.error.unauthenticated",
   invalid_price: "api.error.invalid_price",
   already_subscribed: "api.error.already_subscribed",
+  already_owned: "api.error.already_owned",
+  invalid_currency: "api.error.invalid_currency",
   no_customer: "api.error.no_customer",
   session_not_yours: "api.error.session_not_yours",
   session_not_found: "api.error.session_not_found",

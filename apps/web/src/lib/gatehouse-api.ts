@@ -21,10 +21,14 @@ export const entitlementAnswer = z.object({
 });
 export type SyncAnswer = z.infer<typeof entitlementAnswer>;
 
-export function createCheckout(input: { priceId: string; locale: ApiLocale; accessToken: string }) {
+export function createCheckout(input: { priceId: string; locale: ApiLocale; accessToken: string; currency?: string }) {
   return apiPost({
     path: "/api/checkout",
-    body: { priceId: input.priceId, locale: input.locale } satisfies CheckoutBody,
+    body: {
+      priceId: input.priceId,
+      locale: input.locale,
+      ...(input.currency ? { currency: input.currency } : {}),
+    } satisfies CheckoutBody,
     accessToken: input.accessToken,
     schema: urlAnswer,
   });

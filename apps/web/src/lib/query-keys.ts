@@ -3,6 +3,7 @@
 // and the previews are public and stay.
 export const queryKeys = {
   plans: () => ["plans"] as const,
+  oneTimeOffers: () => ["one-time-offers"] as const,
   premiumPreviews: () => ["premium-previews"] as const,
   everyUser: () => ["user"] as const,
   entitlement: (userId: string | null) => ["user", userId, "entitlement"] as const,
@@ -14,6 +15,7 @@ export const queryKeys = {
   adminCustomer: (userId: string) => ["user", "admin", "customer", userId] as const,
   adminDoctor: (runId: string | null) => ["user", "admin", "doctor", runId] as const,
   libraryFiles: (userId: string | null) => ["user", userId, "library-files"] as const,
+  purchases: (userId: string | null) => ["user", userId, "purchases"] as const,
   /** The account page's one re-sync from Stripe per page load (back from the billing portal). */
   billingResync: (userId: string | null) => ["user", userId, "billing-resync"] as const,
 };

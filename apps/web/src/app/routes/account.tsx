@@ -6,7 +6,9 @@ import { Button, buttonClassName } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useAccessHistory } from "@/features/account/api/get-access-history.ts";
 import { AccessStory } from "@/features/account/components/access-story.tsx";
+import { usePurchases } from "@/features/account/api/get-purchases.ts";
 import { AccountView } from "@/features/account/components/account-view.tsx";
+import { PurchasesList } from "@/features/account/components/purchases-list.tsx";
 import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
 import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
@@ -45,6 +47,7 @@ export default function AccountRoute() {
     ...queryKeys.accessHistory(signedIn?.user.id ?? null),
     entitlement.data?.updated_at ?? null,
   ]);
+  const purchases = usePurchases(signedIn?.user.id ?? null);
 
   // Back from the billing portal: one re-sync per page load, not per visit.
   useBillingResync(signedIn?.user.id ?? null, signedIn?.access_token ?? null);
@@ -123,8 +126,10 @@ export default function AccountRoute() {
           scheduledPlanName={scheduledPlan ? (scheduledPlan.translations?.[locale]?.name ?? scheduledPlan.name) : null}
           onChanged={() => void queryClient.invalidateQueries({ queryKey: queryKeys.everyUser() })}
           onSignOut={onSignOut}
+          lifetime={entitlement.data?.active === true && entitlement.data.source === "purchase"}
           signingOut={signingOut}
         />
+        <PurchasesList purchases={purchases.data ?? []} />
       </>
     );
   }

@@ -67,6 +67,7 @@ export function LandingRoute() {
           hasAccess={hasAccess}
           userId={signedIn?.user.id ?? null}
           trialEligible={me.data?.trialEligible ?? null}
+          ownsLifetime={entitlement.data?.active === true && entitlement.data.source === "purchase"}
           onSignInRequired={onSignInRequired}
           resumePriceId={entitlement.isPending && signedIn ? null : params.get("subscribe")}
           checkoutCanceled={checkoutCanceled}

@@ -36,6 +36,8 @@ interface AccountViewProps {
   scheduledPlanName?: string | null;
   /** Called after the scheduled change was cancelled (to refresh the row). */
   onChanged?: () => void;
+  /** The user owns lifetime access (a paid one-time purchase). */
+  lifetime?: boolean;
   onSignOut: () => void;
   signingOut?: boolean;
   deps?: PortalDeps;
@@ -64,6 +66,7 @@ const defaultDeps: PortalDeps = { portal: createPortalSession, redirect: (url) =
 export function AccountView(props: AccountViewProps) {
   const { email, accessToken, entitlement, planName, onSignOut, signingOut = false, deps = defaultDeps } = props;
   const { priceLabel = null, scheduledPlanName = null, onChanged } = props;
+  const lifetime = props.lifetime ?? false;
   const { t, locale, intlLocale } = useI18n();
   const portal = useMutation({
     mutationFn: async () => {
@@ -111,7 +114,13 @@ export function AccountView(props: AccountViewProps) {
         </div>
       </dl>
 
-      {hasSubscription && stillRunning && endsOn ? (
+      {lifetime ? (
+        <Alert tone="info" title={t("account.lifetime")} testId="account-lifetime">
+          {hasSubscription && stillRunning && endsOn ? t("account.lifetimeSubscriptionEnds", { date: endsOn }) : null}
+        </Alert>
+      ) : null}
+
+      {lifetime && hasSubscription && stillRunning && endsOn ? null : hasSubscription && stillRunning && endsOn ? (
         <Alert tone="info" title={t("account.endsOn", { date: endsOn })} testId="account-ends-on">
           {t("account.endsOnHint")}
         </Alert>
@@ -158,7 +167,7 @@ export function AccountView(props: AccountViewProps) {
         </Alert>
       ) : null}
 
-      {!hasSubscription ? (
+      {!hasSubscription && !lifetime ? (
         <Alert
           tone="info"
           title={t("account.noPlan")}

@@ -19,11 +19,13 @@ export const entitlementRowSchema = z.object({
   scheduled_price_id: z.optional(z.nullable(z.string())),
   scheduled_at: z.optional(z.nullable(z.string())),
   access_ends_at: z.optional(z.nullable(z.string())),
+  /** What grants access: a subscription, or a one-time purchase (lifetime). */
+  source: z.optional(z.nullable(z.string())),
 });
 export type EntitlementRow = z.infer<typeof entitlementRowSchema>;
 
 const COLUMNS =
-  "user_id,active,entitlement,status,subscription_id,price_id,current_period_end,cancel_at,updated_at,features,trial_end,scheduled_price_id,scheduled_at,access_ends_at";
+  "user_id,active,entitlement,status,subscription_id,price_id,current_period_end,cancel_at,updated_at,features,trial_end,scheduled_price_id,scheduled_at,access_ends_at,source";
 
 /**
  * The row with `active` as of `now`: access also ends at access_ends_at (the end of the past-due

@@ -23,7 +23,26 @@ const priceRow = z.object({
   interval_count: z.nullable(z.number()),
   trial_period_days: z.nullable(z.number()),
   lookup_key: z.nullable(z.string()),
+  type: z.optional(z.nullable(z.string())),
+  tax_behavior: z.optional(z.nullable(z.string())),
+  currency_options: z.optional(
+    z.nullable(
+      z.record(
+        z.string(),
+        z.object({ unit_amount: z.nullable(z.coerce.number()), tax_behavior: z.optional(z.nullable(z.string())) }),
+      ),
+    ),
+  ),
 });
+
+/** Whether the amount includes tax or tax is added at checkout (Stripe's tax_behavior). */
+export type TaxBehavior = "inclusive" | "exclusive" | null;
+
+/** The price in one currency: its own, or one of its currency_options. */
+export interface PriceAmount {
+  unitAmount: number;
+  taxBehavior: TaxBehavior;
+}
 
 export type BillingInterval = NonNullable<z.infer<typeof intervalSchema>>;
 
@@ -36,6 +55,8 @@ export interface PlanPrice {
   intervalCount: number;
   trialPeriodDays: number | null;
   lookupKey: string | null;
+  /** Every currency it is sold in (its own included), when the mirror has them. */
+  amounts?: Record<string, PriceAmount>;
 }
 
 export interface Plan {
@@ -68,13 +89,105 @@ function translationsFrom(metadata: Record<string, unknown>): Plan["translations
   return out;
 }
 
+const taxBehaviorOf = (v: string | null | undefined): TaxBehavior =>
+  v === "inclusive" || v === "exclusive" ? v : null;
+
+/** The price's amount in each currency it is sold in, or nothing when the mirror has no options. */
+export function amountsOf(price: z.infer<typeof priceRow>): { amounts?: Record<string, PriceAmount> } {
+  if (price.tax_behavior === undefined && price.currency_options === undefined) return {};
+  const amounts: Record<string, PriceAmount> = {
+    [price.currency]: { unitAmount: price.unit_amount ?? 0, taxBehavior: taxBehaviorOf(price.tax_behavior) },
+  };
+  for (const [currency, option] of Object.entries(price.currency_options ?? {})) {
+    if (option.unit_amount === null) continue;
+    amounts[currency] = { unitAmount: option.unit_amount, taxBehavior: taxBehaviorOf(option.tax_behavior) };
+  }
+  return { amounts };
+}
+
+/** The price in `currency` if it is sold in it, else in its own currency. */
+export function amountIn(price: PlanPrice, currency: string | null): PriceAmount & { currency: string } {
+  const option = currency ? price.amounts?.[currency] : undefined;
+  if (currency && option) return { ...option, currency };
+  return {
+    unitAmount: price.unitAmount,
+    taxBehavior: price.amounts?.[price.currency]?.taxBehavior ?? null,
+    currency: price.currency,
+  };
+}
+
+/** One-time prices (lifetime access) of active products, with the product they unlock. */
+export interface OneTimeOffer {
+  plan: Omit<Plan, "prices">;
+  price: PlanPrice;
+}
+
+export async function fetchOneTimeOffers(client: SupabaseClient): Promise<OneTimeOffer[]> {
+  const [products, prices, features] = await Promise.all([
+    client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
+    client
+      .from("prices")
+      .select(
+        "id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key,type,tax_behavior,currency_options",
+      )
+      .eq("active", true),
+    client.from("product_features").select("product_id,feature"),
+  ]);
+  if (products.error) throw new Error(products.error.message);
+  if (prices.error) throw new Error(prices.error.message);
+  if (features.error) throw new Error(features.error.message);
+  const productRows = z.array(productRow).parse(products.data);
+  const featureRows = z.array(productFeatureRow).parse(features.data);
+  return z
+    .array(priceRow)
+    .parse(prices.data)
+    .filter((price) => price.type === "one_time" && price.unit_amount !== null)
+    .flatMap((price) => {
+      const product = productRows.find((p) => p.id === price.product_id);
+      if (!product) return [];
+      const { metadata, ...rest } = product;
+      return [
+        {
+          plan: {
+            ...rest,
+            translations: translationsFrom(metadata ?? {}),
+            features: featureRows
+              .filter((f) => f.product_id === product.id)
+              .map((f) => f.feature)
+              .sort(),
+          },
+          price: {
+            id: price.id,
+            currency: price.currency,
+            unitAmount: price.unit_amount ?? 0,
+            interval: "month" as const,
+            intervalCount: 1,
+            trialPeriodDays: null,
+            lookupKey: price.lookup_key,
+            ...amountsOf(price),
+          },
+        },
+      ];
+    });
+}
+
+export function useOneTimeOffers() {
+  return useQuery({
+    queryKey: queryKeys.oneTimeOffers(),
+    queryFn: async () => fetchOneTimeOffers(await getSupabase()),
+    staleTime: 5 * 60_000,
+  });
+}
+
 /** Active products with their active recurring prices, cheapest plan first. RLS hides inactive rows. */
 export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
   const [products, prices, features] = await Promise.all([
     client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
     client
       .from("prices")
-      .select("id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key")
+      .select(
+        "id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key,type,tax_behavior,currency_options",
+      )
       .eq("active", true),
     // RLS returns the features of active products only.
     client.from("product_features").select("product_id,feature"),
@@ -102,6 +215,7 @@ export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
         intervalCount: price.interval_count ?? 1,
         trialPeriodDays: price.trial_period_days,
         lookupKey: price.lookup_key,
+        ...amountsOf(price),
       }))
       .sort((a, b) => a.unitAmount - b.unitAmount),
   }));

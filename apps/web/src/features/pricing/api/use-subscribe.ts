@@ -16,7 +16,7 @@ const defaultDeps: SubscribeDeps = {
 
 /** Starts Stripe Checkout for a price; someone who already subscribes goes to the billing portal instead. */
 export async function subscribeToPrice(
-  input: { priceId: string; locale: ApiLocale; accessToken: string },
+  input: { priceId: string; locale: ApiLocale; accessToken: string; currency?: string },
   deps: SubscribeDeps = defaultDeps,
 ): Promise<"checkout" | "portal"> {
   try {
@@ -33,7 +33,8 @@ export async function subscribeToPrice(
 
 export function useSubscribe(deps?: SubscribeDeps) {
   return useMutation({
-    mutationFn: (input: { priceId: string; locale: ApiLocale; accessToken: string }) => subscribeToPrice(input, deps),
+    mutationFn: (input: { priceId: string; locale: ApiLocale; accessToken: string; currency?: string }) =>
+      subscribeToPrice(input, deps),
   });
 }
 

@@ -1,6 +1,6 @@
 import { Button } from "@/components/ui/button.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
-import type { Plan, PlanPrice } from "../api/get-plans.ts";
+import { amountIn, type Plan, type PlanPrice } from "../api/get-plans.ts";
 import { formatPrice } from "../format-price.ts";
 import styles from "./pricing.module.css";
 
@@ -19,6 +19,8 @@ interface PlanCardProps {
   onSubscribe: (priceId: string) => void;
   onManage: () => void;
   onChange: (priceId: string) => void;
+  /** The buyer's currency: the price is shown in it when it is sold in it. */
+  currency?: string | null;
 }
 
 /** The feature's name for people (its lookup key when the dictionary has none). */
@@ -47,9 +49,21 @@ function CheckIcon() {
   );
 }
 
+/** Whether the shown amount includes tax or tax is added at checkout (the price's tax_behavior). */
+export function TaxNote({ behavior }: { behavior: "inclusive" | "exclusive" | null }) {
+  const { t } = useI18n();
+  if (!behavior) return null;
+  return (
+    <p className={styles.taxNote} data-testid="tax-note">
+      {behavior === "inclusive" ? t("pricing.taxIncluded") : t("pricing.taxAdded")}
+    </p>
+  );
+}
+
 export function PlanCard(props: PlanCardProps) {
   const { plan, price, isCurrent, hasAccess, savePercent, busy, disabled, onSubscribe, onManage } = props;
   const { trialOffered, change, onChange } = props;
+  const shown = price ? amountIn(price, props.currency ?? null) : null;
   const { t, intlLocale, locale } = useI18n();
   const featureName = useFeatureName();
   const name = plan.translations?.[locale]?.name ?? plan.name;
@@ -79,18 +93,19 @@ export function PlanCard(props: PlanCardProps) {
       </div>
       {description ? <p className={styles.planDescription}>{description}</p> : null}
 
-      {price ? (
+      {price && shown ? (
         <div className={styles.priceBlock}>
           <p className={styles.price}>
             <span className={styles.amount} data-testid="plan-price">
-              {formatPrice(price.unitAmount, price.currency, intlLocale)}
+              {formatPrice(shown.unitAmount, shown.currency, intlLocale)}
             </span>{" "}
             <span className={styles.period}>{period(price)}</span>
           </p>
+          <TaxNote behavior={shown.taxBehavior} />
           {price.interval === "year" && price.intervalCount === 1 ? (
             <p className={styles.equivalent}>
               {t("pricing.monthlyEquivalent", {
-                amount: formatPrice(Math.round(price.unitAmount / 12), price.currency, intlLocale),
+                amount: formatPrice(Math.round(shown.unitAmount / 12), shown.currency, intlLocale),
               })}
               {savePercent ? (
                 <span className={styles.saveBadge}>{t("pricing.save", { percent: savePercent })}</span>

@@ -107,7 +107,13 @@ describe("PricingSection", () => {
     fireEvent.click(screen.getByRole("radio", { name: /Annuel/ }));
     fireEvent.click(screen.getByRole("button", { name: "S’abonner à Gatehouse Pro" }));
     await waitFor(() => expect(deps.redirect).toHaveBeenCalledWith("https://checkout.test/cs_1"));
-    expect(deps.checkout).toHaveBeenCalledWith({ priceId: "price_y", locale: "fr", accessToken: "jwt-1" });
+    // The currency comes from the browser's region (EUR here) unless the visitor picks another.
+    expect(deps.checkout).toHaveBeenCalledWith({
+      priceId: "price_y",
+      locale: "fr",
+      accessToken: "jwt-1",
+      currency: expect.stringMatching(/^(eur|usd)$/),
+    });
   });
 
   it("marks the subscriber's current plan and offers the billing portal instead", async () => {

@@ -6,10 +6,12 @@ import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
 import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
 import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
-import { type BillingInterval, type Plan, type PlanPrice, usePlans } from "../api/get-plans.ts";
+import { type BillingInterval, type Plan, type PlanPrice, useOneTimeOffers, usePlans } from "../api/get-plans.ts";
 import { type SubscribeDeps, useOpenPortal, useSubscribe } from "../api/use-subscribe.ts";
+import { isSellingCurrency, SELLING_CURRENCIES, useCurrency } from "../currency.ts";
 import { yearlySavingsPercent } from "../savings.ts";
 import { IntervalToggle } from "./interval-toggle.tsx";
+import { LifetimeCard } from "./lifetime-card.tsx";
 import { PlanCard } from "./plan-card.tsx";
 import { PlanChangeDialog } from "./plan-change-dialog.tsx";
 import styles from "./pricing.module.css";
@@ -25,6 +27,8 @@ interface PricingSectionProps {
   userId?: string | null;
   /** May this visitor have a free trial? Unknown (null) for visitors: shown; false for former trialers. */
   trialEligible?: boolean | null;
+  /** The user owns a one-time purchase (lifetime access). */
+  ownsLifetime?: boolean;
   /** Called for a signed-out visitor who picked a price: sign in, then come back. */
   onSignInRequired: (priceId: string) => void;
   /** A price picked before signing in: checkout starts as soon as a session exists. */
@@ -57,6 +61,8 @@ export function PricingSection(props: PricingSectionProps) {
   const [switching, setSwitching] = useState<{ plan: Plan; price: PlanPrice } | null>(null);
   const { t, locale } = useI18n();
   const plans = usePlans();
+  const offers = useOneTimeOffers();
+  const [currency, setCurrency] = useCurrency();
   const subscribe = useSubscribe(deps);
   const portal = useOpenPortal(deps);
   const [chosen, setChosen] = useState<BillingInterval | null>(null);
@@ -91,7 +97,7 @@ export function PricingSection(props: PricingSectionProps) {
 
   const start = (priceId: string) => {
     if (!accessToken) return onSignInRequired(priceId);
-    subscribe.mutate({ priceId, locale, accessToken });
+    subscribe.mutate({ priceId, locale, accessToken, currency });
   };
   const manage = () => {
     if (accessToken) portal.mutate({ locale, accessToken });
@@ -103,8 +109,8 @@ export function PricingSection(props: PricingSectionProps) {
     if (!resumePriceId || !accessToken || resumed.current || !plans.data) return;
     resumed.current = true;
     onResumeHandled?.();
-    if (!hasAccess) subscribe.mutate({ priceId: resumePriceId, locale, accessToken });
-  }, [resumePriceId, accessToken, plans.data, hasAccess, locale, subscribe, onResumeHandled]);
+    if (!hasAccess) subscribe.mutate({ priceId: resumePriceId, locale, accessToken, currency });
+  }, [resumePriceId, accessToken, plans.data, hasAccess, locale, subscribe, onResumeHandled, currency]);
 
   const busy = subscribe.isPending || portal.isPending || subscribe.isSuccess || portal.isSuccess;
   const failure = subscribe.error ?? portal.error;
@@ -116,6 +122,24 @@ export function PricingSection(props: PricingSectionProps) {
           {t("pricing.title")}
         </h2>
         <p className={styles.subtitle}>{t("pricing.subtitle")}</p>
+      </div>
+
+      <div className={styles.currencyPicker}>
+        <label htmlFor="pricing-currency">{t("pricing.currency")}</label>
+        <select
+          id="pricing-currency"
+          data-testid="currency-picker"
+          value={currency}
+          onChange={(e) => {
+            if (isSellingCurrency(e.target.value)) setCurrency(e.target.value);
+          }}
+        >
+          {SELLING_CURRENCIES.map((c) => (
+            <option key={c} value={c}>
+              {c.toUpperCase()}
+            </option>
+          ))}
+        </select>
       </div>
 
       {intervals.length > 1 ? (
@@ -176,6 +200,7 @@ export function PricingSection(props: PricingSectionProps) {
                 trialOffered={trialEligible !== false}
                 change={hasAccess ? changeKind(plan, price) : null}
                 onChange={() => price && setSwitching({ plan, price })}
+                currency={currency}
               />
             );
           })}
@@ -191,6 +216,18 @@ export function PricingSection(props: PricingSectionProps) {
           onClose={() => setSwitching(null)}
         />
       ) : null}
+      {offers.data?.map((offer) => (
+        <LifetimeCard
+          key={offer.price.id}
+          offer={offer}
+          currency={currency}
+          owned={props.ownsLifetime ?? false}
+          subscribed={hasAccess && !(props.ownsLifetime ?? false)}
+          busy={(subscribe.isPending || subscribe.isSuccess) && subscribe.variables?.priceId === offer.price.id}
+          disabled={busy}
+          onBuy={start}
+        />
+      ))}
       {!accessToken && plans.data && plans.data.length > 0 ? (
         <p className={styles.note}>{t("pricing.signInFirst")}</p>
       ) : null}

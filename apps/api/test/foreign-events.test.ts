@@ -1,9 +1,10 @@
 // Issue 12 item 16: every event type Gatehouse routes, signed, with realistic full-size objects
 // (every field the stripe package's types declare, nested lists included) that Gatehouse does not
 // know: each is answered 2xx, recorded, and ignored (processed with no error, never retried).
-import { describe, expect, test } from "vitest";
+import type Stripe from "stripe";
+import { beforeAll, describe, expect, test } from "vitest";
 import { ROUTED_EVENT_TYPES } from "../src/services/event-routing.ts";
-import { type LedgerRow, signedWebhook, waitForLedger } from "./helpers.ts";
+import { type LedgerRow, prices, sandbox, signedWebhook, stripe, waitForLedger } from "./helpers.ts";
 import {
   activeEntitlementSummary,
   checkoutSession,
@@ -17,6 +18,29 @@ import {
   subscriptionSchedule,
 } from "./stripe-objects.ts";
 
+/**
+ * A one-time payment's objects as the Stripe stand-in makes them (its answers pass the conformance
+ * test against the stripe package's types), for a customer no Gatehouse user owns.
+ */
+let payment: { intent: Stripe.PaymentIntent; charge: Stripe.Charge; refund: Stripe.Refund; dispute: Stripe.Dispute };
+beforeAll(async () => {
+  const customer = await stripe.customers.create({ email: "stranger@example.test" });
+  const session = await stripe.checkout.sessions.create({
+    mode: "payment",
+    customer: customer.id,
+    line_items: [{ price: prices.lifetime(), quantity: 1 }],
+    success_url: "http://127.0.0.1:5173/ok",
+  });
+  const paid = await sandbox(`checkout/sessions/${session.id}/complete`, { card: "4242424242424242" });
+  if (!paid.ok) throw new Error(`pay: ${paid.status} ${await paid.text()}`);
+  const intentId = String((await stripe.checkout.sessions.retrieve(session.id)).payment_intent);
+  const refund = await stripe.refunds.create({ payment_intent: intentId, amount: 100 });
+  const charge = await stripe.charges.retrieve(String(refund.charge));
+  const disputed = await sandbox(`charges/${charge.id}/dispute`, { outcome: "lost" });
+  const { dispute } = (await disputed.json()) as { dispute: Stripe.Dispute };
+  payment = { intent: await stripe.paymentIntents.retrieve(intentId), charge, refund, dispute };
+});
+
 /** A full-size object of the type the event carries, for a customer/product Stripe and Gatehouse do not know. */
 function foreignObject(type: string): object {
   const cus = stripeId("cus");
@@ -28,6 +52,10 @@ function foreignObject(type: string): object {
   if (type === "entitlements.active_entitlement_summary.updated") return activeEntitlementSummary(cus);
   if (type.startsWith("product.")) return product();
   if (type.startsWith("price.")) return price();
+  if (type.startsWith("payment_intent.")) return payment.intent;
+  if (type.startsWith("charge.dispute.")) return payment.dispute;
+  if (type.startsWith("charge.")) return payment.charge;
+  if (type.startsWith("refund.")) return payment.refund;
   throw new Error(`no foreign object for ${type}: add one to this test`);
 }
 

@@ -48,6 +48,7 @@ const DISPUTE_EVENTS = new Set([
 /** Every event type Gatehouse acts on (the rest are recorded and ignored). */
 export const ROUTED_EVENT_TYPES: readonly string[] = [
   ...SUBSCRIPTION_EVENTS,
+  ...DISPUTE_EVENTS,
   "product.created",
   "product.updated",
   "product.deleted",

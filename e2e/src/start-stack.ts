@@ -11,6 +11,7 @@ import {
   freePort,
   repoRoot,
   SANDBOX_PUBLISHABLE_KEY,
+  SANDBOX_RESEND_API_KEY,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_WEBHOOK_SECRET,
@@ -22,6 +23,8 @@ import { setupCatalog } from "../../apps/api/scripts/stripe-setup.ts";
 export interface StackOptions {
   retrySchedule?: number[];
   deliveryConcurrency?: number;
+  /** First retry delay of an email Resend did not take (the worker's default is 30 s). */
+  emailRetryBaseSeconds?: number;
   /** Extra text for failures: the last lines each child printed. */
   log?: (line: string) => void;
 }
@@ -155,6 +158,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
       STRIPE_API_URL: sandbox.urls.stripe,
+      // Lifecycle emails through the Resend stand-in (served by the Supabase stand-in, direct: the
+      // Supabase fault proxy is for Supabase outages), into the inbox at <supabase>/inbox.
+      RESEND_API_KEY: SANDBOX_RESEND_API_KEY,
+      RESEND_API_URL: `${sandbox.urls.supabaseDirect}/resend`,
+      EMAIL_FROM: "Gatehouse <billing@gatehouse.test>",
+      EMAIL_RETRY_BASE_SECONDS: String(opts.emailRetryBaseSeconds ?? 2),
     };
     const apiChild = run(
       "api",

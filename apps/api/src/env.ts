@@ -70,6 +70,17 @@ export const envSchema = z.object({
   // Stripe Tax in Checkout ("true" | "false"; the sandbox turns it on). A deployed worker must say
   // which (production-guard.ts): "true" needs Stripe Tax set up in the dashboard (README).
   STRIPE_AUTOMATIC_TAX: z.optional(z.enum(["true", "false"], 'STRIPE_AUTOMATIC_TAX must be "true" or "false"')),
+  // First retry delay of an email the provider did not take (then ×4 each time, at most 6 h).
+  EMAIL_RETRY_BASE_SECONDS: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, "EMAIL_RETRY_BASE_SECONDS must be a whole number of seconds")),
+      z.pipe(
+        z.transform((v: string) => Number(v)),
+        z.number().check(z.lte(3600, "EMAIL_RETRY_BASE_SECONDS must be at most 3600")),
+      ),
+    ),
+    30,
+  ),
   SUPABASE_JWT_SECRET: z.optional(
     z.string().check(z.minLength(32, "SUPABASE_JWT_SECRET must be the project's legacy JWT secret (32+ characters)")),
   ),

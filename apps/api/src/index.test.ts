@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
-import worker, { EMAIL_CRON } from "./index.ts";
+import worker from "./index.ts";
+import { EMAIL_CRON } from "./services/send-emails.ts";
 import { testBindings } from "./testing/fake-services.ts";
 
 afterEach(() => {

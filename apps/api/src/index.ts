@@ -2,7 +2,7 @@ import { app } from "./app.ts";
 import { parseEnv } from "./env.ts";
 import { consumeSyncBatch } from "./services/consume-sync-batch.ts";
 import { reconcile } from "./services/reconcile.ts";
-import { sendPendingEmails } from "./services/send-emails.ts";
+import { EMAIL_CRON, sendPendingEmails } from "./services/send-emails.ts";
 import { backgroundServices, getServices, type Services } from "./services/services.ts";
 import type { SyncMessage } from "./services/sync-queue.ts";
 
@@ -18,9 +18,6 @@ function sendEmails(services: Services): Promise<void> {
       ),
   );
 }
-
-/** The every-minute cron sends due emails; the other one (every 15 min) reconciles. */
-export const EMAIL_CRON = "* * * * *";
 
 export default {
   fetch: app.fetch,

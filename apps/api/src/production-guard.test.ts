@@ -14,6 +14,7 @@ const dev: Config = {
   SUPABASE_URL: "http://127.0.0.1:54321",
   STRIPE_API_URL: "http://127.0.0.1:12111",
   STRIPE_REQUESTS_PER_SECOND: 20,
+  EMAIL_RETRY_BASE_SECONDS: 30,
   ...SANDBOX,
 };
 
@@ -25,6 +26,7 @@ const prod: Config = {
   SUPABASE_SECRET_KEY: "sb_secret_0123456789abcdefghijklmnop",
   STRIPE_REQUESTS_PER_SECOND: 20,
   STRIPE_AUTOMATIC_TAX: "true",
+  EMAIL_RETRY_BASE_SECONDS: 30,
 };
 
 const without = (config: Config, key: keyof Config): Config => {

@@ -5,8 +5,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, inject, test } from "vitest";
 import { parseEnv } from "../src/env.ts";
-import worker, { EMAIL_CRON } from "../src/index.ts";
-import { sendPendingEmails } from "../src/services/send-emails.ts";
+import worker from "../src/index.ts";
+import { EMAIL_CRON, sendPendingEmails } from "../src/services/send-emails.ts";
 import { getServices } from "../src/services/services.ts";
 import { adminSelect, createUser, type TestUser, urls } from "./helpers.ts";
 

@@ -8,6 +8,12 @@ import { classifyResendAnswer, type ResendAnswer, type SendOutcome } from "../em
 import { callRpc } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
 
+/**
+ * The every-minute cron (wrangler.jsonc) sends due emails; the other one (every 15 min) reconciles.
+ * Here, not in index.ts: workerd takes every named export of the main module for a handler.
+ */
+export const EMAIL_CRON = "* * * * *";
+
 const RESEND_API = "https://api.resend.com";
 /** Resend allows 2 requests a second by default; the sender stays under it. */
 const MIN_GAP_MS = 550;
@@ -35,7 +41,7 @@ export interface SendReport {
 
 export interface SendOptions {
   limit?: number;
-  /** Backoff base in seconds (the fault suite shortens it). */
+  /** Backoff base in seconds; default EMAIL_RETRY_BASE_SECONDS (30). */
   retryBaseSeconds?: number;
   fetchFn?: typeof fetch;
 }
@@ -131,7 +137,11 @@ export async function sendPendingEmails(s: Services, opts: SendOptions = {}): Pr
       },
       m.dedupe_key,
     );
-    const outcome = classifyResendAnswer(answer, m.attempts, opts.retryBaseSeconds);
+    const outcome = classifyResendAnswer(
+      answer,
+      m.attempts,
+      opts.retryBaseSeconds ?? s.config.EMAIL_RETRY_BASE_SECONDS,
+    );
     await finish(s, m.id, outcome);
     if (outcome.outcome === "sent") report.sent += 1;
     else if (outcome.outcome === "failed") report.failed += 1;

@@ -1,20 +1,11 @@
 import { createServer } from "node:net";
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SandboxStartError } from "../postgres/index.ts";
 import { startStripeStandIn } from "./index.ts";
-import { checkout, type Harness, makePlan, sdk, startHarness } from "./test-support.ts";
+import { checkout, makePlan, sdk, useHarness } from "./test-support.ts";
 
-// Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
-
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 describe("start", () => {
   it("refuses a port that is taken with a SandboxStartError", async () => {

@@ -1,16 +1,8 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkout, type Harness, makePlan, startHarness } from "./test-support.ts";
+import { describe, expect, it } from "vitest";
+import { checkout, makePlan, useHarness } from "./test-support.ts";
 
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
-
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 async function summaries(customer: string): Promise<Stripe.Entitlements.ActiveEntitlementSummary[]> {
   const out: Stripe.Entitlements.ActiveEntitlementSummary[] = [];

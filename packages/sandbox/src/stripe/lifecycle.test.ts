@@ -1,18 +1,9 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkout, type Harness, makePlan, startHarness } from "./test-support.ts";
-
-// Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
+import { describe, expect, it } from "vitest";
+import { checkout, makePlan, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 async function advance(seconds: number) {
   const res = await h.control<{ now: number; transitions: Array<{ action: string; id: string }> }>(

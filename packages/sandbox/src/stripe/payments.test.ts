@@ -1,17 +1,9 @@
 // One-time payments through the real SDK: payment-mode Checkout, currency options, tax, refunds, disputes.
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type Harness, startHarness } from "./test-support.ts";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "./test-support.ts";
 
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
-
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 async function lifetime(taxBehavior: "inclusive" | "exclusive" = "exclusive") {
   const product = await h.stripe.products.create({ name: "Lifetime" });

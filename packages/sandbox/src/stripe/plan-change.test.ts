@@ -1,24 +1,16 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkout, type Harness, makePlan, startHarness } from "./test-support.ts";
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
+import { describe, expect, it } from "vitest";
+import { checkout, clockNow, firstItem, itemPeriod, makePlan, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 async function advance(seconds: number) {
   const res = await h.control<{ now: number }>("/_sandbox/clock/advance", { seconds });
   expect(res.status).toBe(200);
   return res.body.now;
 }
-const now = async () => (await h.control<{ now: number }>("/_sandbox/clock")).body.now;
+const now = () => clockNow(h);
 
 async function eventTypes(sub: string, since: number): Promise<string[]> {
   const out: Stripe.Event[] = [];
@@ -45,8 +37,8 @@ async function tiers() {
   return { basic, pro, proYearly, basicYearly };
 }
 
-const item = (s: Stripe.Subscription) => s.items.data[0] ?? expect.unreachable("no item");
-const period = (s: Stripe.Subscription) => ({ start: item(s).current_period_start, end: item(s).current_period_end });
+const item = firstItem;
+const period = itemPeriod;
 const day = (t: number) => {
   const d = new Date(t * 1000);
   const m = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()];

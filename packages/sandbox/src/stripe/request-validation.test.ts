@@ -1,19 +1,11 @@
 // How the stand-in reads and refuses requests, through the real stripe SDK (and raw HTTP where the
 // SDK cannot send the input): form decoding limits, enums, integers, metadata limits, unknown URLs.
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SANDBOX_STRIPE_SECRET_KEY } from "../keys.ts";
-import { type Harness, makePlan, startHarness } from "./test-support.ts";
+import { makePlan, useHarness } from "./test-support.ts";
 
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
-
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
 async function raw(method: string, path: string, body?: string) {
   const res = await fetch(`${h.standIn.url}${path}`, {

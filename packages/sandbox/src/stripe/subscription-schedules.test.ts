@@ -1,25 +1,14 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkout, type Harness, makePlan, startHarness } from "./test-support.ts";
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
+import { describe, expect, it } from "vitest";
+import { advanceClockTo, checkout, clockNow, firstItem, itemPeriod, makePlan, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
-const now = async () => (await h.control<{ now: number }>("/_sandbox/clock")).body.now;
-async function advanceTo(t: number) {
-  const res = await h.control("/_sandbox/clock/advance", { seconds: Math.max(0, t - (await now())) });
-  expect(res.status).toBe(200);
-}
-const item = (s: Stripe.Subscription) => s.items.data[0] ?? expect.unreachable("no item");
-const period = (s: Stripe.Subscription) => ({ start: item(s).current_period_start, end: item(s).current_period_end });
+const now = () => clockNow(h);
+const advanceTo = (t: number) => advanceClockTo(h, t);
+const item = firstItem;
+const period = itemPeriod;
 
 async function scheduleEvents(schedule: string): Promise<string[]> {
   const out: string[] = [];

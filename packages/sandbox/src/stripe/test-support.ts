@@ -2,6 +2,7 @@
 // real SDK pointed at it, and a small webhook receiver that verifies signatures with the SDK.
 import http from "node:http";
 import Stripe from "stripe";
+import { afterAll, beforeAll, expect, vi } from "vitest";
 import { SANDBOX_STRIPE_SECRET_KEY } from "../keys.ts";
 import { type RunningPostgres, startTestDatabase } from "../postgres/index.ts";
 import { ConformanceChecker, describeProblems, type RecordedBody } from "./conformance/conformance.ts";
@@ -78,6 +79,42 @@ export async function startHarness(given: Partial<StripeStandInOptions> = {}): P
   };
   return h;
 }
+
+/**
+ * The usual set-up of a stand-in test file: generous time limits (real Postgres, real HTTP, on a shared
+ * 2-core machine), one harness started before the file's tests and stopped (with its conformance
+ * check) after them. The returned object stands for that harness once `beforeAll` has run.
+ */
+export function useHarness(given: Partial<StripeStandInOptions> = {}): Harness {
+  vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(given);
+  }, 60_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const started = (): Harness => current ?? expect.unreachable("the harness is used before beforeAll started it");
+  return new Proxy(Object.create(null), { get: (_target, key) => Reflect.get(started(), key) });
+}
+
+/** The stand-in's clock, in Unix seconds. */
+export async function clockNow(h: Harness): Promise<number> {
+  return (await h.control<{ now: number }>("/_sandbox/clock")).body.now;
+}
+
+/** Moves the stand-in's clock forward to `t` (never back), running what falls due on the way. */
+export async function advanceClockTo(h: Harness, t: number): Promise<void> {
+  const res = await h.control("/_sandbox/clock/advance", { seconds: Math.max(0, t - (await clockNow(h))) });
+  expect(res.status).toBe(200);
+}
+
+/** A subscription's first (here, only) item, and its current period. */
+export const firstItem = (s: Stripe.Subscription) => s.items.data[0] ?? expect.unreachable("no item");
+export const itemPeriod = (s: Stripe.Subscription) => ({
+  start: firstItem(s).current_period_start,
+  end: firstItem(s).current_period_end,
+});
 
 export interface Receiver {
   url: string;

@@ -1,23 +1,12 @@
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkout, type Harness, makePlan, startHarness } from "./test-support.ts";
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 90_000 });
+import { describe, expect, it } from "vitest";
+import { advanceClockTo, checkout, clockNow, makePlan, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useHarness();
 
-const now = async () => (await h.control<{ now: number }>("/_sandbox/clock")).body.now;
-async function advanceTo(t: number) {
-  const res = await h.control("/_sandbox/clock/advance", { seconds: Math.max(0, t - (await now())) });
-  expect(res.status).toBe(200);
-}
+const now = () => clockNow(h);
+const advanceTo = (t: number) => advanceClockTo(h, t);
 async function typesFor(sub: string): Promise<string[]> {
   const out: string[] = [];
   for await (const e of h.stripe.events.list({ limit: 100 })) {

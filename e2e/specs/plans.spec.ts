@@ -124,6 +124,24 @@ test("Basic monthly → Pro monthly: the preview is the invoice paid, and Pro un
   expect(await page.evaluate(() => (window as unknown as { sameTab?: boolean }).sameTab)).toBe(true);
 });
 
+test("a plan changed elsewhere unlocks the Pro rows of the open library over Realtime, without a reload", async ({
+  page,
+}) => {
+  const { web } = stackInfo().urls;
+  await subscribeFast(page, newEmail("realtime-upgrade"));
+  await page.getByRole("link", { name: "Library" }).first().click();
+  await expect(page.getByTestId("locked-rows")).toContainText(PRO_ROW);
+  await page.evaluate(() => {
+    (window as unknown as { sameTab: boolean }).sameTab = true;
+  });
+  // Another tab (here: the API directly) upgrades to Pro.
+  expect((await api(page, "/api/billing/change-plan", { priceId: stackInfo().prices.proMonthly })).status).toBe(200);
+  await expect(page.getByRole("heading", { name: PRO_ROW })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId("locked-rows")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { sameTab?: boolean }).sameTab)).toBe(true);
+  expect(page.url()).toBe(`${web}/library`);
+});
+
 test("Pro yearly → Basic monthly is scheduled: still Pro until the clock passes the period end, then Basic", async ({
   page,
 }) => {

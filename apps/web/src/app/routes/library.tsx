@@ -1,5 +1,6 @@
 import { useLocation } from "react-router";
 import { useSession } from "@/features/auth/api/use-session.ts";
+import { useEntitlementChanges } from "@/features/billing/api/use-entitlement-changes.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { DownloadsSection } from "@/features/library/components/downloads-section.tsx";
 import { LibrarySkeleton, LibraryView } from "@/features/library/components/library-view.tsx";
@@ -12,6 +13,7 @@ export default function LibraryRoute() {
   const session = useSession();
   const location = useLocation();
   const userId = session.status === "signed_in" ? session.session.user.id : null;
+  useEntitlementChanges(userId);
   return (
     <Page width="medium" title={t("library.title")} subtitle={t("library.subtitle")}>
       {session.status === "loading" ? (

@@ -1,19 +1,11 @@
 // Item 8 of issue 12: with the past-due grace on, access ends exactly when the grace ends, even
 // though nothing re-syncs the customer at that moment.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, seedCatalog, stripeSubscription } from "./db.ts";
+import { describe, expect, test } from "vitest";
+import { asOwner, asRole, createUser, stripeSubscription, useSeededPool } from "./db.ts";
 
-let pool: pg.Pool;
+const pool = useSeededPool();
 const DAY = 86_400;
-
-beforeAll(async () => {
-  pool = connect();
-  await asOwner(pool, seedCatalog);
-});
-afterAll(async () => {
-  await pool.end();
-});
 
 const count = async (q: pg.PoolClient, sql: string, params: unknown[] = []) =>
   Number((await q.query<{ n: string }>(`select count(*) as n from (${sql}) s`, params)).rows[0]?.n);

@@ -1,23 +1,10 @@
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, errorCode, seedCatalog, stripeSubscription } from "./db.ts";
+import { describe, expect, test } from "vitest";
+import { asRole, createCustomer, errorCode, stripeSubscription, useSeededPool } from "./db.ts";
 
-let pool: pg.Pool;
+const pool = useSeededPool();
 
-beforeAll(async () => {
-  pool = connect();
-  await asOwner(pool, seedCatalog);
-});
-afterAll(async () => {
-  await pool.end();
-});
-
-async function customer(q: pg.PoolClient, email?: string): Promise<{ user: string; cus: string }> {
-  const user = await createUser(q, email);
-  const cus = `cus_${user.slice(0, 8)}`;
-  await q.query("select public.bind_customer($1, $2)", [user, cus]);
-  return { user, cus };
-}
+const customer = (q: pg.PoolClient, email?: string) => createCustomer(q, { email });
 
 interface Drift {
   userId: string;

@@ -1,11 +1,23 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 
 export type Role = "anon" | "authenticated" | "service_role";
 
 export function connect(): pg.Pool {
   return new pg.Pool({ connectionString: inject("databaseUrl"), max: 4 });
+}
+
+/** The usual set-up of a test file: a pool, the demo catalog seeded before its tests, the pool closed after them. */
+export function useSeededPool(): pg.Pool {
+  const pool = connect();
+  beforeAll(async () => {
+    await asOwner(pool, seedCatalog);
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+  return pool;
 }
 
 /**
@@ -63,6 +75,17 @@ export async function createUser(q: pg.PoolClient, email = `${randomUUID()}@exam
   const row = rows[0];
   if (!row) throw new Error("no user row");
   return row.id;
+}
+
+/** A fresh user bound to a fresh customer `cus_<first idLength characters of the user id>`, in the current transaction. */
+export async function createCustomer(
+  q: pg.PoolClient,
+  opts: { email?: string; idLength?: number } = {},
+): Promise<{ user: string; cus: string }> {
+  const user = await createUser(q, opts.email);
+  const cus = `cus_${user.slice(0, opts.idLength ?? 8)}`;
+  await q.query("select public.bind_customer($1, $2)", [user, cus]);
+  return { user, cus };
 }
 
 export interface StripeSubInput {

@@ -1,20 +1,12 @@
 // Issue 19: the emails a change of access causes are written in the transaction of the change, once
 // per dedupe key, and the worker's claim re-checks each against the current state.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, errorCode, seedCatalog, stripeSubscription } from "./db.ts";
+import { describe, expect, test } from "vitest";
+import { asOwner, asRole, createUser, errorCode, stripeSubscription, useSeededPool } from "./db.ts";
 
-let pool: pg.Pool;
+const pool = useSeededPool();
 const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);
-
-beforeAll(async () => {
-  pool = connect();
-  await asOwner(pool, seedCatalog);
-});
-afterAll(async () => {
-  await pool.end();
-});
 
 interface Outbox {
   kind: string;

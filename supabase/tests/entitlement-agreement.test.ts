@@ -1,19 +1,10 @@
 // The same cases through the pure TypeScript rules and through public.sync_customer: they must agree.
 import { deriveEntitlement, type SubscriptionFacts } from "@gatehouse/types";
 import { BASIC_FEATURES, CASE_NOW, ENTITLEMENT_CASES, PRO_FEATURES } from "@gatehouse/types/entitlement-cases";
-import type pg from "pg";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, seedCatalog } from "./db.ts";
+import { expect, test } from "vitest";
+import { asRole, createUser, useSeededPool } from "./db.ts";
 
-let pool: pg.Pool;
-beforeAll(async () => {
-  pool = connect();
-  await asOwner(pool, seedCatalog);
-});
-afterAll(async () => {
-  await pool.end();
-});
-
+const pool = useSeededPool();
 /** The seeded price whose product gives exactly these features (supabase/tests/db.ts seedCatalog). */
 function priceFor(s: SubscriptionFacts): { id: string; product: string } {
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join() === [...b].sort().join();

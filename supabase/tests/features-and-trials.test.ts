@@ -1,27 +1,14 @@
 // Features mirrored from Stripe, entitlements.features kept current when a product's features
 // change, and one trial per user and per Stripe customer, decided in the database.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, productFeatures, seedCatalog, stripeSubscription } from "./db.ts";
+import { describe, expect, test } from "vitest";
+import { asRole, createCustomer, createUser, productFeatures, stripeSubscription, useSeededPool } from "./db.ts";
 
-let pool: pg.Pool;
+const pool = useSeededPool();
 const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);
 
-beforeAll(async () => {
-  pool = connect();
-  await asOwner(pool, seedCatalog);
-});
-afterAll(async () => {
-  await pool.end();
-});
-
-async function customer(q: pg.PoolClient): Promise<{ user: string; cus: string }> {
-  const user = await createUser(q);
-  const cus = `cus_${user.slice(0, 12)}`;
-  await q.query("select public.bind_customer($1, $2)", [user, cus]);
-  return { user, cus };
-}
+const customer = (q: pg.PoolClient) => createCustomer(q, { idLength: 12 });
 
 async function featuresOf(q: pg.PoolClient, user: string): Promise<string[]> {
   const { rows } = await q.query<{ features: string[] }>(

@@ -1,8 +1,8 @@
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, errorCode, seedCatalog, stripeSubscription } from "./db.ts";
+import { describe, expect, test } from "vitest";
+import { asOwner, asRole, createCustomer, createUser, errorCode, stripeSubscription, useSeededPool } from "./db.ts";
 
-let pool: pg.Pool;
+const pool = useSeededPool();
 const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -16,21 +16,8 @@ interface EntRow {
   updated_at: Date;
 }
 
-beforeAll(async () => {
-  pool = connect();
-  await asOwner(pool, seedCatalog);
-});
-afterAll(async () => {
-  await pool.end();
-});
-
 /** A fresh user bound to a fresh customer, inside the service-role transaction. */
-async function customer(q: pg.PoolClient): Promise<{ user: string; cus: string }> {
-  const user = await createUser(q);
-  const cus = `cus_${user.slice(0, 8)}`;
-  await q.query("select public.bind_customer($1, $2)", [user, cus]);
-  return { user, cus };
-}
+const customer = (q: pg.PoolClient) => createCustomer(q);
 
 async function sync(q: pg.PoolClient, cus: string, subs: unknown[], snapshotAt?: Date): Promise<EntRow> {
   const { rows } = snapshotAt

@@ -1,4 +1,5 @@
-// Command line: --scenario NAME (repeatable), --smoke, --out PATH, --customers N (storm size).
+// Command line: --scenario NAME (repeatable), --smoke, --out PATH, --customers N (storm size),
+// --runs N (time_to_unlock runs per variant), --lighthouse (run Lighthouse even in smoke).
 import { parseArgs } from "node:util";
 
 export const SCENARIOS = ["budgets", "time_to_unlock", "webhook_storm", "db_limit", "peer_sync_engine"] as const;
@@ -10,6 +11,10 @@ export interface BenchArgs {
   out: string | null;
   /** Overrides the storm size. */
   customers: number | null;
+  /** Overrides time_to_unlock's runs per variant. */
+  runs: number | null;
+  /** Runs Lighthouse even at smoke sizes. */
+  lighthouse: boolean;
 }
 
 function isScenario(s: string): s is ScenarioName {
@@ -24,6 +29,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       smoke: { type: "boolean", default: false },
       out: { type: "string" },
       customers: { type: "string" },
+      runs: { type: "string" },
+      lighthouse: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -34,5 +41,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     smoke: values.smoke ?? false,
     out: values.out ?? null,
     customers: values.customers ? Number.parseInt(values.customers, 10) : null,
+    runs: values.runs ? Number.parseInt(values.runs, 10) : null,
+    lighthouse: values.lighthouse ?? false,
   };
 }

@@ -23,6 +23,8 @@ const sizes: Sizes = args.smoke
   ? { stormCustomers: 20, deliveryConcurrency: 32, unlockRuns: 1, lighthouse: false }
   : { stormCustomers: 2000, deliveryConcurrency: 32, unlockRuns: 20, lighthouse: true };
 if (args.customers !== null && args.customers > 0) sizes.stormCustomers = args.customers;
+if (args.runs !== null && args.runs > 0) sizes.unlockRuns = args.runs;
+if (args.lighthouse) sizes.lighthouse = true;
 const out = args.out ? resolve(process.cwd(), args.out) : join(benchDir, "results", "latest.json");
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 

@@ -6,6 +6,9 @@ import { EnvError } from "./app/env-error.tsx";
 import { preloadRoute } from "./app/router.tsx";
 import { getEnvResult } from "./config/env.ts";
 import { getSupabase } from "./lib/supabase.ts";
+import { timingMark } from "./lib/timing-mark.ts";
+
+timingMark("gh:boot");
 
 const root = document.getElementById("root");
 if (root) {

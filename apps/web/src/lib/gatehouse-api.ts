@@ -1,6 +1,7 @@
 import type { ChangePlanBody, CheckoutBody, Locale, PortalBody, SyncBody } from "@gatehouse/types";
 import * as z from "zod/mini";
 import { apiPost } from "./api-client.ts";
+import { timingMark } from "./timing-mark.ts";
 
 // Typed calls to the Gatehouse API (apps/api), with the bodies and answers of @gatehouse/types
 // (type-only imports: nothing of that package lands in the bundle). Locale is passed so
@@ -43,14 +44,16 @@ export function createPortalSession(input: { locale: ApiLocale; accessToken: str
   });
 }
 
-export function syncBilling(input: { sessionId: string | null; accessToken: string; signal?: AbortSignal }) {
-  return apiPost({
+export async function syncBilling(input: { sessionId: string | null; accessToken: string; signal?: AbortSignal }) {
+  const answer = await apiPost({
     path: "/api/billing/sync",
     body: (input.sessionId ? { sessionId: input.sessionId } : {}) satisfies SyncBody,
     accessToken: input.accessToken,
     schema: entitlementAnswer,
     signal: input.signal,
   });
+  timingMark("gh:sync-answered");
+  return answer;
 }
 
 export const meAnswer = z.object({

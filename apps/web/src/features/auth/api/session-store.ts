@@ -1,4 +1,5 @@
 import type { Session, SupabaseClient } from "@supabase/supabase-js";
+import { timingMark } from "@/lib/timing-mark.ts";
 
 export type SessionState = { status: "loading" } | { status: "signed_out" } | { status: "signed_in"; session: Session };
 
@@ -17,6 +18,7 @@ export function createSessionStore(getClient: () => Promise<SupabaseClient>) {
       (next.status !== "signed_in" ||
         (state.status === "signed_in" && state.session.access_token === next.session.access_token));
     if (same) return;
+    if (state.status === "loading") timingMark("gh:session-ready");
     state = next;
     for (const listener of listeners) listener();
   };

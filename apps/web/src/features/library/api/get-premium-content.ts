@@ -3,6 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
+import { timingMark } from "@/lib/timing-mark.ts";
 
 const lessonRow = z.object({
   slug: z.string(),
@@ -22,6 +23,7 @@ export async function fetchPremiumContent(client: SupabaseClient): Promise<Lesso
     .select("slug,title,summary,body,feature,position")
     .order("position", { ascending: true });
   if (error) throw new Error(error.message);
+  timingMark("gh:content-answered");
   return z.array(lessonRow).parse(data);
 }
 

@@ -1,8 +1,15 @@
+import { useEffect } from "react";
+import { timingMark } from "@/lib/timing-mark.ts";
 import type { Lesson } from "../api/get-premium-content.ts";
 import styles from "./library.module.css";
 
 /** The unlocked lessons. Bodies are plain text; blank lines separate paragraphs. */
 export function PremiumContentList({ lessons }: { lessons: Lesson[] }) {
+  useEffect(() => {
+    // The frame after the commit: about when the lessons reach the screen.
+    const frame = requestAnimationFrame(() => timingMark("gh:content-rendered"));
+    return () => cancelAnimationFrame(frame);
+  }, []);
   return (
     <ol className={styles.list} data-testid="premium-content">
       {lessons.map((lesson, index) => (

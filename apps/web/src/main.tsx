@@ -5,6 +5,7 @@ import { App } from "./app/app.tsx";
 import { EnvError } from "./app/env-error.tsx";
 import { preloadRoute } from "./app/router.tsx";
 import { getEnvResult } from "./config/env.ts";
+import { startEarlySync } from "./features/billing/api/early-sync.ts";
 import { getSupabase } from "./lib/supabase.ts";
 import { timingMark } from "./lib/timing-mark.ts";
 
@@ -17,6 +18,7 @@ if (root) {
     // Fetch supabase-js and this page's chunk in parallel with the first render, not after it.
     void getSupabase();
     preloadRoute(window.location.pathname);
+    startEarlySync(new URL(window.location.href), getSupabase);
   }
   createRoot(root).render(<StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>);
 }

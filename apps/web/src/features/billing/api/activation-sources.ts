@@ -1,5 +1,6 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { syncBilling } from "@/lib/gatehouse-api.ts";
+import { takeEarlySync } from "./early-sync.ts";
 import { entitlementRowSchema, fetchEntitlement } from "./get-entitlement.ts";
 
 /** What the success page needs to know about the entitlement. */
@@ -37,7 +38,9 @@ export function createSupabaseActivationSources(input: SupabaseSourcesInput): Ac
   return {
     async sync(signal) {
       if (!syncEnabled) return null;
-      const answer = await syncBilling({ sessionId, accessToken: getAccessToken(), signal });
+      const accessToken = getAccessToken();
+      const answer =
+        (await takeEarlySync(sessionId, accessToken)) ?? (await syncBilling({ sessionId, accessToken, signal }));
       return answer.entitlement
         ? { active: answer.entitlement.active, status: answer.entitlement.status ?? null }
         : { active: false, status: null };

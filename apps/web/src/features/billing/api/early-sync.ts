@@ -16,7 +16,11 @@ let pending: Promise<EarlySync | null> | null = null;
  * with {@link takeEarlySync}; a signed-out visitor or a page that asks no sync (`gh_sync=0`)
  * starts nothing.
  */
-export function startEarlySync(url: URL, getClient: () => Promise<SupabaseClient>): void {
+export function startEarlySync(
+  url: URL,
+  getClient: () => Promise<SupabaseClient>,
+  send: typeof syncBilling = syncBilling,
+): void {
   if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return;
   const sessionId = url.searchParams.get("session_id");
   if (!sessionId || url.searchParams.get("gh_sync") === "0") return;
@@ -25,7 +29,7 @@ export function startEarlySync(url: URL, getClient: () => Promise<SupabaseClient
     .then(({ data }) => {
       const accessToken = data.session?.access_token;
       if (!accessToken) return null;
-      const answer = syncBilling({ sessionId, accessToken });
+      const answer = send({ sessionId, accessToken });
       // Whoever takes it handles its failure; an untaken answer must not be an unhandled rejection.
       answer.catch(() => undefined);
       return { sessionId, accessToken, answer };

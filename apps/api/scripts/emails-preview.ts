@@ -27,7 +27,7 @@ const sample: EmailPayload = {
   purchasedAt: day(0),
 };
 const links = linksFor(process.env.APP_URL ?? "http://127.0.0.1:5173");
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 mkdirSync(out, { recursive: true });
 const rows: string[] = [];
@@ -38,7 +38,7 @@ for (const kind of EMAIL_KINDS) {
     writeFileSync(join(out, `${name}.html`), email.html);
     writeFileSync(join(out, `${name}.txt`), `Subject: ${email.subject}\n\n${email.text}`);
     rows.push(
-      `<tr><td>${kind}</td><td>${locale}</td><td><a href="${name}.html">${escape(email.subject)}</a></td><td><a href="${name}.txt">text</a></td></tr>`,
+      `<tr><td>${kind}</td><td>${locale}</td><td><a href="${name}.html">${escapeHtml(email.subject)}</a></td><td><a href="${name}.txt">text</a></td></tr>`,
     );
   }
 }

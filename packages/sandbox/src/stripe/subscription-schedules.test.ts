@@ -1,11 +1,10 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { advanceClockTo, checkout, clockNow, firstItem, itemPeriod, makePlan, useHarness } from "./test-support.ts";
+import { advanceClockTo, checkout, firstItem, itemPeriod, makePlan, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
 const h = useHarness();
 
-const now = () => clockNow(h);
 const advanceTo = (t: number) => advanceClockTo(h, t);
 const item = firstItem;
 const period = itemPeriod;

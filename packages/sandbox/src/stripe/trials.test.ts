@@ -1,11 +1,10 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { advanceClockTo, checkout, clockNow, makePlan, useHarness } from "./test-support.ts";
+import { advanceClockTo, checkout, makePlan, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
 const h = useHarness();
 
-const now = () => clockNow(h);
 const advanceTo = (t: number) => advanceClockTo(h, t);
 async function typesFor(sub: string): Promise<string[]> {
   const out: string[] = [];

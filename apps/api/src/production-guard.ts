@@ -1,10 +1,9 @@
 // Refuses configurations that mix the offline sandbox with real services: sandbox keys on a
 // deployed worker, Stripe calls redirected away from api.stripe.com in production, a live Stripe
 // key behind plain http. Pure: the worker's env check and `check:prod-config` both call it.
+import { hostOf, isLocalAddress, SANDBOX_KEY_MARKER } from "@gatehouse/types/local-address";
 import type { Config } from "./env.ts";
 
-/** The sandbox's fake keys all carry this marker (packages/sandbox/src/keys.ts). */
-const SANDBOX_MARKER = /SANDBOX/i;
 const SECRETS = [
   "STRIPE_SECRET_KEY",
   "STRIPE_WEBHOOK_SECRET",
@@ -18,26 +17,8 @@ const PLACEHOLDER_SENDER =
 /** Values copied from .env.example or the README that were never replaced. */
 const PLACEHOLDER_HOST = /(^|\.)example\.(com|org|net)$|your-project|project-ref/i;
 
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  } catch {
-    return null;
-  }
-}
-
 /** localhost, *.localhost, 127.0.0.0/8, ::1 and 0.0.0.0: addresses only this machine reaches. */
-export function isLocalUrl(url: string): boolean {
-  const host = hostOf(url);
-  if (host === null) return false;
-  return (
-    host === "localhost" ||
-    host.endsWith(".localhost") ||
-    /^127(\.\d{1,3}){3}$/.test(host) ||
-    host === "::1" ||
-    host === "0.0.0.0"
-  );
-}
+export const isLocalUrl = isLocalAddress;
 
 /** A deployed configuration: the app people open is not on this machine. */
 export function isProductionConfig(config: Pick<Config, "APP_URL">): boolean {
@@ -58,7 +39,7 @@ export function productionConfigProblems(config: Config): string[] {
   if (production) {
     for (const name of SECRETS) {
       const value = config[name];
-      if (value && SANDBOX_MARKER.test(value)) {
+      if (value && SANDBOX_KEY_MARKER.test(value)) {
         problems.push(
           `${name}: is the offline sandbox's fake key while APP_URL (${config.APP_URL}) is not local; set the real one with \`wrangler secret put ${name}\``,
         );
@@ -112,12 +93,12 @@ export function productionConfigProblems(config: Config): string[] {
       `STRIPE_API_URL: a live-mode key must only ever be sent to api.stripe.com, not ${config.STRIPE_API_URL}`,
     );
   }
-  if (SANDBOX_MARKER.test(config.STRIPE_SECRET_KEY) && !config.STRIPE_API_URL) {
+  if (SANDBOX_KEY_MARKER.test(config.STRIPE_SECRET_KEY) && !config.STRIPE_API_URL) {
     problems.push(
       "STRIPE_SECRET_KEY: is the sandbox's fake key but STRIPE_API_URL is not set, so calls would go to api.stripe.com and fail",
     );
   }
-  if (SANDBOX_MARKER.test(config.SUPABASE_SECRET_KEY) && !isLocalUrl(config.SUPABASE_URL)) {
+  if (SANDBOX_KEY_MARKER.test(config.SUPABASE_SECRET_KEY) && !isLocalUrl(config.SUPABASE_URL)) {
     problems.push(
       `SUPABASE_SECRET_KEY: is the sandbox's fake key but SUPABASE_URL (${config.SUPABASE_URL}) is a real project; use the project's secret key`,
     );
@@ -127,7 +108,7 @@ export function productionConfigProblems(config: Config): string[] {
     !live &&
     config.STRIPE_API_URL &&
     !isLocalUrl(config.STRIPE_API_URL) &&
-    !SANDBOX_MARKER.test(config.STRIPE_SECRET_KEY)
+    !SANDBOX_KEY_MARKER.test(config.STRIPE_SECRET_KEY)
   ) {
     problems.push(
       `STRIPE_API_URL: sends a real Stripe key to ${config.STRIPE_API_URL}; leave it unset to talk to api.stripe.com`,

@@ -1,13 +1,14 @@
 // What a production build of the SPA must not carry: addresses only this machine reaches, plain
-// http, the offline sandbox's key or a secret key. Pure and import-free: the Vite build
+// http, the offline sandbox's key or a secret key. Pure: the Vite build
 // (build/production-guard-plugin.ts) and `check:prod-config` (apps/api/scripts) both call it.
+import { hostOf, isLocalAddress, SANDBOX_KEY_MARKER } from "@gatehouse/types/local-address";
+
+export { isLocalAddress };
 
 export const WEB_ENV_NAMES = ["VITE_SUPABASE_URL", "VITE_SUPABASE_PUBLISHABLE_KEY", "VITE_API_URL"] as const;
 export type WebEnvName = (typeof WEB_ENV_NAMES)[number];
 
 const URL_NAMES = ["VITE_SUPABASE_URL", "VITE_API_URL"] as const;
-/** The sandbox's fake keys all carry this marker (packages/sandbox/src/keys.ts). */
-const SANDBOX_MARKER = /SANDBOX/i;
 /** Values copied from .env.example or the README that were never replaced. */
 const PLACEHOLDER = /(^|\.)example\.(com|org|net)$|your-project|project-ref|your-subdomain|replace_me|placeholder/i;
 
@@ -16,27 +17,6 @@ export interface WebConfigReport {
   problems: string[];
   /** Variables with no value (the app then names them on screen instead of starting). */
   missing: WebEnvName[];
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  } catch {
-    return null;
-  }
-}
-
-/** localhost, *.localhost, 127.0.0.0/8, ::1 and 0.0.0.0: addresses only this machine reaches. */
-export function isLocalAddress(url: string): boolean {
-  const host = hostOf(url);
-  if (host === null) return false;
-  return (
-    host === "localhost" ||
-    host.endsWith(".localhost") ||
-    /^127(\.\d{1,3}){3}$/.test(host) ||
-    host === "::1" ||
-    host === "0.0.0.0"
-  );
 }
 
 /** The `role` claim of a legacy JWT key (anon / service_role), or null for anything else. */
@@ -84,7 +64,7 @@ export function checkWebProductionConfig(
 
   const key = value("VITE_SUPABASE_PUBLISHABLE_KEY");
   if (key !== "") {
-    if (SANDBOX_MARKER.test(key)) {
+    if (SANDBOX_KEY_MARKER.test(key)) {
       problems.push(
         "VITE_SUPABASE_PUBLISHABLE_KEY: is the offline sandbox's fake key; use the project's publishable key (Project Settings → API Keys)",
       );

@@ -2,6 +2,7 @@ import { expect, type Page, test } from "@playwright/test";
 import Stripe from "stripe";
 import {
   accessToken,
+  advanceClock,
   apiMe,
   newEmail,
   PASSWORD,
@@ -108,6 +109,52 @@ test("the account page explains itself: history with causes and the sentence aft
   ]);
 });
 
+test("a failed renewal and its recovery: each change in the history with its Stripe event, the sentence follows (EN and FR)", async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const { web } = stackInfo().urls;
+  await subscribeFast(page, newEmail("recovery"), "4000 0000 0000 0341");
+  await advanceClock(31);
+  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 15_000 }).toBe("past_due");
+  await page.goto(`${web}/account`);
+  const sentence = page.getByTestId("access-sentence");
+  const latest = page.getByTestId("access-history").getByRole("listitem").first();
+  await expect(sentence).toHaveText(/^Your payment of .+ failed on .+; update your card to get your access back\.$/);
+  await expect(latest).toContainText("Payment failed");
+  await expect(latest).toContainText("Stripe event ");
+  await page.screenshot({ path: `${SHOTS}/account-history-payment-failed.png`, fullPage: true });
+  await page.getByLabel("Language").selectOption("fr");
+  await expect(sentence).toHaveText(
+    /^Votre paiement de .+ a échoué le .+ ; mettez à jour votre carte pour retrouver l’accès\.$/,
+  );
+  await expect(latest).toContainText("Paiement échoué");
+  await page.getByLabel("Langue").selectOption("en");
+
+  // The customer fixes the card in the portal; Stripe's next retry charges it.
+  await page.getByTestId("account-past-due").getByRole("button", { name: "Fix payment" }).click();
+  await page.waitForURL(/\/portal\//);
+  await page.locator("#cardNumber").fill("4242 4242 4242 4242");
+  await page.locator("#cardExpiry").fill("12 / 34");
+  await page.locator("#cardCvc").fill("123");
+  await page.locator("#update-card").click();
+  await page.locator("#return-link").click();
+  await page.waitForURL(`${web}/account`);
+  await advanceClock(2);
+  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 15_000 }).toBe("active");
+  await page.reload();
+  await expect(sentence).toHaveText(/plan renews on/);
+  await expect(latest).toContainText("Payment recovered");
+  // The portal's card update pays the open invoice at once: the webhook or the account page's own
+  // sync on the way back, whichever lands first, records the recovery.
+  await expect(latest).toContainText(/Stripe event |synced when you came back from Stripe/);
+  const causes = (await restSelect("entitlement_changes", "select=cause&order=id", await accessToken(page))) as {
+    cause: string;
+  }[];
+  expect(causes.length).toBeGreaterThanOrEqual(3);
+  expect(causes.every((c) => c.cause.startsWith("webhook:") || c.cause === "checkout_sync")).toBe(true);
+});
+
 test("a non-admin gets 403 on every admin route and sees no console", async ({ page }) => {
   const { web, api } = stackInfo().urls;
   await subscribeFast(page, newEmail("plain"));
@@ -141,6 +188,25 @@ test("an admin finds a customer, replays a failed event, re-syncs, and the docto
     await asService(`/rest/v1/customers?user_id=eq.${me.user.id}&select=stripe_customer_id`)
   ).json()) as { stripe_customer_id: string }[];
   if (!bound) throw new Error("no customer row");
+  // Every webhook of the checkout delivered and processed first, so no later sync covers the event.
+  await fetch(`${stackInfo().urls.stripe}/_sandbox/deliveries/wait`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ timeoutMs: 20_000 }),
+  });
+  await expect
+    .poll(
+      async () =>
+        (
+          (await (
+            await asService(
+              `/rest/v1/stripe_events?customer_id=eq.${bound.stripe_customer_id}&processed_at=is.null&select=id`,
+            )
+          ).json()) as unknown[]
+        ).length,
+      { timeout: 20_000 },
+    )
+    .toBe(0);
   // One of their ledger events failed (as when the database was down while the consumer ran).
   const ledger = (await (
     await asService(

@@ -239,7 +239,7 @@ const KIND_TEXT: Record<SentenceLocale, Record<ChangeKind, string>> = {
 const CAUSE_TEXT: Record<SentenceLocale, Record<string, string>> = {
   en: {
     webhook: "Stripe event",
-    checkout_sync: "after checkout",
+    checkout_sync: "synced when you came back from Stripe",
     cron: "nightly check",
     plan_change: "plan change",
     admin_resync: "re-sync by an admin",
@@ -249,7 +249,7 @@ const CAUSE_TEXT: Record<SentenceLocale, Record<string, string>> = {
   },
   fr: {
     webhook: "événement Stripe",
-    checkout_sync: "après le paiement",
+    checkout_sync: "synchronisé à votre retour de Stripe",
     cron: "vérification nocturne",
     plan_change: "changement d’abonnement",
     admin_resync: "resynchronisé par un administrateur",

@@ -41,7 +41,7 @@ describe("AccessStory", () => {
     const items = within(screen.getByTestId("access-history")).getAllByRole("listitem");
     expect(items.map((li) => li.textContent)).toEqual([
       expect.stringContaining("Payment failedStripe event invoice.payment_failed"),
-      expect.stringContaining("Access grantedafter checkout"),
+      expect.stringContaining("Access grantedsynced when you came back from Stripe"),
     ]);
     expect(screen.getByRole("heading", { name: "What changed, and why" })).toBeTruthy();
   });

@@ -29,6 +29,23 @@ afterAll(async () => {
   await pool.end();
 });
 
+/**
+ * Changes alice's entitlement as the owner (`$1` is alice), then runs fn as alice (authenticated) in
+ * the same transaction, rolled back afterwards.
+ */
+async function asAliceAfter(update: string, fn: (q: pg.PoolClient) => Promise<void>): Promise<void> {
+  await asOwner(pool, async (q) => {
+    await q.query("begin");
+    await q.query(update, [alice]);
+    await q.query("select set_config('request.jwt.claims', $1, true)", [
+      JSON.stringify({ sub: alice, role: "authenticated" }),
+    ]);
+    await q.query("set local role authenticated");
+    await fn(q);
+    await q.query("rollback");
+  });
+}
+
 const count = async (q: pg.PoolClient, sql: string, params: unknown[] = []) =>
   Number((await q.query<{ n: string }>(`select count(*) as n from (${sql}) s`, params)).rows[0]?.n);
 
@@ -135,64 +152,36 @@ describe("a signed-in user", () => {
   });
 
   test("reads exactly the rows of the features their plan holds (has_feature)", async () => {
-    await asOwner(pool, async (q) => {
-      await q.query("begin");
-      await q.query("update public.entitlements set features = '{library.basic}' where user_id = $1", [alice]);
-      await q.query("select set_config('request.jwt.claims', $1, true)", [
-        JSON.stringify({ sub: alice, role: "authenticated" }),
-      ]);
-      await q.query("set local role authenticated");
+    await asAliceAfter("update public.entitlements set features = '{library.basic}' where user_id = $1", async (q) => {
       const features = (await q.query<{ feature: string }>("select distinct feature from public.premium_content")).rows;
       expect(features).toEqual([{ feature: "library.basic" }]);
       const asked = await q.query(
         "select public.has_feature('library.basic') as basic, public.has_feature('library.pro') as pro",
       );
       expect(asked.rows[0]).toEqual({ basic: true, pro: false });
-      await q.query("rollback");
     });
   });
 
   test("holding a feature past the moment access ends (past-due grace) gives nothing", async () => {
-    await asOwner(pool, async (q) => {
-      await q.query("begin");
-      await q.query(
-        "update public.entitlements set features = '{library.basic}', access_ends_at = now() - interval '1 second' where user_id = $1",
-        [alice],
-      );
-      await q.query("select set_config('request.jwt.claims', $1, true)", [
-        JSON.stringify({ sub: alice, role: "authenticated" }),
-      ]);
-      await q.query("set local role authenticated");
-      expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
-      expect(await count(q, "select * from public.premium_content")).toBe(0);
-      await q.query("rollback");
-    });
+    await asAliceAfter(
+      "update public.entitlements set features = '{library.basic}', access_ends_at = now() - interval '1 second' where user_id = $1",
+      async (q) => {
+        expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
+        expect(await count(q, "select * from public.premium_content")).toBe(0);
+      },
+    );
   });
 
   test("holding a feature while the entitlement is inactive gives nothing", async () => {
-    await asOwner(pool, async (q) => {
-      await q.query("begin");
-      await q.query("update public.entitlements set active = false where user_id = $1", [alice]);
-      await q.query("select set_config('request.jwt.claims', $1, true)", [
-        JSON.stringify({ sub: alice, role: "authenticated" }),
-      ]);
-      await q.query("set local role authenticated");
+    await asAliceAfter("update public.entitlements set active = false where user_id = $1", async (q) => {
       expect((await q.query("select public.has_feature('library.basic') as ok")).rows[0]?.ok).toBe(false);
       expect(await count(q, "select * from public.premium_content")).toBe(0);
-      await q.query("rollback");
     });
   });
 
   test("with an active entitlement for another product reads no premium content", async () => {
-    await asOwner(pool, async (q) => {
-      await q.query("begin");
-      await q.query("update public.entitlements set features = '{other.feature}' where user_id = $1", [alice]);
-      await q.query("select set_config('request.jwt.claims', $1, true)", [
-        JSON.stringify({ sub: alice, role: "authenticated" }),
-      ]);
-      await q.query("set local role authenticated");
+    await asAliceAfter("update public.entitlements set features = '{other.feature}' where user_id = $1", async (q) => {
       expect(await count(q, "select * from public.premium_content")).toBe(0);
-      await q.query("rollback");
     });
   });
 

@@ -252,3 +252,55 @@ describe("email_outbox", () => {
     });
   });
 });
+
+describe("email_outbox, continued", () => {
+  test("a lifetime purchase writes one receipt with its amount, however often it is synced", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const { user, cus } = await customer(q, "fr");
+      const purchase = {
+        id: `cs_mail_${user.slice(0, 8)}`,
+        status: "paid",
+        amount: 17880,
+        amountTax: 2980,
+        currency: "EUR",
+        productId: "prod_pro",
+        createdAt: new Date().toISOString(),
+      };
+      for (let i = 0; i < 2; i++) {
+        await q.query("select public.sync_purchases($1, $2)", [cus, JSON.stringify([purchase])]);
+      }
+      await q.query("select public.sync_purchases($1, $2)", [
+        cus,
+        JSON.stringify([{ ...purchase, status: "refunded" }]),
+      ]);
+      const rows = await outbox(q, user);
+      expect(rows.map((r) => [r.kind, r.dedupe_key, r.locale])).toEqual([
+        ["purchase_receipt", `purchase_receipt:${purchase.id}`, "fr"],
+      ]);
+      expect(rows[0]?.payload).toMatchObject({
+        amount: 17880,
+        amountTax: 2980,
+        currency: "eur",
+        productName: "Gatehouse Pro",
+      });
+    });
+  });
+
+  test("release: the provider's rate limit does not count towards giving up", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const { user, cus, sub } = await customer(q);
+      await sync(q, cus, [stripeSubscription({ id: sub, customer: cus, status: "past_due" })]);
+      const id = (await q.query<{ id: string }>("select id from public.email_outbox where user_id = $1", [user]))
+        .rows[0]?.id;
+      for (let i = 0; i < 12; i++) {
+        await claim(q);
+        await q.query("select public.finish_email($1, 'release', 'Resend 429 rate_limit_exceeded', null, 1)", [id]);
+      }
+      const { rows } = await q.query<{ status: string; attempts: number }>(
+        "select status, attempts from public.email_outbox where id = $1",
+        [id],
+      );
+      expect(rows[0]).toEqual({ status: "pending", attempts: 0 });
+    });
+  });
+});

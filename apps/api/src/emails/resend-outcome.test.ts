@@ -21,13 +21,13 @@ describe("classifyResendAnswer", () => {
       "429: after retry-after, run stopped",
       answer(429, "rate_limit_exceeded", "3"),
       1,
-      { outcome: "retry", retryAfterSeconds: 3, stopBatch: true },
+      { outcome: "release", retryAfterSeconds: 3, stopBatch: true },
     ],
     [
       "429 without retry-after: 1 s",
       answer(429, "rate_limit_exceeded"),
       1,
-      { outcome: "retry", retryAfterSeconds: 1, stopBatch: true },
+      { outcome: "release", retryAfterSeconds: 1, stopBatch: true },
     ],
     [
       "401 missing key: slowly, run stopped",
@@ -47,7 +47,7 @@ describe("classifyResendAnswer", () => {
       "500: backoff",
       answer(500, "application_error"),
       2,
-      { outcome: "retry", retryAfterSeconds: 120, stopBatch: false },
+      { outcome: "retry", retryAfterSeconds: 90, stopBatch: false },
     ],
     [
       "no answer: backoff",
@@ -70,10 +70,10 @@ describe("classifyResendAnswer", () => {
 describe("backoffSeconds", () => {
   test.each([
     [1, 30],
-    [2, 120],
-    [3, 480],
-    [5, 7680],
-    [9, 21_600],
+    [2, 90],
+    [3, 270],
+    [5, 2430],
+    [8, 21_600],
   ])("attempt %d → %d s", (attempt, seconds) => {
     expect(backoffSeconds(attempt)).toBe(seconds);
   });

@@ -1,6 +1,7 @@
 // What the sender does with Resend's answer to one email. Pure (table-tested).
 //   sent   : Resend took it (or took it earlier under the same Idempotency-Key).
-//   retry  : Resend is down, busy or limiting: try again after `retryAfterSeconds`, nothing lost.
+//   retry  : Resend is down or busy: try again after `retryAfterSeconds`, nothing lost.
+//   release: Resend's rate limit: try again after `retryAfterSeconds`, not counted as an attempt.
 //   failed : Resend refuses this email itself (bad address, …): recorded, never retried.
 // `stopBatch`: later emails of this run would meet the same answer (rate limit, bad key): stop.
 
@@ -13,12 +14,12 @@ export interface ResendAnswer {
 
 export type SendOutcome =
   | { outcome: "sent"; providerId: string | null; note?: string }
-  | { outcome: "retry"; error: string; retryAfterSeconds: number; stopBatch: boolean }
+  | { outcome: "retry" | "release"; error: string; retryAfterSeconds: number; stopBatch: boolean }
   | { outcome: "failed"; error: string };
 
-/** Backoff for attempt n (1-based): base · 4^(n-1), capped at 6 h. */
+/** Backoff for attempt n (1-based): base · 3^(n-1), capped at 6 h. */
 export function backoffSeconds(attempt: number, baseSeconds = 30): number {
-  return Math.min(6 * 3600, Math.round(baseSeconds * 4 ** Math.max(0, attempt - 1)));
+  return Math.min(6 * 3600, Math.round(baseSeconds * 3 ** Math.max(0, attempt - 1)));
 }
 
 function describe(a: ResendAnswer): string {
@@ -41,7 +42,7 @@ export function classifyResendAnswer(a: ResendAnswer, attempt: number, baseSecon
   if (a.status === 429) {
     const after = Number(a.retryAfter);
     const wait = Number.isFinite(after) && after > 0 ? Math.ceil(after) : 1;
-    return { outcome: "retry", error: describe(a), retryAfterSeconds: Math.max(wait, 1), stopBatch: true };
+    return { outcome: "release", error: describe(a), retryAfterSeconds: Math.max(wait, 1), stopBatch: true };
   }
   // A missing, wrong or restricted key, an unverified domain: every email would fail the same way
   // until someone fixes the configuration. Kept, retried slowly, the run stops.

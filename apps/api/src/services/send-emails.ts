@@ -89,7 +89,7 @@ async function finish(s: Services, id: number, o: SendOutcome): Promise<void> {
     p_outcome: o.outcome,
     p_error: o.outcome === "sent" ? (o.note ?? null) : o.error,
     p_provider_id: o.outcome === "sent" ? o.providerId : null,
-    p_retry_after_seconds: o.outcome === "retry" ? o.retryAfterSeconds : 0,
+    p_retry_after_seconds: o.outcome === "retry" || o.outcome === "release" ? o.retryAfterSeconds : 0,
   });
 }
 
@@ -104,7 +104,7 @@ export async function sendPendingEmails(s: Services, opts: SendOptions = {}): Pr
   const claimed = await callRpc<ClaimedEmail[]>(s.db, "claim_emails", { p_limit: opts.limit ?? 20 });
   report.claimed = claimed.length;
   const links = linksFor(APP_URL);
-  let stopped: SendOutcome | null = null;
+  let stopped: Extract<SendOutcome, { stopBatch: boolean }> | null = null;
   let last = 0;
   for (const m of claimed) {
     if (!isKind(m.kind)) {
@@ -112,9 +112,14 @@ export async function sendPendingEmails(s: Services, opts: SendOptions = {}): Pr
       report.skippedUnknownKind += 1;
       continue;
     }
-    if (stopped?.outcome === "retry") {
-      // The run stopped (rate limit, bad key): the rest wait as long, without counting against them.
-      await finish(s, m.id, { ...stopped, error: `not tried: ${stopped.error}` });
+    if (stopped) {
+      // The run stopped (rate limit, bad key): the rest wait as long, not counted as an attempt.
+      await finish(s, m.id, {
+        outcome: "release",
+        error: `not tried: ${stopped.error}`,
+        retryAfterSeconds: stopped.retryAfterSeconds,
+        stopBatch: true,
+      });
       report.retried += 1;
       continue;
     }

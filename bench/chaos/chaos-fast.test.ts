@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAccessAttacks } from "./access-attacks.ts";
 import { runBadInput } from "./bad-input.ts";
 import { type ChaosContext, createContext } from "./context.ts";
+import { runEmailFaults } from "./email-faults.ts";
 import type { PartResult } from "./figures.ts";
 import { runHostileDelivery } from "./hostile-delivery.ts";
 import { runQueueFaults } from "./queue-faults.ts";
@@ -73,4 +74,10 @@ describe("chaos (fast parts)", () => {
     expect(result.figures.find((f) => f.name === "chaos_access_attempts")?.value).toBeGreaterThan(50);
     expect(broken(result)).toEqual({ figures: [], notes: [] });
   });
+
+  test("lifecycle emails with the provider failing half the time: none lost, none sent twice", async () => {
+    const result = await runEmailFaults(ctx);
+    expect(broken(result).figures, result.notes.join("\n")).toEqual([]);
+    expect(result.figures.find((f) => f.name === "chaos_email_faults_provider_failures")?.value).toBeGreaterThan(0);
+  }, 180_000);
 });

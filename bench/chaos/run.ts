@@ -12,6 +12,7 @@ import { runAccessAttacks } from "./access-attacks.ts";
 import { runBadInput } from "./bad-input.ts";
 import { runCheckoutAbuse } from "./checkout-abuse.ts";
 import { type ChaosContext, createContext, sandboxControl } from "./context.ts";
+import { runEmailFaults } from "./email-faults.ts";
 import { failures, markdownTable, mergeResults, type PartResult } from "./figures.ts";
 import { runHostileDelivery } from "./hostile-delivery.ts";
 import { runOutages } from "./outages.ts";
@@ -31,6 +32,7 @@ export const PARTS: Record<string, (ctx: ChaosContext) => Promise<PartResult>> =
   "hostile-delivery": runHostileDelivery,
   outages: runOutages,
   "queue-faults": runQueueFaults,
+  "email-faults": runEmailFaults,
   "rate-limits": runRateLimits,
   "secrets-scan": runSecretsScan,
 };

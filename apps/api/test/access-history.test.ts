@@ -44,4 +44,27 @@ describe("access history through the API's sync paths", () => {
     expect(rows[1]?.before?.cancel_at).toBeNull();
     expect(rows[1]?.after.cancel_at).not.toBeNull();
   });
+
+  test("a plan change records cause plan_change with the user as actor, before and after", async () => {
+    const { user, sessionId } = await subscribe(prices.monthly());
+    expect((await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId } })).status).toBe(
+      200,
+    );
+    const res = await api("/api/billing/change-plan", {
+      method: "POST",
+      token: user.token,
+      json: { priceId: prices.proMonthly() },
+    });
+    expect(res.status).toBe(200);
+    const rows = await adminSelect<ChangeRow & { before: { price_id?: string }; after: { price_id?: string } }>(
+      "entitlement_changes",
+      `user_id=eq.${user.id}&select=cause,event_id,actor,before,after&order=id`,
+    );
+    expect(rows.map((r) => [r.cause, r.actor])).toEqual([
+      ["checkout_sync", user.id],
+      ["plan_change", user.id],
+    ]);
+    expect(rows[1]?.before?.price_id).toBe(prices.monthly());
+    expect(rows[1]?.after.price_id).toBe(prices.proMonthly());
+  });
 });

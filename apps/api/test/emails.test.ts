@@ -199,3 +199,25 @@ describe("the email sender", () => {
     expect((await outboxOf(user.id))[0]).toMatchObject({ status: "failed", attempts: 1 });
   });
 });
+
+describe("POST /api/me/email-preferences", () => {
+  test("turns the non-essential emails off for the signed-in user only; a failed payment still goes", async () => {
+    const { api } = await import("./helpers.ts");
+    const user = await failedRenewal("en");
+    const res = await api("/api/me/email-preferences", {
+      method: "POST",
+      token: user.token,
+      json: { lifecycleEmails: false, locale: "fr" },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ lifecycleEmails: false, locale: "fr" });
+    const bad = await api("/api/me/email-preferences", { method: "POST", token: user.token, json: { locale: "de" } });
+    expect(bad.status).toBe(400);
+    const anonymous = await api("/api/me/email-preferences", { method: "POST", json: { lifecycleEmails: false } });
+    expect(anonymous.status).toBe(401);
+    await makeDue(user.id);
+    await runEmailCron();
+    const [mail] = await inboxOf(user.email);
+    expect(mail?.subject).toMatch(/^Le paiement de .+ a échoué$/);
+  });
+});

@@ -42,6 +42,13 @@ export interface ChangePlanResponse {
 export const portalBodySchema = z.strictObject({ locale: z.optional(localeSchema) });
 export type PortalBody = z.infer<typeof portalBodySchema>;
 
+/** POST /api/me/email-preferences: the lifecycle emails a user wants, and their language. */
+export const emailPreferencesBodySchema = z.strictObject({
+  lifecycleEmails: z.optional(z.boolean()),
+  locale: z.optional(localeSchema),
+});
+export type EmailPreferencesBody = z.infer<typeof emailPreferencesBodySchema>;
+
 export const syncBodySchema = z.strictObject({
   sessionId: z.optional(
     z.string().check(z.regex(/^cs_[A-Za-z0-9_]+$/, "sessionId must be a Stripe Checkout Session id (cs_…)")),

@@ -1,4 +1,10 @@
-import { changePlanBodySchema, checkoutBodySchema, portalBodySchema, syncBodySchema } from "@gatehouse/types";
+import {
+  changePlanBodySchema,
+  checkoutBodySchema,
+  emailPreferencesBodySchema,
+  portalBodySchema,
+  syncBodySchema,
+} from "@gatehouse/types";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { jsonBody } from "../middleware/json-body.ts";
@@ -20,6 +26,17 @@ export const accountRoutes = new Hono<AppEnv>()
       callRpc<boolean>(services.db, "trial_eligible", { p_user_id: user.id }),
     ]);
     return c.json({ user, entitlement: toEntitlementView(row), trialEligible });
+  })
+  // Non-essential emails on or off (receipts and payment failures are always sent), and the
+  // language of emails. The row is written by the service role only (no write policy).
+  .post("/me/email-preferences", requireUser, async (c) => {
+    const body = await jsonBody(c, emailPreferencesBodySchema);
+    const row = await callRpc<{ lifecycle_emails: boolean; locale: string | null }>(
+      c.var.services.db,
+      "set_email_preferences",
+      { p_user_id: c.var.user.id, p_lifecycle_emails: body.lifecycleEmails ?? null, p_locale: body.locale ?? null },
+    );
+    return c.json({ lifecycleEmails: row.lifecycle_emails, locale: row.locale });
   })
   .post("/checkout", requireUserWithin("checkout"), async (c) => {
     const body = await jsonBody(c, checkoutBodySchema);

@@ -164,6 +164,21 @@ export async function setFault(
   if (!res.ok) throw new Error(`fault ${service}: ${res.status}`);
 }
 
+/** A test-mode event's JSON body as Stripe sends it (this API version), around `object`. */
+export function eventPayload(id: string, type: string, object: Record<string, unknown>): string {
+  return JSON.stringify({
+    id,
+    object: "event",
+    api_version: "2026-10-28.endive",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: null,
+    type,
+    data: { object },
+  });
+}
+
 /** Signs a payload the way Stripe does. */
 export function signatureFor(ctx: ChaosContext, payload: string, secret?: string, timestamp?: number): string {
   return ctx.stripe.webhooks.generateTestHeaderString({

@@ -10,6 +10,7 @@ import {
   checkout,
   createUser,
   deliveriesIdle,
+  eventPayload,
   pay,
   pool,
   postWebhook,
@@ -49,16 +50,11 @@ async function unprocessed(ctx: ChaosContext, ids: readonly string[]): Promise<n
 function poisonEvent(): { id: string; payload: string } {
   const id = `evt_poison_${crypto.randomUUID().replace(/-/g, "")}`;
   const customer = `cus_poison_${crypto.randomUUID().replace(/-/g, "").slice(0, 14)}`;
-  const payload = JSON.stringify({
-    id,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: null,
-    type: "customer.subscription.updated",
-    data: { object: { id: `sub_poison_${id.slice(-10)}`, object: "subscription", customer, status: "active" } },
+  const payload = eventPayload(id, "customer.subscription.updated", {
+    id: `sub_poison_${id.slice(-10)}`,
+    object: "subscription",
+    customer,
+    status: "active",
   });
   return { id, payload };
 }

@@ -1,7 +1,7 @@
 // Part 1: forged webhooks. Mutated bodies, headers and timestamps, wrong secrets, several v1
 // values, huge and empty bodies, garbage headers. Nothing but a correctly signed body may pass.
 import { createHmac, randomBytes } from "node:crypto";
-import { type ChaosContext, percentile, pick, rng } from "./context.ts";
+import { type ChaosContext, eventPayload, percentile, pick, rng } from "./context.ts";
 import { figure, type PartResult } from "./figures.ts";
 
 interface Case {
@@ -22,16 +22,10 @@ const hmac = (secret: string, t: number, body: string, algo = "sha256") =>
 
 function eventBody(r: () => number): string {
   const id = `evt_fuzz_${randomBytes(12).toString("hex")}`;
-  return JSON.stringify({
-    id,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: null,
-    type: pick(r, ["charge.succeeded", "payment_intent.created", "balance.available"]),
-    data: { object: { id: `ch_${randomBytes(6).toString("hex")}`, object: "charge", amount: Math.floor(r() * 1e5) } },
+  return eventPayload(id, pick(r, ["charge.succeeded", "payment_intent.created", "balance.available"]), {
+    id: `ch_${randomBytes(6).toString("hex")}`,
+    object: "charge",
+    amount: Math.floor(r() * 1e5),
   });
 }
 

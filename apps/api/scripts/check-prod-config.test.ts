@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { SANDBOX_PUBLISHABLE_KEY } from "@gatehouse/sandbox";
 import { afterAll, describe, expect, test } from "vitest";
 import { checkProdConfig } from "./check-prod-config.ts";
 import { readWranglerVars, stripJsonc } from "./read-wrangler-vars.ts";
+import { runScript } from "./run-script.ts";
 
 const secrets = {
   STRIPE_SECRET_KEY: "sk_live_FAKE_test_fixture_not_a_key",
@@ -38,24 +38,7 @@ function envFile(name: string, values: Record<string, string>): string {
   return path;
 }
 
-function run(args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, "check-prod-config.ts"), ...args], {
-      env: { PATH: process.env.PATH ?? "" },
-      timeout: 30_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runScript("check-prod-config.ts", args, {}, 30_000);
 
 describe("checkProdConfig", () => {
   test("accepts a production configuration with real secrets", () => {

@@ -1,8 +1,6 @@
 // The operations commands against a throw-away sandbox (real Postgres, the Supabase and Stripe
 // stand-ins), through the API's own services. Runs in Node (vitest.scripts.config.ts).
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import { SANDBOX_SECRET_KEY, SANDBOX_STRIPE_SECRET_KEY, startTestSandbox, type TestSandbox } from "@gatehouse/sandbox";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Config } from "../src/env.ts";
@@ -11,6 +9,7 @@ import { setAdminRole } from "./admin-role.ts";
 import { loadOpsConfig, OpsConfigError } from "./ops-config.ts";
 import { formatEventTable, parseSince, replayEvents } from "./replay-events.ts";
 import { resync } from "./resync.ts";
+import { runScript } from "./run-script.ts";
 import { setupCatalog } from "./stripe-setup.ts";
 
 let sandbox: TestSandbox;
@@ -266,31 +265,12 @@ describe("resync", () => {
 });
 
 describe("the commands", () => {
-  // Asynchronous on purpose: the sandbox runs in this process and must keep answering.
-  const node = (script: string, args: string[], env: Record<string, string>) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, script), ...args], {
-        env: { PATH: process.env.PATH ?? "", ...env },
-        timeout: 60_000,
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => {
-        stdout += c.toString();
-      });
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-      });
-      child.on("error", reject);
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
-
   test("print one clear line and exit 1 when a variable is missing", async () => {
     for (const [script, args] of [
       ["replay-events.ts", []],
       ["resync.ts", ["--all"]],
     ] as const) {
-      const run = await node(script, [...args], { SUPABASE_URL: "http://127.0.0.1:1" });
+      const run = await runScript(script, [...args], { SUPABASE_URL: "http://127.0.0.1:1" });
       expect(run.status).toBe(1);
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
       expect(run.stderr).toMatch(/STRIPE_SECRET_KEY, SUPABASE_SECRET_KEY are not set/);
@@ -300,14 +280,14 @@ describe("the commands", () => {
   test("events:replay --apply and resync --all run end to end against the sandbox", async () => {
     const { customerId } = await paidCustomer();
     const id = await failedEvent(customerId);
-    const replay = await node("replay-events.ts", ["--apply"], sandboxEnv());
+    const replay = await runScript("replay-events.ts", ["--apply"], sandboxEnv());
     expect(replay.stderr).toBe("");
     expect(replay.status).toBe(0);
     expect(replay.stdout).toContain(id);
     expect(replay.stdout).toMatch(/Replayed \d+ of \d+ event\(s\) over \d+ customer\(s\); 0 failed/);
-    const twice = await node("replay-events.ts", ["--apply"], sandboxEnv());
+    const twice = await runScript("replay-events.ts", ["--apply"], sandboxEnv());
     expect(twice.stdout).toContain("No unprocessed Stripe events");
-    const all = await node("resync.ts", ["--all"], sandboxEnv());
+    const all = await runScript("resync.ts", ["--all"], sandboxEnv());
     expect(all.status).toBe(0);
     expect(all.stdout).toMatch(/Checked \d+ customer\(s\) in .*, 0 failed\./);
   });

@@ -6,7 +6,17 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import Stripe from "stripe";
-import { accessToken, apiMe, fillCard, newEmail, restSelect, signUp, subscribeFast } from "../src/flows.ts";
+import {
+  accessToken,
+  apiMe,
+  fillCard,
+  newEmail,
+  restSelect,
+  signUp,
+  signUpApi,
+  subscribeFast,
+  useSession,
+} from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 const SHOTS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
@@ -171,7 +181,13 @@ test.describe("en français, depuis la France", () => {
 
   test("achète Lifetime en EUR avec 20 % de TVA affichée avant de payer et sur le reçu", async ({ page }) => {
     test.setTimeout(120_000);
-    await signUp(page, newEmail("lifetime-fr"));
+    // The sign-up form speaks French here: the account comes from the auth API instead.
+    const user = await signUpApi(newEmail("lifetime-fr"));
+    await page.goto(stackInfo().urls.web);
+    await useSession(page, user.json);
+    // A new document (not a hash change), so supabase-js reads the session just stored.
+    await page.goto(`${stackInfo().urls.web}/account`);
+    await expect(page.getByTestId("account-summary")).toBeVisible();
     await page.goto(`${stackInfo().urls.web}/#pricing`);
     await expect(page.getByTestId("currency-picker")).toHaveValue("eur");
     await expect(page.getByTestId("lifetime-price")).toHaveText(/299\s€/);

@@ -310,6 +310,40 @@ export function applyPendingUpdate(
   return saved;
 }
 
+/** Voids an open invoice (`invoice.voided`); `changes` are further fields to set on it. */
+function markVoid(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  invoice: Stripe.Invoice,
+  changes: Partial<Stripe.Invoice> = {},
+): Stripe.Invoice {
+  const voided: Stripe.Invoice = {
+    ...invoice,
+    status: "void",
+    amount_remaining: 0,
+    ...changes,
+    status_transitions: { ...invoice.status_transitions, voided_at: ctx.clock.now() },
+  };
+  ctx.store.put("invoice", voided);
+  ctx.events.emit("invoice.voided", voided, request, { status: "open" });
+  return voided;
+}
+
+/** Drops a pending update: the plan stays, the prorations it carried go back to the pending lines. */
+function discardPendingChange(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  sub: Stripe.Subscription,
+  state: SubscriptionState,
+): Stripe.Subscription {
+  ctx.store.put("subscription_state", {
+    ...state,
+    pendingChange: null,
+    pendingLines: [...(state.pendingChange?.carriedLines ?? []), ...(state.pendingLines ?? [])],
+  });
+  return saveSubscription(ctx, request, sub, { ...sub, pending_update: null });
+}
+
 /**
  * `POST /v1/invoices/:id/void`: an open invoice is voided (`invoice.voided`); voiding the invoice
  * of a pending update cancels that update (`pending_update` cleared, the plan unchanged).
@@ -320,26 +354,13 @@ export function voidInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stri
       `Invoice ${invoice.id} is ${invoice.status ?? "draft"}: only open invoices can be voided.`,
       "invoice",
     );
-  const voided: Stripe.Invoice = {
-    ...invoice,
-    status: "void",
-    amount_remaining: 0,
-    next_payment_attempt: null,
-    status_transitions: { ...invoice.status_transitions, voided_at: ctx.clock.now() },
-  };
-  ctx.store.put("invoice", voided);
-  ctx.events.emit("invoice.voided", voided, request, { status: "open" });
+  const voided = markVoid(ctx, request, invoice, { next_payment_attempt: null });
   const subId = invoice.parent?.subscription_details?.subscription;
   const sub = typeof subId === "string" ? ctx.store.get("subscription", subId) : undefined;
   if (!sub) return voided;
   const state = stateOf(ctx, sub);
   if (state.pendingChange?.invoice === invoice.id) {
-    ctx.store.put("subscription_state", {
-      ...state,
-      pendingChange: null,
-      pendingLines: [...(state.pendingChange.carriedLines ?? []), ...(state.pendingLines ?? [])],
-    });
-    saveSubscription(ctx, request, sub, { ...sub, pending_update: null });
+    discardPendingChange(ctx, request, sub, state);
   } else if (state.openInvoice === invoice.id) {
     ctx.store.put("subscription_state", { ...state, openInvoice: null, nextRetryAt: null, failedAttempts: 0 });
   }
@@ -351,23 +372,8 @@ export function expirePendingUpdate(ctx: Ctx, sub: Stripe.Subscription): Stripe.
   const state = stateOf(ctx, sub);
   const invoiceId = state.pendingChange?.invoice;
   const invoice = invoiceId ? ctx.store.get("invoice", invoiceId) : undefined;
-  if (invoice && invoice.status === "open") {
-    const now = ctx.clock.now();
-    const voided: Stripe.Invoice = {
-      ...invoice,
-      status: "void",
-      amount_remaining: 0,
-      status_transitions: { ...invoice.status_transitions, voided_at: now },
-    };
-    ctx.store.put("invoice", voided);
-    ctx.events.emit("invoice.voided", voided, null, { status: "open" });
-  }
-  ctx.store.put("subscription_state", {
-    ...state,
-    pendingChange: null,
-    pendingLines: [...(state.pendingChange?.carriedLines ?? []), ...(state.pendingLines ?? [])],
-  });
-  const saved = saveSubscription(ctx, null, sub, { ...sub, pending_update: null });
+  if (invoice && invoice.status === "open") markVoid(ctx, null, invoice);
+  const saved = discardPendingChange(ctx, null, sub, state);
   ctx.events.emit("customer.subscription.pending_update_expired", saved, null, { pending_update: sub.pending_update });
   return saved;
 }

@@ -106,31 +106,40 @@ function isSchema(x: unknown): x is JsonSchema {
 }
 
 /**
- * Closes open enums: stripe-node types enum fields as `'a' | 'b' | OtherString` so new values do
- * not break compilation; here a union of string constants loses its `OtherString`, so a value the
- * pinned version does not list fails. Returns how many unions were closed.
+ * Walks a schema depth first; where a schema has an `anyOf` list, `rewrite` may return the list
+ * to put in its place (null keeps it), before the walk goes on into it. Returns how many it replaced.
  */
-export function closeEnums(node: unknown): number {
-  let closed = 0;
+function rewriteUnions(node: unknown, rewrite: (anyOf: unknown[]) => unknown[] | null): number {
+  let replaced = 0;
   const walk = (x: unknown): void => {
     if (Array.isArray(x)) {
       for (const v of x) walk(v);
       return;
     }
     if (!isSchema(x)) return;
-    const anyOf = x.anyOf;
-    if (Array.isArray(anyOf)) {
-      const open = anyOf.some((m) => isSchema(m) && m.$ref === OTHER_STRING);
-      const literals = anyOf.some((m) => isSchema(m) && typeof m.const === "string");
-      if (open && literals) {
-        x.anyOf = anyOf.filter((m) => !(isSchema(m) && m.$ref === OTHER_STRING));
-        closed++;
-      }
+    const anyOf: unknown = x.anyOf;
+    const next = Array.isArray(anyOf) ? rewrite(anyOf) : null;
+    if (next) {
+      x.anyOf = next;
+      replaced++;
     }
     for (const v of Object.values(x)) walk(v);
   };
   walk(node);
-  return closed;
+  return replaced;
+}
+
+/**
+ * Closes open enums: stripe-node types enum fields as `'a' | 'b' | OtherString` so new values do
+ * not break compilation; here a union of string constants loses its `OtherString`, so a value the
+ * pinned version does not list fails. Returns how many unions were closed.
+ */
+export function closeEnums(node: unknown): number {
+  return rewriteUnions(node, (anyOf) => {
+    const open = anyOf.some((m) => isSchema(m) && m.$ref === OTHER_STRING);
+    const literals = anyOf.some((m) => isSchema(m) && typeof m.const === "string");
+    return open && literals ? anyOf.filter((m) => !(isSchema(m) && m.$ref === OTHER_STRING)) : null;
+  });
 }
 
 /**
@@ -151,26 +160,15 @@ export function splitExpandables(definitions: Record<string, JsonSchema>): numbe
     const d = resolve(m);
     return d !== null && isSchema(d.properties) && isSchema(d.properties.object);
   };
-  let split = 0;
-  const walk = (x: unknown): void => {
-    if (Array.isArray(x)) {
-      for (const v of x) walk(v);
-      return;
-    }
-    if (!isSchema(x)) return;
-    const anyOf = x.anyOf;
-    const isId = (m: unknown) => isSchema(m) && m.type === "string" && !("const" in m) && !("pattern" in m);
-    if (Array.isArray(anyOf) && anyOf.some(isId) && anyOf.some(isStripeObject)) {
-      x.anyOf = [
-        ...anyOf.filter((m) => !isStripeObject(m)),
-        { type: "object", required: ["object"], properties: { object: { type: "string" } } },
-      ];
-      split++;
-    }
-    for (const v of Object.values(x)) walk(v);
-  };
-  walk(definitions);
-  return split;
+  const isId = (m: unknown) => isSchema(m) && m.type === "string" && !("const" in m) && !("pattern" in m);
+  return rewriteUnions(definitions, (anyOf) =>
+    anyOf.some(isId) && anyOf.some(isStripeObject)
+      ? [
+          ...anyOf.filter((m) => !isStripeObject(m)),
+          { type: "object", required: ["object"], properties: { object: { type: "string" } } },
+        ]
+      : null,
+  );
 }
 
 function rootName(alias: string): string {

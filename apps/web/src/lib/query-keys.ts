@@ -16,6 +16,7 @@ export const queryKeys = {
   adminDoctor: (runId: string | null) => ["user", "admin", "doctor", runId] as const,
   libraryFiles: (userId: string | null) => ["user", userId, "library-files"] as const,
   purchases: (userId: string | null) => ["user", userId, "purchases"] as const,
+  emailPreferences: (userId: string | null) => ["user", userId, "email-preferences"] as const,
   /** The account page's one re-sync from Stripe per page load (back from the billing portal). */
   billingResync: (userId: string | null) => ["user", userId, "billing-resync"] as const,
 };

@@ -8,6 +8,7 @@ import { useAccessHistory } from "@/features/account/api/get-access-history.ts";
 import { usePurchases } from "@/features/account/api/get-purchases.ts";
 import { AccessStory } from "@/features/account/components/access-story.tsx";
 import { AccountView } from "@/features/account/components/account-view.tsx";
+import { EmailPreferencesSection } from "@/features/account/components/email-preferences-section.tsx";
 import { PurchasesList } from "@/features/account/components/purchases-list.tsx";
 import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
@@ -130,6 +131,7 @@ export default function AccountRoute() {
           signingOut={signingOut}
         />
         <PurchasesList purchases={purchases.data ?? []} />
+        <EmailPreferencesSection userId={signedIn.user.id} accessToken={signedIn.access_token} />
       </>
     );
   }

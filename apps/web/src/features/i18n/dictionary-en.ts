@@ -246,6 +246,10 @@ export const en = {
   "account.lifetime": "You have lifetime access.",
   "account.lifetimeSubscriptionEnds":
     "Your subscription ends on {date} and will not renew: your lifetime access continues after it.",
+  "account.emails.title": "Emails",
+  "account.emails.lifecycle": "Emails about my subscription (trial ending, cancellation, plan changes, access ended)",
+  "account.emails.essential": "Receipts and failed payments are always sent.",
+  "account.emails.error": "Your choice could not be saved. Try again.",
   "account.purchases": "Purchases",
   "account.purchase.paid": "Paid",
   "account.purchase.refunded": "Refunded",

@@ -253,6 +253,10 @@ export const fr: Dictionary = {
   "account.lifetime": "Vous avez l’accès à vie.",
   "account.lifetimeSubscriptionEnds":
     "Votre abonnement prend fin le {date} et ne sera pas renouvelé : votre accès à vie continue ensuite.",
+  "account.emails.title": "E-mails",
+  "account.emails.lifecycle": "E-mails sur mon abonnement (fin d’essai, résiliation, changement d’offre, fin d’accès)",
+  "account.emails.essential": "Les reçus et les paiements échoués sont toujours envoyés.",
+  "account.emails.error": "Votre choix n’a pas pu être enregistré. Réessayez.",
   "account.purchases": "Achats",
   "account.purchase.paid": "Payé",
   "account.purchase.refunded": "Remboursé",

@@ -1,0 +1,44 @@
+import type { EmailPreferencesBody, Locale } from "@gatehouse/types";
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { useQuery } from "@tanstack/react-query";
+import * as z from "zod/mini";
+import { apiPost } from "@/lib/api-client.ts";
+import { queryKeys } from "@/lib/query-keys.ts";
+import { getSupabase } from "@/lib/supabase.ts";
+
+export const emailPreferencesAnswer = z.object({ lifecycleEmails: z.boolean(), locale: z.nullable(z.string()) });
+export type EmailPreferences = z.infer<typeof emailPreferencesAnswer>;
+
+/** The user's email preferences (RLS: the owner reads their own row); none yet: everything on. */
+export async function fetchEmailPreferences(client: SupabaseClient, userId: string): Promise<EmailPreferences> {
+  const { data, error } = await client
+    .from("email_preferences")
+    .select("lifecycle_emails,locale")
+    .eq("user_id", userId)
+    .maybeSingle();
+  if (error) throw new Error(error.message);
+  const row = z.nullable(z.object({ lifecycle_emails: z.boolean(), locale: z.nullable(z.string()) })).parse(data);
+  return { lifecycleEmails: row?.lifecycle_emails ?? true, locale: row?.locale ?? null };
+}
+
+export function emailPreferencesQueryOptions(userId: string | null) {
+  return {
+    queryKey: queryKeys.emailPreferences(userId),
+    queryFn: async () => fetchEmailPreferences(await getSupabase(), userId ?? ""),
+    enabled: userId !== null,
+  };
+}
+
+export function useEmailPreferences(userId: string | null) {
+  return useQuery(emailPreferencesQueryOptions(userId));
+}
+
+/** Writes them through the API (the table has no write policy). */
+export function saveEmailPreferences(input: { lifecycleEmails: boolean; locale: Locale; accessToken: string }) {
+  return apiPost({
+    path: "/api/me/email-preferences",
+    body: { lifecycleEmails: input.lifecycleEmails, locale: input.locale } satisfies EmailPreferencesBody,
+    accessToken: input.accessToken,
+    schema: emailPreferencesAnswer,
+  });
+}

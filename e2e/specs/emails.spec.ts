@@ -1,0 +1,73 @@
+// Issue 19: lifecycle emails end to end, with the sandbox clock. The worker's every-minute cron is
+// run by hand (wrangler dev --test-scheduled); new emails wait a minute in the outbox (a transition
+// undone within it is never sent), so the test makes them due first. Emails land in the Supabase
+// stand-in's inbox through the Resend stand-in.
+import { expect, test } from "@playwright/test";
+import { advanceClock, apiMe, newEmail, subscribeFast } from "../src/flows.ts";
+import { stackInfo } from "../src/stack-info.ts";
+
+interface InboxMail {
+  to: string;
+  subject: string;
+  html?: string;
+  text?: string;
+}
+
+async function inboxOf(email: string): Promise<InboxMail[]> {
+  const res = await fetch(`${stackInfo().urls.supabaseDirect}/inbox.json`);
+  return ((await res.json()) as InboxMail[]).filter((m) => m.to === email);
+}
+
+/** Makes every pending email due, then runs the email cron. */
+async function sendDueEmails(): Promise<void> {
+  const { urls, keys } = stackInfo();
+  const res = await fetch(`${urls.supabaseDirect}/rest/v1/email_outbox?status=eq.pending`, {
+    method: "PATCH",
+    headers: { apikey: keys.secret, authorization: `Bearer ${keys.secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ next_attempt_at: new Date(Date.now() - 1000).toISOString() }),
+  });
+  if (!res.ok) throw new Error(`outbox: ${res.status} ${await res.text()}`);
+  await fetch(`${urls.api}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
+}
+
+async function subjectsArrived(email: string, expected: RegExp[]): Promise<string[]> {
+  let subjects: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        await sendDueEmails();
+        subjects = (await inboxOf(email)).map((m) => m.subject).reverse();
+        return expected.every((re) => subjects.some((s) => re.test(s)));
+      },
+      { timeout: 30_000, intervals: [1_000] },
+    )
+    .toBe(true);
+  return subjects;
+}
+
+test("a failed 0341 renewal emails the payment failure once with the amount and the account link, then the end of access once", async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const email = newEmail("mail-renewal");
+  await subscribeFast(page, email, "4000 0000 0000 0341");
+
+  await advanceClock(31);
+  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 10_000 }).toBe("past_due");
+  await subjectsArrived(email, [/^Your payment for .+ failed$/]);
+  const [failure] = await inboxOf(email);
+  expect(failure?.text).toMatch(/We could not charge .*\d+\.\d\d/);
+  expect(failure?.text).toContain(`Update payment method: ${stackInfo().urls.web}/account`);
+
+  // Past the last retry: the subscription ends.
+  await advanceClock(10);
+  await expect.poll(async () => (await apiMe(page)).entitlement.active, { timeout: 10_000 }).toBe(false);
+  const subjects = await subjectsArrived(email, [/^Your payment for .+ failed$/, /^Your access to .+ has ended$/]);
+  expect(subjects).toHaveLength(2);
+
+  // Re-syncs and more cron runs send nothing new.
+  await page.goto(`${stackInfo().urls.web}/account`);
+  await expect(page.getByTestId("account-emails")).toBeVisible();
+  for (let i = 0; i < 3; i++) await sendDueEmails();
+  expect((await inboxOf(email)).map((m) => m.subject).reverse()).toEqual(subjects);
+});

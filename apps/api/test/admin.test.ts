@@ -100,6 +100,14 @@ describe("admin console API", () => {
       await api(`/api/admin/customers?q=${sub.customer}&status=active`, { token: admin.token })
     ).json()) as { items: { userId: string }[] };
     expect(byCustomer.items.map((i) => i.userId)).toEqual([sub.user.id]);
+    const byPlan = async (priceId: string) =>
+      (
+        (await (
+          await api(`/api/admin/customers?q=${sub.customer}&priceId=${priceId}`, { token: admin.token })
+        ).json()) as { items: { userId: string }[] }
+      ).items.map((i) => i.userId);
+    expect(await byPlan(prices.monthly())).toEqual([sub.user.id]);
+    expect(await byPlan(prices.proMonthly())).toEqual([]);
 
     // Drift the database, then the admin re-syncs: history says admin_resync, by this admin.
     await fetch(

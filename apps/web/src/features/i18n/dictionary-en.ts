@@ -185,6 +185,8 @@ export const en = {
   "admin.files.none": "The bucket is empty.",
   "admin.files.feature": "Needs",
   "admin.files.size": "Size",
+  "admin.plan": "Plan",
+  "admin.plan.any": "Any plan",
   "admin.search": "Search by email or Stripe id",
   "admin.searchButton": "Search",
   "admin.status": "Status",

@@ -192,6 +192,8 @@ export const fr: Dictionary = {
   "admin.files.none": "Le bucket est vide.",
   "admin.files.feature": "Nécessite",
   "admin.files.size": "Taille",
+  "admin.plan": "Formule",
+  "admin.plan.any": "Toutes les formules",
   "admin.search": "Rechercher par e-mail ou identifiant Stripe",
   "admin.searchButton": "Rechercher",
   "admin.status": "Statut",

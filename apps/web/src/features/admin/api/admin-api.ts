@@ -97,10 +97,11 @@ type Auth = { accessToken: string; signal?: AbortSignal };
 export const adminApi = {
   overview: (a: Auth) => apiPost({ path: "/api/admin/overview", method: "GET", schema: overviewAnswer, ...a }),
   files: (a: Auth) => apiPost({ path: "/api/admin/files", method: "GET", schema: filesAnswer, ...a }),
-  customers: (a: Auth & { q: string; status: string; cursor: string | null }) => {
+  customers: (a: Auth & { q: string; status: string; priceId?: string; cursor: string | null }) => {
     const params = new URLSearchParams();
     if (a.q) params.set("q", a.q);
     if (a.status) params.set("status", a.status);
+    if (a.priceId) params.set("priceId", a.priceId);
     if (a.cursor) params.set("cursor", a.cursor);
     return apiPost({
       path: `/api/admin/customers?${params.toString()}`,

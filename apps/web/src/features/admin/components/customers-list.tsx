@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { Button } from "@/components/ui/button.tsx";
 import { formatLongDate } from "@/features/account/format-date.ts";
 import { useI18n } from "@/features/i18n/index.ts";
+import { usePlans } from "@/features/pricing/api/get-plans.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { adminApi } from "../api/admin-api.ts";
 import styles from "./admin.module.css";
@@ -11,14 +12,15 @@ import styles from "./admin.module.css";
 const STATUSES = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "paused", "none"] as const;
 
 export function CustomersList({ accessToken }: { accessToken: string }) {
-  const { t, intlLocale } = useI18n();
-  const [draft, setDraft] = useState({ q: "", status: "" });
-  const [filters, setFilters] = useState({ q: "", status: "" });
+  const { t, locale, intlLocale } = useI18n();
+  const plans = usePlans();
+  const [draft, setDraft] = useState({ q: "", status: "", priceId: "" });
+  const [filters, setFilters] = useState({ q: "", status: "", priceId: "" });
   // Cursors of the pages seen so far: the last one is the page shown.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
   const list = useQuery({
-    queryKey: queryKeys.adminCustomers(filters.q, filters.status, cursor),
+    queryKey: [...queryKeys.adminCustomers(filters.q, filters.status, cursor), filters.priceId],
     queryFn: ({ signal }) => adminApi.customers({ accessToken, signal, ...filters, cursor }),
   });
   if (list.isError) throw list.error;
@@ -50,6 +52,23 @@ export function CustomersList({ accessToken }: { accessToken: string }) {
                 {s === "none" ? t("admin.status.none") : s}
               </option>
             ))}
+          </select>
+        </label>
+        <label className={styles.field}>
+          {t("admin.plan")}
+          <select
+            name="priceId"
+            value={draft.priceId}
+            onChange={(e) => setDraft({ ...draft, priceId: e.target.value })}
+          >
+            <option value="">{t("admin.plan.any")}</option>
+            {(plans.data ?? []).flatMap((p) =>
+              p.prices.map((price) => (
+                <option key={price.id} value={price.id}>
+                  {`${p.translations?.[locale]?.name ?? p.name} · ${price.interval}`}
+                </option>
+              )),
+            )}
           </select>
         </label>
         <Button type="submit" size="sm">

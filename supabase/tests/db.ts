@@ -161,11 +161,14 @@ export async function seedCatalog(q: pg.PoolClient): Promise<void> {
             public.upsert_price('{"id":"price_pro_monthly","metadata":{"gatehouse_catalog":"true"},"product":"prod_pro","active":true,"currency":"eur","unit_amount":1900,"type":"recurring","recurring":{"interval":"month","interval_count":1,"trial_period_days":7}}'),
             public.upsert_product('{"id":"prod_basic","name":"Gatehouse Basic","active":true,"metadata":{"entitlement":"basic"}}', $2),
             public.upsert_price('{"id":"price_basic_monthly","metadata":{"gatehouse_catalog":"true"},"product":"prod_basic","active":true,"currency":"eur","unit_amount":900,"type":"recurring","recurring":{"interval":"month","interval_count":1}}'),
+            public.upsert_product('{"id":"prod_lifetime","name":"Lifetime","active":true,"metadata":{"entitlement":"pro"}}', $3),
+            public.upsert_price('{"id":"price_lifetime","metadata":{"gatehouse_catalog":"true"},"product":"prod_lifetime","active":true,"currency":"eur","unit_amount":19900,"type":"one_time","recurring":null,"tax_behavior":"inclusive","currency_options":{"eur":{"unit_amount":19900,"tax_behavior":"inclusive"},"usd":{"unit_amount":21900,"tax_behavior":"exclusive","custom_unit_amount":null,"unit_amount_decimal":null}}}'),
             public.upsert_product('{"id":"prod_old","name":"Retired","active":false,"metadata":{"entitlement":"pro"}}'),
             public.upsert_price('{"id":"price_old","product":"prod_old","active":false,"currency":"eur","unit_amount":500,"type":"recurring","recurring":{"interval":"month"}}')`,
     [
       JSON.stringify(productFeatures("prod_pro", ["library.basic", "library.pro", "downloads"])),
       JSON.stringify(productFeatures("prod_basic", ["library.basic"])),
+      JSON.stringify(productFeatures("prod_lifetime", ["library.basic", "library.pro", "downloads"])),
     ],
   );
 }

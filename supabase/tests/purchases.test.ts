@@ -3,7 +3,7 @@
 // what checkout_context says about one-time prices and lifetime owners.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, productFeatures, seedCatalog, stripeSubscription } from "./db.ts";
+import { asOwner, asRole, connect, createUser, seedCatalog, stripeSubscription } from "./db.ts";
 
 let pool: pg.Pool;
 
@@ -11,11 +11,6 @@ beforeAll(async () => {
   pool = connect();
   await asOwner(pool, async (q) => {
     await seedCatalog(q);
-    await q.query(
-      `select public.upsert_product('{"id":"prod_lifetime","name":"Lifetime","active":true,"metadata":{"entitlement":"pro"}}', $1),
-              public.upsert_price('{"id":"price_lifetime","metadata":{"gatehouse_catalog":"true"},"product":"prod_lifetime","active":true,"currency":"eur","unit_amount":19900,"type":"one_time","recurring":null,"tax_behavior":"inclusive","currency_options":{"eur":{"unit_amount":19900,"tax_behavior":"inclusive"},"usd":{"unit_amount":21900,"tax_behavior":"exclusive","custom_unit_amount":null,"unit_amount_decimal":null}}}')`,
-      [JSON.stringify(productFeatures("prod_lifetime", ["library.basic", "library.pro", "downloads"]))],
-    );
   });
 });
 afterAll(async () => {

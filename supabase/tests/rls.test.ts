@@ -55,9 +55,9 @@ describe("anon (publishable key, no session)", () => {
       const products = (await q.query<{ id: string }>("select id from public.products order by id")).rows.map(
         (r) => r.id,
       );
-      expect(products).toEqual(["prod_basic", "prod_pro"]);
+      expect(products).toEqual(["prod_basic", "prod_lifetime", "prod_pro"]);
       const prices = (await q.query<{ id: string }>("select id from public.prices order by id")).rows.map((r) => r.id);
-      expect(prices).toEqual(["price_basic_monthly", "price_pro_monthly"]);
+      expect(prices).toEqual(["price_basic_monthly", "price_lifetime", "price_pro_monthly"]);
     });
   });
 
@@ -70,6 +70,9 @@ describe("anon (publishable key, no session)", () => {
       ).rows;
       expect(rows).toEqual([
         { product_id: "prod_basic", feature: "library.basic" },
+        { product_id: "prod_lifetime", feature: "downloads" },
+        { product_id: "prod_lifetime", feature: "library.basic" },
+        { product_id: "prod_lifetime", feature: "library.pro" },
         { product_id: "prod_pro", feature: "downloads" },
         { product_id: "prod_pro", feature: "library.basic" },
         { product_id: "prod_pro", feature: "library.pro" },

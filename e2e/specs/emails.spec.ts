@@ -3,7 +3,7 @@
 // undone within it is never sent), so the test makes them due first. Emails land in the Supabase
 // stand-in's inbox through the Resend stand-in.
 import { expect, test } from "@playwright/test";
-import { advanceClock, apiMe, newEmail, subscribeFast } from "../src/flows.ts";
+import { advanceClock, apiMe, newEmail, pay, signUpApi, subscribeFast, useSession } from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 interface InboxMail {
@@ -70,4 +70,53 @@ test("a failed 0341 renewal emails the payment failure once with the amount and 
   await expect(page.getByTestId("account-emails")).toBeVisible();
   for (let i = 0; i < 3; i++) await sendDueEmails();
   expect((await inboxOf(email)).map((m) => m.subject).reverse()).toEqual(subjects);
+});
+
+test("in French: the Pro trial's end 3 days before, the cancellation scheduled in the portal, then the end of access, once each", async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const { urls, prices } = stackInfo();
+  const email = newEmail("mail-trial");
+  const user = await signUpApi(email);
+  const prefs = await fetch(`${urls.api}/api/me/email-preferences`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ locale: "fr" }),
+  });
+  expect(prefs.status).toBe(200);
+  await page.goto(urls.web);
+  await useSession(page, user.json);
+  const res = await fetch(`${urls.api}/api/checkout`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ priceId: prices.proMonthly }),
+  });
+  expect(res.status).toBe(200);
+  await page.goto(((await res.json()) as { url: string }).url);
+  await pay(page);
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 15_000 }).toBe("trialing");
+
+  // Stripe sends customer.subscription.trial_will_end three days before the 7-day trial ends.
+  await advanceClock(4.5);
+  await subjectsArrived(email, [/^Votre essai de Gatehouse Pro se termine le /]);
+  const [trial] = await inboxOf(email);
+  expect(trial?.text).toMatch(/19,00\s€ \/ mois/);
+
+  await page.goto(`${urls.web}/account`);
+  await page.getByRole("button", { name: "Manage billing" }).click();
+  await page.waitForURL(/\/portal\//);
+  await page.getByRole("button", { name: "Cancel plan" }).click();
+  await expect(page.getByRole("button", { name: "Don't cancel (resume)" })).toBeVisible();
+  await page.locator("#return-link").click();
+  await expect.poll(async () => (await apiMe(page)).entitlement.cancelAt, { timeout: 10_000 }).not.toBeNull();
+  await subjectsArrived(email, [/^Gatehouse Pro prendra fin le /]);
+
+  await advanceClock(40);
+  await expect.poll(async () => (await apiMe(page)).entitlement.active, { timeout: 10_000 }).toBe(false);
+  const subjects = await subjectsArrived(email, [/^Votre accès à Gatehouse Pro a pris fin$/]);
+  expect(subjects).toHaveLength(3);
+  for (let i = 0; i < 3; i++) await sendDueEmails();
+  expect(await inboxOf(email)).toHaveLength(3);
 });

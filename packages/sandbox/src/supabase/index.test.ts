@@ -1,22 +1,11 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY } from "../keys.ts";
 import { SandboxStartError } from "../postgres/start-postgres.ts";
 import { startSupabaseStandIn } from "./index.ts";
-import { startTestStandIn, type TestStandIn } from "./test-stand-in.ts";
+import { useTestStandIn } from "./test-stand-in.ts";
 
-// Real Postgres, real sockets: leave room for a loaded CI machine.
-vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
-
-let sb: TestStandIn;
-
-beforeAll(async () => {
-  sb = await startTestStandIn();
-}, 60_000);
-
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestStandIn();
 
 describe("startSupabaseStandIn", () => {
   test("listens on 127.0.0.1 at the port it reports", () => {

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import pg from "pg";
+import { afterAll, beforeAll, expect, vi } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY } from "../keys.ts";
 import type { RunningPostgres } from "../postgres/start-postgres.ts";
 import { startTestDatabase } from "../postgres/test-database.ts";
@@ -19,6 +20,8 @@ export interface TestStandIn {
   client(key?: "publishable" | "secret"): SupabaseClient;
   /** Creates a confirmed user through the admin API; returns id, email and password. */
   createUser(): Promise<{ id: string; email: string; password: string }>;
+  /** A new user signed in with its password through a fresh client: its id, that client and its access token. */
+  signIn(): Promise<{ id: string; client: SupabaseClient; token: string }>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,13 @@ export async function startTestStandIn(
     clients.push(c);
     return c;
   };
+  const createUser = async () => {
+    const email = `u-${randomUUID()}@example.test`;
+    const password = `pw-${randomUUID()}`;
+    const { data, error } = await client("secret").auth.admin.createUser({ email, password, email_confirm: true });
+    if (error || !data.user) throw error ?? new Error("no user");
+    return { id: data.user.id, email, password };
+  };
   return {
     db,
     standIn,
@@ -50,12 +60,13 @@ export async function startTestStandIn(
     owner,
     logs,
     client,
-    async createUser() {
-      const email = `u-${randomUUID()}@example.test`;
-      const password = `pw-${randomUUID()}`;
-      const { data, error } = await client("secret").auth.admin.createUser({ email, password, email_confirm: true });
-      if (error || !data.user) throw error ?? new Error("no user");
-      return { id: data.user.id, email, password };
+    createUser,
+    async signIn() {
+      const u = await createUser();
+      const c = client();
+      const { data, error } = await c.auth.signInWithPassword({ email: u.email, password: u.password });
+      if (error || !data.session) throw error ?? new Error("no session");
+      return { id: u.id, client: c, token: data.session.access_token };
     },
     async stop() {
       for (const c of clients) await c.removeAllChannels().catch(() => undefined);
@@ -64,4 +75,22 @@ export async function startTestStandIn(
       await db.stop();
     },
   };
+}
+
+/**
+ * The usual set-up of a stand-in test file: room for a loaded CI machine (real Postgres, real
+ * sockets), one stand-in started before the file's tests and stopped after them. The returned
+ * object stands for that stand-in once `beforeAll` has run.
+ */
+export function useTestStandIn(): TestStandIn {
+  vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
+  let current: TestStandIn | undefined;
+  beforeAll(async () => {
+    current = await startTestStandIn();
+  }, 60_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const started = (): TestStandIn => current ?? expect.unreachable("the stand-in is used before beforeAll started it");
+  return new Proxy(Object.create(null), { get: (_target, key) => Reflect.get(started(), key) });
 }

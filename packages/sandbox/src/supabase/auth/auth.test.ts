@@ -1,22 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { SANDBOX_PUBLISHABLE_KEY } from "../../keys.ts";
-import { startTestStandIn, type TestStandIn } from "../test-stand-in.ts";
+import { useTestStandIn } from "../test-stand-in.ts";
 
-// Real Postgres, real sockets: leave room for a loaded CI machine.
-vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
-
-let sb: TestStandIn;
-
-beforeAll(async () => {
-  sb = await startTestStandIn();
-}, 60_000);
-
-afterAll(async () => {
-  await sb?.stop();
-});
+const sb = useTestStandIn();
 
 const newEmail = () => `a-${randomUUID()}@example.test`;
 

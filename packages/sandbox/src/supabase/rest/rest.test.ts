@@ -11,13 +11,7 @@ let sb: TestStandIn;
 let alice: { id: string; client: SupabaseClient; token: string };
 let bob: { id: string; client: SupabaseClient; token: string };
 
-async function signedIn() {
-  const u = await sb.createUser();
-  const client = sb.client();
-  const { data, error } = await client.auth.signInWithPassword({ email: u.email, password: u.password });
-  if (error || !data.session) throw error ?? new Error("no session");
-  return { id: u.id, client, token: data.session.access_token };
-}
+const signedIn = () => sb.signIn();
 
 beforeAll(async () => {
   sb = await startTestStandIn();

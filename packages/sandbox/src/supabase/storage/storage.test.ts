@@ -23,13 +23,7 @@ let nobody: { id: string; client: SupabaseClient; token: string };
 const handbook = Buffer.from("%PDF-1.7 the Pro handbook\n".repeat(40));
 const guide = Buffer.from("%PDF-1.7 the Basic guide\n");
 
-async function signedIn() {
-  const u = await sb.createUser();
-  const client = sb.client();
-  const { data, error } = await client.auth.signInWithPassword({ email: u.email, password: u.password });
-  if (error || !data.session) throw error ?? new Error("no session");
-  return { id: u.id, client, token: data.session.access_token };
-}
+const signedIn = () => sb.signIn();
 
 /** The user's entitlement as the sync writes it: active with these features, or ended (none). */
 async function grant(userId: string, features: string[]) {

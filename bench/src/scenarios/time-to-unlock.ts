@@ -376,6 +376,19 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
   const pushP50 = percentile(push, 50);
   const floor = deliveryP50 !== null && pushP50 !== null ? deliveryP50 + pushP50 : null;
   const p = (name: string, q: number) => round(percentile(samples[name] ?? [], q));
+  // POST /api/billing/sync, sent → answered, in the normal runs where it completed (the API's own time
+  // plus one browser round trip).
+  const syncRoundTrip = (q: number) =>
+    round(
+      percentile(
+        (breakdowns.normal ?? []).flatMap((r) =>
+          r.breakdown.syncSent !== null && r.breakdown.syncDone !== null
+            ? [r.breakdown.syncDone - r.breakdown.syncSent]
+            : [],
+        ),
+        q,
+      ),
+    );
   const seen = (name: string, q: number) =>
     round(
       percentile(
@@ -401,6 +414,7 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
       pollingOnlyP50Ms: p("polling_only", 50),
       pollingOnlyP95Ms: p("polling_only", 95),
       normalPaintedInPageP50Ms: seen("normal", 50),
+      normalSyncRoundTripP50Ms: syncRoundTrip(50),
       normalPaintedInPageP95Ms: seen("normal", 95),
       webhookOnlyPaintedInPageP50Ms: seen("webhook_only", 50),
       pollingOnlyPaintedInPageP50Ms: seen("polling_only", 50),

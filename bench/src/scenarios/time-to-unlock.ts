@@ -389,6 +389,20 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
         q,
       ),
     );
+  // The sync's answer → the premium rows answered, in the normal runs the sync unlocked.
+  const syncToContent = (q: number) =>
+    round(
+      percentile(
+        (breakdowns.normal ?? []).flatMap((r) =>
+          r.breakdown.syncAnswered !== null &&
+          r.breakdown.contentAnswered !== null &&
+          r.breakdown.contentAnswered > r.breakdown.syncAnswered
+            ? [r.breakdown.contentAnswered - r.breakdown.syncAnswered]
+            : [],
+        ),
+        q,
+      ),
+    );
   const seen = (name: string, q: number) =>
     round(
       percentile(
@@ -415,6 +429,7 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
       pollingOnlyP95Ms: p("polling_only", 95),
       normalPaintedInPageP50Ms: seen("normal", 50),
       normalSyncRoundTripP50Ms: syncRoundTrip(50),
+      normalSyncToContentP50Ms: syncToContent(50),
       normalPaintedInPageP95Ms: seen("normal", 95),
       webhookOnlyPaintedInPageP50Ms: seen("webhook_only", 50),
       pollingOnlyPaintedInPageP50Ms: seen("polling_only", 50),

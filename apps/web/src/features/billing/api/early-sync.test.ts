@@ -6,7 +6,10 @@ import { startEarlySync, takeEarlySync } from "./early-sync.ts";
 function clientWith(accessToken: string | null) {
   const client = {
     auth: {
-      getSession: async () => ({ data: { session: accessToken ? { access_token: accessToken } : null }, error: null }),
+      getSession: async () => ({
+        data: { session: accessToken ? { access_token: accessToken, user: { id: "user-1" } } : null },
+        error: null,
+      }),
     },
   } as unknown as SupabaseClient;
   return () => Promise.resolve(client);

@@ -28,8 +28,21 @@ export function startEarlySync(
     .then((client) => client.auth.getSession())
     .then(({ data }) => {
       const accessToken = data.session?.access_token;
-      if (!accessToken) return null;
+      const userId = data.session?.user.id;
+      if (!accessToken || !userId) return null;
       const answer = send({ sessionId, accessToken });
+      // Active: read the content right away, while React renders the unlocked state. (The module
+      // is in the success page's chunk, already loading: the pricing page's JS does not grow.)
+      void answer
+        .then(async (a) => {
+          if (!a.entitlement?.active) return;
+          const [{ readPremiumContentAhead }, client] = await Promise.all([
+            import("@/features/library/api/get-premium-content.ts"),
+            getClient(),
+          ]);
+          readPremiumContentAhead(client, userId);
+        })
+        .catch(() => undefined);
       // Whoever takes it handles its failure; an untaken answer must not be an unhandled rejection.
       answer.catch(() => undefined);
       return { sessionId, accessToken, answer };

@@ -27,10 +27,35 @@ export async function fetchPremiumContent(client: SupabaseClient): Promise<Lesso
   return z.array(lessonRow).parse(data);
 }
 
+/** A read started ahead, how fresh it must be to be used, and for whom. */
+let ahead: { userId: string; at: number; rows: Promise<Lesson[]> } | null = null;
+const AHEAD_FRESH_MS = 5_000;
+
+/**
+ * Reads the rows now for the page about to ask for them: the success page, the moment the sync
+ * says the entitlement is active, instead of after React has rendered the unlocked state. The
+ * read goes through the same client with the user's own token (RLS decides, as for any read).
+ */
+export function readPremiumContentAhead(client: SupabaseClient, userId: string): void {
+  const rows = fetchPremiumContent(client);
+  rows.catch(() => undefined);
+  ahead = { userId, at: Date.now(), rows };
+}
+
+/** The read started ahead for this user, once, if recent; otherwise null. */
+function takeReadAhead(userId: string): Promise<Lesson[]> | null {
+  const found = ahead;
+  ahead = null;
+  return found && found.userId === userId && Date.now() - found.at < AHEAD_FRESH_MS ? found.rows : null;
+}
+
 export const premiumContentQueryOptions = (userId: string | null) =>
   queryOptions({
     queryKey: queryKeys.premiumContent(userId),
-    queryFn: async () => (userId ? fetchPremiumContent(await getSupabase()) : []),
+    queryFn: async () => {
+      if (!userId) return [];
+      return (await takeReadAhead(userId)) ?? fetchPremiumContent(await getSupabase());
+    },
   });
 
 export function usePremiumContent(userId: string | null) {

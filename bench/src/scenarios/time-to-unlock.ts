@@ -106,14 +106,18 @@ interface PageTimings {
 function breakdownOf(t: PageTimings, clickEpochMs: number, visible: number): UnlockBreakdown {
   const offset = t.timeOrigin - clickEpochMs;
   const at = (v: number | null | undefined) => (v === null || v === undefined ? null : round(offset + v));
+  // The page may read again after the paint (a refetch): each step is its last one before the paint.
+  const paintedAt = t.marks.find((m) => m.name === "gh:content-rendered")?.startTime ?? Number.POSITIVE_INFINITY;
   const mark = (name: string) => {
-    const found = t.marks.filter((m) => m.name === name);
+    const found = t.marks.filter((m) => m.name === name && m.startTime <= paintedAt);
     return found.length > 0 ? (found[found.length - 1]?.startTime ?? null) : null;
   };
   const scripts = t.resources.filter((r) => r.name.endsWith(".js"));
   const route = scripts.find((r) => /billing-success/.test(r.name));
   const sync = t.resources.find((r) => r.name.includes("/api/billing/sync"));
-  const content = t.resources.filter((r) => r.name.includes("/rest/v1/premium_content")).at(-1);
+  const content = t.resources
+    .filter((r) => r.name.includes("/rest/v1/premium_content") && r.startTime <= paintedAt)
+    .at(-1);
   return {
     navigationStart: at(0),
     navigation: at(t.navigation?.responseEnd),
@@ -126,7 +130,7 @@ function breakdownOf(t: PageTimings, clickEpochMs: number, visible: number): Unl
     sessionReady: at(mark("gh:session-ready")),
     syncAnswered: at(mark("gh:sync-answered")),
     contentAnswered: at(mark("gh:content-answered")),
-    painted: at(mark("gh:content-rendered")),
+    painted: at(t.marks.find((m) => m.name === "gh:content-rendered")?.startTime),
     observed: at(t.observed),
     visible: round(visible) ?? visible,
   };

@@ -43,7 +43,7 @@ export function readPremiumContentAhead(client: SupabaseClient, userId: string):
 }
 
 /** The read started ahead for this user, once, if recent; otherwise null. */
-function takeReadAhead(userId: string): Promise<Lesson[]> | null {
+export function takeReadAhead(userId: string): Promise<Lesson[]> | null {
   const found = ahead;
   ahead = null;
   return found && found.userId === userId && Date.now() - found.at < AHEAD_FRESH_MS ? found.rows : null;

@@ -137,8 +137,17 @@ describe("stripe:setup", () => {
         keys.push(pf.entitlement_feature.lookup_key);
       return keys.sort();
     };
-    expect(await attached(second.productIds.basic ?? "")).toEqual(["library.basic"]);
-    expect(await attached(second.productIds.pro ?? "")).toEqual(["downloads", "library.basic", "library.pro"]);
+    expect(await attached(second.productIds.gatehouse_basic ?? "")).toEqual(["library.basic"]);
+    expect(await attached(second.productIds.gatehouse_pro ?? "")).toEqual([
+      "downloads",
+      "library.basic",
+      "library.pro",
+    ]);
+    expect(await attached(second.productIds.gatehouse_lifetime ?? "")).toEqual([
+      "downloads",
+      "library.basic",
+      "library.pro",
+    ]);
     const { data, error } = await services.db
       .from("product_features")
       .select("product_id,feature")
@@ -147,6 +156,9 @@ describe("stripe:setup", () => {
     expect(error).toBeNull();
     expect(data).toEqual([
       { product_id: "gatehouse_basic", feature: "library.basic" },
+      { product_id: "gatehouse_lifetime", feature: "downloads" },
+      { product_id: "gatehouse_lifetime", feature: "library.basic" },
+      { product_id: "gatehouse_lifetime", feature: "library.pro" },
       { product_id: "gatehouse_pro", feature: "downloads" },
       { product_id: "gatehouse_pro", feature: "library.basic" },
       { product_id: "gatehouse_pro", feature: "library.pro" },

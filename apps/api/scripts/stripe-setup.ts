@@ -19,7 +19,7 @@ export interface SetupConfig {
 export interface SetupResult {
   /** The first product of the catalog (Basic). */
   productId: string;
-  /** Product ids by tier (`basic`, `pro`). */
+  /** Stripe product ids by catalog id (`gatehouse_basic`, `gatehouse_pro`, `gatehouse_lifetime`): two products may share a tier. */
   productIds: Record<string, string>;
   /** Price ids by lookup key (`gatehouse_basic_monthly`, `gatehouse_pro_yearly`, …). */
   priceIds: Record<string, string>;
@@ -229,7 +229,7 @@ export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
     log(`product ${product.id} (${product.name}, tier=${p.tier}, features=${p.features.join(" ")})`);
     const up = await db.rpc("upsert_product", { p_product: product, p_features: attached });
     if (up.error) throw new Error(`upsert_product failed: ${up.error.message}`);
-    productIds[p.tier] = product.id;
+    productIds[p.id] = product.id;
     const prices: Stripe.Price[] = [];
     for (const cp of p.prices) {
       const price = await ensurePrice(stripe, product.id, cp);
@@ -256,7 +256,7 @@ export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
   log("products, features and prices written to Supabase");
   const first = CATALOG.products[0];
   return {
-    productId: (first && productIds[first.tier]) ?? "",
+    productId: (first && productIds[first.id]) ?? "",
     productIds,
     priceIds,
     featureIds: Object.fromEntries([...features].map(([k, f]) => [k, f.id])),

@@ -3,7 +3,17 @@
 // undone within it is never sent), so the test makes them due first. Emails land in the Supabase
 // stand-in's inbox through the Resend stand-in.
 import { expect, test } from "@playwright/test";
-import { advanceClock, apiMe, newEmail, pay, signUpApi, subscribeFast, useSession } from "../src/flows.ts";
+import {
+  advanceClock,
+  apiMe,
+  fillCard,
+  newEmail,
+  pay,
+  signUp,
+  signUpApi,
+  subscribeFast,
+  useSession,
+} from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 interface InboxMail {
@@ -119,4 +129,28 @@ test("in French: the Pro trial's end 3 days before, the cancellation scheduled i
   expect(subjects).toHaveLength(3);
   for (let i = 0; i < 3; i++) await sendDueEmails();
   expect(await inboxOf(email)).toHaveLength(3);
+});
+
+test("a lifetime purchase emails its receipt once, with the amount paid and the library link", async ({ page }) => {
+  test.setTimeout(120_000);
+  const { urls } = stackInfo();
+  const email = newEmail("mail-lifetime");
+  await signUp(page, email);
+  await page.goto(`${urls.web}/#pricing`);
+  await page.getByTestId("lifetime-card").getByRole("button").click();
+  await page.waitForURL(/\/checkout\/cs_/);
+  await page.locator("#country").selectOption("US");
+  await fillCard(page);
+  await page.locator("#line1").fill("1 Main Street");
+  await page.locator("#postalCode").fill("10001");
+  await page.locator("#city").fill("New York");
+  await page.locator("#submit").click();
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+
+  await subjectsArrived(email, [/^Receipt: /]);
+  const [receipt] = await inboxOf(email);
+  expect(receipt?.text).toMatch(/You bought .+ for \$\d+\.\d\d on /);
+  expect(receipt?.text).toContain(`Open the library: ${urls.web}/library`);
+  for (let i = 0; i < 3; i++) await sendDueEmails();
+  expect(await inboxOf(email)).toHaveLength(1);
 });

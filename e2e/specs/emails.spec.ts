@@ -154,3 +154,25 @@ test("a lifetime purchase emails its receipt once, with the amount paid and the 
   for (let i = 0; i < 3; i++) await sendDueEmails();
   expect(await inboxOf(email)).toHaveLength(1);
 });
+
+test("Basic → Pro: the plan change is emailed once, with both plans and their prices", async ({ page }) => {
+  test.setTimeout(120_000);
+  const { web } = stackInfo().urls;
+  const email = newEmail("mail-plan");
+  await subscribeFast(page, email);
+  await page.goto(`${web}/#pricing`);
+  const pro = page.getByTestId("plan-card").filter({ hasText: "Gatehouse Pro" });
+  await pro.getByTestId("plan-upgrade").click();
+  const dialog = page.getByTestId("plan-change-dialog");
+  await expect(dialog.getByTestId("plan-change-amount")).toHaveText(/\d/);
+  await dialog.getByTestId("plan-change-confirm").click();
+  await expect(dialog.getByTestId("plan-change-done")).toBeVisible({ timeout: 15_000 });
+
+  await subjectsArrived(email, [/^You are now on Gatehouse Pro$/]);
+  const [changed] = await inboxOf(email);
+  expect(changed?.text).toMatch(
+    /You moved from Gatehouse Basic \(€\d+\.\d\d \/ month\) to Gatehouse Pro \(€19\.00 \/ month\)/,
+  );
+  for (let i = 0; i < 3; i++) await sendDueEmails();
+  expect(await inboxOf(email)).toHaveLength(1);
+});

@@ -3,6 +3,7 @@
 // undone within it is never sent), so the test makes them due first. Emails land in the Supabase
 // stand-in's inbox through the Resend stand-in.
 import { expect, test } from "@playwright/test";
+import Stripe from "stripe";
 import {
   advanceClock,
   apiMe,
@@ -40,6 +41,30 @@ async function sendDueEmails(): Promise<void> {
   await fetch(`${urls.api}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
 }
 
+/** Every event of the customer with this email, delivered again to the webhook, newest first (out of order). */
+async function replayEvents(email: string): Promise<number> {
+  const { urls, keys } = stackInfo();
+  const target = new URL(urls.stripe);
+  const stripe = new Stripe(keys.stripe, { host: target.hostname, port: Number(target.port), protocol: "http" });
+  const customer = (await stripe.customers.list({ email, limit: 1 })).data[0]?.id;
+  if (!customer) throw new Error(`no Stripe customer for ${email}`);
+  let replayed = 0;
+  for await (const e of stripe.events.list({ limit: 100 })) {
+    const obj = e.data.object as unknown as { customer?: unknown };
+    if (obj.customer !== customer) continue;
+    const payload = JSON.stringify(e);
+    const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: keys.webhook });
+    const res = await fetch(`${urls.api}/api/stripe/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body: payload,
+    });
+    expect(res.status).toBe(200);
+    replayed += 1;
+  }
+  return replayed;
+}
+
 async function subjectsArrived(email: string, expected: RegExp[]): Promise<string[]> {
   let subjects: string[] = [];
   await expect
@@ -55,7 +80,7 @@ async function subjectsArrived(email: string, expected: RegExp[]): Promise<strin
   return subjects;
 }
 
-test("a failed 0341 renewal emails the payment failure once with the amount and the account link, then the end of access once", async ({
+test("a failed 0341 renewal emails the payment failure once with the amount and the account link, then the end of access once; replaying every event sends nothing new", async ({
   page,
 }) => {
   test.setTimeout(150_000);
@@ -75,7 +100,9 @@ test("a failed 0341 renewal emails the payment failure once with the amount and 
   const subjects = await subjectsArrived(email, [/^Your payment for .+ failed$/, /^Your access to .+ has ended$/]);
   expect(subjects).toHaveLength(2);
 
-  // Re-syncs and more cron runs send nothing new.
+  // Every event delivered again (newest first), a re-sync from the account page and more cron
+  // runs send nothing new.
+  expect(await replayEvents(email)).toBeGreaterThan(3);
   await page.goto(`${stackInfo().urls.web}/account`);
   await expect(page.getByTestId("account-emails")).toBeVisible();
   for (let i = 0; i < 3; i++) await sendDueEmails();

@@ -157,7 +157,18 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   const convergedAfter = await converge(ctx, acted, sizes.stormCustomers >= 500 ? 1_800_000 : 180_000);
   const convergeMs = convergedAfter === null ? null : Math.round(convergedAfter + Math.max(0, sinceLastAck));
   const unrecoveredEvents = await unprocessed(ctx, acted);
-  if (convergeMs === null) problems.push(`${unrecoveredEvents} events still unprocessed after the convergence timeout`);
+  if (convergeMs === null) {
+    problems.push(`${unrecoveredEvents} events still unprocessed after the convergence timeout`);
+    const stuck = await ctx.db.query<{ type: string; attempts: number; last_error: string | null; n: string }>(
+      `select type, max(attempts) as attempts, max(last_error) as last_error, count(*) as n from public.stripe_events
+        where id = any($1::text[]) and processed_at is null group by type order by count(*) desc limit 5`,
+      [acted],
+    );
+    for (const r of stuck.rows)
+      problems.push(
+        `unprocessed: ${r.n} × ${r.type} (attempts ≤ ${r.attempts}): ${r.last_error ?? "no error recorded"}`,
+      );
+  }
   const usage = await stripeUsage(stripeUrl);
   await setLimits(stripeUrl, LIMITS_OFF);
   const stripe429 = usage.rateLimited + usage.lockTimeouts;

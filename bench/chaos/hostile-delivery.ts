@@ -15,6 +15,7 @@ import {
   checkout,
   createUser,
   deliveriesIdle,
+  entitlementRow,
   pay,
   pick,
   pool,
@@ -75,8 +76,21 @@ async function subscribeCardless(ctx: ChaosContext, priceId: string, label: stri
   return { user, sessionId, customer: body.session.customer ?? "", subscription: body.session.subscription ?? "" };
 }
 
-/** A plan-change route of the API as the signed-in user calls it; a 4xx is the app saying no, recorded. */
-async function planChangeRoute(ctx: ChaosContext, user: TestUser, priceId: string | null): Promise<string> {
+/**
+ * A plan-change route of the API as the signed-in user calls it; a 4xx is the app saying no, recorded.
+ * Like a person, who sees the plan-change buttons once their subscription shows, it first waits
+ * (up to 8 s) for the user's entitlements row to name the subscription.
+ */
+async function planChangeRoute(
+  ctx: ChaosContext,
+  user: TestUser,
+  subscriptionId: string,
+  priceId: string | null,
+): Promise<string> {
+  for (let waited = 0; waited < 8_000; waited += 250) {
+    if ((await entitlementRow(ctx, user.id))?.subscription_id === subscriptionId) break;
+    await sleep(250);
+  }
   for (let attempt = 0; attempt < 5; attempt++) {
     const res = await api(ctx, "/api/billing/change-plan", {
       method: priceId === null ? "DELETE" : "POST",
@@ -189,12 +203,12 @@ async function lifecycle(ctx: ChaosContext, seed: number, label: string): Promis
           // a shorter interval at the period's end with a schedule. Its mirror may lag behind the
           // hostile deliveries: then it says no (409, 400 same_plan), which is recorded.
           const [to, name] = pick(r, prices);
-          const outcome = await planChangeRoute(ctx, s.user, to);
+          const outcome = await planChangeRoute(ctx, s.user, sub, to);
           done.push(`change_plan_api:${outcome}:${name}`);
           continue;
         }
         case "cancel_change_api":
-          done.push(`cancel_change_api:${await planChangeRoute(ctx, s.user, null)}`);
+          done.push(`cancel_change_api:${await planChangeRoute(ctx, s.user, sub, null)}`);
           continue;
         case "cancel_now":
           await ctx.stripe.subscriptions.cancel(sub);
@@ -348,7 +362,31 @@ export async function runHostileDelivery(
   const standIn = opts.standIn ?? (ctx.smoke ? 6 : 100);
   const notes: string[] = [];
   const windowMs = 2_000;
+  // This part is about delivery order, not Stripe's rate limits (queue-faults and the storm are):
+  // its lifecycles and its per-user check read Stripe far above 25/s, so the limits are off here
+  // and put back as they were at the end (npm run chaos turns them off for it anyway).
+  const limits = (
+    (await sandboxControl(ctx, "limits")) as { settings: { perSecond: number; perEndpointPerSecond: number } }
+  ).settings;
+  await sandboxControl(ctx, "limits", { perSecond: 0, perEndpointPerSecond: 0 });
+  try {
+    return await hostileRounds(ctx, replayed, standIn, windowMs, notes, started);
+  } finally {
+    await sandboxControl(ctx, "limits", {
+      perSecond: limits.perSecond,
+      perEndpointPerSecond: limits.perEndpointPerSecond,
+    });
+  }
+}
 
+async function hostileRounds(
+  ctx: ChaosContext,
+  replayed: number,
+  standIn: number,
+  windowMs: number,
+  notes: string[],
+  started: number,
+): Promise<PartResult> {
   // ---- round 1: our own hostile schedules, the stand-in's delivery switched off --------------
   await setEndpointEnabled(ctx, false);
   const deliverer = new HostileDeliverer(ctx, 16);
@@ -410,6 +448,14 @@ export async function runHostileDelivery(
     "cancel_change_api:ok",
   ].map((action) => `${action} ×${schedules.filter((x) => x.actions.some((a) => a.includes(action))).length}`);
   ctx.log(`hostile-delivery: schedules with tier changes: ${tiers.join(", ")}`);
+  const routeOutcomes = new Map<string, number>();
+  for (const a of schedules
+    .flatMap((x) => x.actions)
+    .filter((a) => a.includes("change_plan_api") || a.includes("cancel_change_api"))) {
+    const key = a.replace(/:(basic|pro)-(monthly|yearly)$/, "");
+    routeOutcomes.set(key, (routeOutcomes.get(key) ?? 0) + 1);
+  }
+  ctx.log(`hostile-delivery: change-plan routes answered ${JSON.stringify(Object.fromEntries(routeOutcomes))}`);
   const wrong1 = await wrongUsers(ctx, schedules);
   ctx.log(`hostile-delivery: round 1 wrong entitlements ${wrong1.length} of ${schedules.length}`);
   for (const w of wrong1.slice(0, 10)) {

@@ -203,32 +203,3 @@ test("Basic → Pro: the plan change is emailed once, with both plans and their 
   for (let i = 0; i < 3; i++) await sendDueEmails();
   expect(await inboxOf(email)).toHaveLength(1);
 });
-
-test("a failed renewal fixed with a new card: the failure, then the recovery, once each", async ({ page }) => {
-  test.setTimeout(120_000);
-  const { urls, keys } = stackInfo();
-  const email = newEmail("mail-recovery");
-  await subscribeFast(page, email, "4000 0000 0000 0341");
-  await advanceClock(31);
-  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 10_000 }).toBe("past_due");
-  await subjectsArrived(email, [/^Your payment for .+ failed$/]);
-
-  // What updating the card in the portal does; Stripe's next retry (a day later) then succeeds.
-  const target = new URL(urls.stripe);
-  const stripe = new Stripe(keys.stripe, { host: target.hostname, port: Number(target.port), protocol: "http" });
-  const customer = (await stripe.customers.list({ email, limit: 1 })).data[0]?.id;
-  const card = await fetch(`${urls.stripe}/_sandbox/customers/${customer}/card`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ card: "4242424242424242" }),
-  });
-  expect(card.status).toBe(200);
-  await advanceClock(1.5);
-  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 10_000 }).toBe("active");
-  const subjects = await subjectsArrived(email, [/^Payment received: .+ continues$/]);
-  expect(subjects).toHaveLength(2);
-  const recovered = (await inboxOf(email))[0];
-  expect(recovered?.text).toMatch(/Thank you: .\d+\.\d\d.* was charged/);
-  for (let i = 0; i < 3; i++) await sendDueEmails();
-  expect(await inboxOf(email)).toHaveLength(2);
-});

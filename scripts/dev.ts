@@ -11,6 +11,7 @@ import {
   repoRoot,
   SANDBOX_PORTS,
   SANDBOX_PUBLISHABLE_KEY,
+  SANDBOX_RESEND_API_KEY,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_TEST_CARD,
@@ -194,6 +195,10 @@ try {
       STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
       STRIPE_API_URL: sandbox.urls.stripe,
+      // Lifecycle emails through the Resend stand-in, into the inbox page.
+      RESEND_API_KEY: SANDBOX_RESEND_API_KEY,
+      RESEND_API_URL: `${sandbox.urls.supabase}/resend`,
+      EMAIL_FROM: "Gatehouse <billing@gatehouse.test>",
     };
     webVars = {
       VITE_SUPABASE_URL: sandbox.urls.supabase,
@@ -202,7 +207,7 @@ try {
     };
     banner = [
       `  Pay with            ${SANDBOX_TEST_CARD}, any future expiry, any CVC (4000 0000 0000 0002 is declined)`,
-      `  Magic-link inbox    ${sandbox.urls.supabase}/inbox`,
+      `  Mail inbox          ${sandbox.urls.supabase}/inbox   (magic links, and the emails the worker sends)`,
       `  Become admin        sign in once, then in another terminal:`,
       `                      SUPABASE_URL=${sandbox.urls.supabase} SUPABASE_SECRET_KEY=${SANDBOX_SECRET_KEY} \\`,
       `                      STRIPE_SECRET_KEY=${SANDBOX_STRIPE_SECRET_KEY} pnpm admin:grant --email <your email>`,

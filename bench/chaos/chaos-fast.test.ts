@@ -63,7 +63,7 @@ describe("chaos (fast parts)", () => {
     expect(broken(result).figures).toEqual([]);
   }, 120_000);
 
-  test("leaves no user wrong (access, features, trial, scheduled change) when Basic/Pro lifecycles with trials, upgrades and scheduled downgrades are delivered duplicated, reordered and failed first", async () => {
+  test("leaves no user wrong (access, features, source, trial, scheduled change) when Basic/Pro lifecycles with trials, upgrades and scheduled downgrades are delivered duplicated, reordered and failed first", async () => {
     const result = await runHostileDelivery(ctx, { replayed: 16, standIn: 4 });
     expect(result.figures.find((f) => f.name === "chaos_hostile_events")?.value).toBeGreaterThan(30);
     expect(broken(result)).toEqual({ figures: [], notes: [] });

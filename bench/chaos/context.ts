@@ -4,6 +4,7 @@
 import { deriveEntitlement, type Entitlement, type SubscriptionFacts, type SubscriptionStatus } from "@gatehouse/types";
 import pg from "pg";
 import Stripe from "stripe";
+import { purchaseOf } from "../../apps/api/src/services/purchase-of.ts";
 
 export interface StackLike {
   urls: { api: string; web: string; supabase: string; stripe: string; postgres: string };
@@ -264,13 +265,52 @@ export async function factsOf(ctx: ChaosContext, sub: Stripe.Subscription): Prom
   };
 }
 
-/** What Stripe's current state says the customer's entitlement is. */
-export async function expectedEntitlement(ctx: ChaosContext, customer: string): Promise<Entitlement> {
+/**
+ * The features the customer's one-time purchases grant, as Stripe has them now: every complete
+ * payment-mode Checkout, its payment intent's charge and all of that charge's disputes, judged by
+ * the app's own purchase rule (purchaseOf: paid, not refunded in full, no lost dispute).
+ */
+export async function purchasedFeatures(ctx: ChaosContext, customer: string): Promise<string[] | null> {
+  const features = new Set<string>();
+  let paid = false;
+  for await (const session of ctx.stripe.checkout.sessions.list({
+    customer,
+    status: "complete",
+    limit: 100,
+    expand: ["data.line_items"],
+  })) {
+    if (session.mode !== "payment") continue;
+    const intentId = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+    if (!intentId) continue;
+    const intent = await ctx.stripe.paymentIntents.retrieve(intentId, { expand: ["latest_charge"] });
+    const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
+    const disputes: Stripe.Dispute[] = [];
+    if (charge) for await (const d of ctx.stripe.disputes.list({ charge: charge.id, limit: 100 })) disputes.push(d);
+    const price = session.line_items?.data[0]?.price ?? null;
+    const facts = purchaseOf(session, intent, charge, disputes, price);
+    if (facts?.status !== "paid") continue;
+    paid = true;
+    if (facts.productId) for (const f of await featuresOfProduct(ctx, facts.productId)) features.add(f);
+  }
+  return paid ? [...features] : null;
+}
+
+/** What Stripe's current state says the customer's entitlement is: subscriptions and purchases. */
+export async function expectedEntitlement(
+  ctx: ChaosContext,
+  customer: string,
+): Promise<Entitlement & { source: "subscription" | "purchase" | null }> {
   const subs: SubscriptionFacts[] = [];
   for await (const s of ctx.stripe.subscriptions.list({ customer, status: "all", limit: 100 })) {
     subs.push(await factsOf(ctx, s));
   }
-  return deriveEntitlement(subs, { pastDueGraceMs: 0, now: Date.now() });
+  const fromSubs = deriveEntitlement(subs, { pastDueGraceMs: 0, now: Date.now() });
+  // A paid purchase grants its product's features for good, beside whatever subscriptions grant
+  // (the status, dates and scheduled change still come from the best subscription).
+  const bought = await purchasedFeatures(ctx, customer);
+  if (bought === null) return { ...fromSubs, source: fromSubs.active ? "subscription" : null };
+  const features = new Set([...(fromSubs.active ? fromSubs.features : []), ...bought]);
+  return { ...fromSubs, active: true, features: [...features].sort(), source: "purchase" };
 }
 
 interface EntitlementRow {
@@ -284,12 +324,13 @@ interface EntitlementRow {
   trial_end: Date | null;
   scheduled_price_id: string | null;
   scheduled_at: Date | null;
+  source: string | null;
 }
 
 export async function entitlementRow(ctx: ChaosContext, userId: string): Promise<EntitlementRow | null> {
   const { rows } = await ctx.db.query<EntitlementRow>(
     `select active, entitlement, status, subscription_id, cancel_at, current_period_end, features, trial_end,
-            scheduled_price_id, scheduled_at
+            scheduled_price_id, scheduled_at, source
        from public.entitlements where user_id = $1`,
     [userId],
   );
@@ -312,9 +353,11 @@ export async function entitlementDiff(ctx: ChaosContext, userId: string, custome
     trial_end: null,
     scheduled_price_id: null,
     scheduled_at: null,
+    source: null,
   };
   const diffs: string[] = [];
   if (have.active !== want.active) diffs.push(`active ${have.active} ≠ ${want.active}`);
+  if (have.source !== want.source) diffs.push(`source ${have.source} ≠ ${want.source}`);
   // The features the user may read with (has_feature): the union over granting subscriptions.
   const haveFeatures = have.active ? [...have.features].sort().join(",") : "";
   const wantFeatures = want.active ? want.features.join(",") : "";

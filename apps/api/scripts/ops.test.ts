@@ -1,13 +1,7 @@
 // The operations commands against a throw-away sandbox (real Postgres, the Supabase and Stripe
 // stand-ins), through the API's own services. Runs in Node (vitest.scripts.config.ts).
 import { randomUUID } from "node:crypto";
-import {
-  NO_LIMITS,
-  SANDBOX_SECRET_KEY,
-  SANDBOX_STRIPE_SECRET_KEY,
-  startTestSandbox,
-  type TestSandbox,
-} from "@gatehouse/sandbox";
+import { SANDBOX_SECRET_KEY, SANDBOX_STRIPE_SECRET_KEY, startTestSandbox, type TestSandbox } from "@gatehouse/sandbox";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Config } from "../src/env.ts";
 import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
@@ -23,10 +17,7 @@ let services: Services;
 let priceId: string;
 
 beforeAll(async () => {
-  // Stripe's rate limits off: these tests are about what the scripts do, and their own checks read
-  // Stripe right after stripe:setup's burst, which a quiet CI machine fits into one second (429).
-  // The limits themselves are tested in the sandbox (rate-limits.test.ts) and the chaos suite.
-  sandbox = await startTestSandbox({ limits: NO_LIMITS });
+  sandbox = await startTestSandbox();
   const catalog = await setupCatalog({
     stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
     stripeApiUrl: sandbox.urls.stripeDirect,

@@ -87,7 +87,12 @@ test("the account page explains itself: history with causes and the sentence aft
   await page.reload();
   await expect(page.getByTestId("access-sentence")).toHaveText(/^You cancelled on .+; your access ends on .+\.$/);
   await expect(history.getByRole("listitem").first()).toContainText("Cancellation scheduled");
-  await expect(history.getByRole("listitem").first()).toContainText("Stripe event customer.subscription.updated");
+  // The cause is the event whose sync found the change: the sync re-reads Stripe, so on a fast
+  // machine the consumer's sync for the earlier customer.subscription.created can already see the
+  // cancellation (and the later .updated then changes nothing).
+  await expect(history.getByRole("listitem").first()).toContainText(
+    /Stripe event customer\.subscription\.(updated|created)/,
+  );
   await page.screenshot({ path: `${SHOTS}/account-history-cancelled.png`, fullPage: true });
 
   await page.getByLabel("Language").selectOption("fr");
@@ -103,10 +108,9 @@ test("the account page explains itself: history with causes and the sentence aft
   await expect(page.getByTestId("access-sentence")).toHaveText(/plan renews on/);
   await expect(history.getByRole("listitem").first()).toContainText("Cancellation withdrawn");
   const rows = (await restSelect("entitlement_changes", "select=cause&order=id", token)) as { cause: string }[];
-  expect(rows.map((r) => r.cause).slice(-2)).toEqual([
-    "webhook:customer.subscription.updated",
-    "webhook:customer.subscription.updated",
-  ]);
+  const [cancelled, withdrawn] = rows.map((r) => r.cause).slice(-2);
+  expect(cancelled).toMatch(/^webhook:customer\.subscription\.(updated|created)$/);
+  expect(withdrawn).toBe("webhook:customer.subscription.updated");
 });
 
 test("a failed renewal and its recovery: each change in the history with its Stripe event, the sentence follows (EN and FR)", async ({

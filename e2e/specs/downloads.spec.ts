@@ -145,6 +145,10 @@ test("once a cancellation reaches its end, the open library page refuses the dow
   });
   await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
 
+  // Access ending while the page is open and Realtime is late or down: without its push the page
+  // keeps the row it drew (with Realtime, the library relocks itself, see plans.spec.ts), and the
+  // click must meet Storage's refusal with a clear message. A mocked socket that never answers.
+  await page.routeWebSocket(/\/realtime\/v1\/websocket/, () => undefined);
   // The page lists the file as unlocked: the cancellation is pending, access lasts until the end.
   await page.goto(`${urls.web}/library`);
   const pro = row(page, PRO_FILE.path);

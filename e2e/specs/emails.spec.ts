@@ -203,3 +203,40 @@ test("Basic → Pro: the plan change is emailed once, with both plans and their 
   for (let i = 0; i < 3; i++) await sendDueEmails();
   expect(await inboxOf(email)).toHaveLength(1);
 });
+
+test("a failed renewal fixed with a new card: the failure, then the recovery, once each", async ({ page }) => {
+  test.setTimeout(120_000);
+  const { urls, keys } = stackInfo();
+  const email = newEmail("mail-recovery");
+  await subscribeFast(page, email, "4000 0000 0000 0341");
+  await advanceClock(31);
+  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 10_000 }).toBe("past_due");
+  await subjectsArrived(email, [/^Your payment for .+ failed$/]);
+
+  // What updating the card in the portal does; Stripe's next retry then succeeds. When that retry
+  // comes depends on the month (the shared sandbox clock is wherever the earlier specs left it: a
+  // 28-day month puts two failed retries inside the 31 days), so the clock goes to the open
+  // invoice's next_payment_attempt, as Stripe states it.
+  const target = new URL(urls.stripe);
+  const stripe = new Stripe(keys.stripe, { host: target.hostname, port: Number(target.port), protocol: "http" });
+  const customer = (await stripe.customers.list({ email, limit: 1 })).data[0]?.id;
+  if (!customer) throw new Error(`no Stripe customer for ${email}`);
+  const card = await fetch(`${urls.stripe}/_sandbox/customers/${customer}/card`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ card: "4242424242424242" }),
+  });
+  expect(card.status).toBe(200);
+  const open = (await stripe.invoices.list({ customer, status: "open", limit: 1 })).data[0];
+  const retryAt = open?.next_payment_attempt;
+  if (!retryAt) throw new Error(`no retry scheduled for ${customer}'s open invoice`);
+  const clock = (await (await fetch(`${urls.stripe}/_sandbox/clock`)).json()) as { now: number };
+  await advanceClock((retryAt - clock.now) / 86_400 + 0.5);
+  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 10_000 }).toBe("active");
+  const subjects = await subjectsArrived(email, [/^Payment received: .+ continues$/]);
+  expect(subjects).toHaveLength(2);
+  const recovered = (await inboxOf(email))[0];
+  expect(recovered?.text).toMatch(/Thank you: .\d+\.\d\d.* was charged/);
+  for (let i = 0; i < 3; i++) await sendDueEmails();
+  expect(await inboxOf(email)).toHaveLength(2);
+});

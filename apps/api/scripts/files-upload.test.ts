@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SANDBOX_SECRET_KEY, startTestSandbox, type TestSandbox } from "@gatehouse/sandbox";
+import { NO_LIMITS, SANDBOX_SECRET_KEY, startTestSandbox, type TestSandbox } from "@gatehouse/sandbox";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { clientFromEnv, FilesUploadError, formatShelf, listShelf, seedDemoFiles, uploadFile } from "./files-upload.ts";
@@ -14,7 +14,10 @@ let client: SupabaseClient;
 const dir = mkdtempSync(join(tmpdir(), "files-upload-"));
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox();
+  // Stripe's rate limits off: these tests are about what the scripts do, and their own checks read
+  // Stripe right after stripe:setup's burst, which a quiet CI machine fits into one second (429).
+  // The limits themselves are tested in the sandbox (rate-limits.test.ts) and the chaos suite.
+  sandbox = await startTestSandbox({ limits: NO_LIMITS });
   client = clientFromEnv({ SUPABASE_URL: sandbox.urls.supabaseDirect, SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY });
 }, 120_000);
 

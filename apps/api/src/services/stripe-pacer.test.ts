@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { StripePacer } from "./stripe-pacer.ts";
 
 function clock() {
@@ -42,5 +42,26 @@ describe("StripePacer", () => {
     c.advance(1);
     await waiting;
     expect(pacer.available()).toBeLessThan(1);
+  });
+
+  test("a wait dropped with its request (workerd ends a finished request's timers) holds up no later call", async () => {
+    vi.useFakeTimers();
+    try {
+      const c = clock();
+      const pacer = new StripePacer(10, c.now);
+      for (let i = 0; i < 10; i++) pacer.spend();
+      void pacer.take(); // request A waits for a token…
+      vi.clearAllTimers(); // …and ends: its timers are gone with it
+      c.advance(5_000); // the bucket has refilled meanwhile
+      let done = false;
+      const later = pacer.take().then(() => {
+        done = true;
+      });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(done).toBe(true);
+      await later;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

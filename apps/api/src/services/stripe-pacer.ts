@@ -11,9 +11,6 @@ export class StripePacer {
   private tokens: number;
   private at: number;
   private readonly burst: number;
-  /** The background calls waiting for a token, in arrival order. */
-  private waiting: Array<() => void> = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
 
   readonly perSecond: number;
   private readonly now: () => number;
@@ -33,7 +30,7 @@ export class StripePacer {
     this.at = now;
   }
 
-  /** Tokens in the bucket now: negative while priority calls have overdrawn it. */
+  /** Tokens in the bucket now: negative while calls have overdrawn or reserved it. */
   available(): number {
     this.refill();
     return this.tokens;
@@ -45,27 +42,18 @@ export class StripePacer {
     this.tokens -= 1;
   }
 
-  /** A background call: resolves once a token is free, in arrival order. */
+  /**
+   * A background call: reserves its token now (arrival order) and waits until the bucket has
+   * refilled up to it. The wait is the caller's own timer: in workerd a timer dies with the request
+   * that set it, so a timer shared between requests (one batch waking the next one's callers) would
+   * leave every later caller waiting for good once its request ended.
+   */
   take(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    if (this.timer) return;
     this.refill();
-    while (this.waiting.length && this.tokens >= 1) {
-      this.tokens -= 1;
-      this.waiting.shift()?.();
-    }
-    if (!this.waiting.length) return;
-    const waitMs = Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, waitMs);
+    this.tokens -= 1;
+    if (this.tokens >= 0) return Promise.resolve();
+    const waitMs = Math.ceil((-this.tokens / this.perSecond) * 1000);
+    return new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 }
 

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { clientFromEnv, seedDemoFiles } from "../apps/api/scripts/files-upload.ts";
-import { setupCatalog } from "../apps/api/scripts/stripe-setup.ts";
+import { setupCatalog } from "../packages/billing/src/catalog-setup.ts";
 import {
   assertPortFree,
   repoRoot,

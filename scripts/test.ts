@@ -30,6 +30,7 @@ const unitJobs: Job[] = [
   pkg("@gatehouse/supabase", "test"),
   pkg("@gatehouse/api", "test:quick"),
   pkg("@gatehouse/types", "test"),
+  pkg("@gatehouse/billing", "test"),
 ];
 const lanes: Job[][] = quick
   ? [unitJobs.slice(0, 1), unitJobs.slice(1)]

@@ -1,14 +1,19 @@
 // What every chaos part needs: the running stack, a Stripe client and a Postgres pool that bypass
 // the fault proxies, users made through the Supabase stand-in, signed webhooks, and the one
 // comparison that matters (the user's entitlements row against Stripe's own state).
-import { deriveEntitlement, type Entitlement, type SubscriptionFacts, type SubscriptionStatus } from "@gatehouse/types";
+import {
+  deriveEntitlement,
+  type Entitlement,
+  purchaseOf,
+  type SubscriptionFacts,
+  type SubscriptionStatus,
+} from "@gatehouse/billing";
 import pg from "pg";
 import Stripe from "stripe";
-import { purchaseOf } from "../../apps/api/src/services/purchase-of.ts";
 
 export interface StackLike {
   urls: { api: string; web: string; supabase: string; stripe: string; postgres: string };
-  /** monthly/yearly: Basic; proMonthly/proYearly: Pro (the tiers of apps/api/scripts/catalog.ts). */
+  /** monthly/yearly: Basic; proMonthly/proYearly: Pro (the tiers of @gatehouse/billing catalog.ts). */
   prices: { monthly: string; yearly: string; proMonthly: string; proYearly: string };
   keys: { publishable: string; secret: string; stripe: string; webhook: string };
   sandbox: {

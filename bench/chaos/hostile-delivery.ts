@@ -66,7 +66,7 @@ const PURCHASE_ACTIONS = [
 
 let lifetimePrice: string | null = null;
 
-/** The catalog's one-time Lifetime price (lookup key gatehouse_lifetime, apps/api/scripts/catalog.ts). */
+/** The catalog's one-time Lifetime price (lookup key gatehouse_lifetime, @gatehouse/billing catalog.ts). */
 async function lifetimePriceId(ctx: ChaosContext): Promise<string> {
   if (lifetimePrice) return lifetimePrice;
   const { data } = await ctx.stripe.prices.list({ lookup_keys: ["gatehouse_lifetime"], limit: 1 });

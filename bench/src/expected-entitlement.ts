@@ -6,7 +6,7 @@ import {
   SUBSCRIPTION_STATUSES,
   type SubscriptionFacts,
   type SubscriptionStatus,
-} from "@gatehouse/types";
+} from "@gatehouse/billing";
 import type pg from "pg";
 import type Stripe from "stripe";
 

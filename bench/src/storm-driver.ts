@@ -45,7 +45,7 @@ const FATES: Fate[] = [
   "downgrades_at_period_end",
 ];
 
-/** Days of trial of Pro in the catalog (apps/api/scripts/catalog.ts). */
+/** Days of trial of Pro in the catalog (@gatehouse/billing catalog.ts). */
 const PRO_TRIAL_DAYS = 7;
 
 const CARD_OK = "4242424242424242";

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setupCatalog } from "@gatehouse/billing/catalog-setup";
 import {
   freePort,
   repoRoot,
@@ -18,7 +19,6 @@ import {
   startTestSandbox,
   type TestSandbox,
 } from "@gatehouse/sandbox";
-import { setupCatalog } from "../../apps/api/scripts/stripe-setup.ts";
 
 export interface StackOptions {
   retrySchedule?: number[];

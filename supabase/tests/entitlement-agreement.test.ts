@@ -1,6 +1,6 @@
 // The same cases through the pure TypeScript rules and through public.sync_customer: they must agree.
-import { deriveEntitlement, type SubscriptionFacts } from "@gatehouse/types";
-import { BASIC_FEATURES, CASE_NOW, ENTITLEMENT_CASES, PRO_FEATURES } from "@gatehouse/types/entitlement-cases";
+import { deriveEntitlement, type SubscriptionFacts } from "@gatehouse/billing";
+import { BASIC_FEATURES, CASE_NOW, ENTITLEMENT_CASES, PRO_FEATURES } from "@gatehouse/billing/entitlement-cases";
 import { expect, test } from "vitest";
 import { asRole, createUser, useSeededPool } from "./db.ts";
 

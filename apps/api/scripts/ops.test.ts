@@ -1,6 +1,7 @@
 // The operations commands against a throw-away sandbox (real Postgres, the Supabase and Stripe
 // stand-ins), through the API's own services. Runs in Node (vitest.scripts.config.ts).
 import { randomUUID } from "node:crypto";
+import { setupCatalog } from "@gatehouse/billing/catalog-setup";
 import {
   NO_LIMITS,
   SANDBOX_SECRET_KEY,
@@ -16,7 +17,6 @@ import { loadOpsConfig, OpsConfigError } from "./ops-config.ts";
 import { formatEventTable, parseSince, replayEvents } from "./replay-events.ts";
 import { resync } from "./resync.ts";
 import { runScript } from "./run-script.ts";
-import { setupCatalog } from "./stripe-setup.ts";
 
 let sandbox: TestSandbox;
 let services: Services;

@@ -1,4 +1,5 @@
 // The worker's configuration: parsed once per isolate from the bindings, read nowhere else.
+import { DEFAULT_STRIPE_REQUESTS_PER_SECOND } from "@gatehouse/billing";
 import * as z from "zod/mini";
 import { productionConfigProblems } from "./production-guard.ts";
 
@@ -10,9 +11,6 @@ const url = (name: string) =>
     ),
     z.transform((v: string) => v.replace(/\/+$/, "")),
   );
-
-/** Below Stripe's test-mode limit (25/s), leaving room for the calls of people waiting. */
-export const DEFAULT_STRIPE_REQUESTS_PER_SECOND = 20;
 
 export const envSchema = z.object({
   APP_URL: url("APP_URL"),

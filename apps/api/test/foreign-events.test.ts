@@ -1,9 +1,10 @@
 // Issue 12 item 16: every event type Gatehouse routes, signed, with realistic full-size objects
 // (every field the stripe package's types declare, nested lists included) that Gatehouse does not
 // know: each is answered 2xx, recorded, and ignored (processed with no error, never retried).
+
+import { ROUTED_EVENT_TYPES } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { beforeAll, describe, expect, test } from "vitest";
-import { ROUTED_EVENT_TYPES } from "../src/services/event-routing.ts";
 import { type LedgerRow, prices, sandbox, signedWebhook, stripe, waitForLedger } from "./helpers.ts";
 import {
   activeEntitlementSummary,

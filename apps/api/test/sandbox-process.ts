@@ -1,7 +1,8 @@
 // Runs in its own Node process (spawned by global-setup.ts): starts a throw-away sandbox, sets up
 // the catalog plus the odd prices the security tests need, prints one JSON line with everything
 // the tests need, and stops the sandbox on SIGTERM/SIGINT or when stdin closes.
-import { createClient } from "@supabase/supabase-js";
+
+import { setupCatalog, stripeClient } from "@gatehouse/billing/catalog-setup";
 import {
   NO_LIMITS,
   readSigningJwk,
@@ -10,8 +11,8 @@ import {
   SANDBOX_WEBHOOK_SECRET,
   startTestSandbox,
   stopWithParent,
-} from "../../../packages/sandbox/src/index.ts";
-import { setupCatalog, stripeClient } from "../scripts/stripe-setup.ts";
+} from "@gatehouse/sandbox";
+import { createClient } from "@supabase/supabase-js";
 
 // Stripe's rate limits off: these tests set up their state by calling the stand-in directly, from
 // many test files at once, far faster than a paced client would (a 429 there would fail a test

@@ -1,8 +1,9 @@
 // db_limit: the storm's sync work with no HTTP and no Stripe: one `public.sync_customer` call per
 // delivery the API synced (duplicates included, in delivery order), with the subscription list the
 // stand-in holds, over a pg pool at the storm's concurrency. The ceiling for webhook_storm.
+
+import { routeEvent } from "@gatehouse/billing";
 import pg from "pg";
-import { routeEvent } from "../../../apps/api/src/services/event-routing.ts";
 import { atLeast, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";
 import { pool, round } from "../stats.ts";

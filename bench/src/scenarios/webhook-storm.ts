@@ -5,10 +5,9 @@
 // Stripe requests and 429s from the stand-in's counts; success-page syncs fired during the drain;
 // then every user's entitlement is checked against what the stand-in's final subscriptions imply.
 
+import { DEFAULT_STRIPE_REQUESTS_PER_SECOND, routeEvent } from "@gatehouse/billing";
 import type { DeliveryAttempt } from "@gatehouse/sandbox";
 import type Stripe from "stripe";
-import { DEFAULT_STRIPE_REQUESTS_PER_SECOND } from "../../../apps/api/src/env.ts";
-import { routeEvent } from "../../../apps/api/src/services/event-routing.ts";
 import { apiCeiling } from "../api-ceiling.ts";
 import {
   compareEntitlements,

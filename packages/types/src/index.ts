@@ -1,6 +1,4 @@
 export * from "./access-sentence.ts";
 export * from "./api.ts";
 export type { Database, Json, Tables, TablesInsert, TablesUpdate } from "./database.ts";
-export * from "./entitlement.ts";
-export * from "./plan-change.ts";
 export * from "./uuid.ts";

@@ -1,10 +1,11 @@
 // The webhook's whole job: record a verified event in the ledger and hand it to the sync queue.
 // If the queue cannot take it, the caller answers 503 and Stripe retries; even if it never does,
 // the event stays unprocessed in the ledger, where the cron and events:replay find it.
+
+import { customerOf, routeEvent } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { ApiError } from "../errors.ts";
 import { callRpc } from "./call-rpc.ts";
-import { customerOf, routeEvent } from "./event-routing.ts";
 import { resolveChargeCustomer } from "./resolve-charge-customer.ts";
 import type { Services } from "./services.ts";
 import { messageFor, type SyncMessage } from "./sync-queue.ts";

@@ -3,13 +3,8 @@
 // (payment_behavior pending_if_incomplete keeps the old plan otherwise). A downgrade or a shorter
 // interval waits for the end of the period through a subscription schedule. The preview comes from
 // invoices.createPreview with the proration date the confirmation then uses.
-import {
-  type ChangePlanPreviewResponse,
-  type EntitlementView,
-  type PlanChangeTiming,
-  type PlanPriceFacts,
-  planChangeTiming,
-} from "@gatehouse/types";
+import { type PlanChangeTiming, type PlanPriceFacts, planChangeTiming } from "@gatehouse/billing";
+import type { ChangePlanPreviewResponse, EntitlementView } from "@gatehouse/types";
 import Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
 import { ApiError } from "../errors.ts";

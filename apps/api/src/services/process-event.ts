@@ -1,8 +1,9 @@
 // A verified webhook event: record it, act on it, mark it done. Failures are recorded and rethrown
 // so the route answers 5xx and Stripe retries.
+
+import { customerOf, routeEvent } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { callRpc } from "./call-rpc.ts";
-import { customerOf, routeEvent } from "./event-routing.ts";
 import { resolveChargeCustomer } from "./resolve-charge-customer.ts";
 import type { Services } from "./services.ts";
 import { syncPrice, syncProduct } from "./sync-catalog.ts";

@@ -1,9 +1,10 @@
 // The scheduled job: re-sync, in bounded batches, the customers whose mirror may be stale:
 // those with subscription events at Stripe that this ledger never processed (missed or failed
 // webhooks), and those the database flags (never synced, synced long ago, period ended).
+
+import { routeEvent } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { callRpc } from "./call-rpc.ts";
-import { routeEvent } from "./event-routing.ts";
 import type { Services } from "./services.ts";
 import { stripeCall } from "./stripe-errors.ts";
 import { syncCustomer } from "./sync-customer.ts";

@@ -1,6 +1,6 @@
 // A dispute event names a charge, not a customer: read the charge from Stripe (never the event's
 // copy) to find whose purchase it is. Other actions pass through unchanged.
-import type { EventAction } from "./event-routing.ts";
+import type { EventAction } from "@gatehouse/billing";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 

@@ -1,9 +1,10 @@
 // A customer's one-time purchases, re-read from Stripe: every complete payment-mode Checkout
 // Session, its payment intent with the latest charge, and that charge's disputes when it has any.
-// Never an event's copy. purchase-of.ts decides what each is worth.
+// Never an event's copy. purchaseOf (@gatehouse/billing) decides what each is worth.
+
+import { type PurchaseFacts, purchaseOf } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { UpstreamError } from "../errors.ts";
-import { type PurchaseFacts, purchaseOf } from "./purchase-of.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 
 const MAX_PAGES = 10;

@@ -1,8 +1,9 @@
 // The messages of the SYNC_QUEUE (queue gatehouse-sync): what a webhook hands to the consumer.
 // A customer's events carry only ids: the consumer re-reads the customer from Stripe anyway. A
 // catalog event carries the event's copy of the object, used only if Stripe no longer has it.
+
+import type { EventAction } from "@gatehouse/billing";
 import type Stripe from "stripe";
-import type { EventAction } from "./event-routing.ts";
 
 export type SyncMessage =
   | { kind: "customer"; customerId: string; eventId: string }

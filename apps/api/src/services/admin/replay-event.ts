@@ -1,8 +1,8 @@
+import { routeEvent } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import type { AuthUser } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { callRpc, selectOne } from "../call-rpc.ts";
-import { routeEvent } from "../event-routing.ts";
 import type { Services } from "../services.ts";
 import { isMissingStripeObject, stripeCall } from "../stripe-errors.ts";
 import { syncPrice, syncProduct } from "../sync-catalog.ts";

@@ -1,4 +1,4 @@
-import { planChangeTiming } from "@gatehouse/types";
+import { planChangeTiming } from "@gatehouse/billing";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";

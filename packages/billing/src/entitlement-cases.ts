@@ -4,7 +4,7 @@ import type { Entitlement, SubscriptionFacts } from "./entitlement.ts";
 const DAY = 86_400_000;
 export const CASE_NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 
-/** The demo tiers' features (apps/api/scripts/catalog.ts): Basic ⊂ Pro. */
+/** The demo tiers' features (catalog.ts): Basic ⊂ Pro. */
 export const BASIC_FEATURES = ["library.basic"] as const;
 export const PRO_FEATURES = ["downloads", "library.basic", "library.pro"] as const;
 

@@ -1,4 +1,5 @@
-// `pnpm stripe:setup`: create or update, idempotently, the catalog of apps/api/scripts/catalog.ts
+// The catalog set-up behind `pnpm stripe:setup` (apps/api/scripts/stripe-setup.ts), `npm run dev` and
+// the test stacks: create or update, idempotently, the catalog of catalog.ts
 // (Entitlements features, products with metadata.entitlement = their tier and their features
 // attached, prices by lookup key with their trial days) and the customer-portal configuration
 // (plan switches between the tiers, downgrades and shorter intervals scheduled at the period end)
@@ -262,28 +263,4 @@ export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
     featureIds: Object.fromEntries([...features].map(([k, f]) => [k, f.id])),
     portalConfigurationId,
   };
-}
-
-const isMain = process.argv[1] && import.meta.filename === process.argv[1];
-if (isMain) {
-  const need = (name: string): string => {
-    const v = process.env[name];
-    if (!v) {
-      console.error(`stripe:setup: ${name} is not set (see .env.example)`);
-      process.exit(1);
-    }
-    return v;
-  };
-  try {
-    await setupCatalog({
-      stripeSecretKey: need("STRIPE_SECRET_KEY"),
-      ...(process.env.STRIPE_API_URL ? { stripeApiUrl: process.env.STRIPE_API_URL } : {}),
-      supabaseUrl: need("SUPABASE_URL"),
-      supabaseSecretKey: need("SUPABASE_SECRET_KEY"),
-      log: (l) => console.log(`[stripe:setup] ${l}`),
-    });
-  } catch (e) {
-    console.error(`[stripe:setup] failed: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  }
 }

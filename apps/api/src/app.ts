@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { AppEnv } from "./context.ts";
 import { EnvError, parseEnv } from "./env.ts";
-import { ApiError, errorBody, handleError, serverError } from "./errors.ts";
+import { ApiError, errorResponse, handleError, serverError } from "./errors.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { stripeWebhookRoutes } from "./routes/stripe-webhook.ts";
@@ -29,7 +29,7 @@ export const app = new Hono<AppEnv>()
       config = parseEnv(c.env);
     } catch (e) {
       if (e instanceof EnvError) {
-        return serverError(c, 500, "bad_environment", { problems: e.problems });
+        return serverError(c, "bad_environment", { problems: e.problems });
       }
       throw e;
     }
@@ -50,7 +50,7 @@ export const app = new Hono<AppEnv>()
   .route("/api", stripeWebhookRoutes)
   .route("/api", accountRoutes)
   .route("/api", adminRoutes)
-  .notFound((c) => c.json(errorBody(c, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}`), 404))
+  .notFound((c) => errorResponse(c, "not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}`))
   .onError(handleError);
 
 function tooLarge(): never {

@@ -119,7 +119,6 @@ export const API_ERROR_CODES = [
   "invalid_payload",
   "payload_too_large",
   "not_found",
-  "method_not_allowed",
   "rate_limited",
   "upstream_unavailable",
   "bad_environment",

@@ -12,7 +12,7 @@ export const RATE_LIMIT_PERIOD_S = 60;
 
 export type LimitedRoute = "checkout" | "portal" | "sync" | "change-plan";
 
-class RateLimited extends ApiError {
+class RateLimited extends ApiError<"rate_limited"> {
   constructor(what: string) {
     super(429, "rate_limited", `Too many ${what} in a short time: wait a minute, then try again`);
   }

@@ -219,7 +219,7 @@ export async function startCheckout(
       return { url: other.url, id: other.id };
     }
   }
-  if (!session.url) throw new ApiError(502, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
+  if (!session.url) throw new ApiError(503, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
   return { url: session.url, id: session.id };
 }
 

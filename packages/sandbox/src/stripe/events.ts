@@ -10,6 +10,7 @@ export type EmittedType =
   | "checkout.session.expired"
   | "customer.created"
   | "customer.updated"
+  | "customer.deleted"
   | "customer.subscription.created"
   | "customer.subscription.updated"
   | "customer.subscription.deleted"

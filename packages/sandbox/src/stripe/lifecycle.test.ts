@@ -136,6 +136,27 @@ describe("subscription lifecycle on the sandbox clock", () => {
     expect(await (await fetch(fr.url)).text()).toContain("Annuler l’abonnement");
   });
 
+  it("deletes a customer as Stripe does: subscriptions end at once, the customer answers deleted", async () => {
+    const price = await makePlan(h.stripe);
+    const { subscription } = await checkout(h, price.id);
+    const customer = String(subscription.customer);
+    const deleted = await h.stripe.customers.del(customer);
+    expect(deleted).toEqual({ id: customer, object: "customer", deleted: true });
+    expect(await h.stripe.customers.retrieve(customer)).toEqual({ id: customer, object: "customer", deleted: true });
+    const ended = await h.stripe.subscriptions.retrieve(subscription.id);
+    expect(ended).toMatchObject({ status: "canceled", cancellation_details: { reason: "cancellation_requested" } });
+    const types = (await eventsFor(subscription.id)).map((e) => e.type);
+    expect(types).toContain("customer.subscription.deleted");
+    const customerEvents = await h.stripe.events.list({ type: "customer.deleted", limit: 10 });
+    expect(customerEvents.data.map((e) => (e.data.object as Stripe.Customer).id)).toContain(customer);
+    // Anything else naming it is a resource_missing, as for an id Stripe never had.
+    await expect(h.stripe.customers.update(customer, { name: "x" })).rejects.toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+    });
+    await expect(h.stripe.customers.del(customer)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it("cancels at a cancel_at set through the API", async () => {
     const price = await makePlan(h.stripe);
     const { subscription } = await checkout(h, price.id);

@@ -89,6 +89,8 @@ export interface Kinds {
   product: Stripe.Product;
   price: Stripe.Price;
   customer: Stripe.Customer;
+  /** What GET /v1/customers/:id answers once the customer is deleted. */
+  deleted_customer: Stripe.DeletedCustomer;
   checkout_session: Stripe.Checkout.Session;
   subscription: Stripe.Subscription;
   invoice: Stripe.Invoice;
@@ -115,6 +117,7 @@ const kinds: Kind[] = [
   "product",
   "price",
   "customer",
+  "deleted_customer",
   "checkout_session",
   "subscription",
   "invoice",
@@ -166,58 +169,10 @@ function deferred(): Deferred {
 }
 
 function emptyTables(): Tables {
-  return {
-    product: new Map(),
-    price: new Map(),
-    customer: new Map(),
-    checkout_session: new Map(),
-    subscription: new Map(),
-    invoice: new Map(),
-    event: new Map(),
-    webhook_endpoint: new Map(),
-    portal_session: new Map(),
-    portal_configuration: new Map(),
-    subscription_state: new Map(),
-    session_state: new Map(),
-    pending_delivery: new Map(),
-    feature: new Map(),
-    product_feature: new Map(),
-    entitlement_state: new Map(),
-    subscription_schedule: new Map(),
-    price_options: new Map(),
-    payment_intent: new Map(),
-    charge: new Map(),
-    refund: new Map(),
-    dispute: new Map(),
-    payment_detail: new Map(),
-  };
+  return Object.fromEntries(kinds.map((k) => [k, new Map()])) as unknown as Tables;
 }
 function emptyOrders(): Orders {
-  return {
-    product: [],
-    price: [],
-    customer: [],
-    checkout_session: [],
-    subscription: [],
-    invoice: [],
-    event: [],
-    webhook_endpoint: [],
-    portal_session: [],
-    portal_configuration: [],
-    subscription_state: [],
-    session_state: [],
-    pending_delivery: [],
-    feature: [],
-    product_feature: [],
-    entitlement_state: [],
-    subscription_schedule: [],
-    price_options: [],
-    payment_intent: [],
-    charge: [],
-    refund: [],
-    dispute: [],
-    payment_detail: [],
-  };
+  return Object.fromEntries(kinds.map((k) => [k, []])) as unknown as Orders;
 }
 
 /**

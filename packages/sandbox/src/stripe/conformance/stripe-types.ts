@@ -42,6 +42,7 @@ export const EVENT_TYPES = [
   "checkout.session.expired",
   "customer.created",
   "customer.updated",
+  "customer.deleted",
   "customer.subscription.created",
   "customer.subscription.updated",
   "customer.subscription.deleted",

@@ -7,6 +7,7 @@ import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
 import { mergeMetadata, Params, pageSpec } from "../params.ts";
+import { endSubscription } from "./subscriptions.ts";
 
 const fields = {
   email: "s",
@@ -89,6 +90,25 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Customer {
   return expand(ctx.store, saveCustomer(ctx, req.request, old, next), p.list("expand"));
 }
 
+/**
+ * `DELETE /v1/customers/:id`, as Stripe does it: the customer's subscriptions end at once
+ * (`customer.subscription.deleted`), then the customer goes (`customer.deleted`); every later call
+ * naming it is a `resource_missing`, but retrieving it answers `{id, object, deleted: true}`.
+ */
+function deleteCustomer(ctx: Ctx, req: ApiRequest, id: string): Stripe.DeletedCustomer {
+  const customer = getCustomer(ctx, id);
+  for (const subId of ctx.store.subscriptionIdsOf(id)) {
+    const sub = ctx.store.get("subscription", subId);
+    if (sub && sub.status !== "canceled" && sub.status !== "incomplete_expired")
+      endSubscription(ctx, req.request, sub, "cancellation_requested");
+  }
+  ctx.store.delete("customer", id);
+  const deleted: Stripe.DeletedCustomer = { id, object: "customer", deleted: true };
+  ctx.store.put("deleted_customer", deleted);
+  ctx.events.emit("customer.deleted", customer, req.request);
+  return deleted;
+}
+
 export const customerRoutes: Route[] = [
   {
     method: "POST",
@@ -109,8 +129,17 @@ export const customerRoutes: Route[] = [
   {
     method: "GET",
     pattern: /^\/v1\/customers\/([^/]+)$/,
-    handle: (ctx, req, [id = ""]) =>
-      expand(ctx.store, getCustomer(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
+    handle: (ctx, req, [id = ""]) => {
+      // As Stripe: a deleted customer is still retrievable, as `{id, object, deleted: true}`.
+      const deleted = ctx.store.get("deleted_customer", id);
+      if (deleted) return deleted;
+      return expand(ctx.store, getCustomer(ctx, id), new Params(req.params, { expand: "list" }).list("expand"));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/v1\/customers\/([^/]+)$/,
+    handle: (ctx, req, [id = ""]) => deleteCustomer(ctx, req, id),
   },
   { method: "POST", pattern: /^\/v1\/customers\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
   {

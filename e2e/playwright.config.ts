@@ -1,4 +1,4 @@
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/sandbox";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/chromium";
 import { defineConfig } from "@playwright/test";
 
 // The whole flow in Debian's Chromium against the full local stack, which global-setup.ts starts

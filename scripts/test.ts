@@ -31,6 +31,7 @@ const unitJobs: Job[] = [
   pkg("@gatehouse/api", "test:quick"),
   pkg("@gatehouse/types", "test"),
   pkg("@gatehouse/billing", "test"),
+  pkg("@gatehouse/db-types", "test"),
 ];
 const lanes: Job[][] = quick
   ? [unitJobs.slice(0, 1), unitJobs.slice(1)]

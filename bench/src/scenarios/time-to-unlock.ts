@@ -4,7 +4,8 @@
 // disabled (?gh_realtime=0: polling only). Also the physical floor: one webhook delivery (which
 // includes the commit) plus one Realtime push, each measured on its own.
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH, type DeliveryAttempt } from "@gatehouse/sandbox";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/chromium";
+import type { DeliveryAttempt } from "@gatehouse/sandbox";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { createClient } from "@supabase/supabase-js";
 import { atMost, type ScenarioResult } from "../scenario.ts";

@@ -1,4 +1,3 @@
-export { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.ts";
 export {
   FAULT_BODIES,
   type FaultProxy,

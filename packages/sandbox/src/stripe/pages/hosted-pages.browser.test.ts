@@ -2,9 +2,9 @@
 import { mkdirSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/chromium";
 import { type Browser, chromium } from "@playwright/test";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../chromium.ts";
 import { type Harness, makePlan, startHarness } from "../test-support.ts";
 
 // Real Postgres, real HTTP (and a real browser): generous limits on a shared 2-core machine.

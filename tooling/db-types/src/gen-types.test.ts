@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
+import { type RunningPostgres, startTestDatabase } from "@gatehouse/sandbox/postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DATABASE_TYPES_PATH, formatWithBiome, generateDatabaseTypes } from "./gen-types.ts";
-import type { RunningPostgres } from "./postgres/index.ts";
-import { startTestDatabase } from "./postgres/index.ts";
 
 let db: RunningPostgres;
 

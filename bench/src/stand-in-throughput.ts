@@ -1,11 +1,13 @@
 // Measures the stand-in on a throw-away Postgres: N customers through checkout (32 at a time),
 // webhook delivery to a trivial receiver, subscriptions.list latency, and a month of renewals.
-// Run: node scripts/bootstrap.mjs node packages/sandbox/src/stripe/measure-throughput.ts [N]
+// Run: node scripts/bootstrap.mjs node bench/src/stand-in-throughput.ts [N]
 import http from "node:http";
-import { startTestDatabase } from "../postgres/index.ts";
-import { startStripeStandIn } from "./index.ts";
-import { NO_LIMITS } from "./rate-limits.ts";
-import { sdk } from "./test-support.ts";
+import { NO_LIMITS, SANDBOX_STRIPE_SECRET_KEY, startStripeStandIn } from "@gatehouse/sandbox";
+import { startTestDatabase } from "@gatehouse/sandbox/postgres";
+import Stripe from "stripe";
+
+const sdk = (port: number) =>
+  new Stripe(SANDBOX_STRIPE_SECRET_KEY, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0 });
 
 const N = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 32;

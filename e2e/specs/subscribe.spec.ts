@@ -1,10 +1,19 @@
 import { expect, test } from "@playwright/test";
-import { newEmail, pay, signUp, startCheckout } from "../src/flows.ts";
+import { CreatedUsers } from "../src/cleanup.ts";
+import { apiMe, newEmail, pay, signUp, startCheckout } from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
-test("sign up, pay with 4242 and read the premium content without reloading", async ({ page }) => {
+// Also the live lane's main flow (`npm run test:live`, the @live tag): on Stripe's own Checkout page
+// and a real Supabase project; the subscriber is removed at the end (customer, subscription, user).
+const created = new CreatedUsers();
+test.afterAll(async () => {
+  await created.removeAll();
+});
+
+test("sign up, pay with 4242 and read the premium content without reloading @live", async ({ page }) => {
   await signUp(page, newEmail("buyer"));
+  created.add((await apiMe(page)).user.id);
   await startCheckout(page);
   await snap(page, "checkout");
   await pay(page);
@@ -22,7 +31,7 @@ test("sign up, pay with 4242 and read the premium content without reloading", as
   await snap(page, "library-unlocked");
 });
 
-test("a signed-out visitor sees the locked library", async ({ page }) => {
+test("a signed-out visitor sees the locked library @live", async ({ page }) => {
   await page.goto(`${stackInfo().urls.web}/library`);
   await expect(page.getByTestId("locked-state")).toBeVisible();
   await expect(page.getByTestId("premium-content")).toHaveCount(0);

@@ -1,6 +1,6 @@
 // Steps a person takes, shared by the specs.
 import { expect, type Page } from "@playwright/test";
-import { stackInfo } from "./stack-info.ts";
+import { isLive, stackInfo } from "./stack-info.ts";
 
 export const PASSWORD = "correct horse battery";
 
@@ -9,6 +9,13 @@ export function newEmail(tag: string): string {
 }
 
 export async function signUp(page: Page, email: string): Promise<void> {
+  // A real Supabase project usually asks new accounts to confirm their email, which a test cannot
+  // read: on the live lane the account is made confirmed by the admin API, then signed in on screen.
+  if (isLive()) {
+    await createConfirmedUser(email);
+    await signIn(page, email);
+    return;
+  }
   await page.goto(`${stackInfo().urls.web}/sign-in`);
   await page
     .getByRole("link", { name: "Sign up" })
@@ -22,6 +29,31 @@ export async function signUp(page: Page, email: string): Promise<void> {
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 }
 
+/** Signs in on the sign-in screen with the email and PASSWORD. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${stackInfo().urls.web}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).last().click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+/** A confirmed account made with the admin API (the secret key): its id. */
+export async function createConfirmedUser(email: string): Promise<string> {
+  const { urls, keys } = stackInfo();
+  const res = await fetch(`${urls.supabase}/auth/v1/admin/users`, {
+    method: "POST",
+    headers: { apikey: keys.secret, authorization: `Bearer ${keys.secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD, email_confirm: true }),
+  });
+  if (!res.ok) throw new Error(`create user ${email}: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  return id;
+}
+
+/** The hosted checkout page's address: the stand-in's /checkout/cs_…, or checkout.stripe.com. */
+export const CHECKOUT_URL = () => (isLive() ? /^https:\/\/checkout\.stripe\.com\// : /\/checkout\/cs_/);
+
 /** From the pricing section, subscribe to the monthly plan and land on the hosted checkout page. */
 export async function startCheckout(page: Page, interval: "Monthly" | "Yearly" = "Monthly"): Promise<void> {
   await page.goto(`${stackInfo().urls.web}/#pricing`);
@@ -30,20 +62,43 @@ export async function startCheckout(page: Page, interval: "Monthly" | "Yearly" =
     .getByRole("button", { name: /^Subscribe to/ })
     .first()
     .click();
-  await page.waitForURL(/\/checkout\/cs_/);
+  await page.waitForURL(CHECKOUT_URL());
 }
 
-/** Fills the sandbox's hosted checkout form. */
+/** Fills the hosted checkout form: the sandbox's, or Stripe's own on the live lane. */
 export async function fillCard(page: Page, card = "4242 4242 4242 4242"): Promise<void> {
+  if (isLive()) {
+    await fillStripeCheckout(page, card);
+    return;
+  }
   await page.locator("#cardNumber").fill(card);
   await page.locator("#cardExpiry").fill("12 / 34");
   await page.locator("#cardCvc").fill("123");
 }
 
-/** Fills the sandbox's hosted checkout form and pays. */
+/** Stripe's hosted Checkout (test mode): card, name, and the address when the session collects it. */
+async function fillStripeCheckout(page: Page, card: string): Promise<void> {
+  await page.locator('input[name="cardNumber"]').fill(card);
+  await page.locator('input[name="cardExpiry"]').fill("12 / 34");
+  await page.locator('input[name="cardCvc"]').fill("123");
+  await page.locator('input[name="billingName"]').fill("Gatehouse Live Test");
+  const country = page.locator('select[name="billingCountry"]');
+  if (await country.isVisible()) await country.selectOption("FR");
+  for (const [name, value] of [
+    ["billingAddressLine1", "1 rue de Rivoli"],
+    ["billingPostalCode", "75001"],
+    ["billingLocality", "Paris"],
+  ] as const) {
+    const field = page.locator(`input[name="${name}"]`);
+    if (await field.isVisible()) await field.fill(value);
+  }
+}
+
+/** Fills the hosted checkout form and pays. */
 export async function pay(page: Page, card = "4242 4242 4242 4242"): Promise<void> {
   await fillCard(page, card);
-  await page.locator("#submit").click();
+  if (isLive()) await page.locator('button[type="submit"]').last().click();
+  else await page.locator("#submit").click();
 }
 
 /** Signs up, pays with `card` and waits for the premium content on the success page. */

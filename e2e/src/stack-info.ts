@@ -1,6 +1,6 @@
 import type { Stack } from "./start-stack.ts";
 
-export type StackInfo = Pick<Stack, "urls" | "prices" | "keys">;
+export type StackInfo = Pick<Stack, "target" | "urls" | "prices" | "keys">;
 
 /** What global-setup.ts started, as the specs see it. */
 export function stackInfo(): StackInfo {
@@ -9,5 +9,11 @@ export function stackInfo(): StackInfo {
     throw new Error(
       "GATEHOUSE_STACK is not set: run the specs through `playwright test` (global setup starts the stack)",
     );
-  return JSON.parse(raw) as StackInfo;
+  const info = JSON.parse(raw) as Partial<StackInfo>;
+  return { ...(info as StackInfo), target: info.target ?? "sandbox" };
+}
+
+/** Against real Stripe and Supabase (`npm run test:live`) rather than the stand-ins. */
+export function isLive(): boolean {
+  return stackInfo().target === "live";
 }

@@ -19,6 +19,7 @@ import {
   startTestSandbox,
   type TestSandbox,
 } from "@gatehouse/sandbox";
+import type { LiveConfig } from "./live-config.ts";
 
 export interface StackOptions {
   retrySchedule?: number[];
@@ -30,6 +31,8 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** sandbox: the stand-ins (`npm test`); live: the services of `.env.live` (`npm run test:live`). */
+  target: "sandbox" | "live";
   urls: {
     web: string;
     api: string;
@@ -45,6 +48,8 @@ export interface Stack {
   sandbox: TestSandbox;
   stop(): Promise<void>;
 }
+
+export type LiveStack = Omit<Stack, "sandbox">;
 
 const bin = (pkg: string, name: string) => join(repoRoot, pkg, "node_modules", ".bin", name);
 
@@ -120,21 +125,93 @@ function kill(child: ChildProcess): Promise<void> {
   return done.finally(() => clearTimeout(force));
 }
 
+/** The API (`wrangler dev`) and the SPA (built, then served by the static-assets Worker), started for `vars`. */
+async function startApp(
+  ports: { api: number; web: number },
+  vars: Record<string, string>,
+  webEnv: Record<string, string>,
+  mode: "sandbox" | "live",
+  parts: { children: ChildProcess[]; cleanups: Array<() => Promise<void> | void>; tail: string[] },
+): Promise<void> {
+  const { children, cleanups, tail } = parts;
+  const [inspectorPort, webInspectorPort] = [await freePort(), await freePort()];
+  const apiChild = run(
+    "api",
+    bin("apps/api", "wrangler"),
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(ports.api),
+      "--inspector-port",
+      String(inspectorPort),
+      "--show-interactive-dev-session=false",
+      "--test-scheduled",
+      "--log-level",
+      "warn",
+      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    ],
+    join(repoRoot, "apps/api"),
+    { WRANGLER_SEND_METRICS: "false", CI: "true" },
+    tail,
+  );
+  children.push(apiChild);
+
+  const outDir = mkdtempSync(join(tmpdir(), "gatehouse-web-"));
+  cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
+  const build = run(
+    "web-build",
+    bin("apps/web", "vite"),
+    ["build", "--mode", mode, "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
+    join(repoRoot, "apps/web"),
+    webEnv,
+    tail,
+  );
+  if ((await finished(build)) !== 0) throw new Error(`vite build failed:\n${tail.join("\n")}`);
+  const webChild = run(
+    "web",
+    bin("apps/web", "wrangler"),
+    [
+      "dev",
+      "--assets",
+      outDir,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(ports.web),
+      "--inspector-port",
+      String(webInspectorPort),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
+    ],
+    join(repoRoot, "apps/web"),
+    { WRANGLER_SEND_METRICS: "false", CI: "true" },
+    tail,
+  );
+  children.push(webChild);
+
+  await Promise.all([
+    waitFor(`http://127.0.0.1:${ports.api}/api/health`, "wrangler dev", apiChild, tail),
+    waitFor(`http://127.0.0.1:${ports.web}`, "wrangler dev (web)", webChild, tail),
+  ]);
+}
+
+function stopper(children: ChildProcess[], cleanups: Array<() => Promise<void> | void>) {
+  return async () => {
+    for (const c of children.reverse()) await kill(c);
+    for (const c of cleanups.reverse()) await c();
+  };
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const tail: string[] = [];
   const children: ChildProcess[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];
-  const stop = async () => {
-    for (const c of children.reverse()) await kill(c);
-    for (const c of cleanups.reverse()) await c();
-  };
+  const stop = stopper(children, cleanups);
   try {
-    const [apiPort, webPort, inspectorPort, webInspectorPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    const [apiPort, webPort] = [await freePort(), await freePort()];
     const api = `http://127.0.0.1:${apiPort}`;
     const web = `http://127.0.0.1:${webPort}`;
     const sandbox = await startTestSandbox({
@@ -165,73 +242,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       EMAIL_FROM: "Gatehouse <billing@gatehouse.test>",
       EMAIL_RETRY_BASE_SECONDS: String(opts.emailRetryBaseSeconds ?? 2),
     };
-    const apiChild = run(
-      "api",
-      bin("apps/api", "wrangler"),
-      [
-        "dev",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(apiPort),
-        "--inspector-port",
-        String(inspectorPort),
-        "--show-interactive-dev-session=false",
-        "--test-scheduled",
-        "--log-level",
-        "warn",
-        ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-      ],
-      join(repoRoot, "apps/api"),
-      { WRANGLER_SEND_METRICS: "false", CI: "true" },
-      tail,
-    );
-    children.push(apiChild);
-
-    const outDir = mkdtempSync(join(tmpdir(), "gatehouse-web-"));
-    cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
     const webEnv = {
       VITE_SUPABASE_URL: sandbox.urls.supabaseDirect,
       VITE_SUPABASE_PUBLISHABLE_KEY: SANDBOX_PUBLISHABLE_KEY,
       VITE_API_URL: api,
     };
-    const build = run(
-      "web-build",
-      bin("apps/web", "vite"),
-      ["build", "--mode", "sandbox", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
-      join(repoRoot, "apps/web"),
-      webEnv,
-      tail,
-    );
-    if ((await finished(build)) !== 0) throw new Error(`vite build failed:\n${tail.join("\n")}`);
-    const webChild = run(
-      "web",
-      bin("apps/web", "wrangler"),
-      [
-        "dev",
-        "--assets",
-        outDir,
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(webPort),
-        "--inspector-port",
-        String(webInspectorPort),
-        "--show-interactive-dev-session=false",
-        "--log-level",
-        "warn",
-      ],
-      join(repoRoot, "apps/web"),
-      { WRANGLER_SEND_METRICS: "false", CI: "true" },
-      tail,
-    );
-    children.push(webChild);
-
-    await Promise.all([
-      waitFor(`${api}/api/health`, "wrangler dev", apiChild, tail),
-      waitFor(web, "wrangler dev (web)", webChild, tail),
-    ]);
+    await startApp({ api: apiPort, web: webPort }, vars, webEnv, "sandbox", { children, cleanups, tail });
     return {
+      target: "sandbox",
       urls: {
         web,
         api,
@@ -241,12 +259,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         stripeDirect: sandbox.urls.stripeDirect,
         postgres: sandbox.urls.postgres,
       },
-      prices: {
-        monthly: catalog.priceIds.gatehouse_basic_monthly ?? "",
-        yearly: catalog.priceIds.gatehouse_basic_yearly ?? "",
-        proMonthly: catalog.priceIds.gatehouse_pro_monthly ?? "",
-        proYearly: catalog.priceIds.gatehouse_pro_yearly ?? "",
-      },
+      prices: pricesOf(catalog.priceIds),
       keys: {
         publishable: SANDBOX_PUBLISHABLE_KEY,
         secret: SANDBOX_SECRET_KEY,
@@ -254,6 +267,74 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         webhook: SANDBOX_WEBHOOK_SECRET,
       },
       sandbox,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+function pricesOf(ids: Record<string, string | undefined>): Stack["prices"] {
+  return {
+    monthly: ids.gatehouse_basic_monthly ?? "",
+    yearly: ids.gatehouse_basic_yearly ?? "",
+    proMonthly: ids.gatehouse_pro_monthly ?? "",
+    proYearly: ids.gatehouse_pro_yearly ?? "",
+  };
+}
+
+/**
+ * The same API and SPA against the real services of `.env.live` (`npm run test:live`): Stripe in
+ * test mode (webhooks forwarded to the API by `stripe listen`), a Supabase project. No sandbox, so
+ * no `/_sandbox` controls and no Postgres URL: only the specs tagged @live run against it.
+ */
+export async function startLiveStack(config: LiveConfig): Promise<LiveStack> {
+  const tail: string[] = [];
+  const children: ChildProcess[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stop = stopper(children, cleanups);
+  try {
+    const api = `http://127.0.0.1:${config.apiPort}`;
+    const web = `http://127.0.0.1:${config.webPort}`;
+    // Idempotent (lookup keys): the same products and prices `npm run stripe:setup` makes.
+    const catalog = await setupCatalog({
+      stripeSecretKey: config.stripeSecretKey,
+      supabaseUrl: config.supabaseUrl,
+      supabaseSecretKey: config.supabaseSecretKey,
+    });
+    const vars = {
+      APP_URL: web,
+      SUPABASE_URL: config.supabaseUrl,
+      SUPABASE_SECRET_KEY: config.supabaseSecretKey,
+      STRIPE_SECRET_KEY: config.stripeSecretKey,
+      STRIPE_WEBHOOK_SECRET: config.stripeWebhookSecret,
+      STRIPE_AUTOMATIC_TAX: String(config.automaticTax),
+    };
+    const webEnv = {
+      VITE_SUPABASE_URL: config.supabaseUrl,
+      VITE_SUPABASE_PUBLISHABLE_KEY: config.supabasePublishableKey,
+      VITE_API_URL: api,
+    };
+    await startApp({ api: config.apiPort, web: config.webPort }, vars, webEnv, "live", { children, cleanups, tail });
+    return {
+      target: "live",
+      urls: {
+        web,
+        api,
+        supabase: config.supabaseUrl,
+        stripe: "https://api.stripe.com",
+        supabaseDirect: config.supabaseUrl,
+        stripeDirect: "https://api.stripe.com",
+        postgres: "",
+      },
+      prices: pricesOf(catalog.priceIds),
+      keys: {
+        publishable: config.supabasePublishableKey,
+        secret: config.supabaseSecretKey,
+        stripe: config.stripeSecretKey,
+        webhook: config.stripeWebhookSecret,
+      },
       stop,
     };
   } catch (e) {

@@ -1,7 +1,7 @@
 // The fast, deterministic parts of the chaos suite at small size: forged webhooks, bad input on
 // every route, the rate limits, the list of access attacks, the webhook queue under Stripe's rate limits with the
 // database down and poison messages, hostile delivery of tier and plan-change lifecycles. The whole suite with its figures is `npm run chaos`.
-import { type Stack, startStack } from "@gatehouse/e2e/stack";
+import { type Stack, startStack } from "@gatehouse/stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAccessAttacks } from "./access-attacks.ts";
 import { runBadInput } from "./bad-input.ts";

@@ -6,8 +6,8 @@
 //                    their figures in the results file
 //   --out=<file>     results file (default bench/results/latest.json; smoke: chaos-smoke.tmp.json)
 import { join } from "node:path";
-import { startStack } from "@gatehouse/e2e/stack";
 import { repoRoot } from "@gatehouse/sandbox";
+import { startStack } from "@gatehouse/stack";
 import { runAccessAttacks } from "./access-attacks.ts";
 import { runBadInput } from "./bad-input.ts";
 import { runCheckoutAbuse } from "./checkout-abuse.ts";

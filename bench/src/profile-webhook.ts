@@ -1,7 +1,7 @@
 // Where a webhook's time goes: times each hop the API makes for one delivery (PostgREST RPCs on the
 // Supabase stand-in, subscriptions.list on the Stripe stand-in, the SQL function on Postgres, the
 // whole webhook in workerd), alone and at the delivery concurrency. `node bench/src/profile-webhook.ts`.
-import { startStack } from "@gatehouse/e2e/stack";
+import { startStack } from "@gatehouse/stack";
 import pg from "pg";
 import Stripe from "stripe";
 import { control } from "./stand-in-controls.ts";

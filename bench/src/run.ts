@@ -2,7 +2,7 @@
 // bench/results/latest.json (or --out) and prints a markdown table. Exits 1 if a correctness check
 // failed; missed performance targets are reported, not fatal.
 import { join, resolve } from "node:path";
-import { type Stack, startStack } from "@gatehouse/e2e/stack";
+import { type Stack, startStack } from "@gatehouse/stack";
 import pg from "pg";
 import Stripe from "stripe";
 import { parseBenchArgs, SCENARIOS, type ScenarioName } from "./args.ts";

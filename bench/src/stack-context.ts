@@ -1,6 +1,6 @@
 // What the scenarios share: the running stack, a pg pool on its database, a Stripe SDK client on
 // the stand-in, and the sizes of this run.
-import type { Stack } from "@gatehouse/e2e/stack";
+import type { Stack } from "@gatehouse/stack";
 import type pg from "pg";
 import type Stripe from "stripe";
 

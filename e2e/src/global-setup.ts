@@ -1,5 +1,5 @@
+import { type LiveStack, type Stack, startLiveStack, startStack } from "@gatehouse/stack";
 import { readLiveConfig } from "./live-config.ts";
-import { type LiveStack, type Stack, startLiveStack, startStack } from "./start-stack.ts";
 
 /**
  * Starts the stack once for the run and hands its URLs to the specs through the environment: the

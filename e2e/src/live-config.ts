@@ -2,18 +2,9 @@
 // account, a Supabase project with Gatehouse's migrations, and the webhook forwarded to the local
 // API by `stripe listen`. Read from the git-ignored `.env.live` (see `.env.live.example`).
 
-export interface LiveConfig {
-  stripeSecretKey: string;
-  stripeWebhookSecret: string;
-  supabaseUrl: string;
-  supabaseSecretKey: string;
-  supabasePublishableKey: string;
-  /** The API's port: the one `stripe listen --forward-to 127.0.0.1:<port>/api/stripe/webhook` uses. */
-  apiPort: number;
-  /** The SPA's port: Checkout and the portal send the buyer back to http://127.0.0.1:<port>. */
-  webPort: number;
-  automaticTax: boolean;
-}
+import type { LiveConfig } from "@gatehouse/stack";
+
+export type { LiveConfig };
 
 export interface Missing {
   name: string;

@@ -2,7 +2,7 @@
 //   node scripts/bootstrap.mjs node e2e/src/serve-stack.ts   (prints GATEHOUSE_STACK=…)
 //   GATEHOUSE_STACK='…' node scripts/bootstrap.mjs pnpm --filter @gatehouse/e2e test
 // global-setup.ts then reuses it instead of starting its own. Ctrl-C stops it.
-import { startStack } from "./start-stack.ts";
+import { startStack } from "@gatehouse/stack";
 
 const stack = await startStack();
 process.stdout.write(

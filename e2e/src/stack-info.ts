@@ -1,4 +1,4 @@
-import type { Stack } from "./start-stack.ts";
+import type { Stack } from "@gatehouse/stack";
 
 export type StackInfo = Pick<Stack, "target" | "urls" | "prices" | "keys">;
 

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs, parseEnv as parseDotenv } from "node:util";
-import { checkWebProductionConfig, WEB_ENV_NAMES } from "../../web/src/config/production-config.ts";
+import { checkWebProductionConfig, WEB_ENV_NAMES } from "@gatehouse/web/production-config";
 import { EnvError, parseEnv } from "../src/env.ts";
 import { isProductionConfig, productionConfigProblems } from "../src/production-guard.ts";
 import { readWranglerVars } from "./read-wrangler-vars.ts";

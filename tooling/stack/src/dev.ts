@@ -1,47 +1,36 @@
 // `npm run dev`: the whole product offline. Postgres + the Supabase and Stripe stand-ins, the
 // catalog set up in the sandbox Stripe, the API in wrangler dev (workerd) and the SPA in Vite.
 // Ctrl-C (or SIGTERM) stops everything it started.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { clientFromEnv, seedDemoFiles } from "../apps/api/scripts/files-upload.ts";
-import { setupCatalog } from "../packages/billing/src/catalog-setup.ts";
+import { clientFromEnv, seedDemoFiles } from "@gatehouse/api/files-upload";
+import { setupCatalog } from "@gatehouse/billing/catalog-setup";
 import {
   assertPortFree,
   repoRoot,
   SANDBOX_PORTS,
   SANDBOX_PUBLISHABLE_KEY,
-  SANDBOX_RESEND_API_KEY,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_TEST_CARD,
   SANDBOX_WEBHOOK_SECRET,
   SandboxStartError,
   startSandbox,
-} from "../packages/sandbox/src/index.ts";
+} from "@gatehouse/sandbox";
+import { binOf, packageDir, sandboxApiVars, spawnGroup, stopGroup, waitForHttp, wranglerDevArgs } from "./processes.ts";
 
 const children: ChildProcess[] = [];
 let sandboxStop: (() => Promise<void>) | null = null;
 let stopping = false;
 
-function prefixed(name: string, child: ChildProcess) {
-  const write = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
-  };
-  child.stdout?.on("data", write);
-  child.stderr?.on("data", write);
-}
-
-/** Runs a package's own binary (node_modules/.bin of that package) in its folder. */
+/** Runs a package's own binary in its folder, its lines prefixed with its name. */
 function start(name: string, pkg: string, bin: string, args: string[]): ChildProcess {
-  const cwd = join(repoRoot, pkg);
-  const child = spawn(join(cwd, "node_modules", ".bin", bin), args, {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+  const child = spawnGroup(binOf(pkg, bin), args, {
+    cwd: packageDir(pkg),
     env: process.env,
+    onLine: (line) => process.stdout.write(`[${name}] ${line}\n`),
   });
-  prefixed(name, child);
   child.on("error", (e) => {
     console.error(`[dev] could not start ${name} (${bin}): ${e.message}`);
     void shutdown(1);
@@ -56,35 +45,10 @@ function start(name: string, pkg: string, bin: string, args: string[]): ChildPro
   return child;
 }
 
-async function waitFor(url: string, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s`);
-}
-
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    for (const child of children) {
-      if (child.pid && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, "SIGTERM");
-        } catch {
-          // already gone
-        }
-      }
-    }
-    await Promise.all(
-      children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r)))).filter(Boolean),
-    ).catch(() => undefined);
+    await Promise.all(children.map(stopGroup)).catch(() => undefined);
     await sandboxStop?.().catch(() => undefined);
   }
   process.exit(code);
@@ -188,18 +152,13 @@ try {
       clientFromEnv({ SUPABASE_URL: sandbox.urls.supabase, SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY }),
     );
     for (const f of demoFiles) console.log(`[files] ${f.path}: ${f.outcome}`);
-    apiVars = {
-      APP_URL: appUrl,
-      SUPABASE_URL: sandbox.urls.supabase,
-      SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY,
-      STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
-      STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
-      STRIPE_API_URL: sandbox.urls.stripe,
-      // Lifecycle emails through the Resend stand-in, into the inbox page.
-      RESEND_API_KEY: SANDBOX_RESEND_API_KEY,
-      RESEND_API_URL: `${sandbox.urls.supabase}/resend`,
-      EMAIL_FROM: "Gatehouse <billing@gatehouse.test>",
-    };
+    // Lifecycle emails through the Resend stand-in, into the inbox page.
+    apiVars = sandboxApiVars({
+      app: appUrl,
+      supabase: sandbox.urls.supabase,
+      stripe: sandbox.urls.stripe,
+      resendHost: sandbox.urls.supabase,
+    });
     webVars = {
       VITE_SUPABASE_URL: sandbox.urls.supabase,
       VITE_SUPABASE_PUBLISHABLE_KEY: SANDBOX_PUBLISHABLE_KEY,
@@ -234,19 +193,17 @@ try {
     ].join("\n"),
   );
 
-  start("api", "apps/api", "wrangler", [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(SANDBOX_PORTS.api),
-    "--inspector-port",
-    "9230",
-    "--show-interactive-dev-session=false",
-    ...Object.entries(apiVars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ]);
+  start(
+    "api",
+    "apps/api",
+    "wrangler",
+    wranglerDevArgs({ port: SANDBOX_PORTS.api, inspectorPort: 9230, vars: apiVars }),
+  );
   start("web", "apps/web", "vite", ["--host", "127.0.0.1", "--port", String(SANDBOX_PORTS.web), "--strictPort"]);
-  await Promise.all([waitFor(`${apiUrl}/api/health`, "the API"), waitFor(appUrl, "the web app")]);
+  await Promise.all([
+    waitForHttp(`${apiUrl}/api/health`, "the API", { intervalMs: 250 }),
+    waitForHttp(appUrl, "the web app", { intervalMs: 250 }),
+  ]);
 
   console.log(
     [

@@ -3,23 +3,30 @@
 // the API in `wrangler dev` (workerd) and the SPA built for production (`--mode sandbox`) and served
 // as it is deployed: the static-assets Worker of apps/web in `wrangler dev`, which applies the
 // build's `_headers` (CSP, HSTS, …) and the single-page-application fallback.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setupCatalog } from "@gatehouse/billing/catalog-setup";
 import {
   freePort,
-  repoRoot,
   SANDBOX_PUBLISHABLE_KEY,
-  SANDBOX_RESEND_API_KEY,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_WEBHOOK_SECRET,
   startTestSandbox,
   type TestSandbox,
 } from "@gatehouse/sandbox";
-import type { LiveConfig } from "./live-config.ts";
+import {
+  binOf,
+  finished,
+  packageDir,
+  sandboxApiVars,
+  spawnGroup,
+  stopGroup,
+  waitForHttp,
+  wranglerDevArgs,
+} from "./processes.ts";
 
 export interface StackOptions {
   retrySchedule?: number[];
@@ -51,78 +58,30 @@ export interface Stack {
 
 export type LiveStack = Omit<Stack, "sandbox">;
 
-const bin = (pkg: string, name: string) => join(repoRoot, pkg, "node_modules", ".bin", name);
+/** The real services `startLiveStack` runs the app against (e2e reads them from `.env.live`). */
+export interface LiveConfig {
+  stripeSecretKey: string;
+  stripeWebhookSecret: string;
+  supabaseUrl: string;
+  supabaseSecretKey: string;
+  supabasePublishableKey: string;
+  /** The API's port: the one `stripe listen --forward-to 127.0.0.1:<port>/api/stripe/webhook` uses. */
+  apiPort: number;
+  /** The SPA's port: Checkout and the portal send the buyer back to http://127.0.0.1:<port>. */
+  webPort: number;
+  automaticTax: boolean;
+}
 
-function run(
-  name: string,
-  cmd: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  tail: string[],
-): ChildProcess {
-  const child = spawn(cmd, args, {
+/** A child whose last lines (all children's, 40 kept) go into the errors. */
+function run(name: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, tail: string[]) {
+  return spawnGroup(cmd, args, {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) {
-      if (!line.trim()) continue;
+    onLine: (line) => {
       tail.push(`[${name}] ${line}`);
       if (tail.length > 40) tail.shift();
-    }
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  return child;
-}
-
-function finished(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => resolve(code ?? 1));
-    child.once("error", reject);
+    },
   });
-}
-
-async function waitFor(
-  url: string,
-  what: string,
-  child: ChildProcess,
-  tail: string[],
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}):\n${tail.join("\n")}`);
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s:\n${tail.join("\n")}`);
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  if (!child.pid || child.exitCode !== null) return Promise.resolve();
-  const done = new Promise<void>((r) => child.once("exit", () => r()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return Promise.resolve();
-  }
-  const force = setTimeout(() => {
-    try {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }, 5_000);
-  return done.finally(() => clearTimeout(force));
 }
 
 /** The API (`wrangler dev`) and the SPA (built, then served by the static-assets Worker), started for `vars`. */
@@ -137,22 +96,9 @@ async function startApp(
   const [inspectorPort, webInspectorPort] = [await freePort(), await freePort()];
   const apiChild = run(
     "api",
-    bin("apps/api", "wrangler"),
-    [
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(ports.api),
-      "--inspector-port",
-      String(inspectorPort),
-      "--show-interactive-dev-session=false",
-      "--test-scheduled",
-      "--log-level",
-      "warn",
-      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-    ],
-    join(repoRoot, "apps/api"),
+    binOf("apps/api", "wrangler"),
+    wranglerDevArgs({ port: ports.api, inspectorPort, vars, extra: ["--test-scheduled", "--log-level", "warn"] }),
+    packageDir("apps/api"),
     { WRANGLER_SEND_METRICS: "false", CI: "true" },
     tail,
   );
@@ -162,45 +108,42 @@ async function startApp(
   cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
   const build = run(
     "web-build",
-    bin("apps/web", "vite"),
+    binOf("apps/web", "vite"),
     ["build", "--mode", mode, "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
-    join(repoRoot, "apps/web"),
+    packageDir("apps/web"),
     webEnv,
     tail,
   );
   if ((await finished(build)) !== 0) throw new Error(`vite build failed:\n${tail.join("\n")}`);
   const webChild = run(
     "web",
-    bin("apps/web", "wrangler"),
-    [
-      "dev",
-      "--assets",
-      outDir,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(ports.web),
-      "--inspector-port",
-      String(webInspectorPort),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
-    join(repoRoot, "apps/web"),
+    binOf("apps/web", "wrangler"),
+    wranglerDevArgs({
+      port: ports.web,
+      inspectorPort: webInspectorPort,
+      extra: ["--assets", outDir, "--log-level", "warn"],
+    }),
+    packageDir("apps/web"),
     { WRANGLER_SEND_METRICS: "false", CI: "true" },
     tail,
   );
   children.push(webChild);
 
   await Promise.all([
-    waitFor(`http://127.0.0.1:${ports.api}/api/health`, "wrangler dev", apiChild, tail),
-    waitFor(`http://127.0.0.1:${ports.web}`, "wrangler dev (web)", webChild, tail),
+    waitForHttp(`http://127.0.0.1:${ports.api}/api/health`, "wrangler dev", {
+      child: apiChild,
+      context: () => tail.join("\n"),
+    }),
+    waitForHttp(`http://127.0.0.1:${ports.web}`, "wrangler dev (web)", {
+      child: webChild,
+      context: () => tail.join("\n"),
+    }),
   ]);
 }
 
 function stopper(children: ChildProcess[], cleanups: Array<() => Promise<void> | void>) {
   return async () => {
-    for (const c of children.reverse()) await kill(c);
+    for (const c of children.reverse()) await stopGroup(c);
     for (const c of cleanups.reverse()) await c();
   };
 }
@@ -229,17 +172,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
 
     const vars = {
-      APP_URL: web,
-      SUPABASE_URL: sandbox.urls.supabase,
-      SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY,
-      STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
-      STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
-      STRIPE_API_URL: sandbox.urls.stripe,
-      // Lifecycle emails through the Resend stand-in (served by the Supabase stand-in, direct: the
-      // Supabase fault proxy is for Supabase outages), into the inbox at <supabase>/inbox.
-      RESEND_API_KEY: SANDBOX_RESEND_API_KEY,
-      RESEND_API_URL: `${sandbox.urls.supabaseDirect}/resend`,
-      EMAIL_FROM: "Gatehouse <billing@gatehouse.test>",
+      ...sandboxApiVars({
+        app: web,
+        supabase: sandbox.urls.supabase,
+        stripe: sandbox.urls.stripe,
+        // Direct: the Supabase fault proxy is for Supabase outages, not the emails.
+        resendHost: sandbox.urls.supabaseDirect,
+      }),
       EMAIL_RETRY_BASE_SECONDS: String(opts.emailRetryBaseSeconds ?? 2),
     };
     const webEnv = {

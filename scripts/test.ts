@@ -121,6 +121,12 @@ function report(): void {
 const postgresReady = startPostgres();
 postgresReady.catch(() => undefined); // awaited below, after lint and typecheck
 await step("lint", "biome", ["check", "."]);
+// No relative import crosses a package boundary (scripts/package-boundaries.ts says what counts).
+await step("package boundaries", process.execPath, [
+  "--test",
+  "--test-reporter=spec",
+  "scripts/package-boundaries.test.ts",
+]);
 await step("typecheck", "turbo", ["run", "typecheck", "--output-logs=errors-only"]);
 await step("typecheck scripts", "tsc", ["-p", "tsconfig.scripts.json"]);
 

@@ -1,3 +1,4 @@
+import type { HealthResponse } from "@gatehouse/types";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -43,7 +44,7 @@ export const app = new Hono<AppEnv>()
       maxAge: 600,
     })(c, next);
   })
-  .get("/api/health", (c) => c.json({ ok: true }))
+  .get("/api/health", (c) => c.json({ ok: true } satisfies HealthResponse))
   // Stripe's events (an invoice with many lines, a subscription with its items) often exceed 16 KiB:
   // the webhook gets its own limit, and the 16 KiB one applies to every other route.
   .use("/api/*", (c, next) => (c.req.path === WEBHOOK_PATH ? webhookBodyLimit(c, next) : routeBodyLimit(c, next)))

@@ -1,4 +1,7 @@
-// Bodies and answers of the Gatehouse API (contract in shared/docs/architecture.md).
+// The Gatehouse API's contract, in one place: the schemas of every request body and query (the
+// routes validate with them: apps/api/src/middleware/json-body.ts), the type of every answer (each
+// route's c.json(...) satisfies its type, so apps/api's `App` carries them to the SPA's typed
+// calls), and the error codes (their statuses: apps/api/src/errors.ts, API_ERROR_STATUS).
 import * as z from "zod/mini";
 
 export const LOCALES = ["en", "fr"] as const;
@@ -62,6 +65,19 @@ export const doctorBodySchema = z.strictObject({
 });
 export type DoctorBody = z.infer<typeof doctorBodySchema>;
 
+/**
+ * GET /api/admin/customers: the filters, as text (the service says which values it takes: 400
+ * invalid_status, invalid_limit, invalid_query, invalid_cursor). A field given twice is refused.
+ */
+export const customersQuerySchema = z.object({
+  q: z.optional(z.string()),
+  status: z.optional(z.string()),
+  priceId: z.optional(z.string()),
+  cursor: z.optional(z.string()),
+  limit: z.optional(z.string()),
+});
+export type CustomersQuery = z.infer<typeof customersQuerySchema>;
+
 /** The entitlement as the API reports it (dates as ISO strings). */
 export interface EntitlementView {
   active: boolean;
@@ -96,6 +112,127 @@ export interface PortalResponse {
 }
 export interface SyncResponse {
   entitlement: EntitlementView;
+}
+
+/** GET /api/health */
+export interface HealthResponse {
+  ok: true;
+}
+
+/** POST /api/me/email-preferences: the preferences now stored. */
+export interface EmailPreferencesResponse {
+  lifecycleEmails: boolean;
+  locale: string | null;
+}
+
+/** POST /api/stripe/webhook: the event was recorded and queued, seen before, or is not ours. */
+export interface WebhookResponse {
+  received: true;
+  outcome: "queued" | "duplicate" | "ignored";
+}
+
+/** GET /api/admin/overview (public.admin_overview says how each figure is measured). */
+export interface AdminOverviewResponse {
+  mrr: { currency: string; amount: number }[];
+  byStatus: Record<string, number>;
+  new30d: number;
+  churned30d: number;
+  trials30d: number;
+  trialsConverted30d: number;
+  /** Converted / ended trials in the last 30 days; null when none ended. */
+  trialConversion: number | null;
+  ledger: { waiting: number; failed: number; deadLetter: number };
+  customers: number;
+  at: string;
+}
+
+/** GET /api/admin/files: every file of the downloads bucket, with the feature (folder) it needs. */
+export interface AdminFilesResponse {
+  files: {
+    path: string;
+    feature: string;
+    name: string;
+    size: number | null;
+    mimetype: string | null;
+    updated_at: string;
+  }[];
+}
+
+export interface AdminCustomerItem {
+  userId: string;
+  email: string | null;
+  createdAt: string;
+  customerId: string | null;
+  active: boolean | null;
+  status: string | null;
+  priceId: string | null;
+  features: string[] | null;
+  currentPeriodEnd: string | null;
+  isAdmin: boolean;
+}
+
+/** GET /api/admin/customers: one page, newest first; nextCursor (signed) while there are more. */
+export interface AdminCustomersResponse {
+  items: AdminCustomerItem[];
+  nextCursor: string | null;
+}
+
+/** GET /api/admin/customers/:userId: the rows as the database holds them. */
+export interface AdminCustomerResponse {
+  user: { id: string; email: string | null; createdAt: string; isAdmin: boolean };
+  customerId: string | null;
+  entitlement: Record<string, unknown> | null;
+  subscriptions: Record<string, unknown>[];
+  purchases: Record<string, unknown>[];
+  history: {
+    id: number;
+    at: string;
+    cause: string;
+    eventId: string | null;
+    actor: string | null;
+    before: Record<string, unknown> | null;
+    after: Record<string, unknown>;
+  }[];
+  events: {
+    id: string;
+    type: string;
+    created: string;
+    receivedAt: string;
+    processedAt: string | null;
+    attempts: number;
+    lastError: string | null;
+  }[];
+}
+
+/** POST /api/admin/customers/:userId/resync */
+export interface AdminResyncResponse {
+  entitlement: EntitlementView;
+}
+
+/** POST /api/admin/events/:eventId/replay */
+export interface AdminReplayResponse {
+  outcome: "processed" | "ignored";
+}
+
+/** POST /api/admin/doctor (202): the run started. */
+export interface DoctorStartedResponse {
+  runId: string;
+}
+
+/** GET /api/admin/doctor/:runId: a doctor run and what it found. */
+export interface DoctorRunResponse {
+  runId: string;
+  status: "running" | "done" | "failed";
+  repair: boolean;
+  /** Checked / total, from 0 to 1. */
+  progress: number;
+  total: number;
+  checked: number;
+  drifted: { userId: string; customerId: string; fields: { field: string; database: unknown; stripe: unknown }[] }[];
+  repaired: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
 }
 
 export const API_ERROR_CODES = [

@@ -1,8 +1,15 @@
 import {
+  type ChangePlanPreviewResponse,
+  type ChangePlanResponse,
+  type CheckoutResponse,
   changePlanBodySchema,
   checkoutBodySchema,
+  type EmailPreferencesResponse,
   emailPreferencesBodySchema,
+  type MeResponse,
+  type PortalResponse,
   portalBodySchema,
+  type SyncResponse,
   syncBodySchema,
 } from "@gatehouse/types";
 import { Hono } from "hono";
@@ -25,41 +32,43 @@ export const accountRoutes = new Hono<AppEnv>()
       readEntitlement(services, user.id),
       callRpc<boolean>(services.db, "trial_eligible", { p_user_id: user.id }),
     ]);
-    return c.json({ user, entitlement: toEntitlementView(row), trialEligible });
+    return c.json({ user, entitlement: toEntitlementView(row), trialEligible } satisfies MeResponse);
   })
   // Non-essential emails on or off (receipts and payment failures are always sent), and the
   // language of emails. The row is written by the service role only (no write policy).
-  .post("/me/email-preferences", requireUser, async (c) => {
-    const body = await jsonBody(c, emailPreferencesBodySchema);
+  .post("/me/email-preferences", requireUser, jsonBody(emailPreferencesBodySchema), async (c) => {
+    const body = c.req.valid("json");
     const row = await callRpc<{ lifecycle_emails: boolean; locale: string | null }>(
       c.var.services.db,
       "set_email_preferences",
       { p_user_id: c.var.user.id, p_lifecycle_emails: body.lifecycleEmails ?? null, p_locale: body.locale ?? null },
     );
-    return c.json({ lifecycleEmails: row.lifecycle_emails, locale: row.locale });
+    return c.json({ lifecycleEmails: row.lifecycle_emails, locale: row.locale } satisfies EmailPreferencesResponse);
   })
-  .post("/checkout", requireUserWithin("checkout"), async (c) => {
-    const body = await jsonBody(c, checkoutBodySchema);
-    return c.json(
-      await startCheckout(c.var.services, c.var.user, body.priceId, { locale: body.locale, currency: body.currency }),
-    );
+  .post("/checkout", requireUserWithin("checkout"), jsonBody(checkoutBodySchema), async (c) => {
+    const body = c.req.valid("json");
+    const opts = { locale: body.locale, currency: body.currency };
+    return c.json((await startCheckout(c.var.services, c.var.user, body.priceId, opts)) satisfies CheckoutResponse);
   })
-  .post("/billing/portal", requireUserWithin("portal"), async (c) => {
-    const body = await jsonBody(c, portalBodySchema);
-    return c.json(await openPortal(c.var.services, c.var.user, body.locale));
+  .post("/billing/portal", requireUserWithin("portal"), jsonBody(portalBodySchema), async (c) => {
+    const body = c.req.valid("json");
+    return c.json((await openPortal(c.var.services, c.var.user, body.locale)) satisfies PortalResponse);
   })
-  .post("/billing/sync", requireUserWithin("sync"), async (c) => {
-    const body = await jsonBody(c, syncBodySchema);
-    return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) });
+  .post("/billing/sync", requireUserWithin("sync"), jsonBody(syncBodySchema), async (c) => {
+    const body = c.req.valid("json");
+    return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) } satisfies SyncResponse);
   })
-  .post("/billing/change-plan/preview", requireUserWithin("change-plan"), async (c) => {
-    const body = await jsonBody(c, changePlanBodySchema);
-    return c.json(await previewPlanChange(c.var.services, c.var.user, body.priceId));
+  .post("/billing/change-plan/preview", requireUserWithin("change-plan"), jsonBody(changePlanBodySchema), async (c) => {
+    const body = c.req.valid("json");
+    const preview = await previewPlanChange(c.var.services, c.var.user, body.priceId);
+    return c.json(preview satisfies ChangePlanPreviewResponse);
   })
-  .post("/billing/change-plan", requireUserWithin("change-plan"), async (c) => {
-    const body = await jsonBody(c, changePlanBodySchema);
-    return c.json({ entitlement: await changePlan(c.var.services, c.var.user, body.priceId) });
+  .post("/billing/change-plan", requireUserWithin("change-plan"), jsonBody(changePlanBodySchema), async (c) => {
+    const body = c.req.valid("json");
+    const entitlement = await changePlan(c.var.services, c.var.user, body.priceId);
+    return c.json({ entitlement } satisfies ChangePlanResponse);
   })
   .delete("/billing/change-plan", requireUserWithin("change-plan"), async (c) => {
-    return c.json({ entitlement: await cancelScheduledChange(c.var.services, c.var.user) });
+    const entitlement = await cancelScheduledChange(c.var.services, c.var.user);
+    return c.json({ entitlement } satisfies ChangePlanResponse);
   });

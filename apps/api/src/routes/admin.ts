@@ -1,9 +1,20 @@
 // The console's routes (/api/admin/*): every one needs an admin (token claim + role in the
 // database), else 403 forbidden. Thin: the work is in services/admin/.
-import { doctorBodySchema } from "@gatehouse/types";
+import {
+  type AdminCustomerResponse,
+  type AdminCustomersResponse,
+  type AdminFilesResponse,
+  type AdminOverviewResponse,
+  type AdminReplayResponse,
+  type AdminResyncResponse,
+  customersQuerySchema,
+  type DoctorRunResponse,
+  type DoctorStartedResponse,
+  doctorBodySchema,
+} from "@gatehouse/types";
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
-import { jsonBody } from "../middleware/json-body.ts";
+import { jsonBody, queryOf } from "../middleware/json-body.ts";
 import { requireAdmin } from "../middleware/require-admin.ts";
 import { readCustomerPage } from "../services/admin/customer-page.ts";
 import { readDoctorRun, startDoctor } from "../services/admin/doctor.ts";
@@ -16,28 +27,23 @@ import { backgroundServices } from "../services/services.ts";
 
 export const adminRoutes = new Hono<AppEnv>()
   .use("/admin/*", requireAdmin)
-  .get("/admin/overview", async (c) => c.json(await readOverview(c.var.services)))
-  .get("/admin/files", async (c) => c.json(await listBucketFiles(c.var.services)))
-  .get("/admin/customers", async (c) =>
-    c.json(
-      await listCustomers(c.var.services, {
-        q: c.req.query("q"),
-        status: c.req.query("status"),
-        priceId: c.req.query("priceId"),
-        cursor: c.req.query("cursor"),
-        limit: c.req.query("limit"),
-      }),
-    ),
+  .get("/admin/overview", async (c) => c.json((await readOverview(c.var.services)) satisfies AdminOverviewResponse))
+  .get("/admin/files", async (c) => c.json((await listBucketFiles(c.var.services)) satisfies AdminFilesResponse))
+  .get("/admin/customers", queryOf(customersQuerySchema), async (c) =>
+    c.json((await listCustomers(c.var.services, c.req.valid("query"))) satisfies AdminCustomersResponse),
   )
-  .get("/admin/customers/:userId", async (c) => c.json(await readCustomerPage(c.var.services, c.req.param("userId"))))
-  .post("/admin/customers/:userId/resync", async (c) =>
-    c.json({ entitlement: await resyncCustomer(c.var.services, c.var.user, c.req.param("userId")) }),
+  .get("/admin/customers/:userId", async (c) =>
+    c.json((await readCustomerPage(c.var.services, c.req.param("userId"))) satisfies AdminCustomerResponse),
   )
+  .post("/admin/customers/:userId/resync", async (c) => {
+    const entitlement = await resyncCustomer(c.var.services, c.var.user, c.req.param("userId"));
+    return c.json({ entitlement } satisfies AdminResyncResponse);
+  })
   .post("/admin/events/:eventId/replay", async (c) =>
-    c.json(await replayEvent(c.var.services, c.var.user, c.req.param("eventId"))),
+    c.json((await replayEvent(c.var.services, c.var.user, c.req.param("eventId"))) satisfies AdminReplayResponse),
   )
-  .post("/admin/doctor", async (c) => {
-    const body = await jsonBody(c, doctorBodySchema);
+  .post("/admin/doctor", jsonBody(doctorBodySchema), async (c) => {
+    const body = c.req.valid("json");
     const s = c.var.services;
     const started = await startDoctor(
       s,
@@ -46,6 +52,8 @@ export const adminRoutes = new Hono<AppEnv>()
       (work) => c.executionCtx.waitUntil(work),
       backgroundServices(s),
     );
-    return c.json(started, 202);
+    return c.json(started satisfies DoctorStartedResponse, 202);
   })
-  .get("/admin/doctor/:runId", async (c) => c.json(await readDoctorRun(c.var.services, c.req.param("runId"))));
+  .get("/admin/doctor/:runId", async (c) =>
+    c.json((await readDoctorRun(c.var.services, c.req.param("runId"))) satisfies DoctorRunResponse),
+  );

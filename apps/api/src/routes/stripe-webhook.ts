@@ -1,3 +1,4 @@
+import type { WebhookResponse } from "@gatehouse/types";
 import { Hono } from "hono";
 import Stripe from "stripe";
 import type { AppEnv } from "../context.ts";
@@ -76,5 +77,5 @@ export const stripeWebhookRoutes = new Hono<AppEnv>().post("/stripe/webhook", as
   if (!looksLikeEvent(event)) throw new ApiError(400, "invalid_payload", "The webhook body is not a Stripe event");
   // Recorded and queued: the consumer syncs (index.ts queue handler), paced under Stripe's limits.
   const outcome = await acceptEvent(c.var.services, c.env.SYNC_QUEUE, event);
-  return c.json({ received: true, outcome });
+  return c.json({ received: true, outcome } satisfies WebhookResponse);
 });

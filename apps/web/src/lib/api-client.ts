@@ -1,38 +1,97 @@
-import * as z from "zod/mini";
+// The Gatehouse API's calls, typed by the API itself: `App` (apps/api/src/app.ts, a type-only
+// import through the workspace export @gatehouse/api/app) says each route's path, method, body,
+// query and answer: the types Hono's typed client hc<App> gives, read here without its runtime.
+// A change to a route's schema or answer that the SPA does not follow fails the SPA's typecheck.
+// At run time the answers are trusted (same team, same deploy); only the error shape is checked.
+import type { App } from "@gatehouse/api/app";
+import type { ApiErrorCode } from "@gatehouse/types";
+import type { ExtractSchema, ParamKeys } from "hono/types";
 import { getEnv } from "@/config/env.ts";
 import { ApiError } from "./api-error.ts";
 
-const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.optional(z.string()), requestId: z.optional(z.string()) }),
-});
+type Routes = ExtractSchema<App>;
+export type ApiMethod = "GET" | "POST" | "DELETE";
+type Verb<M extends ApiMethod> = `$${Lowercase<M>}`;
 
-export interface ApiRequest<T> {
-  path: `/api/${string}`;
-  /** POST (default) with a JSON body; GET and DELETE send none. */
-  method?: "GET" | "POST" | "DELETE";
-  body?: unknown;
+/** The API's paths that answer `method`. */
+export type ApiPath<M extends ApiMethod> = {
+  [P in keyof Routes]: Verb<M> extends keyof Routes[P] ? P : never;
+}[keyof Routes] &
+  string;
+
+type Endpoint<M extends ApiMethod, P extends ApiPath<M>> = Routes[P] extends infer R
+  ? Verb<M> extends keyof R
+    ? R[Verb<M>]
+    : never
+  : never;
+type InputOf<M extends ApiMethod, P extends ApiPath<M>> = Endpoint<M, P> extends { input: infer I } ? I : never;
+
+/** What a route answers (its JSON on success; a failure is an ApiError). */
+export type ApiAnswer<M extends ApiMethod, P extends ApiPath<M>> =
+  Endpoint<M, P> extends { output: infer O } ? O : never;
+/** The JSON body a route takes. */
+export type ApiBody<M extends ApiMethod, P extends ApiPath<M>> = InputOf<M, P> extends { json: infer B } ? B : never;
+/** The query a route reads. */
+export type ApiQuery<M extends ApiMethod, P extends ApiPath<M>> = InputOf<M, P> extends { query: infer Q } ? Q : never;
+
+/** `Then` when the route has `T` (a body, a query, path parameters), nothing otherwise. */
+type IfHas<T, Then> = [T] extends [never] ? object : Then;
+
+export type ApiRequest<M extends ApiMethod, P extends ApiPath<M>> = {
+  method: M;
+  path: P;
   /** Supabase access token sent as `Authorization: Bearer …`. */
   accessToken: string | null;
-  schema: z.ZodMiniType<T>;
   signal?: AbortSignal;
   fetchImpl?: typeof fetch;
   baseUrl?: string;
+} & IfHas<ApiBody<M, P>, { body: ApiBody<M, P> }> &
+  IfHas<ApiQuery<M, P>, { query?: ApiQuery<M, P> }> &
+  IfHas<ParamKeys<P>, { params: Record<ParamKeys<P>, string> }>;
+
+interface ErrorBody {
+  error: { code: string; message?: string; requestId?: string };
 }
 
-/** POSTs JSON to the Gatehouse API and validates the answer; every failure becomes an ApiError. */
-export async function apiPost<T>(request: ApiRequest<T>): Promise<T> {
+/** The API's error shape ({"error":{"code","message","requestId"}}), checked: it decides what the user reads. */
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (!value || typeof value !== "object" || !("error" in value)) return false;
+  const error = value.error;
+  if (!error || typeof error !== "object" || !("code" in error) || typeof error.code !== "string") return false;
+  const { message, requestId } = error as { message?: unknown; requestId?: unknown };
+  return (
+    (message === undefined || typeof message === "string") && (requestId === undefined || typeof requestId === "string")
+  );
+}
+
+/** The path with its parameters filled in (encoded) and its query appended (empty values left out). */
+export function urlOf(path: string, params?: Record<string, string>, query?: object): string {
+  const filled = path.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(params?.[key] ?? ""));
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (typeof value === "string" && value !== "") search.set(key, value);
+  }
+  const qs = search.toString();
+  return qs ? `${filled}?${qs}` : filled;
+}
+
+/** Calls the Gatehouse API; every failure becomes an ApiError (code, status, request id). */
+export async function apiCall<M extends ApiMethod, P extends ApiPath<M>>(
+  request: ApiRequest<M, P>,
+): Promise<ApiAnswer<M, P>> {
+  const { method, accessToken } = request;
+  const { body, query, params } = request as { body?: unknown; query?: object; params?: Record<string, string> };
   const doFetch = request.fetchImpl ?? fetch;
   const baseUrl = request.baseUrl ?? getEnv().apiUrl;
-  const method = request.method ?? "POST";
   const headers: Record<string, string> = { accept: "application/json" };
   if (method === "POST") headers["content-type"] = "application/json";
-  if (request.accessToken) headers.authorization = `Bearer ${request.accessToken}`;
+  if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   let response: Response;
   try {
-    response = await doFetch(`${baseUrl}${request.path}`, {
+    response = await doFetch(`${baseUrl}${urlOf(request.path, params, query)}`, {
       method,
       headers,
-      ...(method === "POST" ? { body: JSON.stringify(request.body ?? {}) } : {}),
+      ...(method === "POST" ? { body: JSON.stringify(body ?? {}) } : {}),
       signal: request.signal,
     });
   } catch (cause) {
@@ -46,14 +105,15 @@ export async function apiPost<T>(request: ApiRequest<T>): Promise<T> {
     payload = null;
   }
   if (!response.ok) {
-    const parsed = errorBody.safeParse(payload);
-    if (parsed.success) {
-      const { code, message, requestId } = parsed.data.error;
-      throw new ApiError(code, message ?? code, response.status, requestId ?? null);
+    if (isErrorBody(payload)) {
+      const { code, message, requestId } = payload.error;
+      // The API sends the codes of its contract (ApiErrorCode): the SPA's branches on them are typed.
+      throw new ApiError(code as ApiErrorCode, message ?? code, response.status, requestId ?? null);
     }
     throw new ApiError(`http_${response.status}`, `Unexpected answer (${response.status}).`, response.status);
   }
-  const parsed = request.schema.safeParse(payload);
-  if (!parsed.success) throw new ApiError("invalid_response", "Unexpected answer from the service.", response.status);
-  return parsed.data;
+  if (payload === null || typeof payload !== "object") {
+    throw new ApiError("invalid_response", "Unexpected answer from the service.", response.status);
+  }
+  return payload as ApiAnswer<M, P>;
 }

@@ -1,9 +1,10 @@
+import type { ApiErrorCode } from "@gatehouse/types";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./api-error.ts";
+import { ApiError, type ClientErrorCode } from "./api-error.ts";
 import { apiErrorMessageKey, apiErrorReference } from "./api-error-message.ts";
 
 describe("apiErrorMessageKey", () => {
-  it.each([
+  it.each<[ApiErrorCode | ClientErrorCode, number, string]>([
     ["unauthenticated", 401, "api.error.unauthenticated"],
     ["invalid_price", 400, "api.error.invalid_price"],
     ["already_subscribed", 409, "api.error.already_subscribed"],

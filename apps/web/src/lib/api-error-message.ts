@@ -2,7 +2,8 @@ import type { ApiErrorCode } from "@gatehouse/types";
 import type { MessageKey } from "@/features/i18n/index.ts";
 import { isApiError } from "./api-error.ts";
 
-const KNOWN: Partial<Record<ApiErrorCode | "network_error", MessageKey>> = {
+/** The codes the SPA has its own words for: the API's (ApiErrorCode), and the client's network_error. */
+export const KNOWN: Partial<Record<ApiErrorCode | "network_error", MessageKey>> = {
   unauthenticated: "api.error.unauthenticated",
   invalid_price: "api.error.invalid_price",
   already_subscribed: "api.error.already_subscribed",

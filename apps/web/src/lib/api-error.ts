@@ -1,10 +1,15 @@
+import type { ApiErrorCode } from "@gatehouse/types";
+
+/** The client's own codes: the API could not be reached, or answered outside its contract. */
+export type ClientErrorCode = "network_error" | "invalid_response" | `http_${number}`;
+
 /** An error the API answered with (`{"error":{"code","message","requestId"}}`) or a failure to reach it. */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: ApiErrorCode | ClientErrorCode;
   readonly status: number;
   readonly requestId: string | null;
 
-  constructor(code: string, message: string, status: number, requestId: string | null = null) {
+  constructor(code: ApiErrorCode | ClientErrorCode, message: string, status: number, requestId: string | null = null) {
     super(message);
     this.name = "ApiError";
     this.code = code;

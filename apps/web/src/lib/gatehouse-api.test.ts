@@ -1,35 +1,49 @@
-import type { CheckoutResponse, PortalResponse, SyncResponse } from "@gatehouse/types";
-import { describe, expect, expectTypeOf, it } from "vitest";
-import type * as z from "zod/mini";
-import { entitlementAnswer, urlAnswer } from "./gatehouse-api.ts";
+// The SPA's answers are the API's routes' own types (App): these say they are the contract of
+// @gatehouse/types, so a route that answers something else fails here at typecheck.
+import type {
+  AdminCustomerResponse,
+  AdminCustomersResponse,
+  AdminOverviewResponse,
+  ChangePlanPreviewResponse,
+  ChangePlanResponse,
+  CheckoutBody,
+  CheckoutResponse,
+  DoctorRunResponse,
+  EmailPreferencesResponse,
+  MeResponse,
+  PortalResponse,
+  SyncResponse,
+} from "@gatehouse/types";
+import { describe, expectTypeOf, it } from "vitest";
+import type { CustomerPage, CustomersPage, DoctorRun, Overview } from "@/features/admin/api/admin-api.ts";
+import type { ApiAnswer, ApiBody } from "./api-client.ts";
+import type {
+  ChangePlanAnswer,
+  ChangePlanPreview,
+  CheckoutAnswer,
+  MeAnswer,
+  PortalAnswer,
+  SyncAnswer,
+} from "./gatehouse-api.ts";
 
-describe("Gatehouse API answers", () => {
-  it("accept what @gatehouse/types says the API returns", () => {
-    expectTypeOf<CheckoutResponse>().toExtend<z.infer<typeof urlAnswer>>();
-    expectTypeOf<PortalResponse>().toExtend<z.infer<typeof urlAnswer>>();
-    expectTypeOf<SyncResponse>().toExtend<z.infer<typeof entitlementAnswer>>();
-    const sync: SyncResponse = {
-      entitlement: {
-        active: true,
-        entitlement: "pro",
-        status: "active",
-        currentPeriodEnd: null,
-        cancelAt: null,
-        features: ["library.basic"],
-        source: "subscription",
-        priceId: "price_1",
-        trialEnd: null,
-        scheduledChange: null,
-      },
-    };
-    expect(entitlementAnswer.parse(sync)).toEqual({
-      entitlement: { active: true, entitlement: "pro", status: "active" },
-    });
-    const checkout: CheckoutResponse = { url: "https://checkout.test/cs_1", id: "cs_1" };
-    expect(urlAnswer.parse(checkout)).toEqual({ url: "https://checkout.test/cs_1" });
+describe("the SPA's view of the API", () => {
+  it("answers what @gatehouse/types says each route returns", () => {
+    expectTypeOf<CheckoutAnswer>().toEqualTypeOf<CheckoutResponse>();
+    expectTypeOf<PortalAnswer>().toEqualTypeOf<PortalResponse>();
+    expectTypeOf<SyncAnswer>().toEqualTypeOf<SyncResponse>();
+    expectTypeOf<MeAnswer>().toExtend<MeResponse>();
+    expectTypeOf<ChangePlanPreview>().toEqualTypeOf<ChangePlanPreviewResponse>();
+    expectTypeOf<ChangePlanAnswer>().toEqualTypeOf<ChangePlanResponse>();
+    expectTypeOf<ApiAnswer<"DELETE", "/api/billing/change-plan">>().toEqualTypeOf<ChangePlanResponse>();
+    expectTypeOf<ApiAnswer<"POST", "/api/me/email-preferences">>().toEqualTypeOf<EmailPreferencesResponse>();
+    expectTypeOf<Overview>().toEqualTypeOf<AdminOverviewResponse>();
+    expectTypeOf<CustomersPage>().toEqualTypeOf<AdminCustomersResponse>();
+    expectTypeOf<CustomerPage>().toExtend<AdminCustomerResponse>();
+    expectTypeOf<DoctorRun>().toExtend<DoctorRunResponse>();
   });
 
-  it("refuse an answer without a URL", () => {
-    expect(urlAnswer.safeParse({ url: "" }).success).toBe(false);
+  it("sends the bodies the API's schemas take", () => {
+    expectTypeOf<ApiBody<"POST", "/api/checkout">>().toEqualTypeOf<CheckoutBody>();
+    expectTypeOf<ApiBody<"GET", "/api/me">>().toBeNever();
   });
 });

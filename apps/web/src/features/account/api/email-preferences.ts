@@ -1,13 +1,12 @@
-import type { EmailPreferencesBody, Locale } from "@gatehouse/types";
+import type { EmailPreferencesResponse, Locale } from "@gatehouse/types";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { useQuery } from "@tanstack/react-query";
 import * as z from "zod/mini";
-import { apiPost } from "@/lib/api-client.ts";
+import { apiCall } from "@/lib/api-client.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
-export const emailPreferencesAnswer = z.object({ lifecycleEmails: z.boolean(), locale: z.nullable(z.string()) });
-export type EmailPreferences = z.infer<typeof emailPreferencesAnswer>;
+export type EmailPreferences = EmailPreferencesResponse;
 
 /** The user's email preferences (RLS: the owner reads their own row); none yet: everything on. */
 export async function fetchEmailPreferences(client: SupabaseClient, userId: string): Promise<EmailPreferences> {
@@ -35,10 +34,10 @@ export function useEmailPreferences(userId: string | null) {
 
 /** Writes them through the API (the table has no write policy). */
 export function saveEmailPreferences(input: { lifecycleEmails: boolean; locale: Locale; accessToken: string }) {
-  return apiPost({
+  return apiCall({
+    method: "POST",
     path: "/api/me/email-preferences",
-    body: { lifecycleEmails: input.lifecycleEmails, locale: input.locale } satisfies EmailPreferencesBody,
+    body: { lifecycleEmails: input.lifecycleEmails, locale: input.locale },
     accessToken: input.accessToken,
-    schema: emailPreferencesAnswer,
   });
 }

@@ -1,5 +1,6 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { afterEach, describe, expect, it } from "vitest";
+import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
 import { startEarlySync, takeEarlySync } from "./early-sync.ts";
 
 /** A supabase-js client as far as the early sync uses it: the restored session, or none. */
@@ -15,7 +16,20 @@ function clientWith(accessToken: string | null) {
   return () => Promise.resolve(client);
 }
 
-const ACTIVE = { entitlement: { active: true, entitlement: "pro", status: "active" } };
+const ACTIVE: SyncAnswer = {
+  entitlement: {
+    active: true,
+    entitlement: "pro",
+    status: "active",
+    currentPeriodEnd: "2026-12-31T00:00:00.000Z",
+    cancelAt: null,
+    features: ["library.basic"],
+    source: "subscription",
+    priceId: "price_1",
+    trialEnd: null,
+    scheduledChange: null,
+  },
+};
 
 /** Records the syncs sent (the API call itself is tested in lib/api-client.test.ts). */
 function answerSyncs() {

@@ -31,7 +31,7 @@ const INITIAL: ActivationState = { phase: "activating", slow: false, source: nul
  * API error codes no amount of waiting will fix. (An unpaid checkout is not an error: the sync
  * answers 200 with an inactive entitlement.)
  */
-const FATAL_CODES: ReadonlySet<string> = new Set([
+export const FATAL_CODES: ReadonlySet<string> = new Set([
   "session_not_yours",
   "session_not_found",
   "unauthenticated",

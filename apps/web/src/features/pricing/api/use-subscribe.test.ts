@@ -4,7 +4,7 @@ import { type SubscribeDeps, subscribeToPrice } from "./use-subscribe.ts";
 
 function deps(overrides: Partial<SubscribeDeps> = {}): SubscribeDeps {
   return {
-    checkout: vi.fn(async () => ({ url: "https://checkout.test/cs_1" })),
+    checkout: vi.fn(async () => ({ url: "https://checkout.test/cs_1", id: "cs_1" })),
     portal: vi.fn(async () => ({ url: "https://portal.test/bps_1" })),
     redirect: vi.fn(),
     ...overrides,

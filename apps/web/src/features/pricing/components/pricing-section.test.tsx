@@ -54,7 +54,7 @@ function setup({
   queryClient.setQueryData(plansQueryOptions().queryKey, [PRO]);
   const onSignInRequired = vi.fn();
   const deps: SubscribeDeps = {
-    checkout: vi.fn(async () => ({ url: "https://checkout.test/cs_1" })),
+    checkout: vi.fn(async () => ({ url: "https://checkout.test/cs_1", id: "cs_1" })),
     portal: vi.fn(async () => ({ url: "https://portal.test/p_1" })),
     redirect: vi.fn(),
   };

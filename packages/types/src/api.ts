@@ -131,78 +131,9 @@ export interface WebhookResponse {
   outcome: "queued" | "duplicate" | "ignored";
 }
 
-/** GET /api/admin/overview (public.admin_overview says how each figure is measured). */
-export interface AdminOverviewResponse {
-  mrr: { currency: string; amount: number }[];
-  byStatus: Record<string, number>;
-  new30d: number;
-  churned30d: number;
-  trials30d: number;
-  trialsConverted30d: number;
-  /** Converted / ended trials in the last 30 days; null when none ended. */
-  trialConversion: number | null;
-  ledger: { waiting: number; failed: number; deadLetter: number };
-  customers: number;
-  at: string;
-}
-
-/** GET /api/admin/files: every file of the downloads bucket, with the feature (folder) it needs. */
-export interface AdminFilesResponse {
-  files: {
-    path: string;
-    feature: string;
-    name: string;
-    size: number | null;
-    mimetype: string | null;
-    updated_at: string;
-  }[];
-}
-
-export interface AdminCustomerItem {
-  userId: string;
-  email: string | null;
-  createdAt: string;
-  customerId: string | null;
-  active: boolean | null;
-  status: string | null;
-  priceId: string | null;
-  features: string[] | null;
-  currentPeriodEnd: string | null;
-  isAdmin: boolean;
-}
-
-/** GET /api/admin/customers: one page, newest first; nextCursor (signed) while there are more. */
-export interface AdminCustomersResponse {
-  items: AdminCustomerItem[];
-  nextCursor: string | null;
-}
-
-/** GET /api/admin/customers/:userId: the rows as the database holds them. */
-export interface AdminCustomerResponse {
-  user: { id: string; email: string | null; createdAt: string; isAdmin: boolean };
-  customerId: string | null;
-  entitlement: Record<string, unknown> | null;
-  subscriptions: Record<string, unknown>[];
-  purchases: Record<string, unknown>[];
-  history: {
-    id: number;
-    at: string;
-    cause: string;
-    eventId: string | null;
-    actor: string | null;
-    before: Record<string, unknown> | null;
-    after: Record<string, unknown>;
-  }[];
-  events: {
-    id: string;
-    type: string;
-    created: string;
-    receivedAt: string;
-    processedAt: string | null;
-    attempts: number;
-    lastError: string | null;
-  }[];
-}
+// The console's reads (/api/admin/overview, files, customers, customers/:userId, doctor/:runId)
+// answer what the admin services declare (the database functions' results), carried to the SPA by
+// App: they are not declared a second time here.
 
 /** POST /api/admin/customers/:userId/resync */
 export interface AdminResyncResponse {
@@ -217,22 +148,6 @@ export interface AdminReplayResponse {
 /** POST /api/admin/doctor (202): the run started. */
 export interface DoctorStartedResponse {
   runId: string;
-}
-
-/** GET /api/admin/doctor/:runId: a doctor run and what it found. */
-export interface DoctorRunResponse {
-  runId: string;
-  status: "running" | "done" | "failed";
-  repair: boolean;
-  /** Checked / total, from 0 to 1. */
-  progress: number;
-  total: number;
-  checked: number;
-  drifted: { userId: string; customerId: string; fields: { field: string; database: unknown; stripe: unknown }[] }[];
-  repaired: number;
-  startedAt: string;
-  finishedAt: string | null;
-  error: string | null;
 }
 
 export const API_ERROR_CODES = [

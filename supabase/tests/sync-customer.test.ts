@@ -342,3 +342,69 @@ describe("record_stripe_event with p_processed", () => {
     });
   });
 });
+
+describe("sync_customer_caused and the customer's earlier events", () => {
+  /** Records events of the customer as received a minute ago, then syncs answering `answered`. */
+  async function sweep(
+    q: pg.PoolClient,
+    types: string[],
+    purchasesRead: boolean | null,
+    answered: string[] = [],
+  ): Promise<Record<string, boolean>> {
+    const { cus } = await customer(q);
+    const ids = types.map((_t, i) => `evt_sweep_${i}_${cus}`);
+    for (const [i, t] of types.entries())
+      await q.query("select public.record_stripe_event($1, $2, now(), $3)", [ids[i], t, cus]);
+    await q.query("update public.stripe_events set received_at = now() - interval '1 minute' where customer_id = $1", [
+      cus,
+    ]);
+    const eventIds = answered.map((t) => ids[types.indexOf(t)]);
+    if (purchasesRead === null)
+      await q.query("select public.sync_customer_caused($1, '[]', now(), $2, 'webhook')", [cus, eventIds]);
+    else
+      await q.query("select public.sync_customer_caused($1, '[]', now(), $2, 'webhook', null, null, $3)", [
+        cus,
+        eventIds,
+        purchasesRead,
+      ]);
+    const { rows } = await q.query<{ type: string; done: boolean }>(
+      "select type, processed_at is not null as done from public.stripe_events where customer_id = $1",
+      [cus],
+    );
+    return Object.fromEntries(rows.map((r) => [r.type, r.done]));
+  }
+
+  const types = [
+    "customer.subscription.updated",
+    "invoice.paid",
+    "checkout.session.completed",
+    "charge.refunded",
+    "charge.dispute.closed",
+    "payment_intent.succeeded",
+    "refund.updated",
+  ];
+
+  test("a sync that read the purchases (the default) answers every earlier event", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const all = Object.fromEntries(types.map((t) => [t, true]));
+      expect(await sweep(q, types, null)).toEqual(all);
+      expect(await sweep(q, types, true)).toEqual(all);
+    });
+  });
+
+  test("a sync that did not read them leaves the payment events unprocessed, except those it was given", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      expect(await sweep(q, types, false, ["invoice.paid"])).toEqual({
+        "customer.subscription.updated": true,
+        "invoice.paid": true,
+        "checkout.session.completed": false,
+        "charge.refunded": false,
+        "charge.dispute.closed": false,
+        "payment_intent.succeeded": false,
+        "refund.updated": false,
+      });
+      // A subscription checkout's own event, handed over explicitly, is answered.
+      expect((await sweep(q, types, false, ["checkout.session.completed"]))["checkout.session.completed"]).toBe(true);
+    });
+  });
+});

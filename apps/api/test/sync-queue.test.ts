@@ -1,4 +1,5 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { isPaymentEvent } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { describe, expect, inject, test } from "vitest";
 import { parseEnv } from "../src/env.ts";
@@ -13,6 +14,7 @@ import {
   entitlementOf,
   eventsFor,
   ledger,
+  pay,
   prices,
   setFault,
   signedWebhook,
@@ -31,6 +33,14 @@ function countedServices(): { services: Services; calls: string[] } {
   };
   return { services: { ...base, stripe: createStripe(base.config, counting) }, calls };
 }
+
+/** The message the webhook sends for a customer's event. */
+const messageOf = (customerId: string, e: Stripe.Event): SyncMessage => ({
+  kind: "customer",
+  customerId,
+  eventId: e.id,
+  payment: isPaymentEvent(e.type, e.data.object),
+});
 
 let n = 0;
 function batchOf(bodies: unknown[]): MessageBatch<unknown> {
@@ -78,14 +88,16 @@ describe("queue consumer", () => {
     await record(eventsA, a.customer);
     await record(eventsB, b.customer);
     const bodies: SyncMessage[] = [
-      ...eventsA.map((e) => ({ kind: "customer" as const, customerId: a.customer, eventId: e.id })),
-      ...eventsB.map((e) => ({ kind: "customer" as const, customerId: b.customer, eventId: e.id })),
+      ...eventsA.map((e) => messageOf(a.customer, e)),
+      ...eventsB.map((e) => messageOf(b.customer, e)),
     ];
     const batch = batchOf(bodies);
     const { services, calls } = countedServices();
     const report = await consumeSyncBatch(services, batch);
     expect(report).toMatchObject({ messages: bodies.length, customers: 2, acked: bodies.length, retried: 0 });
     expect(calls.filter((c) => c === "GET /v1/subscriptions")).toHaveLength(2);
+    // Subscribers with no purchase and no payment event: their purchases are not re-read.
+    expect(calls.filter((c) => c === "GET /v1/checkout/sessions")).toEqual([]);
     const result = await getQueueResult(batch, createExecutionContext());
     expect(result.explicitAcks.sort()).toEqual(batch.messages.map((m) => m.id).sort());
     const rows = await ledger([...eventsA, ...eventsB].map((e) => e.id));
@@ -127,8 +139,8 @@ describe("queue consumer", () => {
     await record(eventsA, a.customer);
     await record(eventsB, b.customer);
     const bodies: SyncMessage[] = [
-      ...eventsA.map((e) => ({ kind: "customer" as const, customerId: a.customer, eventId: e.id })),
-      ...eventsB.map((e) => ({ kind: "customer" as const, customerId: b.customer, eventId: e.id })),
+      ...eventsA.map((e) => messageOf(a.customer, e)),
+      ...eventsB.map((e) => messageOf(b.customer, e)),
     ];
     // The isolate dies during the second customer's sync: its database call never comes back.
     const base = backgroundServices(getServices(parseEnv(env)));
@@ -250,6 +262,75 @@ describe("queue consumer", () => {
     const [row] = await adminSelect<{ name: string }>("products", `id=eq.${product.id}&select=name`);
     expect(row?.name).toBe(renamed.name);
     expect((await ledger([eventId]))[0]?.processed_at).not.toBeNull();
+  });
+});
+
+describe("queue consumer — one-time purchases", () => {
+  /** Backdates ledger events, as if received before the next sync read Stripe. */
+  async function age(ids: readonly string[]): Promise<void> {
+    const secret = inject("supabaseSecretKey");
+    const res = await fetch(`${inject("supabaseUrl")}/rest/v1/stripe_events?id=in.(${ids.join(",")})`, {
+      method: "PATCH",
+      headers: { apikey: secret, authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ received_at: new Date(Date.now() - 60_000).toISOString() }),
+    });
+    expect(res.ok).toBe(true);
+  }
+
+  /** A user who paid for lifetime at Stripe; no sync has seen it yet. */
+  async function paidLifetime() {
+    const user = await createUser();
+    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.lifetime() } });
+    expect(res.status).toBe(200);
+    const { id } = (await res.json()) as { id: string };
+    expect((await pay(id)).ok).toBe(true);
+    const session = await stripe.checkout.sessions.retrieve(id);
+    return { user, customer: String(session.customer), events: await eventsFor(String(session.customer)) };
+  }
+
+  /** A ledger event of the customer that says nothing about purchases. */
+  async function subscriptionEvent(customerId: string): Promise<SyncMessage> {
+    const eventId = `evt_test_${crypto.randomUUID().replace(/-/g, "")}`;
+    const { error } = await getServices(parseEnv(env)).db.rpc("record_stripe_event", {
+      p_id: eventId,
+      p_type: "customer.subscription.updated",
+      p_created: new Date().toISOString(),
+      p_customer_id: customerId,
+    });
+    if (error) throw new Error(error.message);
+    return { kind: "customer", customerId, eventId, payment: false };
+  }
+
+  test("a purchase is not missed when an earlier sync skipped the purchases: its event stays for a sync that reads them", async () => {
+    const { user, customer, events } = await paidLifetime();
+    const paymentEvents = events.filter((e) => isPaymentEvent(e.type, e.data.object));
+    expect(paymentEvents.map((e) => e.type)).toContain("checkout.session.completed");
+    await record(events, customer);
+    await age(events.map((e) => e.id));
+    // A batch with only a subscription event of the buyer: no purchase on record, so no purchase read…
+    const first = countedServices();
+    await consumeSyncBatch(first.services, batchOf([await subscriptionEvent(customer)]));
+    expect(first.calls).not.toContain("GET /v1/checkout/sessions");
+    // …and the payment events, received before that sync, are not answered by it.
+    const rows = await ledger(paymentEvents.map((e) => e.id));
+    expect(rows.map((r) => r.processed_at)).toEqual(paymentEvents.map(() => null));
+    // Their own messages come in the next batch: not covered, the purchases are read, access granted.
+    const second = countedServices();
+    const report = await consumeSyncBatch(second.services, batchOf(paymentEvents.map((e) => messageOf(customer, e))));
+    expect(report).toMatchObject({ covered: 0, retried: 0 });
+    expect(second.calls).toContain("GET /v1/checkout/sessions");
+    expect(await entitlementOf(user.id)).toMatchObject({ active: true });
+    expect((await ledger(events.map((e) => e.id))).every((r) => r.processed_at !== null)).toBe(true);
+  });
+
+  test("a customer with purchases on record has them re-read for any event (a refund, a lifetime owner's subscription)", async () => {
+    const { user, customer, events } = await paidLifetime();
+    await record(events, customer);
+    await consumeSyncBatch(countedServices().services, batchOf(events.map((e) => messageOf(customer, e))));
+    expect(await entitlementOf(user.id)).toMatchObject({ active: true });
+    const later = countedServices();
+    await consumeSyncBatch(later.services, batchOf([await subscriptionEvent(customer)]));
+    expect(later.calls).toContain("GET /v1/checkout/sessions");
   });
 });
 

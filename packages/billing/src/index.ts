@@ -5,4 +5,5 @@ export * from "./entitlement.ts";
 export * from "./event-routing.ts";
 export * from "./plan-change.ts";
 export * from "./purchase-of.ts";
+export * from "./reads-purchases.ts";
 export * from "./stripe-limits.ts";

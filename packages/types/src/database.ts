@@ -923,6 +923,7 @@ export type Database = {
           p_customer_id: string;
           p_event_id?: string;
           p_event_ids?: string[];
+          p_purchases_read?: boolean;
           p_snapshot_at: string;
           p_subscriptions: Json;
         };

@@ -2,7 +2,7 @@
 // If the queue cannot take it, the caller answers 503 and Stripe retries; even if it never does,
 // the event stays unprocessed in the ledger, where the cron and events:replay find it.
 
-import { customerOf, routeEvent } from "@gatehouse/billing";
+import { customerOf, isPaymentEvent, routeEvent } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { ApiError } from "../errors.ts";
 import { callRpc } from "./call-rpc.ts";
@@ -18,7 +18,7 @@ interface LedgerRow {
 
 export async function acceptEvent(s: Services, queue: Queue<SyncMessage>, event: Stripe.Event): Promise<AcceptOutcome> {
   const action = await resolveChargeCustomer(s, routeEvent(event));
-  const message = messageFor(action, event.id);
+  const message = messageFor(action, event.id, isPaymentEvent(event.type, event.data.object));
   const ledger = await callRpc<LedgerRow>(s.db, "record_stripe_event", {
     p_id: event.id,
     p_type: event.type,

@@ -1,7 +1,9 @@
 // The queue consumer: one batch of SYNC_QUEUE messages. Every customer in the batch is synced once,
 // whatever the number of its events, and all those events are marked processed in the sync's own
 // transaction, with its earlier events; messages whose events a sync already covered are
-// acknowledged without a Stripe call; catalog objects are synced once each. Stripe calls go through the background budget
+// acknowledged without a Stripe call; catalog objects are synced once each. A customer's purchases
+// are re-read only when the batch holds a payment event of theirs or they have purchases on record
+// (readsPurchases in @gatehouse/billing). Stripe calls go through the background budget
 // (the caller passes backgroundServices). What fails is retried later with backoff
 // (message.retry); after the consumer's max_retries Cloudflare moves it to the dead-letter queue,
 // and the ledger keeps the event unprocessed with its last error for events:replay and the cron.
@@ -35,9 +37,30 @@ export function retryDelaySeconds(attempts: number): number {
 
 interface Unit {
   what: string;
+  /** The customer a customer unit syncs. */
+  customerId: string | null;
   messages: Message<unknown>[];
   eventIds: string[];
-  run(): Promise<void>;
+  /** owners: the batch's customers the database holds purchases of (null: unknown). */
+  run(owners: ReadonlySet<string> | null): Promise<void>;
+}
+
+/**
+ * Of these customers, the ones the database holds purchases of; null when it cannot say (each
+ * sync then re-reads the purchases, to be safe).
+ */
+async function customersWithPurchases(s: Services, customers: readonly string[]): Promise<Set<string> | null> {
+  if (customers.length === 0) return new Set();
+  try {
+    const { data, error } = await s.db
+      .from("purchases")
+      .select("stripe_customer_id")
+      .in("stripe_customer_id", [...customers]);
+    if (error || !Array.isArray(data)) return null;
+    return new Set(data.map((r: { stripe_customer_id: string }) => r.stripe_customer_id));
+  } catch {
+    return null;
+  }
 }
 
 function plan(s: Services, batch: MessageBatch<unknown>): { units: Unit[]; dropped: Message<unknown>[] } {
@@ -65,10 +88,14 @@ function plan(s: Services, batch: MessageBatch<unknown>): { units: Unit[]; dropp
     const eventIds = [...new Set(bodies.map((b) => b.eventId))];
     const last = bodies[bodies.length - 1];
     if (!last) continue;
-    const run = async () => {
+    // Any of the customer's events in the batch may concern a purchase: the sync re-reads them.
+    const paymentEvent = bodies.some((b) => b.kind === "customer" && b.payment);
+    const run = async (owners: ReadonlySet<string> | null) => {
       if (last.kind === "customer") {
+        const hasPurchases = owners === null || owners.has(last.customerId);
+        const why = { cause: "webhook" } as const;
         // null: not a Gatehouse customer. Nothing to sync, the events are done.
-        if ((await syncCustomer(s, last.customerId, eventIds, { cause: "webhook" })) !== null) return;
+        if ((await syncCustomer(s, last.customerId, eventIds, why, { hasPurchases, paymentEvent })) !== null) return;
       } else if (last.kind === "product") {
         await syncProduct(s, last.product);
       } else {
@@ -76,7 +103,7 @@ function plan(s: Services, batch: MessageBatch<unknown>): { units: Unit[]; dropp
       }
       await callRpc<number>(s.db, "finish_stripe_events", { p_ids: eventIds });
     };
-    units.push({ what, messages, eventIds, run });
+    units.push({ what, customerId: last.kind === "customer" ? last.customerId : null, messages, eventIds, run });
   }
   return { units, dropped };
 }
@@ -100,6 +127,11 @@ export async function consumeSyncBatch(
     console.error(JSON.stringify({ job: "sync-queue", dropped: m.id, reason: "not a sync message" }));
     m.ack();
   }
+  // Read beside the next query, for every customer of the batch.
+  const ownersRead = customersWithPurchases(
+    s,
+    units.flatMap((u) => (u.customerId ? [u.customerId] : [])),
+  );
   // Events a sync since their message was sent already answered (sync_customer_events covers
   // every earlier event of its customer): acknowledged without asking Stripe again.
   const pending = await callRpc<string[]>(s.db, "events_not_processed", {
@@ -113,10 +145,11 @@ export async function consumeSyncBatch(
     report.covered += u.messages.length;
     return false;
   });
+  const owners = await ownersRead;
   const worker = async () => {
     for (let unit = queue.shift(); unit; unit = queue.shift()) {
       try {
-        await unit.run();
+        await unit.run(owners);
         for (const m of unit.messages) m.ack();
         report.acked += unit.messages.length;
       } catch (e) {

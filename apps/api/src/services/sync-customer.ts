@@ -1,6 +1,8 @@
 // The one sync: re-read every subscription and one-time purchase of a customer from Stripe and
-// write them with the derived entitlement. Webhooks, the success page and the cron all come here,
-// so no path ever trusts an event's copy of a subscription or a payment.
+// write them with the derived entitlement (the queue consumer skips the purchases when they cannot
+// have changed: readsPurchases in @gatehouse/billing). Webhooks, the success page and the cron all
+// come here, so no path ever trusts an event's copy of a subscription or a payment.
+import { type PurchaseReadInput, readsPurchases } from "@gatehouse/billing";
 import { isUuid } from "@gatehouse/types";
 import type Stripe from "stripe";
 import { UpstreamError } from "../errors.ts";
@@ -115,10 +117,13 @@ export async function syncCustomer(
   customerId: string,
   eventIds: readonly string[] = [],
   why: ChangeCause = { cause: eventIds.length > 0 ? "webhook" : "cron" },
+  /** What decides whether the purchases are re-read (readsPurchases); none: they are. */
+  purchaseFacts?: Omit<PurchaseReadInput, "cause">,
 ): Promise<EntitlementRow | null> {
   const snapshotAt = new Date().toISOString();
+  const withPurchases = purchaseFacts ? readsPurchases({ cause: why.cause, ...purchaseFacts }) : true;
   // Purchases first: a lifetime owner's renewing subscriptions are set to end before they are read.
-  const purchases = await readPurchases(s.stripe, customerId);
+  const purchases = withPurchases ? await readPurchases(s.stripe, customerId) : [];
   let listed = await listAllSubscriptions(s.stripe, customerId);
   if (purchases.some((p) => p.status === "paid") && (await endSubscriptionsOfOwner(s.stripe, listed)).length > 0)
     listed = await listAllSubscriptions(s.stripe, customerId);
@@ -142,6 +147,8 @@ export async function syncCustomer(
       p_cause: why.cause,
       p_event_id: why.eventId ?? null,
       p_actor: why.actor ?? null,
+      // Unread purchases: the customer's payment events stay unprocessed for a sync that reads them.
+      p_purchases_read: withPurchases,
     });
   try {
     if (purchases.length > 0) await writePurchases();

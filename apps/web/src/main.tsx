@@ -6,6 +6,8 @@ import { EnvError } from "./app/env-error.tsx";
 import { preloadRoute } from "./app/router.tsx";
 import { getEnvResult } from "./config/env.ts";
 import { startEarlySync } from "./features/billing/api/early-sync.ts";
+import { loadDictionary, loadedDictionary } from "./features/i18n/dictionaries.ts";
+import { visitorLocale } from "./features/i18n/locale.ts";
 import { getSupabase } from "./lib/supabase.ts";
 import { timingMark } from "./lib/timing-mark.ts";
 
@@ -20,5 +22,10 @@ if (root) {
     preloadRoute(window.location.pathname);
     startEarlySync(new URL(window.location.href), getSupabase);
   }
-  createRoot(root).render(<StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>);
+  const render = () =>
+    createRoot(root).render(<StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>);
+  // The visitor's language before the first paint (French is its own chunk; English is here).
+  const locale = visitorLocale();
+  if (loadedDictionary(locale)) render();
+  else loadDictionary(locale).then(render, render);
 }

@@ -1,32 +1,47 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
-import { en } from "./dictionary-en.ts";
-import { fr } from "./dictionary-fr.ts";
+import { loadDictionary, loadedDictionary } from "./dictionaries.ts";
+import type { Dictionary } from "./dictionary-en.ts";
 import { type I18n, I18nContext } from "./i18n-context.ts";
-import { detectLocale, INTL_LOCALE, LOCALE_STORAGE_KEY, type Locale } from "./locale.ts";
+import { INTL_LOCALE, LOCALE_STORAGE_KEY, type Locale, visitorLocale } from "./locale.ts";
 import { createTranslate } from "./translate.ts";
 
-const DICTIONARIES = { en, fr } as const;
-
-function readStored(): string | null {
-  try {
-    return window.localStorage.getItem(LOCALE_STORAGE_KEY);
-  } catch {
-    return null;
-  }
+interface Shown {
+  locale: Locale;
+  dictionary: Dictionary;
 }
 
-function browserLanguages(): readonly string[] {
-  if (navigator.languages.length > 0) return navigator.languages;
-  return navigator.language ? [navigator.language] : [];
+/** The locale with its dictionary, or English while the wanted one loads (main.tsx loads it before rendering). */
+function shownFor(wanted: Locale): Shown {
+  const dictionary = loadedDictionary(wanted);
+  if (dictionary) return { locale: wanted, dictionary };
+  return { locale: "en", dictionary: loadedDictionary("en") as Dictionary };
 }
 
 export function I18nProvider({ children, initialLocale }: { children: ReactNode; initialLocale?: Locale }) {
-  const [locale, setLocaleState] = useState<Locale>(
-    () => initialLocale ?? detectLocale(readStored(), browserLanguages()),
-  );
+  const [wanted, setWanted] = useState<Locale>(() => initialLocale ?? visitorLocale());
+  const [shown, setShown] = useState<Shown>(() => shownFor(wanted));
+
+  useEffect(() => {
+    if (shown.locale === wanted) return;
+    let live = true;
+    loadDictionary(wanted).then(
+      (dictionary) => {
+        if (live) setShown({ locale: wanted, dictionary });
+      },
+      () => {
+        // Offline, say: stay in the language shown; the next switch tries again.
+        if (live) setWanted(shown.locale);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [wanted, shown.locale]);
 
   const setLocale = useCallback((next: Locale) => {
-    setLocaleState(next);
+    setWanted(next);
+    const dictionary = loadedDictionary(next);
+    if (dictionary) setShown({ locale: next, dictionary });
     try {
       window.localStorage.setItem(LOCALE_STORAGE_KEY, next);
     } catch {
@@ -34,13 +49,15 @@ export function I18nProvider({ children, initialLocale }: { children: ReactNode;
     }
   }, []);
 
+  const { locale, dictionary } = shown;
+
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
 
   const value = useMemo<I18n>(
-    () => ({ locale, intlLocale: INTL_LOCALE[locale], setLocale, t: createTranslate(DICTIONARIES[locale]) }),
-    [locale, setLocale],
+    () => ({ locale, intlLocale: INTL_LOCALE[locale], setLocale, t: createTranslate(dictionary) }),
+    [locale, dictionary, setLocale],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -19,3 +19,21 @@ export function detectLocale(stored: string | null, languages: readonly string[]
   }
   return "en";
 }
+
+function readStored(): string | null {
+  try {
+    return window.localStorage.getItem(LOCALE_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function browserLanguages(): readonly string[] {
+  if (navigator.languages.length > 0) return navigator.languages;
+  return navigator.language ? [navigator.language] : [];
+}
+
+/** This visitor's language: the remembered choice, else the browser's (browser only). */
+export function visitorLocale(): Locale {
+  return detectLocale(readStored(), browserLanguages());
+}

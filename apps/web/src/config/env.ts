@@ -1,18 +1,5 @@
-import * as z from "zod/mini";
-
 // The only module that reads VITE_* variables. Everything else asks for `getEnv()`.
-
-const httpUrl = z.string().check(
-  z.trim(),
-  z.minLength(1, "is empty"),
-  z.refine((value) => /^https?:\/\/[^\s]+$/.test(value), "must be an http(s) URL"),
-);
-
-const envSchema = z.object({
-  VITE_SUPABASE_URL: httpUrl,
-  VITE_SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(1, "is empty")),
-  VITE_API_URL: httpUrl,
-});
+// Checked by hand, not with zod: this runs at boot, and zod stays off the first page's JS.
 
 export const ENV_NAMES = ["VITE_SUPABASE_URL", "VITE_SUPABASE_PUBLISHABLE_KEY", "VITE_API_URL"] as const;
 export type EnvName = (typeof ENV_NAMES)[number];
@@ -34,32 +21,35 @@ export type EnvResult = { ok: true; env: Env } | { ok: false; problems: EnvProbl
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, "");
 
-function isEnvName(value: unknown): value is EnvName {
-  return typeof value === "string" && (ENV_NAMES as readonly string[]).includes(value);
-}
+const isHttpUrl = (value: string) => /^https?:\/\/[^\s]+$/.test(value);
 
 /** Parses the VITE_* variables; reports every missing or malformed one by name. */
 export function parseEnv(source: Record<string, unknown>): EnvResult {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems: EnvProblem[] = [];
-    for (const issue of parsed.error.issues) {
-      const name = issue.path[0];
-      if (!isEnvName(name) || problems.some((p) => p.name === name)) continue;
-      const value = source[name];
-      const missing = value === undefined || value === null || (typeof value === "string" && value.trim() === "");
-      problems.push({ name, reason: missing ? "is missing" : issue.message });
-    }
-    return { ok: false, problems };
+  const values: Partial<Record<EnvName, string>> = {};
+  const problems: EnvProblem[] = [];
+  for (const name of ENV_NAMES) {
+    const raw = source[name];
+    const value = typeof raw === "string" ? raw.trim() : raw;
+    if (value === undefined || value === null || value === "") problems.push({ name, reason: "is missing" });
+    else if (typeof value !== "string") problems.push({ name, reason: "must be a string" });
+    else if (name !== "VITE_SUPABASE_PUBLISHABLE_KEY" && !isHttpUrl(value))
+      problems.push({ name, reason: "must be an http(s) URL" });
+    else values[name] = value;
   }
-  const supabaseUrl = trimSlash(parsed.data.VITE_SUPABASE_URL);
+  const {
+    VITE_SUPABASE_URL: rawSupabaseUrl,
+    VITE_SUPABASE_PUBLISHABLE_KEY: publishableKey,
+    VITE_API_URL: apiUrl,
+  } = values;
+  if (problems.length > 0 || !rawSupabaseUrl || !publishableKey || !apiUrl) return { ok: false, problems };
+  const supabaseUrl = trimSlash(rawSupabaseUrl);
   const host = new URL(supabaseUrl).hostname;
   return {
     ok: true,
     env: {
       supabaseUrl,
-      supabasePublishableKey: parsed.data.VITE_SUPABASE_PUBLISHABLE_KEY,
-      apiUrl: trimSlash(parsed.data.VITE_API_URL),
+      supabasePublishableKey: publishableKey,
+      apiUrl: trimSlash(apiUrl),
       isSandbox: host === "127.0.0.1" || host === "localhost" || host === "[::1]",
     },
   };

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { syncBilling } from "@/lib/gatehouse-api.ts";
 import { takeEarlySync } from "./early-sync.ts";
-import { entitlementRowSchema, fetchEntitlement } from "./get-entitlement.ts";
+import { entitlementRowSchema, fetchEntitlement } from "./entitlement-row.ts";
 
 /** What the success page needs to know about the entitlement. */
 export interface EntitlementSnapshot {

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { type SyncAnswer, syncBilling } from "@/lib/gatehouse-api.ts";
+import type { SyncAnswer, syncBilling } from "@/lib/gatehouse-api.ts";
 
 interface EarlySync {
   sessionId: string;
@@ -16,21 +16,18 @@ let pending: Promise<EarlySync | null> | null = null;
  * with {@link takeEarlySync}; a signed-out visitor or a page that asks no sync (`gh_sync=0`)
  * starts nothing.
  */
-export function startEarlySync(
-  url: URL,
-  getClient: () => Promise<SupabaseClient>,
-  send: typeof syncBilling = syncBilling,
-): void {
+export function startEarlySync(url: URL, getClient: () => Promise<SupabaseClient>, send?: typeof syncBilling): void {
   if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return;
   const sessionId = url.searchParams.get("session_id");
   if (!sessionId || url.searchParams.get("gh_sync") === "0") return;
-  pending = getClient()
-    .then((client) => client.auth.getSession())
-    .then(({ data }) => {
+  // The API client is in the success page's chunks (already loading); fetched alongside supabase-js.
+  const sender = send ? Promise.resolve(send) : import("@/lib/gatehouse-api.ts").then((m) => m.syncBilling);
+  pending = Promise.all([getClient().then((client) => client.auth.getSession()), sender])
+    .then(([{ data }, sendSync]) => {
       const accessToken = data.session?.access_token;
       const userId = data.session?.user.id;
       if (!accessToken || !userId) return null;
-      const answer = send({ sessionId, accessToken });
+      const answer = sendSync({ sessionId, accessToken });
       // Active: read the content right away, while React renders the unlocked state. (The module
       // is in the success page's chunk, already loading: the pricing page's JS does not grow.)
       void answer

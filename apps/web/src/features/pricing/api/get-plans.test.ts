@@ -1,6 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
-import { fetchPlans, planUnlocking } from "./get-plans.ts";
+import { fetchPlans } from "./fetch-plans.ts";
+import { planUnlocking } from "./get-plans.ts";
 
 /** The slice of supabase-js fetchPlans uses: from(table).select(columns).eq(column, value). */
 function fakeClient(tables: Record<string, unknown[]>): SupabaseClient {

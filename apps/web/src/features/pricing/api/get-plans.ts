@@ -1,39 +1,9 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import * as z from "zod/mini";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
-const productRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.nullable(z.string()),
-  entitlement: z.nullable(z.string()),
-  metadata: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
-});
-
-const intervalSchema = z.nullable(z.enum(["day", "week", "month", "year"]));
-
-const priceRow = z.object({
-  id: z.string(),
-  product_id: z.string(),
-  currency: z.string(),
-  unit_amount: z.nullable(z.coerce.number()),
-  interval: intervalSchema,
-  interval_count: z.nullable(z.number()),
-  trial_period_days: z.nullable(z.number()),
-  lookup_key: z.nullable(z.string()),
-  type: z.optional(z.nullable(z.string())),
-  tax_behavior: z.optional(z.nullable(z.string())),
-  currency_options: z.optional(
-    z.nullable(
-      z.record(
-        z.string(),
-        z.object({ unit_amount: z.nullable(z.coerce.number()), tax_behavior: z.optional(z.nullable(z.string())) }),
-      ),
-    ),
-  ),
-});
+// The plans' types and queries. The reads and their validation (zod) are in fetch-plans.ts, loaded
+// with supabase-js when the query runs, so neither is in the pricing page's first JS.
 
 /** Whether the amount includes tax or tax is added at checkout (Stripe's tax_behavior). */
 export type TaxBehavior = "inclusive" | "exclusive" | null;
@@ -44,7 +14,7 @@ export interface PriceAmount {
   taxBehavior: TaxBehavior;
 }
 
-export type BillingInterval = NonNullable<z.infer<typeof intervalSchema>>;
+export type BillingInterval = "day" | "week" | "month" | "year";
 
 export interface PlanPrice {
   id: string;
@@ -71,40 +41,6 @@ export interface Plan {
   prices: PlanPrice[];
 }
 
-const productFeatureRow = z.object({ product_id: z.string(), feature: z.string() });
-
-/** Reads `name_<locale>` / `description_<locale>` keys from product metadata. */
-function translationsFrom(metadata: Record<string, unknown>): Plan["translations"] {
-  const out: NonNullable<Plan["translations"]> = {};
-  for (const [key, value] of Object.entries(metadata)) {
-    const match = /^(name|description)_([a-z]{2})$/.exec(key);
-    if (!match || typeof value !== "string" || value.trim() === "") continue;
-    const [, field, locale] = match;
-    if (!field || !locale) continue;
-    const entry = out[locale] ?? {};
-    if (field === "name") entry.name = value;
-    else entry.description = value;
-    out[locale] = entry;
-  }
-  return out;
-}
-
-const taxBehaviorOf = (v: string | null | undefined): TaxBehavior =>
-  v === "inclusive" || v === "exclusive" ? v : null;
-
-/** The price's amount in each currency it is sold in, or nothing when the mirror has no options. */
-export function amountsOf(price: z.infer<typeof priceRow>): { amounts?: Record<string, PriceAmount> } {
-  if (price.tax_behavior === undefined && price.currency_options === undefined) return {};
-  const amounts: Record<string, PriceAmount> = {
-    [price.currency]: { unitAmount: price.unit_amount ?? 0, taxBehavior: taxBehaviorOf(price.tax_behavior) },
-  };
-  for (const [currency, option] of Object.entries(price.currency_options ?? {})) {
-    if (option.unit_amount === null) continue;
-    amounts[currency] = { unitAmount: option.unit_amount, taxBehavior: taxBehaviorOf(option.tax_behavior) };
-  }
-  return { amounts };
-}
-
 /** The price in `currency` if it is sold in it, else in its own currency. */
 export function amountIn(price: PlanPrice, currency: string | null): PriceAmount & { currency: string } {
   const option = currency ? price.amounts?.[currency] : undefined;
@@ -122,105 +58,21 @@ export interface OneTimeOffer {
   price: PlanPrice;
 }
 
-export async function fetchOneTimeOffers(client: SupabaseClient): Promise<OneTimeOffer[]> {
-  const [products, prices, features] = await Promise.all([
-    client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
-    client
-      .from("prices")
-      .select(
-        "id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key,type,tax_behavior,currency_options",
-      )
-      .eq("active", true),
-    client.from("product_features").select("product_id,feature"),
-  ]);
-  if (products.error) throw new Error(products.error.message);
-  if (prices.error) throw new Error(prices.error.message);
-  if (features.error) throw new Error(features.error.message);
-  const productRows = z.array(productRow).parse(products.data);
-  const featureRows = z.array(productFeatureRow).parse(features.data);
-  return z
-    .array(priceRow)
-    .parse(prices.data)
-    .filter((price) => price.type === "one_time" && price.unit_amount !== null)
-    .flatMap((price) => {
-      const product = productRows.find((p) => p.id === price.product_id);
-      if (!product) return [];
-      const { metadata, ...rest } = product;
-      return [
-        {
-          plan: {
-            ...rest,
-            translations: translationsFrom(metadata ?? {}),
-            features: featureRows
-              .filter((f) => f.product_id === product.id)
-              .map((f) => f.feature)
-              .sort(),
-          },
-          price: {
-            id: price.id,
-            currency: price.currency,
-            unitAmount: price.unit_amount ?? 0,
-            interval: "month" as const,
-            intervalCount: 1,
-            trialPeriodDays: null,
-            lookupKey: price.lookup_key,
-            ...amountsOf(price),
-          },
-        },
-      ];
-    });
+/** Loads the reads with supabase-js, in parallel. */
+async function plansReader() {
+  const [reads, client] = await Promise.all([import("./fetch-plans.ts"), getSupabase()]);
+  return { reads, client };
 }
 
 export function useOneTimeOffers() {
   return useQuery({
     queryKey: queryKeys.oneTimeOffers(),
-    queryFn: async () => fetchOneTimeOffers(await getSupabase()),
+    queryFn: async () => {
+      const { reads, client } = await plansReader();
+      return reads.fetchOneTimeOffers(client);
+    },
     staleTime: 5 * 60_000,
   });
-}
-
-/** Active products with their active recurring prices, cheapest plan first. RLS hides inactive rows. */
-export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
-  const [products, prices, features] = await Promise.all([
-    client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
-    client
-      .from("prices")
-      .select(
-        "id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key,type,tax_behavior,currency_options",
-      )
-      .eq("active", true),
-    // RLS returns the features of active products only.
-    client.from("product_features").select("product_id,feature"),
-  ]);
-  if (products.error) throw new Error(products.error.message);
-  if (prices.error) throw new Error(prices.error.message);
-  if (features.error) throw new Error(features.error.message);
-  const productRows = z.array(productRow).parse(products.data);
-  const priceRows = z.array(priceRow).parse(prices.data);
-  const featureRows = z.array(productFeatureRow).parse(features.data);
-  const plans = productRows.map<Plan>(({ metadata, ...product }) => ({
-    ...product,
-    translations: translationsFrom(metadata ?? {}),
-    features: featureRows
-      .filter((f) => f.product_id === product.id)
-      .map((f) => f.feature)
-      .sort(),
-    prices: priceRows
-      .filter((price) => price.product_id === product.id && price.interval !== null && price.unit_amount !== null)
-      .map((price) => ({
-        id: price.id,
-        currency: price.currency,
-        unitAmount: price.unit_amount ?? 0,
-        interval: price.interval ?? "month",
-        intervalCount: price.interval_count ?? 1,
-        trialPeriodDays: price.trial_period_days,
-        lookupKey: price.lookup_key,
-        ...amountsOf(price),
-      }))
-      .sort((a, b) => a.unitAmount - b.unitAmount),
-  }));
-  const cheapest = (plan: Plan) => Math.min(...plan.prices.map((price) => price.unitAmount));
-  return plans.filter((plan) => plan.prices.length > 0).sort((a, b) => cheapest(a) - cheapest(b));
 }
 
 /** The cheapest plan that gives this feature (the one to name on a locked row), or null. */
@@ -231,7 +83,10 @@ export function planUnlocking(plans: readonly Plan[], feature: string): Plan | n
 export const plansQueryOptions = () =>
   queryOptions({
     queryKey: queryKeys.plans(),
-    queryFn: async () => fetchPlans(await getSupabase()),
+    queryFn: async () => {
+      const { reads, client } = await plansReader();
+      return reads.fetchPlans(client);
+    },
     staleTime: 5 * 60_000,
   });
 

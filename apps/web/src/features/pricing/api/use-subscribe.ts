@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { isApiError } from "@/lib/api-error.ts";
-import { type ApiLocale, createCheckout, createPortalSession } from "@/lib/gatehouse-api.ts";
+import type { ApiLocale, createCheckout, createPortalSession } from "@/lib/gatehouse-api.ts";
 
 export interface SubscribeDeps {
   checkout: typeof createCheckout;
@@ -8,9 +8,12 @@ export interface SubscribeDeps {
   redirect: (url: string) => void;
 }
 
+// The API client (and zod, which checks its answers) loads on the click, not with the pricing page.
+const api = () => import("@/lib/gatehouse-api.ts");
+
 const defaultDeps: SubscribeDeps = {
-  checkout: createCheckout,
-  portal: createPortalSession,
+  checkout: async (input) => (await api()).createCheckout(input),
+  portal: async (input) => (await api()).createPortalSession(input),
   redirect: (url) => window.location.assign(url),
 };
 

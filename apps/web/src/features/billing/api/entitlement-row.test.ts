@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type EntitlementRow, withAccessAsOf } from "./get-entitlement.ts";
+import { type EntitlementRow, withAccessAsOf } from "./entitlement-row.ts";
 
 const row = (over: Partial<EntitlementRow> = {}): EntitlementRow => ({
   user_id: "u1",

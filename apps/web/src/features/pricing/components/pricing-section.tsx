@@ -1,5 +1,5 @@
 import { planChangeTiming } from "@gatehouse/billing";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
@@ -13,8 +13,11 @@ import { yearlySavingsPercent } from "../savings.ts";
 import { IntervalToggle } from "./interval-toggle.tsx";
 import { LifetimeCard } from "./lifetime-card.tsx";
 import { PlanCard } from "./plan-card.tsx";
-import { PlanChangeDialog } from "./plan-change-dialog.tsx";
 import styles from "./pricing.module.css";
+
+// Only subscribers switch plans: the dialog loads when a subscriber's pricing shows, not with the page.
+const loadPlanChangeDialog = () => import("./plan-change-dialog.tsx");
+const PlanChangeDialog = lazy(() => loadPlanChangeDialog().then((m) => ({ default: m.PlanChangeDialog })));
 
 interface PricingSectionProps {
   /** Supabase access token, or null when signed out. */
@@ -70,6 +73,9 @@ export function PricingSection(props: PricingSectionProps) {
     subscribe.reset();
     portal.reset();
   });
+  useEffect(() => {
+    if (hasAccess) void loadPlanChangeDialog();
+  }, [hasAccess]);
 
   const intervals = useMemo(() => {
     const present = new Set(plans.data?.flatMap((plan) => plan.prices.map((price) => price.interval)) ?? []);
@@ -207,14 +213,16 @@ export function PricingSection(props: PricingSectionProps) {
         </div>
       )}
       {switching && accessToken && userId ? (
-        <PlanChangeDialog
-          key={switching.price.id}
-          plan={switching.plan}
-          price={switching.price}
-          userId={userId}
-          accessToken={accessToken}
-          onClose={() => setSwitching(null)}
-        />
+        <Suspense fallback={null}>
+          <PlanChangeDialog
+            key={switching.price.id}
+            plan={switching.plan}
+            price={switching.price}
+            userId={userId}
+            accessToken={accessToken}
+            onClose={() => setSwitching(null)}
+          />
+        </Suspense>
       ) : null}
       {offers.data?.map((offer) => (
         <LifetimeCard

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { EMAIL_KINDS, type EmailPayload, linksFor } from "../src/emails/email-copy.ts";
-import { renderEmail } from "../src/emails/email-template.ts";
+import { renderEmail } from "../src/emails/render-email.ts";
 
 const repo = resolve(import.meta.dirname, "..", "..", "..");
 const out = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? join(repo, ".emails-preview");

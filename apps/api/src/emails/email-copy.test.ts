@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { EMAIL_KINDS, emailCopy, formatAmount, formatDate, linksFor, plainText } from "./email-copy.ts";
-import { renderEmail } from "./email-template.ts";
+import { renderEmail } from "./render-email.ts";
 
 const links = linksFor("https://app.test");
 const payload = {

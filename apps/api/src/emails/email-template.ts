@@ -1,6 +1,8 @@
-// The lifecycle emails' layout, from React Email components, rendered to static HTML with
-// react-dom/server (its workerd build), at send time in the worker. Plain createElement calls (no
-// JSX) so that Node runs this file as it is for `npm run emails:preview`.
+// The lifecycle emails' layout, from React Email components. Not in the worker: `npm run
+// emails:layout` renders it once, with placeholders, into email-layout.generated.ts, which the
+// worker fills (render-email.ts) without React (react-dom/server was ~40% of the worker bundle).
+// render-email.test.ts checks the generated layout is current and that both render the same bytes.
+// Plain createElement calls (no JSX) so that Node runs this file as it is.
 import { Body } from "@react-email/body";
 import { Button } from "@react-email/button";
 import { Container } from "@react-email/container";
@@ -13,15 +15,8 @@ import { Preview } from "@react-email/preview";
 import { Text } from "@react-email/text";
 import { createElement as h } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import {
-  type EmailCopy,
-  type EmailKind,
-  type EmailLinks,
-  type EmailLocale,
-  type EmailPayload,
-  emailCopy,
-  plainText,
-} from "./email-copy.ts";
+import type { EmailCopy, EmailLinks, EmailLocale } from "./email-copy.ts";
+import { PREVIEW_MAX_LENGTH, PREVIEW_WHITESPACE } from "./render-email.ts";
 
 const page = { backgroundColor: "#f6f6f4", fontFamily: "system-ui, -apple-system, Segoe UI, sans-serif", margin: 0 };
 const card = {
@@ -65,19 +60,45 @@ export function LifecycleEmail({ copy, locale, links }: { copy: EmailCopy; local
   );
 }
 
-export interface RenderedEmail {
-  subject: string;
-  html: string;
-  text: string;
+/** The email as React Email renders it (the reference the worker's render must equal). */
+export function renderWithReactEmail(copy: EmailCopy, locale: EmailLocale, links: EmailLinks): string {
+  return `<!DOCTYPE html>${renderToStaticMarkup(h(LifecycleEmail, { copy, locale, links }))}`;
 }
 
-export function renderEmail(
-  kind: EmailKind,
-  locale: EmailLocale,
-  payload: EmailPayload,
-  links: EmailLinks,
-): RenderedEmail {
-  const copy = emailCopy(kind, locale, payload, links);
-  const html = `<!DOCTYPE html>${renderToStaticMarkup(h(LifecycleEmail, { copy, locale, links }))}`;
-  return { subject: copy.subject, html, text: plainText(copy) };
+/** The placeholders of the generated layout, each filled (escaped) by render-email.ts. */
+export const SLOT = {
+  lang: "%%LANG%%",
+  preview: "%%PREVIEW%%",
+  previewPadding: "%%PREVIEW_PADDING%%",
+  heading: "%%HEADING%%",
+  paragraphs: "%%PARAGRAPHS%%",
+  paragraph: "%%PARAGRAPH%%",
+  actionUrl: "%%ACTION_URL%%",
+  actionLabel: "%%ACTION_LABEL%%",
+  footer: "%%FOOTER%%",
+  accountUrl: "%%ACCOUNT_URL%%",
+} as const;
+
+/** The layout with placeholders: the page, and one paragraph (repeated for each of the copy's). */
+export function layoutFromReactEmail(): { page: string; paragraph: string } {
+  const copy: EmailCopy = {
+    subject: "",
+    preview: SLOT.preview,
+    heading: SLOT.heading,
+    paragraphs: [SLOT.paragraph],
+    action: { label: SLOT.actionLabel, url: SLOT.actionUrl },
+    footer: SLOT.footer,
+  };
+  const links: EmailLinks = { account: SLOT.accountUrl, portal: "", library: "", pricing: "" };
+  let page = renderWithReactEmail(copy, SLOT.lang as EmailLocale, links);
+  const padding = `<div>${PREVIEW_WHITESPACE.repeat(PREVIEW_MAX_LENGTH - SLOT.preview.length)}</div>`;
+  const paragraph = new RegExp(`<p [^>]*>${SLOT.paragraph}</p>`).exec(page)?.[0];
+  if (!page.includes(padding) || !paragraph)
+    throw new Error("React Email's layout changed: update layoutFromReactEmail");
+  page = page.replace(padding, SLOT.previewPadding).replace(paragraph, SLOT.paragraphs);
+  for (const slot of Object.values(SLOT)) {
+    const count = (slot === SLOT.paragraph ? paragraph : page).split(slot).length - 1;
+    if (count < 1) throw new Error(`${slot} is missing from the layout`);
+  }
+  return { page, paragraph };
 }

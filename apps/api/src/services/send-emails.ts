@@ -3,7 +3,7 @@
 // language and sends them through Resend's HTTP API (POST /emails, the request the resend SDK
 // makes) with Idempotency-Key = the dedupe key, so a retry after a lost answer never sends twice.
 import { EMAIL_KINDS, type EmailKind, type EmailLocale, type EmailPayload, linksFor } from "../emails/email-copy.ts";
-import { renderEmail } from "../emails/email-template.ts";
+import { renderEmail } from "../emails/render-email.ts";
 import { classifyResendAnswer, type ResendAnswer, type SendOutcome } from "../emails/resend-outcome.ts";
 import { callRpc } from "./call-rpc.ts";
 import type { Services } from "./services.ts";

@@ -122,9 +122,12 @@ export async function syncCustomer(
 ): Promise<EntitlementRow | null> {
   const snapshotAt = new Date().toISOString();
   const withPurchases = purchaseFacts ? readsPurchases({ cause: why.cause, ...purchaseFacts }) : true;
-  // Purchases first: a lifetime owner's renewing subscriptions are set to end before they are read.
-  const purchases = withPurchases ? await readPurchases(s.stripe, customerId) : [];
-  let listed = await listAllSubscriptions(s.stripe, customerId);
+  // Both reads at once (one Stripe round trip less on the success page's sync and every webhook's).
+  // A lifetime owner's renewing subscriptions are then set to end, and listed again if any was.
+  let [purchases, listed] = await Promise.all([
+    withPurchases ? readPurchases(s.stripe, customerId) : Promise.resolve([]),
+    listAllSubscriptions(s.stripe, customerId),
+  ]);
   if (purchases.some((p) => p.status === "paid") && (await endSubscriptionsOfOwner(s.stripe, listed)).length > 0)
     listed = await listAllSubscriptions(s.stripe, customerId);
   const subscriptions = await withSchedules(s.stripe, listed);

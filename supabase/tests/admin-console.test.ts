@@ -1,3 +1,4 @@
+import type { Drift } from "@gatehouse/types/db-functions";
 import type pg from "pg";
 import { describe, expect, test } from "vitest";
 import { asRole, createCustomer, errorCode, stripeSubscription, useSeededPool } from "./db.ts";
@@ -5,11 +6,6 @@ import { asRole, createCustomer, errorCode, stripeSubscription, useSeededPool } 
 const pool = useSeededPool();
 
 const customer = (q: pg.PoolClient, email?: string) => createCustomer(q, { email });
-
-interface Drift {
-  userId: string;
-  fields: { field: string; database: unknown; stripe: unknown }[];
-}
 
 describe("doctor_compare", () => {
   test("finds nothing after a sync, then an entitlement flipped by SQL field by field, and writes nothing", async () => {

@@ -3,6 +3,7 @@
 // with the secret key. The user's next token carries the role; the API and public.is_admin() also
 // check the role in the database, so a revocation takes effect at once.
 import { parseArgs } from "node:util";
+import { callRpc } from "../src/services/call-rpc.ts";
 import { getServices, type Services } from "../src/services/services.ts";
 import { loadOpsConfig, runOpsCommand } from "./ops-config.ts";
 
@@ -18,9 +19,9 @@ export interface AdminRoleReport {
 export async function setAdminRole(s: Services, email: string, change: AdminChange): Promise<AdminRoleReport> {
   const wanted = email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(wanted)) throw new Error(`--email ${email} is not an email address`);
-  const found = await s.db.rpc("user_id_by_email", { p_email: wanted });
-  if (found.error) throw new Error(`looking up ${wanted} failed: ${found.error.message}`);
-  const userId = typeof found.data === "string" ? found.data : null;
+  const userId = await callRpc(s.db, "user_id_by_email", { p_email: wanted }).catch((e: unknown) => {
+    throw new Error(`looking up ${wanted} failed: ${e instanceof Error ? e.message : String(e)}`);
+  });
   if (!userId) throw new Error(`no user with the email ${wanted}: they must sign in once first`);
   const current = await s.db.auth.admin.getUserById(userId);
   if (current.error) throw new Error(`reading ${wanted} failed: ${current.error.message}`);

@@ -5,12 +5,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NO_LIMITS, SANDBOX_SECRET_KEY, startTestSandbox, type TestSandbox } from "@gatehouse/sandbox";
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { clientFromEnv, FilesUploadError, formatShelf, listShelf, seedDemoFiles, uploadFile } from "./files-upload.ts";
 
 let sandbox: TestSandbox;
-let client: SupabaseClient;
+let client: Db;
 const dir = mkdtempSync(join(tmpdir(), "files-upload-"));
 
 beforeAll(async () => {

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Database, Db } from "@gatehouse/types";
+import { createClient } from "@supabase/supabase-js";
 
 export const DOWNLOADS_BUCKET = "downloads";
 
@@ -58,7 +59,7 @@ function storageMessage(e: { message: string; statusCode?: string }): string {
   return e.statusCode ? `${e.message} (${e.statusCode})` : e.message;
 }
 
-export async function uploadFile(client: SupabaseClient, req: UploadRequest): Promise<UploadResult> {
+export async function uploadFile(client: Db, req: UploadRequest): Promise<UploadResult> {
   if (!FEATURE.test(req.feature)) {
     throw new FilesUploadError(`--feature ${req.feature} is not a feature lookup key (like library.pro)`);
   }
@@ -95,7 +96,7 @@ export async function uploadFile(client: SupabaseClient, req: UploadRequest): Pr
 }
 
 /** Everything in the bucket, folder by folder (the secret key sees all of it). */
-export async function listShelf(client: SupabaseClient): Promise<ShelfEntry[]> {
+export async function listShelf(client: Db): Promise<ShelfEntry[]> {
   const bucket = client.storage.from(DOWNLOADS_BUCKET);
   const { data: folders, error } = await bucket.list("", { limit: 1000 });
   if (error) throw new FilesUploadError(`reading the bucket failed: ${storageMessage(error)}`);
@@ -130,7 +131,7 @@ export function formatShelf(entries: ShelfEntry[]): string {
 /** The demo shelf `npm run dev` puts in the sandbox: one file per tier, from supabase/demo-files. */
 export const DEMO_FILES_DIR = join(import.meta.dirname, "..", "..", "..", "supabase", "demo-files");
 
-export async function seedDemoFiles(client: SupabaseClient, dir = DEMO_FILES_DIR): Promise<UploadResult[]> {
+export async function seedDemoFiles(client: Db, dir = DEMO_FILES_DIR): Promise<UploadResult[]> {
   const results: UploadResult[] = [];
   for (const feature of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory())) {
     for (const file of (await readdir(join(dir, feature.name), { withFileTypes: true })).filter((f) => f.isFile())) {
@@ -147,12 +148,12 @@ subscribers whose plan includes <feature> can download it. Running it again with
 changes nothing; new bytes replace the file. Prints what the bucket holds. Reads SUPABASE_URL and
 SUPABASE_SECRET_KEY from the environment (.env).`;
 
-export function clientFromEnv(env: Record<string, string | undefined>): SupabaseClient {
+export function clientFromEnv(env: Record<string, string | undefined>): Db {
   const missing = ["SUPABASE_URL", "SUPABASE_SECRET_KEY"].filter((n) => !env[n]?.trim());
   if (missing.length) {
     throw new FilesUploadError(`${missing.join(", ")} not set: add to .env (see .env.example) or export`);
   }
-  return createClient(env.SUPABASE_URL ?? "", env.SUPABASE_SECRET_KEY ?? "", {
+  return createClient<Database>(env.SUPABASE_URL ?? "", env.SUPABASE_SECRET_KEY ?? "", {
     auth: { persistSession: false, autoRefreshToken: false },
   });
 }

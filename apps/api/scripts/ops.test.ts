@@ -9,8 +9,10 @@ import {
   startTestSandbox,
   type TestSandbox,
 } from "@gatehouse/sandbox";
+import type { DbFunctionArgs, DbFunctionName, DbFunctionResult } from "@gatehouse/types/db-functions";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Config } from "../src/env.ts";
+import { callRpc } from "../src/services/call-rpc.ts";
 import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
 import { setAdminRole } from "./admin-role.ts";
 import { loadOpsConfig, OpsConfigError } from "./ops-config.ts";
@@ -50,10 +52,8 @@ function sandboxEnv(): Record<string, string> {
   };
 }
 
-async function rpc(fn: string, args: Record<string, unknown>): Promise<unknown> {
-  const { data, error } = await services.db.rpc(fn, args);
-  if (error) throw new Error(`${fn}: ${error.message}`);
-  return data;
+function rpc<F extends DbFunctionName>(fn: F, args: DbFunctionArgs<F>): Promise<DbFunctionResult<F>> {
+  return callRpc(services.db, fn, args);
 }
 
 async function createUser(): Promise<string> {

@@ -4,6 +4,7 @@
 // changes) are fetched again from Stripe and go through the webhook's processEvent. Safe to run
 // twice: a second run finds nothing left to do.
 import { parseArgs } from "node:util";
+import type { Tables } from "@gatehouse/types";
 import Stripe from "stripe";
 import { callRpc } from "../src/services/call-rpc.ts";
 import { processEvent } from "../src/services/process-event.ts";
@@ -12,14 +13,11 @@ import { syncCustomer } from "../src/services/sync-customer.ts";
 import { loadOpsConfig, runOpsCommand } from "./ops-config.ts";
 import { runBounded } from "./run-bounded.ts";
 
-export interface LedgerEvent {
-  id: string;
-  type: string;
-  customer_id: string | null;
-  attempts: number;
-  last_error: string | null;
-  received_at: string;
-}
+/** The columns of a ledger row (public.stripe_events) the replay reads. */
+export type LedgerEvent = Pick<
+  Tables<"stripe_events">,
+  "id" | "type" | "customer_id" | "attempts" | "last_error" | "received_at"
+>;
 
 export interface ReplayOptions {
   /** Only events received at or after this time. */
@@ -68,7 +66,7 @@ export async function listUnprocessedEvents(
       .order("id")
       .range(offset, offset + size - 1);
     if (error) throw new Error(`reading stripe_events failed: ${error.message}`);
-    const page = (data ?? []) as LedgerEvent[];
+    const page = data ?? [];
     rows.push(...page);
     if (page.length < size) break;
   }

@@ -2,8 +2,7 @@
 // Stripe and writes them, with the entitlement, through the API's own syncCustomer. Safe to run
 // any number of times: a sync writes Stripe's current state, whatever was there before.
 import { parseArgs } from "node:util";
-import { isUuid } from "@gatehouse/types";
-import type { EntitlementRow } from "../src/services/entitlement-view.ts";
+import { isUuid, type Tables } from "@gatehouse/types";
 import { backgroundServices, getServices, type Services } from "../src/services/services.ts";
 import { syncCustomer } from "../src/services/sync-customer.ts";
 import { loadOpsConfig, runOpsCommand } from "./ops-config.ts";
@@ -35,7 +34,7 @@ const MAX_PAGES = 10_000;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-function describe(row: EntitlementRow | null): string {
+function describe(row: Tables<"entitlements"> | null): string {
   if (!row) return "not a Gatehouse customer";
   const what = row.active
     ? `active (${row.entitlement ?? "?"}, ${row.status ?? "?"})`
@@ -46,8 +45,7 @@ function describe(row: EntitlementRow | null): string {
 async function customerOfUser(s: Services, userId: string): Promise<string | null> {
   const { data, error } = await s.db.from("customers").select("stripe_customer_id").eq("user_id", userId).maybeSingle();
   if (error) throw new Error(`reading customers failed: ${error.message}`);
-  const row = data as { stripe_customer_id: string } | null;
-  return row?.stripe_customer_id ?? null;
+  return data?.stripe_customer_id ?? null;
 }
 
 /** One page of bound customers after `after`, in id order (keyset paging: stable while syncing). */
@@ -56,7 +54,7 @@ async function customersAfter(s: Services, after: string | null, size: number): 
   if (after) query = query.gt("stripe_customer_id", after);
   const { data, error } = await query.order("stripe_customer_id").limit(size);
   if (error) throw new Error(`reading customers failed: ${error.message}`);
-  return ((data ?? []) as { stripe_customer_id: string }[]).map((r) => r.stripe_customer_id);
+  return (data ?? []).map((r) => r.stripe_customer_id);
 }
 
 export async function resync(s: Services, target: ResyncTarget, opts: ResyncOptions = {}): Promise<ResyncReport> {

@@ -1,4 +1,5 @@
 // Helpers for tests that run inside workerd against the sandbox started by global-setup.ts.
+import type { Tables } from "@gatehouse/types";
 import Stripe from "stripe";
 import { inject } from "vitest";
 import worker from "../src/index.ts";
@@ -160,12 +161,8 @@ export async function eventsFor(customer: string): Promise<Stripe.Event[]> {
   return all.sort((a, b) => a.created - b.created);
 }
 
-export interface LedgerRow {
-  id: string;
-  attempts: number;
-  processed_at: string | null;
-  last_error: string | null;
-}
+/** The columns of a ledger row (public.stripe_events) the tests read. */
+export type LedgerRow = Pick<Tables<"stripe_events">, "id" | "attempts" | "processed_at" | "last_error">;
 
 /** The ledger rows of these events. */
 export async function ledger(ids: readonly string[]): Promise<LedgerRow[]> {

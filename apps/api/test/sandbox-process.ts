@@ -1,7 +1,6 @@
 // Runs in its own Node process (spawned by global-setup.ts): starts a throw-away sandbox, sets up
 // the catalog plus the odd prices the security tests need, prints one JSON line with everything
 // the tests need, and stops the sandbox on SIGTERM/SIGINT or when stdin closes.
-
 import { setupCatalog, stripeClient } from "@gatehouse/billing/catalog-setup";
 import {
   NO_LIMITS,
@@ -12,6 +11,8 @@ import {
   startTestSandbox,
   stopWithParent,
 } from "@gatehouse/sandbox";
+import type { Database } from "@gatehouse/types";
+import { jsonArg } from "@gatehouse/types/db-functions";
 import { createClient } from "@supabase/supabase-js";
 
 // Stripe's rate limits off: these tests set up their state by calling the stand-in directly, from
@@ -29,7 +30,9 @@ try {
     supabaseSecretKey: SANDBOX_SECRET_KEY,
   });
   const stripe = stripeClient(SANDBOX_STRIPE_SECRET_KEY, sandbox.urls.stripeDirect);
-  const db = createClient(sandbox.urls.supabaseDirect, SANDBOX_SECRET_KEY, { auth: { persistSession: false } });
+  const db = createClient<Database>(sandbox.urls.supabaseDirect, SANDBOX_SECRET_KEY, {
+    auth: { persistSession: false },
+  });
   const inactive = await stripe.prices.create({
     product: catalog.productId,
     currency: "eur",
@@ -37,7 +40,7 @@ try {
     recurring: { interval: "month" },
   });
   const inactiveNow = await stripe.prices.update(inactive.id, { active: false });
-  const stored = await db.rpc("upsert_price", { p_price: inactiveNow });
+  const stored = await db.rpc("upsert_price", { p_price: jsonArg(inactiveNow) });
   if (stored.error) throw new Error(stored.error.message);
   const plain = await stripe.products.create({ name: "No entitlement" });
   const plainPrice = await stripe.prices.create({

@@ -1,5 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { isPaymentEvent } from "@gatehouse/billing";
+import type { Database } from "@gatehouse/types";
 import type Stripe from "stripe";
 import { describe, expect, inject, test } from "vitest";
 import { parseEnv } from "../src/env.ts";
@@ -158,7 +159,7 @@ describe("queue consumer", () => {
       return fetch(input, init);
     };
     const { createClient } = await import("@supabase/supabase-js");
-    const db = createClient(base.config.SUPABASE_URL, base.config.SUPABASE_SECRET_KEY, {
+    const db = createClient<Database>(base.config.SUPABASE_URL, base.config.SUPABASE_SECRET_KEY, {
       auth: { persistSession: false, autoRefreshToken: false },
       global: { fetch: dying },
     });

@@ -1,5 +1,6 @@
 // What each lifecycle email says, in English and French, from its outbox payload. Pure: the React
 // Email components lay it out (email-template.ts), the plain-text part is built from the same copy.
+import type { EmailPayload } from "@gatehouse/types/db-functions";
 
 export type EmailKind =
   | "trial_ending"
@@ -23,24 +24,7 @@ export const EMAIL_KINDS: readonly EmailKind[] = [
 export type EmailLocale = "en" | "fr";
 
 /** The outbox payload (billing.email_payload in the migration), every field optional. */
-export interface EmailPayload {
-  planName?: string | null;
-  amount?: number | null;
-  currency?: string | null;
-  interval?: string | null;
-  currentPeriodEnd?: string | null;
-  cancelAt?: string | null;
-  trialEnd?: string | null;
-  endedAt?: string | null;
-  previousPlanName?: string | null;
-  previousAmount?: number | null;
-  previousCurrency?: string | null;
-  previousInterval?: string | null;
-  /** purchase_receipt */
-  productName?: string | null;
-  receiptNumber?: string | null;
-  purchasedAt?: string | null;
-}
+export type { EmailPayload };
 
 export interface EmailLinks {
   /** Where billing is managed (the account page opens Stripe's portal). */

@@ -15,7 +15,7 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) =>
     if (user.role !== "admin") {
       throw forbidden("This page is for admins: an admin runs `pnpm admin:grant --email <your email>` for you");
     }
-    if (!(await callRpc<boolean>(services.db, "user_is_admin", { p_user_id: user.id }))) {
+    if (!(await callRpc(services.db, "user_is_admin", { p_user_id: user.id }))) {
       throw forbidden("Your admin role was revoked");
     }
     await next();

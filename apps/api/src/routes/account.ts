@@ -30,7 +30,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const { user, services } = c.var;
     const [row, trialEligible] = await Promise.all([
       readEntitlement(services, user.id),
-      callRpc<boolean>(services.db, "trial_eligible", { p_user_id: user.id }),
+      callRpc(services.db, "trial_eligible", { p_user_id: user.id }),
     ]);
     return c.json({ user, entitlement: toEntitlementView(row), trialEligible } satisfies MeResponse);
   })
@@ -38,11 +38,11 @@ export const accountRoutes = new Hono<AppEnv>()
   // language of emails. The row is written by the service role only (no write policy).
   .post("/me/email-preferences", requireUser, jsonBody(emailPreferencesBodySchema), async (c) => {
     const body = c.req.valid("json");
-    const row = await callRpc<{ lifecycle_emails: boolean; locale: string | null }>(
-      c.var.services.db,
-      "set_email_preferences",
-      { p_user_id: c.var.user.id, p_lifecycle_emails: body.lifecycleEmails ?? null, p_locale: body.locale ?? null },
-    );
+    const row = await callRpc(c.var.services.db, "set_email_preferences", {
+      p_user_id: c.var.user.id,
+      p_lifecycle_emails: body.lifecycleEmails ?? null,
+      p_locale: body.locale ?? null,
+    });
     return c.json({ lifecycleEmails: row.lifecycle_emails, locale: row.locale } satisfies EmailPreferencesResponse);
   })
   .post("/checkout", requireUserWithin("checkout"), jsonBody(checkoutBodySchema), async (c) => {

@@ -12,14 +12,10 @@ import { messageFor, type SyncMessage } from "./sync-queue.ts";
 
 export type AcceptOutcome = "queued" | "duplicate" | "ignored";
 
-interface LedgerRow {
-  processed_at: string | null;
-}
-
 export async function acceptEvent(s: Services, queue: Queue<SyncMessage>, event: Stripe.Event): Promise<AcceptOutcome> {
   const action = await resolveChargeCustomer(s, routeEvent(event));
   const message = messageFor(action, event.id, isPaymentEvent(event.type, event.data.object));
-  const ledger = await callRpc<LedgerRow>(s.db, "record_stripe_event", {
+  const ledger = await callRpc(s.db, "record_stripe_event", {
     p_id: event.id,
     p_type: event.type,
     p_created: new Date(event.created * 1000).toISOString(),

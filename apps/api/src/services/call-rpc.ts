@@ -1,4 +1,10 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Database, Db, Tables } from "@gatehouse/types";
+import {
+  type DbFunctionArgs,
+  type DbFunctionName,
+  type DbFunctionResult,
+  parseDbFunctionResult,
+} from "@gatehouse/types/db-functions";
 import { UpstreamError } from "../errors.ts";
 
 /** A database function refused the call (a Postgres error that retrying will not fix). */
@@ -27,10 +33,16 @@ export function isOutage(error: { code?: string }, status: number): boolean {
 }
 
 /**
- * Calls a SQL function through PostgREST with the secret key. Unreachable database or gateway
- * → UpstreamError (retryable); a Postgres error → DbError with its SQLSTATE.
+ * Calls a SQL function through PostgREST with the secret key, typed by its name from the generated
+ * `Database` types: the arguments are checked at compile time, the result is the generated type or,
+ * for a jsonb result, the shape its contract declares (checked once, here). Unreachable database or
+ * gateway → UpstreamError (retryable); a Postgres error → DbError with its SQLSTATE.
  */
-export async function callRpc<T>(db: SupabaseClient, fn: string, args: Record<string, unknown>): Promise<T> {
+export async function callRpc<F extends DbFunctionName>(
+  db: Db,
+  fn: F,
+  args: DbFunctionArgs<F>,
+): Promise<DbFunctionResult<F>> {
   let result: { data: unknown; error: { code?: string; message: string } | null; status: number };
   try {
     result = await db.rpc(fn, args);
@@ -42,23 +54,34 @@ export async function callRpc<T>(db: SupabaseClient, fn: string, args: Record<st
     if (isOutage(error, status)) throw new UpstreamError("supabase", `${fn}: ${error.message}`);
     throw new DbError(fn, error.code ?? "unknown", error.message);
   }
-  return data as T;
+  try {
+    return parseDbFunctionResult(fn, data);
+  } catch (e) {
+    // The SQL function and its contract in @gatehouse/types disagree: a bug, never data to use.
+    throw new Error(`${fn} answered what its contract does not allow: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
+type TableName = keyof Database["public"]["Tables"] & string;
+
 /**
- * Reads at most one row where column = value, with the secret key. An outage → UpstreamError
- * (retryable); any other error is a bug and throws as such.
+ * Reads at most one row where column = value, with the secret key: the named columns of the
+ * table's generated row type. An outage → UpstreamError (retryable); any other error is a bug and
+ * throws as such.
  */
-export async function selectOne<T>(
-  db: SupabaseClient,
-  table: string,
-  columns: string,
-  column: string,
+export async function selectOne<T extends TableName, K extends keyof Tables<T> & string>(
+  db: Db,
+  table: T,
+  columns: readonly K[],
+  column: keyof Tables<T> & string,
   value: string,
-): Promise<T | null> {
+): Promise<Pick<Tables<T>, K> | null> {
   let result: { data: unknown; error: { code?: string; message: string } | null; status: number };
   try {
-    result = await db.from(table).select(columns).eq(column, value).maybeSingle();
+    // Widened to any table and column: the row's type is the one the return type names below.
+    const from: TableName = table;
+    const by: string = column;
+    result = await db.from(from).select(columns.join(",")).eq(by, value).maybeSingle();
   } catch (e) {
     throw new UpstreamError("supabase", e instanceof Error ? e.message : String(e));
   }
@@ -67,5 +90,6 @@ export async function selectOne<T>(
     if (isOutage(error, status)) throw new UpstreamError("supabase", `${table}: ${error.message}`);
     throw new Error(`${table} lookup failed: ${error.message}`);
   }
-  return data as T | null;
+  // PostgREST answered exactly these columns of this table's row (the select above).
+  return data as Pick<Tables<T>, K> | null;
 }

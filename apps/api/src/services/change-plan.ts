@@ -5,6 +5,7 @@
 // invoices.createPreview with the proration date the confirmation then uses.
 import { type PlanChangeTiming, type PlanPriceFacts, planChangeTiming } from "@gatehouse/billing";
 import type { ChangePlanPreviewResponse, EntitlementView } from "@gatehouse/types";
+import type { ChangePlanContext, PlanPriceRow } from "@gatehouse/types/db-functions";
 import Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
 import { ApiError } from "../errors.ts";
@@ -15,27 +16,13 @@ import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 import { syncCustomer } from "./sync-customer.ts";
 import { readEntitlement } from "./sync-user.ts";
 
-interface PlanPrice extends PlanPriceFacts {
-  productId: string;
-  productName: string;
-  currency: string;
-  sellable: boolean;
-}
+/** A price of the context with what a switch needs: an amount and an interval. */
+type PlanPrice = PlanPriceRow & PlanPriceFacts;
 
-interface ChangePlanContext {
-  customerId: string | null;
-  subscription: {
-    id: string;
-    status: string;
-    priceId: string | null;
-    currentPeriodStart: string | null;
-    currentPeriodEnd: string | null;
-    scheduleId: string | null;
-    scheduledPriceId: string | null;
-  } | null;
-  current: PlanPrice | null;
-  target: PlanPrice | null;
-  previewProrationDate: number | null;
+/** The price, if it has an amount and an interval (a recurring price of the catalog does). */
+function recurring(price: PlanPriceRow | null): PlanPrice | null {
+  if (!price || price.unitAmount === null || price.interval === null) return null;
+  return { ...price, unitAmount: price.unitAmount, interval: price.interval };
 }
 
 /** What a validated change is: the subscription, both prices and when the switch applies. */
@@ -51,7 +38,7 @@ interface Change {
 const BLOCKED_STATUSES = new Set(["past_due", "unpaid", "incomplete", "paused"]);
 
 async function context(s: Services, userId: string, priceId: string | null): Promise<ChangePlanContext> {
-  return callRpc<ChangePlanContext>(s.db, "change_plan_context", { p_user_id: userId, p_price_id: priceId });
+  return callRpc(s.db, "change_plan_context", { p_user_id: userId, p_price_id: priceId });
 }
 
 function requireSubscription(ctx: ChangePlanContext): NonNullable<ChangePlanContext["subscription"]> & {
@@ -73,7 +60,8 @@ function requireSubscription(ctx: ChangePlanContext): NonNullable<ChangePlanCont
 
 async function validate(s: Services, user: AuthUser, priceId: string): Promise<Change> {
   const ctx = await context(s, user.id, priceId);
-  if (!ctx.target?.sellable) {
+  const target = recurring(ctx.target);
+  if (!target?.sellable) {
     throw new ApiError(
       400,
       "invalid_price",
@@ -81,19 +69,20 @@ async function validate(s: Services, user: AuthUser, priceId: string): Promise<C
     );
   }
   const sub = requireSubscription(ctx);
-  if (!ctx.current || sub.priceId === null) {
+  const current = recurring(ctx.current);
+  if (!current || sub.priceId === null) {
     throw new ApiError(409, "no_subscription", "Your subscription is not on a Gatehouse plan: manage it in the portal");
   }
   if (sub.priceId === priceId) throw new ApiError(400, "same_plan", "You are already on this plan and billing period");
-  if (ctx.target.currency !== ctx.current.currency) {
+  if (target.currency !== current.currency) {
     throw new ApiError(400, "invalid_price", `Price ${priceId} is in another currency than your subscription`);
   }
   return {
     customerId: sub.customerId,
     subscriptionId: sub.id,
-    current: ctx.current,
-    target: ctx.target,
-    timing: planChangeTiming(ctx.current, ctx.target),
+    current,
+    target,
+    timing: planChangeTiming(current, target),
     ctx,
   };
 }
@@ -151,7 +140,7 @@ export async function previewPlanChange(
     }),
   );
   const prorationDate = prorationDateOf(invoice);
-  await callRpc<null>(s.db, "record_plan_preview", {
+  await callRpc(s.db, "record_plan_preview", {
     p_user_id: user.id,
     p_price_id: priceId,
     p_proration_date: prorationDate,
@@ -168,7 +157,7 @@ export async function previewPlanChange(
 /** Runs fn holding the user's plan-change slot; a second change at the same time gets 409. */
 async function exclusively<T>(s: Services, userId: string, fn: () => Promise<T>): Promise<T> {
   const token = crypto.randomUUID();
-  if (!(await callRpc<boolean>(s.db, "claim_plan_change", { p_user_id: userId, p_token: token }))) {
+  if (!(await callRpc(s.db, "claim_plan_change", { p_user_id: userId, p_token: token }))) {
     throw new ApiError(
       409,
       "change_in_progress",
@@ -181,7 +170,7 @@ async function exclusively<T>(s: Services, userId: string, fn: () => Promise<T>)
     used = true;
     return result;
   } finally {
-    await callRpc<null>(s.db, "release_plan_change", {
+    await callRpc(s.db, "release_plan_change", {
       p_user_id: userId,
       p_token: token,
       p_clear_preview: used,

@@ -101,7 +101,7 @@ function plan(s: Services, batch: MessageBatch<unknown>): { units: Unit[]; dropp
       } else {
         await syncPrice(s, last.price);
       }
-      await callRpc<number>(s.db, "finish_stripe_events", { p_ids: eventIds });
+      await callRpc(s.db, "finish_stripe_events", { p_ids: eventIds });
     };
     units.push({ what, customerId: last.kind === "customer" ? last.customerId : null, messages, eventIds, run });
   }
@@ -134,7 +134,7 @@ export async function consumeSyncBatch(
   );
   // Events a sync since their message was sent already answered (sync_customer_events covers
   // every earlier event of its customer): acknowledged without asking Stripe again.
-  const pending = await callRpc<string[]>(s.db, "events_not_processed", {
+  const pending = await callRpc(s.db, "events_not_processed", {
     p_ids: units.flatMap((u) => u.eventIds),
   }).catch(() => null);
   const open = pending ? new Set(pending) : null;

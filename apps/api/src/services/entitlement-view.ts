@@ -1,23 +1,25 @@
-import type { EntitlementView } from "@gatehouse/types";
+import type { EntitlementView, Tables } from "@gatehouse/types";
 
-/** A row of public.entitlements as PostgREST returns it. */
-export interface EntitlementRow {
-  user_id: string;
-  active: boolean;
-  entitlement: string | null;
-  status: string | null;
-  subscription_id: string | null;
-  price_id?: string | null;
-  current_period_end: string | null;
-  cancel_at: string | null;
-  /** When access ends without a further sync (end of the past-due grace); null: no fixed end. */
-  access_ends_at?: string | null;
-  features?: string[] | null;
-  source?: string | null;
-  trial_end?: string | null;
-  scheduled_price_id?: string | null;
-  scheduled_at?: string | null;
-}
+type EntitlementRow = Tables<"entitlements">;
+
+/** Every column of public.entitlements (the generated row), for `selectOne`. */
+export const ENTITLEMENT_COLUMNS = [
+  "user_id",
+  "active",
+  "entitlement",
+  "status",
+  "subscription_id",
+  "price_id",
+  "current_period_end",
+  "cancel_at",
+  "access_ends_at",
+  "features",
+  "source",
+  "trial_end",
+  "scheduled_price_id",
+  "scheduled_at",
+  "updated_at",
+] as const satisfies readonly (keyof EntitlementRow)[];
 
 const iso = (v: string | null | undefined) => (v ? new Date(v).toISOString() : null);
 
@@ -49,9 +51,9 @@ export function toEntitlementView(row: EntitlementRow | null | undefined, now = 
     status: row.status,
     currentPeriodEnd: iso(row.current_period_end),
     cancelAt: iso(row.cancel_at),
-    features: active ? [...(row.features ?? [])] : [],
+    features: active ? [...row.features] : [],
     source: row.source === "subscription" || row.source === "purchase" ? row.source : null,
-    priceId: row.price_id ?? null,
+    priceId: row.price_id,
     trialEnd: iso(row.trial_end),
     scheduledChange:
       row.scheduled_price_id && scheduledAt ? { priceId: row.scheduled_price_id, at: scheduledAt } : null,

@@ -11,14 +11,9 @@ import { syncCustomer } from "./sync-customer.ts";
 
 export type EventOutcome = "processed" | "duplicate" | "ignored";
 
-interface LedgerRow {
-  attempts: number;
-  processed_at: string | null;
-}
-
 export async function processEvent(s: Services, event: Stripe.Event): Promise<EventOutcome> {
   const action = await resolveChargeCustomer(s, routeEvent(event));
-  const ledger = await callRpc<LedgerRow>(s.db, "record_stripe_event", {
+  const ledger = await callRpc(s.db, "record_stripe_event", {
     p_id: event.id,
     p_type: event.type,
     p_created: new Date(event.created * 1000).toISOString(),

@@ -53,14 +53,14 @@ async function customersWithMissedEvents(
     startingAfter = last.id;
   }
   if (relevant.size === 0) return { scanned, missed: 0, customers: [] };
-  const missed = await callRpc<string[]>(s.db, "events_not_processed", { p_ids: [...relevant.keys()] });
+  const missed = await callRpc(s.db, "events_not_processed", { p_ids: [...relevant.keys()] });
   const customers = new Set(missed.map((id) => relevant.get(id)).filter((c): c is string => !!c));
   return { scanned, missed: missed.length, customers: [...customers] };
 }
 
 export async function reconcile(s: Services, opts: ReconcileOptions = {}): Promise<ReconcileReport> {
   const fromEvents = await customersWithMissedEvents(s, opts);
-  const flagged = await callRpc<string[]>(s.db, "customers_to_reconcile", {
+  const flagged = await callRpc(s.db, "customers_to_reconcile", {
     p_limit: opts.batch ?? 100,
     p_stale_after: opts.staleAfter ?? "1 day",
   });

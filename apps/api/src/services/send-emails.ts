@@ -2,7 +2,8 @@
 // outbox (claim_emails re-checks each against the current state), renders them in the user's
 // language and sends them through Resend's HTTP API (POST /emails, the request the resend SDK
 // makes) with Idempotency-Key = the dedupe key, so a retry after a lost answer never sends twice.
-import { EMAIL_KINDS, type EmailKind, type EmailLocale, type EmailPayload, linksFor } from "../emails/email-copy.ts";
+import { emailPayloadSchema } from "@gatehouse/types/db-functions";
+import { EMAIL_KINDS, type EmailKind, type EmailLocale, linksFor } from "../emails/email-copy.ts";
 import { renderEmail } from "../emails/render-email.ts";
 import { classifyResendAnswer, type ResendAnswer, type SendOutcome } from "../emails/resend-outcome.ts";
 import { callRpc } from "./call-rpc.ts";
@@ -17,17 +18,6 @@ export const EMAIL_CRON = "* * * * *";
 const RESEND_API = "https://api.resend.com";
 /** Resend allows 2 requests a second by default; the sender stays under it. */
 const MIN_GAP_MS = 550;
-
-interface ClaimedEmail {
-  id: number;
-  user_id: string;
-  kind: string;
-  dedupe_key: string;
-  locale: string;
-  payload: EmailPayload | null;
-  attempts: number;
-  email: string;
-}
 
 export interface SendReport {
   claimed: number;
@@ -101,7 +91,7 @@ export async function sendPendingEmails(s: Services, opts: SendOptions = {}): Pr
   if (!RESEND_API_KEY || !EMAIL_FROM) return report;
   report.enabled = true;
   const fetchFn = opts.fetchFn ?? fetch;
-  const claimed = await callRpc<ClaimedEmail[]>(s.db, "claim_emails", { p_limit: opts.limit ?? 20 });
+  const claimed = await callRpc(s.db, "claim_emails", { p_limit: opts.limit ?? 20 });
   report.claimed = claimed.length;
   const links = linksFor(APP_URL);
   let stopped: Extract<SendOutcome, { stopBatch: boolean }> | null = null;
@@ -123,8 +113,19 @@ export async function sendPendingEmails(s: Services, opts: SendOptions = {}): Pr
       report.retried += 1;
       continue;
     }
+    // The payload is jsonb written by the outbox's triggers: checked against their contract here,
+    // per email, so one malformed row fails that email and not the whole batch.
+    const payload = emailPayloadSchema.safeParse(m.payload ?? {});
+    if (!payload.success) {
+      await finish(s, m.id, {
+        outcome: "failed",
+        error: `payload does not match billing.email_payload: ${payload.error.message}`,
+      });
+      report.failed += 1;
+      continue;
+    }
     const locale: EmailLocale = m.locale === "fr" ? "fr" : "en";
-    const rendered = renderEmail(m.kind, locale, m.payload ?? {}, links);
+    const rendered = renderEmail(m.kind, locale, payload.data, links);
     const wait = last + MIN_GAP_MS - Date.now();
     if (wait > 0) await sleep(wait);
     last = Date.now();

@@ -1,5 +1,6 @@
 // Clients built once per isolate for a given configuration, shared by every request.
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Database, Db } from "@gatehouse/types";
+import { createClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
 import type { Config } from "../env.ts";
 import { pacedFetch, StripePacer } from "./stripe-pacer.ts";
@@ -11,7 +12,7 @@ export interface Services {
   /** For background work (queue consumer, cron): waits for the budget (STRIPE_REQUESTS_PER_SECOND). */
   backgroundStripe: Stripe;
   pacer: StripePacer;
-  db: SupabaseClient;
+  db: Db;
 }
 
 const cache = new WeakMap<Config, Services>();
@@ -44,7 +45,7 @@ export function getServices(config: Config): Services {
       stripe: createStripe(config, pacedFetch(pacer, "user")),
       backgroundStripe: createStripe(config, pacedFetch(pacer, "background")),
       pacer,
-      db: createClient(config.SUPABASE_URL, config.SUPABASE_SECRET_KEY, {
+      db: createClient<Database>(config.SUPABASE_URL, config.SUPABASE_SECRET_KEY, {
         auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       }),
     };

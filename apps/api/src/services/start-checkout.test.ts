@@ -1,19 +1,33 @@
 // startCheckout's decisions from the database's checkout_context, with a fake `Services`: the real
 // SDKs, whose HTTP the test answers. The full path (stand-ins, races, sessions) is test/checkout.test.ts.
+import type { CheckoutContext } from "@gatehouse/types/db-functions";
 import { describe, expect, test } from "vitest";
 import { ApiError } from "../errors.ts";
 import { fakeServices } from "../testing/fake-services.ts";
 import { startCheckout } from "./start-checkout.ts";
 
 const user = { id: "7b0b9a4e-2c1d-4b8f-9e57-1c3f6d2a8b90", email: "ada@example.test" };
-const price = { id: "price_pro_monthly", trialPeriodDays: null, type: "recurring", currencies: ["eur", "usd"] };
+const price: NonNullable<CheckoutContext["price"]> = {
+  id: "price_pro_monthly",
+  productId: "prod_pro",
+  entitlement: "pro",
+  interval: "month",
+  currency: "eur",
+  unitAmount: 1900,
+  type: "recurring",
+  currencies: ["eur", "usd"],
+  trialPeriodDays: null,
+  catalogTrialDays: null,
+};
 
-function context(over: Record<string, unknown> = {}) {
+/** public.checkout_context's answer: a user with a customer and no access, for the Pro price. */
+function context(over: Partial<CheckoutContext> = {}): CheckoutContext {
   return {
     price,
     userExists: true,
     customerId: "cus_1",
     openSessionId: null,
+    trialEligible: false,
     hasAccess: false,
     openSubscriptionStatus: null,
     ownedPurchaseId: null,
@@ -48,7 +62,7 @@ describe("startCheckout refuses before touching Stripe", () => {
 
   test.each([
     ["a subscription", price],
-    ["lifetime again", { ...price, id: "price_lifetime", type: "one_time" }],
+    ["lifetime again", { ...price, id: "price_lifetime", type: "one_time" as const, interval: null }],
   ])("a lifetime owner buying %s is 409 already_owned", async (_what, p) => {
     const s = fakeServices({ rpc: { checkout_context: () => context({ price: p, ownedPurchaseId: "cs_paid" }) } });
     const e = await refusal(startCheckout(s, user, p.id));

@@ -7,26 +7,6 @@ import { callRpc, selectOne } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 
-interface CheckoutContext {
-  price: {
-    id: string;
-    trialPeriodDays: number | null;
-    type: "recurring" | "one_time";
-    /** The currencies it is sold in: its own first, then its currency_options. */
-    currencies: string[];
-  } | null;
-  /** False for a deleted user whose token has not expired yet: nothing may be created for them. */
-  userExists: boolean;
-  customerId: string | null;
-  /** The Checkout Session this user last opened (open, paid or expired since). */
-  openSessionId: string | null;
-  hasAccess: boolean;
-  /** The best status among the user's subscriptions that are not over (past_due, unpaid, … included). */
-  openSubscriptionStatus: string | null;
-  /** A paid one-time purchase (lifetime): its owner buys nothing more. */
-  ownedPurchaseId: string | null;
-}
-
 export interface CheckoutOptions {
   locale?: Locale | undefined;
   /** ISO code (any case) of one of the price's currencies; default: the price's own. */
@@ -70,7 +50,7 @@ function wasReplayed(res: { lastResponse?: { headers?: unknown } }): boolean {
 /** Is this subscription already in the mirror (a past one, synced), rather than just paid? */
 async function isMirrored(s: Services, session: Stripe.Checkout.Session): Promise<boolean> {
   // A one-time payment is mirrored as a purchase (keyed by its session), a subscription as itself.
-  if (session.mode === "payment") return (await selectOne(s.db, "purchases", "id", "id", session.id)) !== null;
+  if (session.mode === "payment") return (await selectOne(s.db, "purchases", ["id"], "id", session.id)) !== null;
   return isSubscriptionMirrored(s, session.subscription);
 }
 
@@ -80,7 +60,7 @@ async function isSubscriptionMirrored(
 ): Promise<boolean> {
   const id = typeof subscription === "string" ? subscription : subscription?.id;
   if (!id) return false;
-  return (await selectOne(s.db, "subscriptions", "id", "id", id)) !== null;
+  return (await selectOne(s.db, "subscriptions", ["id"], "id", id)) !== null;
 }
 
 async function expireSession(s: Services, id: string): Promise<void> {
@@ -99,7 +79,7 @@ async function ensureCustomer(s: Services, user: AuthUser, existing: string | nu
       ),
     ),
   );
-  return callRpc<string>(s.db, "bind_customer", { p_user_id: user.id, p_customer_id: customer.id });
+  return callRpc(s.db, "bind_customer", { p_user_id: user.id, p_customer_id: customer.id });
 }
 
 export async function startCheckout(
@@ -109,7 +89,7 @@ export async function startCheckout(
   opts: CheckoutOptions = {},
 ): Promise<CheckoutResponse> {
   const { locale } = opts;
-  const ctx = await callRpc<CheckoutContext>(s.db, "checkout_context", { p_user_id: user.id, p_price_id: priceId });
+  const ctx = await callRpc(s.db, "checkout_context", { p_user_id: user.id, p_price_id: priceId });
   if (!ctx.userExists) throw new ApiError(401, "unauthenticated", "This account no longer exists: sign in again");
   if (!ctx.price) {
     throw new ApiError(400, "invalid_price", `Price ${priceId} is not an active price of a Gatehouse product`);
@@ -204,7 +184,7 @@ export async function startCheckout(
     );
   }
   // One open session per user: record ours unless another request recorded its own meanwhile.
-  const winner = await callRpc<string | null>(s.db, "claim_checkout_session", {
+  const winner = await callRpc(s.db, "claim_checkout_session", {
     p_user_id: user.id,
     p_session_id: session.id,
     p_previous: ctx.openSessionId,

@@ -1,6 +1,7 @@
 // product.* and price.* events: re-read the object from Stripe and upsert it, a product with its
 // Entitlements features (products only when they carry metadata.entitlement or features; the SQL
 // functions decide).
+import { jsonArg } from "@gatehouse/types/db-functions";
 import type Stripe from "stripe";
 import { callRpc } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
@@ -46,7 +47,7 @@ async function storeProduct(s: Services, product: Stripe.Product): Promise<boole
   // `current` marks a product Stripe no longer has with deleted: true (Stripe's own shape for it).
   const deleted: unknown = product.deleted;
   const features = deleted === true ? [] : await productFeatures(s, product.id);
-  return callRpc<boolean>(s.db, "upsert_product", { p_product: product, p_features: features });
+  return callRpc(s.db, "upsert_product", { p_product: jsonArg(product), p_features: jsonArg(features) });
 }
 
 export async function syncProduct(s: Services, fromEvent: Stripe.Product): Promise<boolean> {
@@ -59,7 +60,7 @@ export async function syncPrice(s: Services, fromEvent: Stripe.Price): Promise<b
     fromEvent,
     "prices.retrieve",
   );
-  if (await callRpc<boolean>(s.db, "upsert_price", { p_price: price })) return true;
+  if (await callRpc(s.db, "upsert_price", { p_price: jsonArg(price) })) return true;
   // The product may not be stored yet (events out of order): store it, then the price.
   const productId = typeof price.product === "string" ? price.product : price.product.id;
   let product: Stripe.Product;
@@ -72,5 +73,5 @@ export async function syncPrice(s: Services, fromEvent: Stripe.Price): Promise<b
     throw e;
   }
   if (!(await storeProduct(s, product))) return false;
-  return callRpc<boolean>(s.db, "upsert_price", { p_price: price });
+  return callRpc(s.db, "upsert_price", { p_price: jsonArg(price) });
 }

@@ -3,11 +3,11 @@
 // have changed: readsPurchases in @gatehouse/billing). Webhooks, the success page and the cron all
 // come here, so no path ever trusts an event's copy of a subscription or a payment.
 import { type PurchaseReadInput, readsPurchases } from "@gatehouse/billing";
-import { isUuid } from "@gatehouse/types";
+import { isUuid, type Tables } from "@gatehouse/types";
+import { jsonArg } from "@gatehouse/types/db-functions";
 import type Stripe from "stripe";
 import { UpstreamError } from "../errors.ts";
 import { callRpc, DbError } from "./call-rpc.ts";
-import type { EntitlementRow } from "./entitlement-view.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 import { endSubscriptionsOfOwner, readPurchases } from "./sync-purchases.ts";
@@ -76,7 +76,7 @@ async function bindFromMetadata(s: Services, customerId: string): Promise<boolea
   const userId = "deleted" in customer && customer.deleted ? null : (customer as Stripe.Customer).metadata?.user_id;
   if (!userId || !isUuid(userId)) return false;
   try {
-    await callRpc<string>(s.db, "bind_customer", { p_user_id: userId, p_customer_id: customerId });
+    await callRpc(s.db, "bind_customer", { p_user_id: userId, p_customer_id: customerId });
     return true;
   } catch (e) {
     // 23503: no such user; 23505: the customer is bound to someone else. Either way, not ours to sync.
@@ -119,7 +119,7 @@ export async function syncCustomer(
   why: ChangeCause = { cause: eventIds.length > 0 ? "webhook" : "cron" },
   /** What decides whether the purchases are re-read (readsPurchases); none: they are. */
   purchaseFacts?: Omit<PurchaseReadInput, "cause">,
-): Promise<EntitlementRow | null> {
+): Promise<Tables<"entitlements"> | null> {
   const snapshotAt = new Date().toISOString();
   const withPurchases = purchaseFacts ? readsPurchases({ cause: why.cause, ...purchaseFacts }) : true;
   // Both reads at once (one Stripe round trip less on the success page's sync and every webhook's).
@@ -134,17 +134,17 @@ export async function syncCustomer(
   // The purchases are written (and the entitlement recomputed) before sync_customer_events marks
   // the events processed: if this fails, the events stay unprocessed and are retried.
   const writePurchases = () =>
-    callRpc<EntitlementRow>(s.db, "sync_purchases", {
+    callRpc(s.db, "sync_purchases", {
       p_customer_id: customerId,
-      p_purchases: purchases,
+      p_purchases: jsonArg(purchases),
       p_snapshot_at: snapshotAt,
     });
   // One transaction: the sync, the events that asked for it, every event of this customer
   // received before the read began (the read answers them too), and the access history.
   const write = () =>
-    callRpc<EntitlementRow>(s.db, "sync_customer_caused", {
+    callRpc(s.db, "sync_customer_caused", {
       p_customer_id: customerId,
-      p_subscriptions: subscriptions,
+      p_subscriptions: jsonArg(subscriptions),
       p_snapshot_at: snapshotAt,
       p_event_ids: eventIds,
       p_cause: why.cause,

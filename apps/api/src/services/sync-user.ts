@@ -1,17 +1,17 @@
 // POST /api/billing/sync: the caller's own sync, optionally proven by a Checkout Session id.
-import type { EntitlementView } from "@gatehouse/types";
+import type { EntitlementView, Tables } from "@gatehouse/types";
 import type Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { selectOne } from "./call-rpc.ts";
 import { customerIdOf } from "./customer-id-of.ts";
-import { type EntitlementRow, toEntitlementView } from "./entitlement-view.ts";
+import { ENTITLEMENT_COLUMNS, toEntitlementView } from "./entitlement-view.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 import { syncCustomer } from "./sync-customer.ts";
 
-export function readEntitlement(s: Services, userId: string): Promise<EntitlementRow | null> {
-  return selectOne<EntitlementRow>(s.db, "entitlements", "*", "user_id", userId);
+export function readEntitlement(s: Services, userId: string): Promise<Tables<"entitlements"> | null> {
+  return selectOne(s.db, "entitlements", ENTITLEMENT_COLUMNS, "user_id", userId);
 }
 
 async function customerOfSession(s: Services, user: AuthUser, sessionId: string): Promise<string | null> {

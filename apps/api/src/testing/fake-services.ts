@@ -1,5 +1,7 @@
 // A `Services` for unit tests: the real stripe and supabase-js clients, whose HTTP goes to functions
 // the test gives instead of the network. A call the test did not expect fails the test loudly.
+import type { Database } from "@gatehouse/types";
+import type { DbFunctionArgs, DbFunctionName, DbFunctionResult } from "@gatehouse/types/db-functions";
 import { createClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
 import { type Config, parseEnv } from "../env.ts";
@@ -20,9 +22,12 @@ export const testBindings = {
 
 type Handler = (body: Record<string, unknown>) => unknown;
 
+/** A fake SQL function: what PostgREST would answer, in the shape its contract declares. */
+type RpcHandlers = { [F in DbFunctionName]?: (args: DbFunctionArgs<F>) => DbFunctionResult<F> };
+
 export interface FakeServicesOptions {
   /** Answers of SQL functions called through PostgREST (`db.rpc(name, args)`), by name. */
-  rpc?: Record<string, Handler>;
+  rpc?: RpcHandlers;
   /** Answers of the Stripe API, by `METHOD /v1/path` (form body decoded flat). */
   stripe?: Record<string, Handler>;
 }
@@ -40,7 +45,9 @@ export function fakeServices(opts: FakeServicesOptions = {}, config: Config = pa
   const supabaseFetch: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const name = /\/rest\/v1\/rpc\/([a-z_]+)$/.exec(url.pathname)?.[1];
-    const handler = name ? opts.rpc?.[name] : undefined;
+    // supabase-js sent `name`'s arguments as the body: what that handler is typed to take.
+    const handlers = (opts.rpc ?? {}) as Partial<Record<string, Handler>>;
+    const handler = name ? handlers[name] : undefined;
     calls.push(name ? `rpc ${name}` : `${init?.method ?? "GET"} ${url.pathname}`);
     if (!handler) return json(500, { code: "XX000", message: `unexpected call ${url.pathname} in a unit test` });
     return json(200, handler(JSON.parse(String(init?.body ?? "{}")) as Record<string, unknown>));
@@ -66,7 +73,7 @@ export function fakeServices(opts: FakeServicesOptions = {}, config: Config = pa
     // Unpaced in unit tests: the same client for background work.
     backgroundStripe: stripe,
     pacer: new StripePacer(config.STRIPE_REQUESTS_PER_SECOND),
-    db: createClient(config.SUPABASE_URL, config.SUPABASE_SECRET_KEY, {
+    db: createClient<Database>(config.SUPABASE_URL, config.SUPABASE_SECRET_KEY, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       global: { fetch: supabaseFetch },
     }),

@@ -2,6 +2,8 @@
 // under the Stripe budget (the caller hands background services: every Stripe call waits for the
 // pacer), with its progress in public.doctor_runs. With repair, each drifted customer gets a
 // normal sync, recorded in the access history with cause doctor.
+import type { Tables, TablesUpdate } from "@gatehouse/types";
+import { type Drift, doctorRunDriftsSchema, jsonArg } from "@gatehouse/types/db-functions";
 import type { AuthUser } from "../../context.ts";
 import { ApiError } from "../../errors.ts";
 import { callRpc } from "../call-rpc.ts";
@@ -9,17 +11,7 @@ import type { Services } from "../services.ts";
 import { listAllSubscriptions, syncCustomer, withSchedules } from "../sync-customer.ts";
 import { recordAdminAction } from "./record-admin-action.ts";
 
-export interface DriftField {
-  field: string;
-  database: unknown;
-  stripe: unknown;
-}
-
-export interface Drift {
-  userId: string;
-  customerId: string;
-  fields: DriftField[];
-}
+export type { Drift };
 
 export interface DoctorRun {
   runId: string;
@@ -36,30 +28,24 @@ export interface DoctorRun {
   error: string | null;
 }
 
-interface RunRow {
-  id: string;
-  status: DoctorRun["status"];
-  repair: boolean;
-  total: number;
-  checked: number;
-  drifted: Drift[];
-  repaired: number;
-  started_at: string;
-  finished_at: string | null;
-  error: string | null;
-}
+type RunRow = Tables<"doctor_runs">;
+
+const RUN_STATUSES = ["running", "done", "failed"] as const;
+/** doctor_runs.status: its check constraint allows these three only. */
+const runStatus = (status: string): DoctorRun["status"] => RUN_STATUSES.find((known) => known === status) ?? "failed";
 
 const PAGE = 100;
 
 function toRun(r: RunRow): DoctorRun {
   return {
     runId: r.id,
-    status: r.status,
+    status: runStatus(r.status),
     repair: r.repair,
     progress: r.total > 0 ? Math.min(1, r.checked / r.total) : r.status === "running" ? 0 : 1,
     total: r.total,
     checked: r.checked,
-    drifted: r.drifted,
+    // jsonb the doctor wrote itself (Drift[] from doctor_compare): checked against that contract.
+    drifted: doctorRunDriftsSchema.parse(r.drifted),
     repaired: r.repaired,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -67,7 +53,7 @@ function toRun(r: RunRow): DoctorRun {
   };
 }
 
-async function update(s: Services, id: string, patch: Partial<RunRow>): Promise<void> {
+async function update(s: Services, id: string, patch: TablesUpdate<"doctor_runs">): Promise<void> {
   const { error } = await s.db.from("doctor_runs").update(patch).eq("id", id);
   if (error) throw new Error(`doctor_runs: ${error.message}`);
 }
@@ -96,12 +82,12 @@ export async function startDoctor(
   if (error) {
     if (error.code === "23505") {
       const running = await s.db.from("doctor_runs").select("id").eq("status", "running").maybeSingle();
-      const id = (running.data as { id: string } | null)?.id;
+      const id = running.data?.id;
       throw new ApiError(409, "doctor_running", `A doctor run is already in progress (${id ?? "?"}): wait for it`, id);
     }
     throw new Error(`doctor_runs: ${error.message}`);
   }
-  const runId = (data as { id: string }).id;
+  const runId = data.id;
   await recordAdminAction(s, { actor: admin.id, action: repair ? "doctor_repair" : "doctor", target: runId });
   background(runDoctor(backgroundServices, runId, admin, repair));
   return { runId };
@@ -118,12 +104,12 @@ export async function runDoctor(s: Services, runId: string, admin: AuthUser, rep
       if (after) query = query.gt("stripe_customer_id", after);
       const { data, error } = await query.order("stripe_customer_id").limit(PAGE);
       if (error) throw new Error(`customers: ${error.message}`);
-      const ids = ((data ?? []) as { stripe_customer_id: string }[]).map((r) => r.stripe_customer_id);
+      const ids = (data ?? []).map((r) => r.stripe_customer_id);
       for (const customerId of ids) {
         const subs = await withSchedules(s.stripe, await listAllSubscriptions(s.stripe, customerId));
-        const drift = await callRpc<Drift | null>(s.db, "doctor_compare", {
+        const drift = await callRpc(s.db, "doctor_compare", {
           p_customer_id: customerId,
-          p_subscriptions: subs,
+          p_subscriptions: jsonArg(subs),
         });
         if (drift && drift.fields.length > 0) {
           drifted.push(drift);
@@ -157,5 +143,5 @@ export async function readDoctorRun(s: Services, runId: string): Promise<DoctorR
   const { data, error } = await s.db.from("doctor_runs").select("*").eq("id", runId).maybeSingle();
   if (error) throw new Error(`doctor_runs: ${error.message}`);
   if (!data) throw new ApiError(404, "run_not_found", `No doctor run ${runId}`);
-  return toRun(data as RunRow);
+  return toRun(data);
 }

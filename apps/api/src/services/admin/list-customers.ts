@@ -1,21 +1,12 @@
 import { isUuid } from "@gatehouse/types";
+import type { DbFunctionResult } from "@gatehouse/types/db-functions";
 import { ApiError } from "../../errors.ts";
 import { callRpc } from "../call-rpc.ts";
 import type { Services } from "../services.ts";
 import { readCursor, signCursor } from "./page-cursor.ts";
 
-export interface CustomerListItem {
-  userId: string;
-  email: string | null;
-  createdAt: string;
-  customerId: string | null;
-  active: boolean | null;
-  status: string | null;
-  priceId: string | null;
-  features: string[] | null;
-  currentPeriodEnd: string | null;
-  isAdmin: boolean;
-}
+/** A row of public.admin_customers() as its contract declares it. */
+export type CustomerListItem = DbFunctionResult<"admin_customers">[number];
 
 export const CUSTOMER_STATUSES = [
   "none",
@@ -57,7 +48,7 @@ export async function listCustomers(
   if (position && (!isUuid(position.id) || Number.isNaN(Date.parse(position.at)))) {
     throw new ApiError(400, "invalid_cursor", "This cursor is not one the API gave: start again from the first page");
   }
-  const rows = await callRpc<CustomerListItem[]>(s.db, "admin_customers", {
+  const rows = await callRpc(s.db, "admin_customers", {
     p_q: q || null,
     p_status: status,
     p_price_id: query.priceId?.trim() || null,

@@ -1,16 +1,11 @@
+import type { DbFunctionResult } from "@gatehouse/types/db-functions";
 import { callRpc } from "../call-rpc.ts";
 import type { Services } from "../services.ts";
 
-export interface BucketFile {
-  path: string;
-  feature: string;
-  name: string;
-  size: number | null;
-  mimetype: string | null;
-  updated_at: string;
-}
+/** A file of the downloads bucket: public.library_files() as its contract declares it. */
+export type BucketFile = DbFunctionResult<"library_files">[number];
 
 /** Every file of the downloads bucket, with the feature (folder) it needs. */
 export async function listBucketFiles(s: Services): Promise<{ files: BucketFile[] }> {
-  return { files: await callRpc<BucketFile[]>(s.db, "library_files", {}) };
+  return { files: await callRpc(s.db, "library_files", {}) };
 }

@@ -11,12 +11,6 @@ import { recordAdminAction } from "./record-admin-action.ts";
 
 export type ReplayOutcome = "processed" | "ignored";
 
-interface LedgerEvent {
-  id: string;
-  type: string;
-  customer_id: string | null;
-}
-
 /**
  * Re-processes one ledger event: a customer's event re-syncs that customer (cause replay, naming
  * the event), a catalog event re-reads the product or price. The event is marked processed in the
@@ -26,7 +20,7 @@ export async function replayEvent(s: Services, admin: AuthUser, eventId: string)
   if (!/^evt_\w{1,200}$/.test(eventId)) {
     throw new ApiError(404, "event_not_found", `No event ${eventId} in the ledger: an event id starts with evt_`);
   }
-  const row = await selectOne<LedgerEvent>(s.db, "stripe_events", "id, type, customer_id", "id", eventId);
+  const row = await selectOne(s.db, "stripe_events", ["id", "type", "customer_id"], "id", eventId);
   if (!row) throw new ApiError(404, "event_not_found", `No event ${eventId} in the ledger`);
   let outcome: ReplayOutcome = "processed";
   let targetUserId: string | null = null;

@@ -12,7 +12,7 @@ import { recordAdminAction } from "./record-admin-action.ts";
 /** An admin's re-sync of one user: a normal sync with cause admin_resync, recorded. */
 export async function resyncCustomer(s: Services, admin: AuthUser, userId: string): Promise<EntitlementView> {
   const id = checkUserId(userId);
-  const exists = await callRpc<unknown>(s.db, "admin_customer", { p_user_id: id });
+  const exists = await callRpc(s.db, "admin_customer", { p_user_id: id });
   if (!exists) throw unknownUser(id);
   const customer = await customerIdOf(s, id);
   const row = customer ? await syncCustomer(s, customer, [], { cause: "admin_resync", actor: admin.id }) : null;

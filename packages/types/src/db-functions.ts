@@ -176,15 +176,6 @@ const libraryFileSchema = z.object({
   updated_at: z.string(),
 });
 
-/** public.premium_previews (20261202073251_premium_content_by_feature.sql). */
-const premiumPreviewSchema = z.object({
-  slug: z.string(),
-  title: z.string(),
-  summary: z.nullable(z.string()),
-  feature: z.string(),
-  position: z.nullable(z.number()),
-});
-
 /**
  * The payload of an outbox email, billing.email_payload plus what each trigger adds
  * (20261202080121_email_outbox.sql, 20261202083537_email_release_and_receipts.sql): every field
@@ -228,7 +219,6 @@ export const DB_FUNCTION_RESULTS = {
   admin_customer: z.nullable(customerPageSchema),
   doctor_compare: z.nullable(driftSchema),
   library_files: z.array(libraryFileSchema),
-  premium_previews: z.array(premiumPreviewSchema),
   /** The session now open for the user: null when they have no customer row. */
   claim_checkout_session: z.nullable(z.string()),
   /** Null when no live user has this email. */

@@ -1,7 +1,5 @@
-import type { EmailPreferencesResponse, Locale } from "@gatehouse/types";
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db, EmailPreferencesResponse, Locale } from "@gatehouse/types";
 import { useQuery } from "@tanstack/react-query";
-import * as z from "zod/mini";
 import { apiCall } from "@/lib/api-client.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
@@ -9,15 +7,14 @@ import { getSupabase } from "@/lib/supabase.ts";
 export type EmailPreferences = EmailPreferencesResponse;
 
 /** The user's email preferences (RLS: the owner reads their own row); none yet: everything on. */
-export async function fetchEmailPreferences(client: SupabaseClient, userId: string): Promise<EmailPreferences> {
+export async function fetchEmailPreferences(client: Db, userId: string): Promise<EmailPreferences> {
   const { data, error } = await client
     .from("email_preferences")
     .select("lifecycle_emails,locale")
     .eq("user_id", userId)
     .maybeSingle();
   if (error) throw new Error(error.message);
-  const row = z.nullable(z.object({ lifecycle_emails: z.boolean(), locale: z.nullable(z.string()) })).parse(data);
-  return { lifecycleEmails: row?.lifecycle_emails ?? true, locale: row?.locale ?? null };
+  return { lifecycleEmails: data?.lifecycle_emails ?? true, locale: data?.locale ?? null };
 }
 
 export function emailPreferencesQueryOptions(userId: string | null) {

@@ -1,15 +1,8 @@
 import type { AccessChange } from "@gatehouse/types";
+import { jsonObject } from "@gatehouse/types/db-columns";
 import { type QueryKey, queryOptions, useQuery } from "@tanstack/react-query";
-import * as z from "zod/mini";
 import { getSupabase } from "@/lib/supabase.ts";
 
-const changeSchema = z.object({
-  id: z.number(),
-  at: z.string(),
-  cause: z.string(),
-  before: z.nullable(z.record(z.string(), z.unknown())),
-  after: z.record(z.string(), z.unknown()),
-});
 export type AccessHistoryRow = AccessChange & { id: number };
 
 /** The user's own access history, newest first (RLS: owners read their own rows). */
@@ -23,7 +16,8 @@ export async function fetchAccessHistory(userId: string, limit = 20): Promise<Ac
     .order("id", { ascending: false })
     .limit(limit);
   if (error) throw new Error(error.message);
-  return z.array(changeSchema).parse(data);
+  // before/after are jsonb access states (billing.access_state): objects, or none before the first.
+  return data.map((row) => ({ ...row, before: jsonObject(row.before), after: jsonObject(row.after) ?? {} }));
 }
 
 /** key: refetched whenever the entitlement changes (its updated_at is part of the key). */

@@ -1,4 +1,5 @@
-import type { Session, SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
+import type { Session } from "@supabase/supabase-js";
 import { describe, expect, it, vi } from "vitest";
 import { createSessionStore } from "./session-store.ts";
 
@@ -20,7 +21,7 @@ function fakeClient(initial: Session | null) {
       }),
     },
   };
-  return { client: client as unknown as SupabaseClient, emit: (s: Session | null) => listener("EVENT", s) };
+  return { client: client as unknown as Db, emit: (s: Session | null) => listener("EVENT", s) };
 }
 
 describe("createSessionStore", () => {

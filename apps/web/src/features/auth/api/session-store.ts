@@ -1,4 +1,5 @@
-import type { Session, SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
+import type { Session } from "@supabase/supabase-js";
 import { timingMark } from "@/lib/timing-mark.ts";
 
 export type SessionState = { status: "loading" } | { status: "signed_out" } | { status: "signed_in"; session: Session };
@@ -6,7 +7,7 @@ export type SessionState = { status: "loading" } | { status: "signed_out" } | { 
 type Listener = () => void;
 
 /** Mirrors supabase-js auth state into a store React can read with useSyncExternalStore. */
-export function createSessionStore(getClient: () => Promise<SupabaseClient>) {
+export function createSessionStore(getClient: () => Promise<Db>) {
   let state: SessionState = { status: "loading" };
   let started = false;
   const listeners = new Set<Listener>();

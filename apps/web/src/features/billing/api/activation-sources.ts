@@ -1,7 +1,7 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import { syncBilling } from "@/lib/gatehouse-api.ts";
 import { takeEarlySync } from "./early-sync.ts";
-import { entitlementRowSchema, fetchEntitlement } from "./entitlement-row.ts";
+import { type EntitlementRow, fetchEntitlement } from "./entitlement-row.ts";
 
 /** What the success page needs to know about the entitlement. */
 export interface EntitlementSnapshot {
@@ -22,7 +22,7 @@ export interface ActivationSources {
 }
 
 interface SupabaseSourcesInput {
-  getClient: () => Promise<SupabaseClient>;
+  getClient: () => Promise<Db>;
   userId: string;
   /** Read at call time so a refreshed token is used. */
   getAccessToken: () => string;
@@ -55,12 +55,13 @@ export function createSupabaseActivationSources(input: SupabaseSourcesInput): Ac
         if (stopped) return;
         const channel = client
           .channel(`entitlements:${userId}:${Math.random().toString(36).slice(2)}`)
-          .on(
+          .on<EntitlementRow>(
             "postgres_changes",
             { event: "*", schema: "public", table: "entitlements", filter: `user_id=eq.${userId}` },
             (payload) => {
-              const row = entitlementRowSchema.safeParse(payload.new);
-              if (row.success) onChange({ active: row.data.active, status: row.data.status });
+              // A deleted row carries no new state: nothing to learn from it.
+              if (payload.eventType === "DELETE") return;
+              onChange({ active: payload.new.active, status: payload.new.status });
             },
           )
           .subscribe();

@@ -1,4 +1,4 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
 import { startEarlySync, takeEarlySync } from "./early-sync.ts";
@@ -12,7 +12,7 @@ function clientWith(accessToken: string | null) {
         error: null,
       }),
     },
-  } as unknown as SupabaseClient;
+  } as unknown as Db;
   return () => Promise.resolve(client);
 }
 

@@ -1,4 +1,4 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import type { SyncAnswer, syncBilling } from "@/lib/gatehouse-api.ts";
 
 interface EarlySync {
@@ -16,7 +16,7 @@ let pending: Promise<EarlySync | null> | null = null;
  * with {@link takeEarlySync}; a signed-out visitor or a page that asks no sync (`gh_sync=0`)
  * starts nothing.
  */
-export function startEarlySync(url: URL, getClient: () => Promise<SupabaseClient>, send?: typeof syncBilling): void {
+export function startEarlySync(url: URL, getClient: () => Promise<Db>, send?: typeof syncBilling): void {
   if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return;
   const sessionId = url.searchParams.get("session_id");
   if (!sessionId || url.searchParams.get("gh_sync") === "0") return;

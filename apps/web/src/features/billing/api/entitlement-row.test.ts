@@ -6,8 +6,17 @@ const row = (over: Partial<EntitlementRow> = {}): EntitlementRow => ({
   active: true,
   entitlement: "pro",
   status: "past_due",
+  subscription_id: "sub_1",
+  price_id: "price_pro_monthly",
   current_period_end: null,
   cancel_at: null,
+  access_ends_at: null,
+  features: ["library.pro"],
+  source: "subscription",
+  trial_end: null,
+  scheduled_price_id: null,
+  scheduled_at: null,
+  updated_at: "2026-12-01T08:00:00Z",
   ...over,
 });
 const NOW = Date.parse("2026-12-02T08:00:00Z");

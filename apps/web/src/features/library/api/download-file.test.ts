@@ -1,11 +1,11 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import { describe, expect, test } from "vitest";
 import { AccessEndedError, type DownloadProgress, downloadFile } from "./download-file.ts";
 
 // Storage's answers as supabase-js returns them; the byte stream as fetch gives it.
-function storageAnswering(result: { data: { signedUrl: string } | null; error: unknown }): SupabaseClient {
+function storageAnswering(result: { data: { signedUrl: string } | null; error: unknown }): Db {
   const bucket = { createSignedUrl: async () => result };
-  return { storage: { from: () => bucket } } as unknown as SupabaseClient;
+  return { storage: { from: () => bucket } } as unknown as Db;
 }
 
 function streamOf(chunks: Uint8Array[], headers: Record<string, string>): typeof fetch {

@@ -1,4 +1,4 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import { DOWNLOADS_BUCKET } from "./get-library-files.ts";
 
 /** How long a signed download URL lives: long enough to start, short enough to end with access. */
@@ -28,7 +28,7 @@ function isObjectNotFound(e: StorageErrorBody | null | undefined): boolean {
  * read chunk by chunk so a large file reports its progress.
  */
 export async function downloadFile(
-  client: SupabaseClient,
+  client: Db,
   path: string,
   opts: { onProgress?: (p: DownloadProgress) => void; signal?: AbortSignal; fetcher?: typeof fetch } = {},
 ): Promise<Blob> {

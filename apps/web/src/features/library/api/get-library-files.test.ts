@@ -30,7 +30,7 @@ describe("libraryFiles", () => {
       path: "library.basic/guide.md",
       feature: "library.basic",
       name: "guide.md",
-      size: "300",
+      size: 300,
       mimetype: "text/markdown",
     },
     {

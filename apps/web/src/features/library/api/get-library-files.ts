@@ -1,22 +1,13 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
+import type { DbFunctionResult } from "@gatehouse/types/db-functions";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import * as z from "zod/mini";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
 export const DOWNLOADS_BUCKET = "downloads";
 
-const shelfRow = z.object({
-  path: z.string(),
-  feature: z.string(),
-  name: z.string(),
-  size: z.nullable(z.union([z.number(), z.string()])),
-  mimetype: z.nullable(z.string()),
-});
-type ShelfRow = z.infer<typeof shelfRow>;
-
-const productFeatureRow = z.object({ product_id: z.string(), feature: z.string() });
-const productRow = z.object({ id: z.string(), name: z.string() });
+/** A file of public.library_files(), as its contract declares it (size and type come from metadata). */
+type ShelfRow = DbFunctionResult<"library_files">[number];
 
 export interface LibraryFile {
   path: string;
@@ -31,17 +22,19 @@ export interface LibraryFile {
 }
 
 /** Every file in the bucket, from public.library_files(): names, sizes, types, never the bytes. */
-async function fetchShelf(client: SupabaseClient): Promise<ShelfRow[]> {
+async function fetchShelf(client: Db): Promise<ShelfRow[]> {
   const { data, error } = await client.rpc("library_files");
   if (error) throw new Error(error.message);
-  return z.array(shelfRow).parse(data);
+  // Generated as never null; the contract's nullable size and type are the wider, true type.
+  const rows: ShelfRow[] = data;
+  return rows;
 }
 
 /**
  * The paths this user may read, asked of Storage itself: listing runs as the user under the
  * bucket's policy, so only unlocked files (and folders holding one) come back.
  */
-async function fetchUnlockedPaths(client: SupabaseClient): Promise<Set<string>> {
+async function fetchUnlockedPaths(client: Db): Promise<Set<string>> {
   const bucket = client.storage.from(DOWNLOADS_BUCKET);
   const { data: folders, error } = await bucket.list("", { limit: 1000 });
   if (error) throw new Error(error.message);
@@ -56,14 +49,14 @@ async function fetchUnlockedPaths(client: SupabaseClient): Promise<Set<string>> 
 }
 
 /** feature → the name of the active plan with the fewest features that includes it. */
-async function fetchPlansByFeature(client: SupabaseClient): Promise<Map<string, string>> {
+async function fetchPlansByFeature(client: Db): Promise<Map<string, string>> {
   const [links, products] = await Promise.all([
     client.from("product_features").select("product_id,feature"),
     client.from("products").select("id,name").eq("active", true),
   ]);
   if (links.error) throw new Error(links.error.message);
   if (products.error) throw new Error(products.error.message);
-  return plansByFeature(z.array(productFeatureRow).parse(links.data), z.array(productRow).parse(products.data));
+  return plansByFeature(links.data, products.data);
 }
 
 export function plansByFeature(
@@ -85,12 +78,16 @@ export function plansByFeature(
 }
 
 /** The shelf as this user sees it: unlocked files first, each locked one with the plan that opens it. */
-export function libraryFiles(shelf: ShelfRow[], unlocked: Set<string>, plans: Map<string, string>): LibraryFile[] {
+export function libraryFiles(
+  shelf: readonly Pick<ShelfRow, "path" | "name" | "feature" | "size" | "mimetype">[],
+  unlocked: Set<string>,
+  plans: Map<string, string>,
+): LibraryFile[] {
   const files = shelf.map((row) => ({
     path: row.path,
     name: row.name,
     feature: row.feature,
-    size: row.size === null ? null : Number(row.size),
+    size: row.size,
     mimetype: row.mimetype,
     unlocked: unlocked.has(row.path),
     plan: plans.get(row.feature) ?? null,
@@ -98,7 +95,7 @@ export function libraryFiles(shelf: ShelfRow[], unlocked: Set<string>, plans: Ma
   return [...files.filter((f) => f.unlocked), ...files.filter((f) => !f.unlocked)];
 }
 
-export async function fetchLibraryFiles(client: SupabaseClient, signedIn: boolean): Promise<LibraryFile[]> {
+export async function fetchLibraryFiles(client: Db, signedIn: boolean): Promise<LibraryFile[]> {
   const [shelf, unlocked, plans] = await Promise.all([
     fetchShelf(client),
     signedIn ? fetchUnlockedPaths(client) : Promise.resolve(new Set<string>()),

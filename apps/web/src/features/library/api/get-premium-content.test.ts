@@ -1,11 +1,11 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Lesson, readPremiumContentAhead, takeReadAhead } from "./get-premium-content.ts";
 
 const LESSON: Lesson = {
   slug: "one",
   title: "One",
-  summary: null,
+  summary: "The first",
   body: "Body",
   feature: "library.basic",
   position: 1,
@@ -23,7 +23,7 @@ function clientAnswering(rows: Lesson[]) {
         },
       }),
     }),
-  } as unknown as SupabaseClient;
+  } as unknown as Db;
   return { client, reads };
 }
 

@@ -1,30 +1,21 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db, Tables } from "@gatehouse/types";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import * as z from "zod/mini";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 import { timingMark } from "@/lib/timing-mark.ts";
 
-const lessonRow = z.object({
-  slug: z.string(),
-  title: z.string(),
-  summary: z.nullable(z.string()),
-  body: z.string(),
-  /** The feature (Stripe Entitlements lookup key) this row needs. */
-  feature: z.string(),
-  position: z.nullable(z.number()),
-});
-export type Lesson = z.infer<typeof lessonRow>;
+/** A row of public.premium_content this user may read (RLS decides by the row's feature). */
+export type Lesson = Pick<Tables<"premium_content">, "slug" | "title" | "summary" | "body" | "feature" | "position">;
 
 /** Premium rows this user may read. RLS decides (public.has_feature): only the rows of the features their plan holds. */
-export async function fetchPremiumContent(client: SupabaseClient): Promise<Lesson[]> {
+export async function fetchPremiumContent(client: Db): Promise<Lesson[]> {
   const { data, error } = await client
     .from("premium_content")
     .select("slug,title,summary,body,feature,position")
     .order("position", { ascending: true });
   if (error) throw new Error(error.message);
   timingMark("gh:content-answered");
-  return z.array(lessonRow).parse(data);
+  return data;
 }
 
 /** A read started ahead, how fresh it must be to be used, and for whom. */
@@ -36,7 +27,7 @@ const AHEAD_FRESH_MS = 5_000;
  * says the entitlement is active, instead of after React has rendered the unlocked state. The
  * read goes through the same client with the user's own token (RLS decides, as for any read).
  */
-export function readPremiumContentAhead(client: SupabaseClient, userId: string): void {
+export function readPremiumContentAhead(client: Db, userId: string): void {
   const rows = fetchPremiumContent(client);
   rows.catch(() => undefined);
   ahead = { userId, at: Date.now(), rows };

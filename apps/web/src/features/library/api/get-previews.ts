@@ -1,23 +1,16 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Database, Db } from "@gatehouse/types";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import * as z from "zod/mini";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
-const previewRow = z.object({
-  slug: z.string(),
-  title: z.string(),
-  summary: z.nullable(z.string()),
-  feature: z.string(),
-  position: z.nullable(z.number()),
-});
-export type LessonPreview = z.infer<typeof previewRow>;
+/** A row of public.premium_previews(), as generated from its SQL signature. */
+export type LessonPreview = Database["public"]["Functions"]["premium_previews"]["Returns"][number];
 
 /** Titles and summaries (never bodies) that anyone may read, for the locked state. */
-export async function fetchPreviews(client: SupabaseClient): Promise<LessonPreview[]> {
+export async function fetchPreviews(client: Db): Promise<LessonPreview[]> {
   const { data, error } = await client.rpc("premium_previews");
   if (error) throw new Error(error.message);
-  return z.array(previewRow).parse(data);
+  return data;
 }
 
 export const previewsQueryOptions = () =>

@@ -1,49 +1,33 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
-import * as z from "zod/mini";
+import type { Db, Json, Tables } from "@gatehouse/types";
+import { billingInterval, currencyOptions, stringMetadata } from "@gatehouse/types/db-columns";
 import type { OneTimeOffer, Plan, PriceAmount, TaxBehavior } from "./get-plans.ts";
 
-// The catalog reads (RLS: active rows only) and their validation. Loaded on demand by the plans'
+// The catalog reads (RLS: active rows only), typed by the generated rows; the jsonb columns and
+// the interval narrowed by @gatehouse/types/db-columns. Loaded on demand by the plans'
 // queries (get-plans.ts), with supabase-js.
 
-const productRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.nullable(z.string()),
-  entitlement: z.nullable(z.string()),
-  metadata: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
-});
-
-const intervalSchema = z.nullable(z.enum(["day", "week", "month", "year"]));
-
-const priceRow = z.object({
-  id: z.string(),
-  product_id: z.string(),
-  currency: z.string(),
-  unit_amount: z.nullable(z.coerce.number()),
-  interval: intervalSchema,
-  interval_count: z.nullable(z.number()),
-  trial_period_days: z.nullable(z.number()),
-  lookup_key: z.nullable(z.string()),
-  type: z.optional(z.nullable(z.string())),
-  tax_behavior: z.optional(z.nullable(z.string())),
-  currency_options: z.optional(
-    z.nullable(
-      z.record(
-        z.string(),
-        z.object({ unit_amount: z.nullable(z.coerce.number()), tax_behavior: z.optional(z.nullable(z.string())) }),
-      ),
-    ),
-  ),
-});
-
-const productFeatureRow = z.object({ product_id: z.string(), feature: z.string() });
+/** The columns of public.prices the pricing page reads. */
+type PriceRow = Pick<
+  Tables<"prices">,
+  | "id"
+  | "product_id"
+  | "currency"
+  | "unit_amount"
+  | "interval"
+  | "interval_count"
+  | "trial_period_days"
+  | "lookup_key"
+  | "type"
+  | "tax_behavior"
+  | "currency_options"
+>;
 
 /** Reads `name_<locale>` / `description_<locale>` keys from product metadata. */
-function translationsFrom(metadata: Record<string, unknown>): Plan["translations"] {
+function translationsFrom(metadata: Json): Plan["translations"] {
   const out: NonNullable<Plan["translations"]> = {};
-  for (const [key, value] of Object.entries(metadata)) {
+  for (const [key, value] of Object.entries(stringMetadata(metadata))) {
     const match = /^(name|description)_([a-z]{2})$/.exec(key);
-    if (!match || typeof value !== "string" || value.trim() === "") continue;
+    if (!match || value.trim() === "") continue;
     const [, field, locale] = match;
     if (!field || !locale) continue;
     const entry = out[locale] ?? {};
@@ -57,20 +41,18 @@ function translationsFrom(metadata: Record<string, unknown>): Plan["translations
 const taxBehaviorOf = (v: string | null | undefined): TaxBehavior =>
   v === "inclusive" || v === "exclusive" ? v : null;
 
-/** The price's amount in each currency it is sold in, or nothing when the mirror has no options. */
-export function amountsOf(price: z.infer<typeof priceRow>): { amounts?: Record<string, PriceAmount> } {
-  if (price.tax_behavior === undefined && price.currency_options === undefined) return {};
+/** The price's amount in each currency it is sold in: its own, then its currency_options. */
+export function amountsOf(price: PriceRow): { amounts: Record<string, PriceAmount> } {
   const amounts: Record<string, PriceAmount> = {
     [price.currency]: { unitAmount: price.unit_amount ?? 0, taxBehavior: taxBehaviorOf(price.tax_behavior) },
   };
-  for (const [currency, option] of Object.entries(price.currency_options ?? {})) {
-    if (option.unit_amount === null) continue;
-    amounts[currency] = { unitAmount: option.unit_amount, taxBehavior: taxBehaviorOf(option.tax_behavior) };
+  for (const [currency, option] of Object.entries(currencyOptions(price.currency_options))) {
+    amounts[currency] = { unitAmount: option.unitAmount, taxBehavior: taxBehaviorOf(option.taxBehavior) };
   }
   return { amounts };
 }
 
-export async function fetchOneTimeOffers(client: SupabaseClient): Promise<OneTimeOffer[]> {
+export async function fetchOneTimeOffers(client: Db): Promise<OneTimeOffer[]> {
   const [products, prices, features] = await Promise.all([
     client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
     client
@@ -84,11 +66,9 @@ export async function fetchOneTimeOffers(client: SupabaseClient): Promise<OneTim
   if (products.error) throw new Error(products.error.message);
   if (prices.error) throw new Error(prices.error.message);
   if (features.error) throw new Error(features.error.message);
-  const productRows = z.array(productRow).parse(products.data);
-  const featureRows = z.array(productFeatureRow).parse(features.data);
-  return z
-    .array(priceRow)
-    .parse(prices.data)
+  const productRows = products.data;
+  const featureRows = features.data;
+  return prices.data
     .filter((price) => price.type === "one_time" && price.unit_amount !== null)
     .flatMap((price) => {
       const product = productRows.find((p) => p.id === price.product_id);
@@ -98,7 +78,7 @@ export async function fetchOneTimeOffers(client: SupabaseClient): Promise<OneTim
         {
           plan: {
             ...rest,
-            translations: translationsFrom(metadata ?? {}),
+            translations: translationsFrom(metadata),
             features: featureRows
               .filter((f) => f.product_id === product.id)
               .map((f) => f.feature)
@@ -120,7 +100,7 @@ export async function fetchOneTimeOffers(client: SupabaseClient): Promise<OneTim
 }
 
 /** Active products with their active recurring prices, cheapest plan first. RLS hides inactive rows. */
-export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
+export async function fetchPlans(client: Db): Promise<Plan[]> {
   const [products, prices, features] = await Promise.all([
     client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
     client
@@ -135,28 +115,33 @@ export async function fetchPlans(client: SupabaseClient): Promise<Plan[]> {
   if (products.error) throw new Error(products.error.message);
   if (prices.error) throw new Error(prices.error.message);
   if (features.error) throw new Error(features.error.message);
-  const productRows = z.array(productRow).parse(products.data);
-  const priceRows = z.array(priceRow).parse(prices.data);
-  const featureRows = z.array(productFeatureRow).parse(features.data);
+  const productRows = products.data;
+  const priceRows = prices.data;
+  const featureRows = features.data;
   const plans = productRows.map<Plan>(({ metadata, ...product }) => ({
     ...product,
-    translations: translationsFrom(metadata ?? {}),
+    translations: translationsFrom(metadata),
     features: featureRows
       .filter((f) => f.product_id === product.id)
       .map((f) => f.feature)
       .sort(),
     prices: priceRows
-      .filter((price) => price.product_id === product.id && price.interval !== null && price.unit_amount !== null)
-      .map((price) => ({
-        id: price.id,
-        currency: price.currency,
-        unitAmount: price.unit_amount ?? 0,
-        interval: price.interval ?? "month",
-        intervalCount: price.interval_count ?? 1,
-        trialPeriodDays: price.trial_period_days,
-        lookupKey: price.lookup_key,
-        ...amountsOf(price),
-      }))
+      .flatMap((price) => {
+        const interval = billingInterval(price.interval);
+        if (price.product_id !== product.id || interval === null || price.unit_amount === null) return [];
+        return [
+          {
+            id: price.id,
+            currency: price.currency,
+            unitAmount: price.unit_amount,
+            interval,
+            intervalCount: price.interval_count ?? 1,
+            trialPeriodDays: price.trial_period_days,
+            lookupKey: price.lookup_key,
+            ...amountsOf(price),
+          },
+        ];
+      })
       .sort((a, b) => a.unitAmount - b.unitAmount),
   }));
   const cheapest = (plan: Plan) => Math.min(...plan.prices.map((price) => price.unitAmount));

@@ -1,10 +1,10 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Db } from "@gatehouse/types";
 import { describe, expect, it } from "vitest";
 import { fetchPlans } from "./fetch-plans.ts";
 import { planUnlocking } from "./get-plans.ts";
 
 /** The slice of supabase-js fetchPlans uses: from(table).select(columns).eq(column, value). */
-function fakeClient(tables: Record<string, unknown[]>): SupabaseClient {
+function fakeClient(tables: Record<string, unknown[]>): Db {
   const client = {
     from: (table: string) => ({
       select: () => {
@@ -13,7 +13,7 @@ function fakeClient(tables: Record<string, unknown[]>): SupabaseClient {
       },
     }),
   };
-  return client as unknown as SupabaseClient;
+  return client as unknown as Db;
 }
 
 const price = (id: string, product: string, amount: number | null, interval: string | null) => ({
@@ -63,7 +63,23 @@ describe("fetchPlans", () => {
     expect(plans[0]?.translations).toEqual({ fr: { name: "Pro (FR)", description: "Toutes les leçons" } });
   });
 
-  it("throws when a row does not have the expected shape", async () => {
-    await expect(fetchPlans(fakeClient({ products: [{ id: 1 }], prices: [] }))).rejects.toThrow();
+  it("prices a plan in each currency of its currency_options, and in its own", async () => {
+    const plans = await fetchPlans(
+      fakeClient({
+        products: [{ id: "prod_pro", name: "Pro", description: null, entitlement: "pro", metadata: {} }],
+        prices: [
+          {
+            ...price("p_pro_m", "prod_pro", 900, "month"),
+            tax_behavior: "inclusive",
+            currency_options: { usd: { unit_amount: 1000, tax_behavior: "exclusive" }, gbp: { unit_amount: null } },
+          },
+        ],
+        product_features: [],
+      }),
+    );
+    expect(plans[0]?.prices[0]?.amounts).toEqual({
+      eur: { unitAmount: 900, taxBehavior: "inclusive" },
+      usd: { unitAmount: 1000, taxBehavior: "exclusive" },
+    });
   });
 });

@@ -2,7 +2,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 
-// The plans' types and queries. The reads and their validation (zod) are in fetch-plans.ts, loaded
+// The plans' types and queries. The reads (typed by the generated rows) are in fetch-plans.ts, loaded
 // with supabase-js when the query runs, so neither is in the pricing page's first JS.
 
 /** Whether the amount includes tax or tax is added at checkout (Stripe's tax_behavior). */

@@ -1,7 +1,7 @@
 import type { Drift } from "@gatehouse/types/db-functions";
 import type pg from "pg";
 import { describe, expect, test } from "vitest";
-import { asRole, createCustomer, errorCode, stripeSubscription, useSeededPool } from "./db.ts";
+import { asRole, createCustomer, errorCode, stripeSubscription, syncCustomer, useSeededPool } from "./db.ts";
 
 const pool = useSeededPool();
 
@@ -48,10 +48,7 @@ describe("admin reads", () => {
       const tag = `tag${Date.now()}`;
       const a = await customer(q, `alice-${tag}@example.test`);
       const b = await customer(q, `bob-${tag}@example.test`);
-      await q.query("select public.sync_customer($1, $2)", [
-        a.cus,
-        JSON.stringify([stripeSubscription({ id: `sub_${a.cus}`, customer: a.cus, status: "active" })]),
-      ]);
+      await syncCustomer(q, a.cus, [stripeSubscription({ id: `sub_${a.cus}`, customer: a.cus, status: "active" })]);
       const list = async (args: unknown[]) =>
         (await q.query<{ r: { userId: string }[] }>("select public.admin_customers($1, $2, $3, $4, $5, $6) as r", args))
           .rows[0]?.r ?? [];

@@ -133,6 +133,14 @@ export function stripeSubscription(s: StripeSubInput) {
   };
 }
 
+/** The demo Basic tier's monthly price and product, to spread into a stripeSubscription input. */
+export const BASIC = { price: "price_basic_monthly", product: "prod_basic" } as const;
+
+/** Runs public.sync_customer for `cus` with these subscriptions (as subscriptions.list returns them). */
+export async function syncCustomer(q: pg.PoolClient, cus: string, subs: readonly object[]): Promise<void> {
+  await q.query("select public.sync_customer($1, $2)", [cus, JSON.stringify(subs)]);
+}
+
 /** The features of a product as products.listFeatures returns them. */
 export function productFeatures(product: string, keys: readonly string[]) {
   return keys.map((k) => ({

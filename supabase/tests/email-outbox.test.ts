@@ -36,6 +36,13 @@ async function sync(q: pg.PoolClient, cus: string, subs: unknown[], at?: Date) {
   await q.query("select public.sync_customer($1, $2, $3)", [cus, JSON.stringify(subs), at ?? new Date()]);
 }
 
+/** A customer whose subscription goes past due: the id of the one email that queues. */
+async function pastDueEmail(q: pg.PoolClient): Promise<string | undefined> {
+  const { user, cus, sub } = await customer(q);
+  await sync(q, cus, [stripeSubscription({ id: sub, customer: cus, status: "past_due" })]);
+  return (await q.query<{ id: string }>("select id from public.email_outbox where user_id = $1", [user])).rows[0]?.id;
+}
+
 async function outbox(q: pg.PoolClient, user: string): Promise<Outbox[]> {
   const { rows } = await q.query<Outbox>(
     "select kind, dedupe_key, locale, payload, status, last_error from public.email_outbox where user_id = $1 order by id",
@@ -203,10 +210,7 @@ describe("email_outbox", () => {
 
   test("finish_email: retry later, refused for good, given up after the last attempt; a finished one stays finished", async () => {
     await asRole(pool, "service_role", null, async (q) => {
-      const { user, cus, sub } = await customer(q);
-      await sync(q, cus, [stripeSubscription({ id: sub, customer: cus, status: "past_due" })]);
-      const id = (await q.query<{ id: string }>("select id from public.email_outbox where user_id = $1", [user]))
-        .rows[0]?.id;
+      const id = await pastDueEmail(q);
       await claim(q);
       const retry = await q.query<{ status: string; attempts: number; later: boolean; last_error: string }>(
         "select status, attempts, next_attempt_at > now() + interval '50 seconds' as later, last_error from public.finish_email($1, 'retry', 'HTTP 500', null, 60)",
@@ -288,10 +292,7 @@ describe("email_outbox, continued", () => {
 
   test("release: the provider's rate limit does not count towards giving up", async () => {
     await asRole(pool, "service_role", null, async (q) => {
-      const { user, cus, sub } = await customer(q);
-      await sync(q, cus, [stripeSubscription({ id: sub, customer: cus, status: "past_due" })]);
-      const id = (await q.query<{ id: string }>("select id from public.email_outbox where user_id = $1", [user]))
-        .rows[0]?.id;
+      const id = await pastDueEmail(q);
       for (let i = 0; i < 12; i++) {
         await claim(q);
         await q.query("select public.finish_email($1, 'release', 'Resend 429 rate_limit_exceeded', null, 1)", [id]);

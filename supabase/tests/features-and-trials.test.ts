@@ -2,7 +2,16 @@
 // change, and one trial per user and per Stripe customer, decided in the database.
 import type pg from "pg";
 import { describe, expect, test } from "vitest";
-import { asRole, createCustomer, createUser, productFeatures, stripeSubscription, useSeededPool } from "./db.ts";
+import {
+  asRole,
+  BASIC,
+  createCustomer,
+  createUser,
+  productFeatures,
+  stripeSubscription,
+  syncCustomer,
+  useSeededPool,
+} from "./db.ts";
 
 const pool = useSeededPool();
 const DAY = 86_400;
@@ -22,17 +31,8 @@ describe("product features", () => {
   test("upsert_product replaces a product's features and recomputes its subscribers' entitlements", async () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { user, cus } = await customer(q);
-      await q.query("select public.sync_customer($1, $2)", [
-        cus,
-        JSON.stringify([
-          stripeSubscription({
-            id: `sub_b_${cus}`,
-            customer: cus,
-            status: "active",
-            price: "price_basic_monthly",
-            product: "prod_basic",
-          }),
-        ]),
+      await syncCustomer(q, cus, [
+        stripeSubscription({ id: `sub_b_${cus}`, customer: cus, status: "active", ...BASIC }),
       ]);
       expect(await featuresOf(q, user)).toEqual(["library.basic"]);
       await q.query(
@@ -105,7 +105,7 @@ describe("one trial per user, ever", () => {
   test("a former trialer gets no second trial, even once Stripe no longer lists that subscription", async () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { user, cus } = await customer(q);
-      await q.query("select public.sync_customer($1, $2)", [cus, JSON.stringify([trialing(`sub_t_${cus}`, cus)])]);
+      await syncCustomer(q, cus, [trialing(`sub_t_${cus}`, cus)]);
       // The trial ended without a card: canceled, then gone from the listing altogether.
       await q.query("select public.sync_customer($1, '[]')", [cus]);
       const { rows } = await q.query<{ ctx: { trialEligible: boolean; price: { trialPeriodDays: number | null } } }>(
@@ -145,10 +145,7 @@ describe("one trial per user, ever", () => {
   test("a paying subscriber who never trialed may still have one trial", async () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { user, cus } = await customer(q);
-      await q.query("select public.sync_customer($1, $2)", [
-        cus,
-        JSON.stringify([stripeSubscription({ id: `sub_p_${cus}`, customer: cus, status: "canceled" })]),
-      ]);
+      await syncCustomer(q, cus, [stripeSubscription({ id: `sub_p_${cus}`, customer: cus, status: "canceled" })]);
       expect((await q.query("select public.trial_eligible($1) as ok", [user])).rows[0]?.ok).toBe(true);
     });
   });
@@ -169,20 +166,14 @@ describe("scheduled changes", () => {
           { start_date: end, end_date: end + 30 * DAY, items: [{ price: "price_basic_monthly", quantity: 1 }] },
         ],
       });
-      await q.query("select public.sync_customer($1, $2)", [
-        cus,
-        JSON.stringify([{ ...base, schedule: schedule("active") }]),
-      ]);
+      await syncCustomer(q, cus, [{ ...base, schedule: schedule("active") }]);
       const { rows } = await q.query<{ scheduled_price_id: string | null; scheduled_at: Date | null }>(
         "select scheduled_price_id, scheduled_at from public.entitlements where user_id = $1",
         [user],
       );
       expect(rows[0]?.scheduled_price_id).toBe("price_basic_monthly");
       expect(rows[0]?.scheduled_at?.getTime()).toBe(end * 1000);
-      await q.query("select public.sync_customer($1, $2)", [
-        cus,
-        JSON.stringify([{ ...base, schedule: schedule("released") }]),
-      ]);
+      await syncCustomer(q, cus, [{ ...base, schedule: schedule("released") }]);
       const after = await q.query<{ scheduled_price_id: string | null }>(
         "select scheduled_price_id from public.entitlements where user_id = $1",
         [user],
@@ -210,17 +201,8 @@ describe("plan changes", () => {
   test("change_plan_context gives the subscription, both prices with their features, and a recent preview", async () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { user, cus } = await customer(q);
-      await q.query("select public.sync_customer($1, $2)", [
-        cus,
-        JSON.stringify([
-          stripeSubscription({
-            id: `sub_cp_${cus}`,
-            customer: cus,
-            status: "active",
-            price: "price_basic_monthly",
-            product: "prod_basic",
-          }),
-        ]),
+      await syncCustomer(q, cus, [
+        stripeSubscription({ id: `sub_cp_${cus}`, customer: cus, status: "active", ...BASIC }),
       ]);
       await q.query("select public.record_plan_preview($1, 'price_pro_monthly', 1234)", [user]);
       const { rows } = await q.query<{ ctx: Record<string, unknown> }>(

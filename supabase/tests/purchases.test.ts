@@ -2,27 +2,21 @@
 // from snapshots (newer wins), the entitlement's union of subscriptions and purchases, RLS, and
 // what checkout_context says about one-time prices and lifetime owners.
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { asOwner, asRole, connect, createUser, seedCatalog, stripeSubscription } from "./db.ts";
+import { describe, expect, test } from "vitest";
+import {
+  asOwner,
+  asRole,
+  BASIC,
+  createCustomer,
+  createUser,
+  stripeSubscription,
+  syncCustomer,
+  useSeededPool,
+} from "./db.ts";
 
-let pool: pg.Pool;
+const pool = useSeededPool();
 
-beforeAll(async () => {
-  pool = connect();
-  await asOwner(pool, async (q) => {
-    await seedCatalog(q);
-  });
-});
-afterAll(async () => {
-  await pool.end();
-});
-
-async function customer(q: pg.PoolClient): Promise<{ user: string; cus: string }> {
-  const user = await createUser(q);
-  const cus = `cus_${user.slice(0, 12)}`;
-  await q.query("select public.bind_customer($1, $2)", [user, cus]);
-  return { user, cus };
-}
+const customer = (q: pg.PoolClient) => createCustomer(q, { idLength: 12 });
 
 function purchase(id: string, status: string, extra: Record<string, unknown> = {}) {
   return {
@@ -128,19 +122,15 @@ describe("purchases", () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { cus } = await customer(q);
       const now = Math.floor(Date.now() / 1000);
-      await q.query("select public.sync_customer($1, $2)", [
-        cus,
-        JSON.stringify([
-          stripeSubscription({
-            id: `sub_${cus}`,
-            customer: cus,
-            status: "active",
-            price: "price_basic_monthly",
-            product: "prod_basic",
-            cancelAtPeriodEnd: true,
-            periodEnd: now + 10 * 86_400,
-          }),
-        ]),
+      await syncCustomer(q, cus, [
+        stripeSubscription({
+          id: `sub_${cus}`,
+          customer: cus,
+          status: "active",
+          ...BASIC,
+          cancelAtPeriodEnd: true,
+          periodEnd: now + 10 * 86_400,
+        }),
       ]);
       const ent = await syncPurchases(q, cus, [purchase(`cs_c_${cus}`, "paid")]);
       expect(ent).toMatchObject({ active: true, source: "purchase", entitlement: "pro" });

@@ -56,7 +56,8 @@ function rpc<F extends DbFunctionName>(fn: F, args: DbFunctionArgs<F>): Promise<
   return callRpc(services.db, fn, args);
 }
 
-async function createUser(): Promise<string> {
+/** Creates a confirmed user through the Auth admin API, as the dashboard would; returns its id. */
+async function createUser(email = `ops-${randomUUID()}@example.test`): Promise<string> {
   const res = await fetch(`${sandbox.urls.supabaseDirect}/auth/v1/admin/users`, {
     method: "POST",
     headers: {
@@ -64,11 +65,7 @@ async function createUser(): Promise<string> {
       authorization: `Bearer ${SANDBOX_SECRET_KEY}`,
       "content-type": "application/json",
     },
-    body: JSON.stringify({
-      email: `ops-${randomUUID()}@example.test`,
-      password: "correct horse battery",
-      email_confirm: true,
-    }),
+    body: JSON.stringify({ email, password: "correct horse battery", email_confirm: true }),
   });
   if (!res.ok) throw new Error(`admin create user: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
@@ -353,16 +350,7 @@ describe("events:replay with a customer that is not ours", () => {
 describe("admin:grant / admin:revoke", () => {
   test("sets and removes app_metadata.role through the Auth admin API, records who did it, and refuses unknown emails", async () => {
     const email = `Admin-${randomUUID()}@Example.test`;
-    const res = await fetch(`${sandbox.urls.supabaseDirect}/auth/v1/admin/users`, {
-      method: "POST",
-      headers: {
-        apikey: SANDBOX_SECRET_KEY,
-        authorization: `Bearer ${SANDBOX_SECRET_KEY}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ email, password: "correct horse battery", email_confirm: true }),
-    });
-    expect(res.status).toBe(200);
+    await createUser(email);
     const granted = await setAdminRole(services, email, "grant");
     expect(granted.changed).toBe(true);
     expect(await rpc("user_is_admin", { p_user_id: granted.userId })).toBe(true);

@@ -1,29 +1,20 @@
-import { describe, expect, inject, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   adminSelect,
   api,
+  asService,
   createUser,
   deliver,
   entitlementOf,
   eventsFor,
   prices,
+  serviceRest,
+  signIn,
   stripe,
   subscribe,
   type TestUser,
   urls,
 } from "./helpers.ts";
-
-const PUBLISHABLE_KEY = "sb_publishable_SANDBOX-ONLY-not-a-real-key-0000";
-const secret = () => inject("supabaseSecretKey");
-const asService = (init: RequestInit = {}) => ({
-  ...init,
-  headers: {
-    apikey: secret(),
-    authorization: `Bearer ${secret()}`,
-    "content-type": "application/json",
-    ...(init.headers as Record<string, string> | undefined),
-  },
-});
 
 async function setRole(userId: string, role: "admin" | null): Promise<void> {
   const res = await fetch(
@@ -33,19 +24,10 @@ async function setRole(userId: string, role: "admin" | null): Promise<void> {
   if (!res.ok) throw new Error(`set role: ${res.status} ${await res.text()}`);
 }
 
-async function signIn(email: string): Promise<string> {
-  const res = await fetch(`${urls.supabase}/auth/v1/token?grant_type=password`, {
-    method: "POST",
-    headers: { apikey: PUBLISHABLE_KEY, "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery" }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 async function makeAdmin(): Promise<TestUser> {
   const user = await createUser();
   await setRole(user.id, "admin");
-  return { ...user, token: await signIn(user.email) };
+  return { ...user, token: (await signIn(user.email)).access_token };
 }
 
 const ADMIN_ROUTES: [string, string, unknown?][] = [
@@ -110,10 +92,10 @@ describe("admin console API", () => {
     expect(await byPlan(prices.proMonthly())).toEqual([]);
 
     // Drift the database, then the admin re-syncs: history says admin_resync, by this admin.
-    await fetch(
-      `${urls.supabase}/rest/v1/entitlements?user_id=eq.${sub.user.id}`,
-      asService({ method: "PATCH", body: JSON.stringify({ active: false }) }),
-    );
+    await serviceRest(`entitlements?user_id=eq.${sub.user.id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ active: false }),
+    });
     const resynced = await api(`/api/admin/customers/${sub.user.id}/resync`, { method: "POST", token: admin.token });
     expect(resynced.status).toBe(200);
     expect(((await resynced.json()) as { entitlement: { active: boolean } }).entitlement.active).toBe(true);
@@ -124,10 +106,10 @@ describe("admin console API", () => {
       `customer_id=eq.${sub.customer}&select=id&order=received_at.desc&limit=1`,
     );
     if (!failed) throw new Error("no event of this customer in the ledger");
-    await fetch(
-      `${urls.supabase}/rest/v1/stripe_events?id=eq.${failed.id}`,
-      asService({ method: "PATCH", body: JSON.stringify({ processed_at: null, last_error: "stripe: timeout" }) }),
-    );
+    await serviceRest(`stripe_events?id=eq.${failed.id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ processed_at: null, last_error: "stripe: timeout" }),
+    });
     await stripe.subscriptions.update(sub.subscription, { cancel_at_period_end: true });
     const replayed = await api(`/api/admin/events/${failed.id}/replay`, { method: "POST", token: admin.token });
     expect(replayed.status).toBe(200);
@@ -263,21 +245,18 @@ describe("admin console API", () => {
     const admin = await makeAdmin();
     const sub = await subscribe(prices.monthly());
     await deliver(await eventsFor(sub.customer));
-    await fetch(
-      `${urls.supabase}/rest/v1/entitlements?user_id=eq.${sub.user.id}`,
-      asService({ method: "PATCH", body: JSON.stringify({ active: false }) }),
-    );
+    await serviceRest(`entitlements?user_id=eq.${sub.user.id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ active: false }),
+    });
 
     // A run in progress (inserted as the API would): a new one is refused with its id.
     const held = (await (
-      await fetch(
-        `${urls.supabase}/rest/v1/doctor_runs`,
-        asService({
-          method: "POST",
-          body: JSON.stringify({ actor: admin.id }),
-          headers: { prefer: "return=representation" },
-        }),
-      )
+      await serviceRest("doctor_runs", {
+        method: "POST",
+        body: JSON.stringify({ actor: admin.id }),
+        headers: { prefer: "return=representation" },
+      })
     ).json()) as { id: string }[];
     const busy = await api("/api/admin/doctor", { method: "POST", token: admin.token, json: {} });
     expect(busy.status).toBe(409);
@@ -285,10 +264,10 @@ describe("admin console API", () => {
       code: "doctor_running",
       runId: held[0]?.id,
     });
-    await fetch(
-      `${urls.supabase}/rest/v1/doctor_runs?id=eq.${held[0]?.id}`,
-      asService({ method: "PATCH", body: JSON.stringify({ status: "done" }) }),
-    );
+    await serviceRest(`doctor_runs?id=eq.${held[0]?.id}`, {
+      method: "PATCH",
+      body: JSON.stringify({ status: "done" }),
+    });
 
     const started = await api("/api/admin/doctor", { method: "POST", token: admin.token, json: { repair: true } });
     expect(started.status).toBe(202);

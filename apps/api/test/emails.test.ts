@@ -8,7 +8,8 @@ import { parseEnv } from "../src/env.ts";
 import worker from "../src/index.ts";
 import { EMAIL_CRON, sendPendingEmails } from "../src/services/send-emails.ts";
 import { getServices } from "../src/services/services.ts";
-import { adminSelect, createUser, type TestUser, urls } from "./helpers.ts";
+import { executionContext } from "../src/testing/execution-context.ts";
+import { adminSelect, createUser, serviceRest, type TestUser, urls } from "./helpers.ts";
 
 interface InboxMail {
   to: string;
@@ -27,20 +28,8 @@ interface OutboxRow {
   sent_at: string | null;
 }
 
-const secret = () => inject("supabaseSecretKey");
-const rest = (path: string, init: RequestInit = {}) =>
-  fetch(`${urls.supabase}/rest/v1/${path}`, {
-    ...init,
-    headers: {
-      apikey: secret(),
-      authorization: `Bearer ${secret()}`,
-      "content-type": "application/json",
-      ...(init.headers as Record<string, string> | undefined),
-    },
-  });
-
 async function rpc<T>(fn: string, args: Record<string, unknown>): Promise<T> {
-  const res = await rest(`rpc/${fn}`, { method: "POST", body: JSON.stringify(args) });
+  const res = await serviceRest(`rpc/${fn}`, { method: "POST", body: JSON.stringify(args) });
   if (!res.ok) throw new Error(`${fn}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -66,7 +55,7 @@ async function outboxOf(user: string): Promise<OutboxRow[]> {
 }
 /** Makes the user's pending emails due now (the outbox holds new ones back a minute). */
 async function makeDue(user: string) {
-  const res = await rest(`email_outbox?user_id=eq.${user}&status=eq.pending`, {
+  const res = await serviceRest(`email_outbox?user_id=eq.${user}&status=eq.pending`, {
     method: "PATCH",
     body: JSON.stringify({ next_attempt_at: new Date(Date.now() - 1000).toISOString() }),
   });
@@ -75,12 +64,7 @@ async function makeDue(user: string) {
 
 /** The every-minute cron, waiting for what it hands to waitUntil. */
 async function runEmailCron() {
-  const pending: Promise<unknown>[] = [];
-  const ctx = {
-    waitUntil: (p: Promise<unknown>) => pending.push(p),
-    passThroughOnException: () => undefined,
-    props: {},
-  } as unknown as ExecutionContext;
+  const { ctx, pending } = executionContext();
   await worker.scheduled({ cron: EMAIL_CRON, scheduledTime: Date.now(), noRetry: () => undefined }, env, ctx);
   await Promise.all(pending);
 }

@@ -3,6 +3,7 @@ import type { Tables } from "@gatehouse/types";
 import Stripe from "stripe";
 import { inject } from "vitest";
 import worker from "../src/index.ts";
+import { executionContext } from "../src/testing/execution-context.ts";
 
 export const APP_URL = "http://127.0.0.1:5173";
 const PUBLISHABLE_KEY = "sb_publishable_SANDBOX-ONLY-not-a-real-key-0000";
@@ -34,15 +35,10 @@ export async function api(
     body = JSON.stringify(init.json);
   }
   const { env } = await import("cloudflare:test");
-  const ctx = {
-    waitUntil: () => undefined,
-    passThroughOnException: () => undefined,
-    props: {},
-  } as unknown as ExecutionContext;
   return worker.fetch(
     new Request(`https://api.test${path}`, { ...init, headers, ...(body !== undefined ? { body } : {}) }),
     env,
-    ctx,
+    executionContext().ctx,
   );
 }
 
@@ -53,25 +49,47 @@ export interface TestUser {
 }
 
 let counter = 0;
+const PASSWORD = "correct horse battery";
+
+/** A fetch init with the service role's secret key (and a JSON content type) added to its headers. */
+export function asService(init: RequestInit = {}): RequestInit {
+  const secret = inject("supabaseSecretKey");
+  return {
+    ...init,
+    headers: {
+      apikey: secret,
+      authorization: `Bearer ${secret}`,
+      "content-type": "application/json",
+      ...(init.headers as Record<string, string> | undefined),
+    },
+  };
+}
+
+/** PostgREST as the service role: `path` is below /rest/v1/. */
+export function serviceRest(path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${urls.supabase}/rest/v1/${path}`, asService(init));
+}
+
+/** Signs a createUser user in again with its password (e.g. for a token with new claims). */
+export async function signIn(email: string): Promise<{ access_token: string; user: { id: string } }> {
+  const res = await fetch(`${urls.supabase}/auth/v1/token?grant_type=password`, {
+    method: "POST",
+    headers: { apikey: PUBLISHABLE_KEY, "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign in: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { access_token: string; user: { id: string } };
+}
 
 /** A confirmed user made through the Supabase stand-in's admin API, signed in with a password. */
 export async function createUser(): Promise<TestUser> {
   const email = `user-${Date.now()}-${counter++}-${crypto.randomUUID().slice(0, 8)}@example.test`;
-  const password = "correct horse battery";
-  const secret = inject("supabaseSecretKey");
-  const made = await fetch(`${urls.supabase}/auth/v1/admin/users`, {
-    method: "POST",
-    headers: { apikey: secret, authorization: `Bearer ${secret}`, "content-type": "application/json" },
-    body: JSON.stringify({ email, password, email_confirm: true }),
-  });
+  const made = await fetch(
+    `${urls.supabase}/auth/v1/admin/users`,
+    asService({ method: "POST", body: JSON.stringify({ email, password: PASSWORD, email_confirm: true }) }),
+  );
   if (!made.ok) throw new Error(`admin create user: ${made.status} ${await made.text()}`);
-  const signIn = await fetch(`${urls.supabase}/auth/v1/token?grant_type=password`, {
-    method: "POST",
-    headers: { apikey: PUBLISHABLE_KEY, "content-type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!signIn.ok) throw new Error(`sign in: ${signIn.status} ${await signIn.text()}`);
-  const session = (await signIn.json()) as { access_token: string; user: { id: string } };
+  const session = await signIn(email);
   return { id: session.user.id, email, token: session.access_token };
 }
 

@@ -1,5 +1,4 @@
 import { expect, type Page, test } from "@playwright/test";
-import Stripe from "stripe";
 import {
   accessToken,
   advanceClock,
@@ -7,24 +6,15 @@ import {
   newEmail,
   PASSWORD,
   restSelect,
+  sandboxStripe,
   signUpApi,
   subscribeFast,
+  subscribeThenFailRenewal,
   useSession,
 } from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 const SHOTS = "../docs/screenshots";
-
-function stripeClient(): Stripe {
-  const { urls, keys } = stackInfo();
-  const target = new URL(urls.stripe);
-  return new Stripe(keys.stripe, {
-    host: target.hostname,
-    port: Number(target.port),
-    protocol: "http",
-    maxNetworkRetries: 0,
-  });
-}
 
 /** The Supabase REST API with the secret key (what a root command or psql would do). */
 async function asService(path: string, init: RequestInit = {}): Promise<Response> {
@@ -81,7 +71,7 @@ test("the account page explains itself: history with causes and the sentence aft
   const token = await accessToken(page);
   const [sub] = (await restSelect("subscriptions", "select=id", token)) as { id: string }[];
   if (!sub) throw new Error("no subscription row");
-  const stripe = stripeClient();
+  const stripe = sandboxStripe({ maxNetworkRetries: 0 });
   await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
   await expect.poll(async () => (await apiMe(page)).entitlement.cancelAt, { timeout: 15_000 }).not.toBeNull();
   await page.reload();
@@ -118,9 +108,7 @@ test("a failed renewal and its recovery: each change in the history with its Str
 }) => {
   test.setTimeout(150_000);
   const { web } = stackInfo().urls;
-  await subscribeFast(page, newEmail("recovery"), "4000 0000 0000 0341");
-  await advanceClock(31);
-  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 15_000 }).toBe("past_due");
+  await subscribeThenFailRenewal(page, newEmail("recovery"));
   await page.goto(`${web}/account`);
   const sentence = page.getByTestId("access-sentence");
   const latest = page.getByTestId("access-history").getByRole("listitem").first();
@@ -236,7 +224,7 @@ test("an admin finds a customer, replays a failed event, re-syncs, and the docto
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 
   // The overview's MRR against Stripe's paying subscriptions, normalised to a month.
-  const stripe = stripeClient();
+  const stripe = sandboxStripe({ maxNetworkRetries: 0 });
   const sums = new Map<string, number>();
   for await (const s of stripe.subscriptions.list({ status: "all", limit: 100 })) {
     if (s.status !== "active" && s.status !== "past_due") continue;

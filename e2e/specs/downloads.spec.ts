@@ -2,8 +2,17 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect, type Page, test } from "@playwright/test";
 import { createClient } from "@supabase/supabase-js";
-import Stripe from "stripe";
-import { accessToken, advanceClock, apiMe, newEmail, pay, restSelect, signUpApi, useSession } from "../src/flows.ts";
+import {
+  accessToken,
+  advanceClock,
+  apiMe,
+  newEmail,
+  pay,
+  restSelect,
+  sandboxStripe,
+  signUpApi,
+  useSession,
+} from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
@@ -131,18 +140,12 @@ test("once a cancellation reaches its end, the open library page refuses the dow
   page,
 }) => {
   test.setTimeout(120_000);
-  const { urls, keys } = stackInfo();
+  const { urls } = stackInfo();
   await subscribeTo(page, "library.pro");
   const token = await accessToken(page);
   const [sub] = (await restSelect("subscriptions", "select=id", token)) as { id: string }[];
   if (!sub) throw new Error("no subscription row");
-  const target = new URL(urls.stripe);
-  const stripe = new Stripe(keys.stripe, {
-    host: target.hostname,
-    port: Number(target.port),
-    protocol: "http",
-    maxNetworkRetries: 0,
-  });
+  const stripe = sandboxStripe({ maxNetworkRetries: 0 });
   await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
 
   // Access ending while the page is open and Realtime is late or down: without its push the page

@@ -3,13 +3,13 @@
 // undone within it is never sent), so the test makes them due first. Emails land in the Supabase
 // stand-in's inbox through the Resend stand-in.
 import { expect, test } from "@playwright/test";
-import Stripe from "stripe";
 import {
   advanceClock,
   apiMe,
   fillCard,
   newEmail,
   pay,
+  sandboxStripe,
   signUp,
   signUpApi,
   subscribeFast,
@@ -44,8 +44,7 @@ async function sendDueEmails(): Promise<void> {
 /** Every event of the customer with this email, delivered again to the webhook, newest first (out of order). */
 async function replayEvents(email: string): Promise<number> {
   const { urls, keys } = stackInfo();
-  const target = new URL(urls.stripe);
-  const stripe = new Stripe(keys.stripe, { host: target.hostname, port: Number(target.port), protocol: "http" });
+  const stripe = sandboxStripe();
   const customer = (await stripe.customers.list({ email, limit: 1 })).data[0]?.id;
   if (!customer) throw new Error(`no Stripe customer for ${email}`);
   let replayed = 0;
@@ -206,7 +205,7 @@ test("Basic → Pro: the plan change is emailed once, with both plans and their 
 
 test("a failed renewal fixed with a new card: the failure, then the recovery, once each", async ({ page }) => {
   test.setTimeout(120_000);
-  const { urls, keys } = stackInfo();
+  const { urls } = stackInfo();
   const email = newEmail("mail-recovery");
   await subscribeFast(page, email, "4000 0000 0000 0341");
   await advanceClock(31);
@@ -217,8 +216,7 @@ test("a failed renewal fixed with a new card: the failure, then the recovery, on
   // comes depends on the month (the shared sandbox clock is wherever the earlier specs left it: a
   // 28-day month puts two failed retries inside the 31 days), so the clock goes to the open
   // invoice's next_payment_attempt, as Stripe states it.
-  const target = new URL(urls.stripe);
-  const stripe = new Stripe(keys.stripe, { host: target.hostname, port: Number(target.port), protocol: "http" });
+  const stripe = sandboxStripe();
   const customer = (await stripe.customers.list({ email, limit: 1 })).data[0]?.id;
   if (!customer) throw new Error(`no Stripe customer for ${email}`);
   const card = await fetch(`${urls.stripe}/_sandbox/customers/${customer}/card`, {

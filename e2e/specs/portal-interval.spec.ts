@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import Stripe from "stripe";
-import { apiMe, newEmail, subscribeFast } from "../src/flows.ts";
+import type Stripe from "stripe";
+import { apiMe, newEmail, sandboxStripe, subscribeFast } from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 const DAY = 86_400_000;
@@ -10,13 +10,8 @@ test("switching monthly → yearly in the portal restarts the billing cycle, inv
   page,
 }) => {
   test.setTimeout(120_000);
-  const { urls, prices, keys } = stackInfo();
-  const stripeUrl = new URL(urls.stripe);
-  const stripe = new Stripe(keys.stripe, {
-    host: stripeUrl.hostname,
-    port: Number(stripeUrl.port),
-    protocol: "http",
-  });
+  const { urls, prices } = stackInfo();
+  const stripe = sandboxStripe();
   // The sandbox's own time (earlier specs may have moved its clock).
   const sandboxNow = async () =>
     ((await (await fetch(`${urls.stripe}/_sandbox/clock`)).json()) as { now: number }).now * 1000;

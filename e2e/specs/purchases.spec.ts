@@ -5,13 +5,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import Stripe from "stripe";
 import {
   accessToken,
   apiMe,
   fillCard,
   newEmail,
   restSelect,
+  sandboxStripe,
   signUp,
   signUpApi,
   subscribeFast,
@@ -24,16 +24,7 @@ mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
 
-function stripe(): Stripe {
-  const { urls, keys } = stackInfo();
-  const target = new URL(urls.stripe);
-  return new Stripe(keys.stripe, {
-    host: target.hostname,
-    port: Number(target.port),
-    protocol: "http",
-    maxNetworkRetries: 2,
-  });
-}
+const stripe = () => sandboxStripe({ maxNetworkRetries: 2 });
 
 async function sandbox(path: string, body: unknown): Promise<unknown> {
   const res = await fetch(`${stackInfo().urls.stripe}/_sandbox/${path}`, {

@@ -1,16 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { advanceClock, apiMe, newEmail, subscribeFast } from "../src/flows.ts";
+import { advanceClock, apiMe, newEmail, subscribeFast, subscribeThenFailRenewal } from "../src/flows.ts";
 import { snap } from "../src/screens.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 test("a renewal that fails shows past due and locks, and stays locked after the retries", async ({ page }) => {
   test.setTimeout(120_000);
   const { web } = stackInfo().urls;
-  await subscribeFast(page, newEmail("renewal"), "4000 0000 0000 0341");
-
   // Past the renewal: the charge fails, the subscription is past due, no grace period by default.
-  await advanceClock(31);
-  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 10_000 }).toBe("past_due");
+  await subscribeThenFailRenewal(page, newEmail("renewal"));
   await page.goto(`${web}/account`);
   await expect(page.getByTestId("account-status")).toHaveText("Payment past due");
   await expect(page.getByTestId("account-past-due")).toContainText("Your last payment failed.");

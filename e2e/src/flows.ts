@@ -1,5 +1,6 @@
 // Steps a person takes, shared by the specs.
 import { expect, type Page } from "@playwright/test";
+import Stripe from "stripe";
 import { isLive, stackInfo } from "./stack-info.ts";
 
 export const PASSWORD = "correct horse battery";
@@ -122,6 +123,20 @@ export async function subscribeFast(page: Page, email: string, card = "4242 4242
   await pay(page, card);
   await page.waitForURL(/\/billing\/success\?session_id=cs_/);
   await expect(page.getByTestId("premium-content")).toBeVisible({ timeout: 15_000 });
+}
+
+/** A Stripe client on the stack's Stripe stand-in (the SDK's default retries unless given). */
+export function sandboxStripe(opts: { maxNetworkRetries?: number } = {}): Stripe {
+  const { urls, keys } = stackInfo();
+  const target = new URL(urls.stripe);
+  return new Stripe(keys.stripe, { host: target.hostname, port: Number(target.port), protocol: "http", ...opts });
+}
+
+/** Subscribes with a card whose renewal fails, moves past the renewal and waits for past_due. */
+export async function subscribeThenFailRenewal(page: Page, email: string): Promise<void> {
+  await subscribeFast(page, email, "4000 0000 0000 0341");
+  await advanceClock(31);
+  await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 15_000 }).toBe("past_due");
 }
 
 /** The Stripe stand-in's `/_sandbox/…` controls (not Stripe). */

@@ -2,6 +2,7 @@
 // supabase-js), Realtime (raw WebSocket), Auth admin, and the API. Each attack is named; one that
 // works is a success for the attacker, and the figure of successes must be 0.
 import { createHmac, createPrivateKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import type { Database } from "@gatehouse/types";
 import { createClient } from "@supabase/supabase-js";
 import { type ChaosContext, createUser, sleep, subscribe, type TestUser } from "./context.ts";
 import { figure, type PartResult } from "./figures.ts";
@@ -190,7 +191,7 @@ export async function runAccessAttacks(ctx: ChaosContext): Promise<PartResult> {
     });
   }
   {
-    const client = createClient(supabase, publishable, {
+    const client = createClient<Database>(supabase, publishable, {
       auth: { persistSession: false, autoRefreshToken: false },
       global: { headers: { authorization: `Bearer ${a.token}` } },
     });

@@ -3,7 +3,8 @@
 // stayed in the victim's browser, and worthless once redeemed. Each one that works is a success for
 // the attacker; the suite's figure of successes must be 0.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Database, Db } from "@gatehouse/types";
+import { createClient } from "@supabase/supabase-js";
 import type { ChaosContext } from "./context.ts";
 
 export interface PkceOutcome {
@@ -22,13 +23,13 @@ export async function pkceAttacks(ctx: ChaosContext, notes: string[]): Promise<P
   const { publishable } = ctx.stack.keys;
   const outcomes: PkceOutcome[] = [];
   const callback = `${ctx.stack.urls.web}/auth/callback?next=%2Flibrary`;
-  const pkceClient = (): SupabaseClient =>
-    createClient(supabase, publishable, {
+  const pkceClient = (): Db =>
+    createClient<Database>(supabase, publishable, {
       auth: { flowType: "pkce", persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     });
 
   /** The victim asks for a link in their browser; the mailed link is then opened. Returns the redirect. */
-  const victimOpensLink = async (client: SupabaseClient, email: string) => {
+  const victimOpensLink = async (client: Db, email: string) => {
     const sent = await client.auth.signInWithOtp({ email, options: { emailRedirectTo: callback } });
     if (sent.error) throw new Error(`signInWithOtp: ${sent.error.message}`);
     const mails = (await (await fetch(`${supabase}/inbox.json`)).json()) as Mail[];

@@ -3,7 +3,8 @@
 // attacker; the suite's figure of successes must be 0.
 import { createHmac, randomUUID } from "node:crypto";
 import { request } from "node:http";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { Database, Db } from "@gatehouse/types";
+import { createClient } from "@supabase/supabase-js";
 import { type ChaosContext, createUser, type TestUser } from "./context.ts";
 
 export interface StorageOutcome {
@@ -46,12 +47,12 @@ export async function storageAttacks(ctx: ChaosContext, a: TestUser, notes: stri
   const { supabase } = ctx.stack.urls;
   const { publishable, secret } = ctx.stack.keys;
   const outcomes: StorageOutcome[] = [];
-  const clientAs = (token: string | null): SupabaseClient =>
-    createClient(supabase, publishable, {
+  const clientAs = (token: string | null): Db =>
+    createClient<Database>(supabase, publishable, {
       auth: { persistSession: false, autoRefreshToken: false },
       ...(token ? { global: { headers: { authorization: `Bearer ${token}` } } } : {}),
     });
-  const admin = createClient(supabase, secret, { auth: { persistSession: false, autoRefreshToken: false } });
+  const admin = createClient<Database>(supabase, secret, { auth: { persistSession: false, autoRefreshToken: false } });
   const anon = clientAs(null);
   const attacker = clientAs(a.token);
   const holder = await createUser(ctx, "holder");

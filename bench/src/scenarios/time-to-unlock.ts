@@ -6,6 +6,7 @@
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/chromium";
 import type { DeliveryAttempt } from "@gatehouse/sandbox";
+import type { Database } from "@gatehouse/types";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { createClient } from "@supabase/supabase-js";
 import { atMost, type ScenarioResult } from "../scenario.ts";
@@ -41,7 +42,7 @@ async function createUser(ctx: BenchContext, email: string): Promise<string> {
  */
 async function sessionStorageItems(ctx: BenchContext, email: string): Promise<Record<string, string>> {
   const items: Record<string, string> = {};
-  const client = createClient(ctx.stack.urls.supabase, ctx.stack.keys.publishable, {
+  const client = createClient<Database>(ctx.stack.urls.supabase, ctx.stack.keys.publishable, {
     auth: {
       persistSession: true,
       autoRefreshToken: false,
@@ -244,7 +245,7 @@ async function unlockOnce(ctx: BenchContext, browser: Browser, email: string, fl
 
 /** Commit on the entitlements row → Realtime event in a signed-in supabase-js client, n times. */
 async function realtimePush(ctx: BenchContext, email: string, userId: string, n: number): Promise<number[]> {
-  const client = createClient(ctx.stack.urls.supabase, ctx.stack.keys.publishable, {
+  const client = createClient<Database>(ctx.stack.urls.supabase, ctx.stack.keys.publishable, {
     auth: { persistSession: false, autoRefreshToken: false },
   });
   const { error } = await client.auth.signInWithPassword({ email, password: PASSWORD });

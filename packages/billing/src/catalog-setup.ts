@@ -5,6 +5,8 @@
 // (plan switches between the tiers, downgrades and shorter intervals scheduled at the period end)
 // in whichever Stripe STRIPE_SECRET_KEY points at (real test mode, or the sandbox with
 // STRIPE_API_URL), then write them to Supabase's products/prices/features with the secret key.
+import type { Database } from "@gatehouse/types";
+import { jsonArg } from "@gatehouse/types/db-functions";
 import { createClient } from "@supabase/supabase-js";
 import Stripe from "stripe";
 import { CATALOG, CATALOG_PRICE_METADATA, type CatalogPrice, type CatalogProduct, FEATURES } from "./catalog.ts";
@@ -217,7 +219,7 @@ export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
   const features = await ensureFeatures(stripe);
   log(`features ${[...features.values()].map((f) => `${f.lookup_key}=${f.id}`).join(", ")}`);
 
-  const db = createClient(cfg.supabaseUrl, cfg.supabaseSecretKey, {
+  const db = createClient<Database>(cfg.supabaseUrl, cfg.supabaseSecretKey, {
     auth: { persistSession: false, autoRefreshToken: false },
   });
   const productIds: Record<string, string> = {};
@@ -228,7 +230,7 @@ export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
     const product = await ensureProduct(stripe, p);
     const attached = await ensureProductFeatures(stripe, p, features);
     log(`product ${product.id} (${product.name}, tier=${p.tier}, features=${p.features.join(" ")})`);
-    const up = await db.rpc("upsert_product", { p_product: product, p_features: attached });
+    const up = await db.rpc("upsert_product", { p_product: jsonArg(product), p_features: jsonArg(attached) });
     if (up.error) throw new Error(`upsert_product failed: ${up.error.message}`);
     productIds[p.id] = product.id;
     const prices: Stripe.Price[] = [];
@@ -251,7 +253,7 @@ export async function setupCatalog(cfg: SetupConfig): Promise<SetupResult> {
   log(`customer portal configuration ${portalConfigurationId}`);
 
   for (const price of allPrices) {
-    const r = await db.rpc("upsert_price", { p_price: price });
+    const r = await db.rpc("upsert_price", { p_price: jsonArg(price) });
     if (r.error) throw new Error(`upsert_price failed: ${r.error.message}`);
   }
   log("products, features and prices written to Supabase");

@@ -3,11 +3,14 @@
 // stand-in's mail inbox. Served by the Supabase stand-in under /resend (RESEND_API_URL =
 // http://127.0.0.1:54321/resend). A sandbox control makes it fail, for the fault suite.
 import { createHash, randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Context, Hono } from "hono";
+import { bearer, readJsonObject, readText } from "../http/body.ts";
+import { jsonResponse } from "../http/respond.ts";
 import { SANDBOX_RESEND_API_KEY } from "../keys.ts";
-import { BodyTooLargeError, bearer, header, readBody, sendJson } from "../supabase/http.ts";
 import type { MailInbox } from "../supabase/mail-inbox.ts";
 import { isResendError, type ResendError, validateEmail } from "./validate-email.ts";
+
+class BodyTooLarge extends Error {}
 
 /** Resend's default: 2 requests a second per team. */
 export const RESEND_DEFAULT_PER_SECOND = 2;
@@ -78,27 +81,30 @@ export class ResendStandIn {
     return { ok, headers };
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const fail = (e: ResendError, headers: Record<string, string> = {}) => sendJson(res, e.statusCode, e, headers);
-    if (path === "/_sandbox/faults" && req.method === "POST") return this.#setFaults(req, res);
-    if (path === "/_sandbox/state" && req.method === "GET") {
-      return sendJson(res, 200, { faults: this.faults, settings: this.settings, counts: this.counts });
-    }
-    if (path !== "/emails") {
-      return fail({
-        statusCode: 404,
-        name: "not_found",
-        message: `The sandbox's Resend stand-in serves POST /emails only, not ${req.method} ${path}.`,
-      });
-    }
-    if (req.method !== "POST") {
-      return fail({
-        statusCode: 405,
-        name: "method_not_allowed",
-        message: "Method is not allowed for the requested path.",
-      });
-    }
-    const key = bearer(req);
+  /** The HTTP API, mounted by the Supabase stand-in under `/resend`: `POST /emails` and two sandbox controls. */
+  routes(): Hono {
+    const fail = (e: ResendError) => jsonResponse(e.statusCode, e);
+    return new Hono()
+      .post("/_sandbox/faults", (c) => this.#setFaults(c))
+      .get("/_sandbox/state", () =>
+        jsonResponse(200, { faults: this.faults, settings: this.settings, counts: this.counts }),
+      )
+      .post("/emails", (c) => this.#send(c))
+      .all("/emails", () =>
+        fail({ statusCode: 405, name: "method_not_allowed", message: "Method is not allowed for the requested path." }),
+      )
+      .all("*", (c) =>
+        fail({
+          statusCode: 404,
+          name: "not_found",
+          message: `The sandbox's Resend stand-in serves POST /emails only, not ${c.req.method} ${c.req.path.replace(/^\/resend/, "")}.`,
+        }),
+      );
+  }
+
+  async #send(c: Context): Promise<Response> {
+    const fail = (e: ResendError, headers: Record<string, string> = {}) => jsonResponse(e.statusCode, e, headers);
+    const key = bearer(c.req.raw);
     if (!key)
       return fail({
         statusCode: 401,
@@ -120,7 +126,7 @@ export class ResendStandIn {
         rate.headers,
       );
     }
-    const idempotencyKey = header(req, "idempotency-key");
+    const idempotencyKey = c.req.header("idempotency-key");
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 256)) {
       return fail(
         { statusCode: 400, name: "invalid_idempotency_key", message: "The key must be between 1-256 chars." },
@@ -129,9 +135,9 @@ export class ResendStandIn {
     }
     let raw: string;
     try {
-      raw = await readBody(req);
+      raw = await readText(c, () => new BodyTooLarge());
     } catch (e) {
-      if (e instanceof BodyTooLargeError) {
+      if (e instanceof BodyTooLarge) {
         return fail(
           { statusCode: 413, name: "validation_error", message: "The request body is too large." },
           rate.headers,
@@ -163,7 +169,7 @@ export class ResendStandIn {
           );
         }
         this.counts.replayed += 1;
-        return sendJson(res, seen.status, seen.body, rate.headers);
+        return jsonResponse(seen.status, seen.body, rate.headers);
       }
       if (this.#inFlight.has(idempotencyKey)) {
         return fail(
@@ -211,36 +217,36 @@ export class ResendStandIn {
       const body = { id };
       if (idempotencyKey !== undefined)
         this.#idempotency.set(idempotencyKey, { hash, status: 200, body, at: Date.now() });
-      return sendJson(res, 200, body, rate.headers);
+      return jsonResponse(200, body, rate.headers);
     } finally {
       if (idempotencyKey !== undefined) this.#inFlight.delete(idempotencyKey);
     }
   }
 
-  async #setFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #setFaults(c: Context): Promise<Response> {
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>;
+      body = await readJsonObject(c, { tooLarge: () => new BodyTooLarge(), invalid: () => new BodyTooLarge() });
     } catch {
-      return sendJson(res, 400, { statusCode: 400, name: "validation_error", message: "send a JSON object" });
+      return jsonResponse(400, { statusCode: 400, name: "validation_error", message: "send a JSON object" });
     }
     const { failureRate, failStatus, perSecond } = body;
     if (failureRate !== undefined && (typeof failureRate !== "number" || failureRate < 0 || failureRate > 1)) {
-      return sendJson(res, 400, {
+      return jsonResponse(400, {
         statusCode: 400,
         name: "validation_error",
         message: "failureRate must be a number in [0, 1]",
       });
     }
     if (failStatus !== undefined && failStatus !== 500 && failStatus !== 429) {
-      return sendJson(res, 400, {
+      return jsonResponse(400, {
         statusCode: 400,
         name: "validation_error",
         message: "failStatus must be 500 or 429",
       });
     }
     if (perSecond !== undefined && (typeof perSecond !== "number" || perSecond < 0 || !Number.isInteger(perSecond))) {
-      return sendJson(res, 400, {
+      return jsonResponse(400, {
         statusCode: 400,
         name: "validation_error",
         message: "perSecond must be a whole number ≥ 0 (0: no limit)",
@@ -249,6 +255,6 @@ export class ResendStandIn {
     if (typeof failureRate === "number") this.faults.failureRate = failureRate;
     if (failStatus === 500 || failStatus === 429) this.faults.failStatus = failStatus;
     if (typeof perSecond === "number") this.settings.perSecond = perSecond;
-    return sendJson(res, 200, { faults: this.faults, settings: this.settings, counts: this.counts });
+    return jsonResponse(200, { faults: this.faults, settings: this.settings, counts: this.counts });
   }
 }

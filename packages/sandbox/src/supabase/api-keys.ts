@@ -1,6 +1,5 @@
-import type { IncomingMessage } from "node:http";
+import { bearer } from "../http/body.ts";
 import { SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY } from "../keys.ts";
-import { bearer, header } from "./http.ts";
 
 export type ApiKeyRole = "anon" | "service_role";
 
@@ -17,8 +16,8 @@ export type GatewayCheck = { ok: true; role: ApiKeyRole } | { ok: false; body: {
  * What Supabase's API gateway does before a request reaches Auth or PostgREST: an `apikey`
  * header (or query parameter) must hold a known key.
  */
-export function checkApiKey(req: IncomingMessage, url: URL): GatewayCheck {
-  const key = header(req, "apikey") ?? url.searchParams.get("apikey") ?? undefined;
+export function checkApiKey(req: Request): GatewayCheck {
+  const key = req.headers.get("apikey") ?? new URL(req.url).searchParams.get("apikey") ?? undefined;
   if (!key) {
     const fromBearer = apiKeyRole(bearer(req));
     if (fromBearer) return { ok: true, role: fromBearer };

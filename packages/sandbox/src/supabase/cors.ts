@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { header } from "./http.ts";
+import type { MiddlewareHandler } from "hono";
 
 // What supabase-js sends from a browser; a preflight's own list is echoed on top of these.
 const ALLOWED_HEADERS = [
@@ -29,26 +28,34 @@ const EXPOSED_HEADERS = [
   "ETag",
 ];
 
-/** The sandbox allows any origin (it only listens on 127.0.0.1). */
-export function applyCors(req: IncomingMessage, res: ServerResponse): void {
-  const origin = header(req, "origin");
-  res.setHeader("Access-Control-Allow-Origin", origin ?? "*");
-  if (origin) res.setHeader("Vary", "Origin");
-  res.setHeader("Access-Control-Allow-Credentials", "true");
-  res.setHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS.join(", "));
-}
-
-/** Answers an OPTIONS preflight. */
-export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
-  const requested = (header(req, "access-control-request-headers") ?? "")
-    .split(",")
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => /^[a-z0-9-]+$/.test(h));
-  const allowed = [...new Set([...ALLOWED_HEADERS, ...requested])];
-  res.writeHead(204, {
-    "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
-    "Access-Control-Allow-Headers": allowed.join(", "),
-    "Access-Control-Max-Age": "86400",
-  });
-  res.end();
-}
+/**
+ * The sandbox allows any origin (it only listens on 127.0.0.1): every answer carries the CORS
+ * headers, and an OPTIONS preflight is answered here with the allowed methods and headers (the
+ * preflight's own list echoed on top of what supabase-js sends).
+ */
+export const cors: MiddlewareHandler = async (c, next) => {
+  const origin = c.req.header("origin");
+  const headers: Record<string, string> = {
+    "Access-Control-Allow-Origin": origin ?? "*",
+    ...(origin ? { Vary: "Origin" } : {}),
+    "Access-Control-Allow-Credentials": "true",
+    "Access-Control-Expose-Headers": EXPOSED_HEADERS.join(", "),
+  };
+  if (c.req.method === "OPTIONS") {
+    const requested = (c.req.header("access-control-request-headers") ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => /^[a-z0-9-]+$/.test(h));
+    return new Response(null, {
+      status: 204,
+      headers: {
+        ...headers,
+        "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+        "Access-Control-Allow-Headers": [...new Set([...ALLOWED_HEADERS, ...requested])].join(", "),
+        "Access-Control-Max-Age": "86400",
+      },
+    });
+  }
+  await next();
+  for (const [k, v] of Object.entries(headers)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+};

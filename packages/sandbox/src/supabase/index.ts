@@ -2,15 +2,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { assertPortFree, SandboxStartError } from "../postgres/start-postgres.ts";
+import { listen } from "../http/listen.ts";
+import { assertPortFree } from "../postgres/start-postgres.ts";
 import { ResendStandIn } from "../resend/resend-stand-in.ts";
 import type { StandInContext } from "./context.ts";
 import { loadJwtKeys } from "./jwt-keys.ts";
 import { MailInbox } from "./mail-inbox.ts";
 import { startChangeFeed } from "./realtime/change-feed.ts";
-import { RealtimeServer } from "./realtime/realtime-server.ts";
+import { REALTIME_PATH, RealtimeServer } from "./realtime/realtime-server.ts";
 import { Catalog } from "./rest/catalog.ts";
-import { createStandInServer } from "./server.ts";
+import { standInApp } from "./server.ts";
 import { BlobStore } from "./storage/blob-store.ts";
 import { GLOBAL_FILE_SIZE_LIMIT, type StorageContext } from "./storage/storage-context.ts";
 import { loadUrlSigner } from "./storage/url-signing.ts";
@@ -119,29 +120,18 @@ export async function startSupabaseStandIn(opts: SupabaseStandInOptions): Promis
     );
     cleanups.push(() => feed.stop());
     published = new Set(await feed.installTriggers());
-    const server = createStandInServer(ctx, catalog, realtime, storage);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e: NodeJS.ErrnoException) =>
-        reject(
-          e.code === "EADDRINUSE"
-            ? new SandboxStartError(
-                `port ${opts.port} (Supabase stand-in) is already in use on 127.0.0.1: stop whatever holds it and try again`,
-              )
-            : e,
-        ),
-      );
-      server.listen(opts.port, "127.0.0.1", () => resolve());
+    const http = await listen(standInApp(ctx, catalog, storage), opts.port, "Supabase stand-in");
+    // Realtime's websocket upgrade, beside the Hono app: ws answers it, as Supabase Realtime does.
+    http.server.on("upgrade", (req, socket, head) => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (url.pathname !== REALTIME_PATH) {
+        socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+        return;
+      }
+      realtime.handleUpgrade(req, socket, head, url);
     });
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : opts.port;
-    baseUrl = `http://127.0.0.1:${port}`;
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    baseUrl = http.url;
+    cleanups.push(() => http.close());
     log(
       `Supabase stand-in on ${baseUrl} (auth, rest, storage, realtime, inbox at ${baseUrl}/inbox, Resend at ${baseUrl}/resend)`,
     );

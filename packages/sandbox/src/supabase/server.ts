@@ -1,65 +1,54 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { handleAuth } from "./auth/routes.ts";
+import type { HttpBindings } from "@hono/node-server";
+import { Hono } from "hono";
+import { jsonResponse, textResponse } from "../http/respond.ts";
+import { authRoutes } from "./auth/routes.ts";
 import type { StandInContext } from "./context.ts";
-import { answerPreflight, applyCors } from "./cors.ts";
-import { send, sendJson } from "./http.ts";
+import { cors } from "./cors.ts";
 import { renderInboxPage } from "./inbox-page.ts";
-import { REALTIME_PATH, type RealtimeServer } from "./realtime/realtime-server.ts";
 import type { Catalog } from "./rest/catalog.ts";
-import { handleRest } from "./rest/routes.ts";
-import { handleStorage } from "./storage/routes.ts";
+import { restRoutes } from "./rest/routes.ts";
+import { storageRoutes } from "./storage/routes.ts";
 import type { StorageContext } from "./storage/storage-context.ts";
 
-/** One HTTP server for /auth/v1, /rest/v1, /storage/v1, the realtime upgrade, the inbox page and /resend. */
-export function createStandInServer(
+/**
+ * The path as the client sent it, neither decoded nor normalised: Storage must see `..` segments
+ * to refuse them (the URL parser would resolve them away), and every area routes on the same path.
+ */
+function rawPath(req: Request, env?: HttpBindings): string {
+  const sent = env?.incoming.url ?? new URL(req.url).pathname;
+  return sent.split("?")[0] || "/";
+}
+
+/**
+ * One app for /auth/v1, /rest/v1, /storage/v1, the inbox page and the Resend stand-in under
+ * /resend (the realtime upgrade is the server's, see index.ts), each area a sub-app with its own
+ * error shape.
+ */
+export function standInApp(
   ctx: StandInContext,
   catalog: Catalog,
-  realtime: RealtimeServer,
   storage: StorageContext,
-): Server {
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    applyCors(req, res);
-    if (req.method === "OPTIONS") return answerPreflight(req, res);
-    const path = url.pathname;
-    if (path === "/auth/v1" || path.startsWith("/auth/v1/")) return handleAuth(ctx, req, res, path.slice(8), url);
-    if (path === "/rest/v1" || path.startsWith("/rest/v1/"))
-      return handleRest(ctx, catalog, req, res, path.slice(8), url);
-    if (path === "/storage/v1" || path.startsWith("/storage/v1/")) {
-      // The raw path, as Storage routes it: URL parsing would resolve `..` segments away.
-      const rawPath = (req.url ?? "/").split("?")[0] ?? "/";
-      return handleStorage(
-        storage,
-        req,
-        res,
-        rawPath.startsWith("/storage/v1") ? rawPath.slice(11) : path.slice(11),
-        url,
-      );
-    }
-    if (path === "/resend" || path.startsWith("/resend/")) return ctx.resend.handle(req, res, path.slice(7));
-    if ((path === "/" || path === "/inbox") && (req.method === "GET" || req.method === "HEAD")) {
-      return send(res, 200, renderInboxPage(ctx.inbox.list()), { "Content-Type": "text/html; charset=utf-8" });
-    }
-    if (path === "/inbox.json" && req.method === "GET") return sendJson(res, 200, ctx.inbox.list());
-    sendJson(res, 404, {
+): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>({ getPath: (req, opts) => rawPath(req, opts?.env) });
+  app.use(cors);
+  app.route("/auth/v1", authRoutes(ctx));
+  app.route("/rest/v1", restRoutes(ctx, catalog));
+  app.route("/storage/v1", storageRoutes(storage));
+  app.route("/resend", ctx.resend.routes());
+  const inbox = () =>
+    textResponse(200, renderInboxPage(ctx.inbox.list()), { "Content-Type": "text/html; charset=utf-8" });
+  app.get("/", inbox);
+  app.get("/inbox", inbox);
+  app.get("/inbox.json", (c) => (c.req.method === "HEAD" ? c.notFound() : jsonResponse(200, ctx.inbox.list())));
+  app.notFound((c) =>
+    jsonResponse(404, {
       code: "not_found",
-      message: `${req.method} ${path} is not served by the Supabase stand-in (it serves /auth/v1, /rest/v1, /storage/v1, /realtime/v1/websocket, /inbox and the Resend stand-in under /resend)`,
-    });
-  };
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e) => {
-      ctx.log(`${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      if (!res.headersSent) sendJson(res, 500, { code: "unexpected_failure", message: "Unexpected failure" });
-      else res.end();
-    });
+      message: `${c.req.method} ${c.req.path} is not served by the Supabase stand-in (it serves /auth/v1, /rest/v1, /storage/v1, /realtime/v1/websocket, /inbox and the Resend stand-in under /resend)`,
+    }),
+  );
+  app.onError((e, c) => {
+    ctx.log(`${c.req.method} ${c.req.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return jsonResponse(500, { code: "unexpected_failure", message: "Unexpected failure" });
   });
-  server.on("upgrade", (req, socket, head) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (url.pathname !== REALTIME_PATH) {
-      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
-      return;
-    }
-    realtime.handleUpgrade(req, socket, head, url);
-  });
-  return server;
+  return app;
 }

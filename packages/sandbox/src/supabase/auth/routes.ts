@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Context, Hono } from "hono";
+import { bearer, readJsonObject } from "../../http/body.ts";
+import { jsonResponse } from "../../http/respond.ts";
 import { apiKeyRole, checkApiKey } from "../api-keys.ts";
 import type { StandInContext } from "../context.ts";
-import { BodyTooLargeError, bearer, header, readBody, sendJson } from "../http.ts";
 import { AuthError } from "./auth-error.ts";
 import { consumeOneTimeToken, sendMagicLink, VERIFY_TYPES, verifyOneTimeToken } from "./magic-link.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -24,22 +25,11 @@ function obj(body: Body, key: string): Record<string, unknown> {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-async function jsonBody(req: IncomingMessage): Promise<Body> {
-  let text: string;
-  try {
-    text = await readBody(req);
-  } catch (e) {
-    if (e instanceof BodyTooLargeError) throw new AuthError(413, "request_too_large", "Request body too large");
-    throw e;
-  }
-  if (text.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Body;
-  } catch {
-    // fall through
-  }
-  throw new AuthError(400, "bad_json", "Could not parse request body as JSON");
+function jsonBody(c: Context): Promise<Body> {
+  return readJsonObject(c, {
+    tooLarge: () => new AuthError(413, "request_too_large", "Request body too large"),
+    invalid: () => new AuthError(400, "bad_json", "Could not parse request body as JSON"),
+  });
 }
 
 function checkPassword(password: string | undefined): string {
@@ -60,7 +50,7 @@ function checkEmail(email: string | undefined): string {
 }
 
 /** The signed-in user behind the Bearer token, with their session (GET /user, /logout). */
-async function currentUser(ctx: StandInContext, req: IncomingMessage) {
+async function currentUser(ctx: StandInContext, req: Request) {
   const token = bearer(req);
   if (!token || apiKeyRole(token)) {
     throw new AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token");
@@ -84,42 +74,42 @@ async function currentUser(ctx: StandInContext, req: IncomingMessage) {
   return { user, sessionId };
 }
 
-function requireSecretKey(req: IncomingMessage): void {
-  if (apiKeyRole(bearer(req)) !== "service_role" && apiKeyRole(header(req, "apikey")) !== "service_role") {
+function requireSecretKey(req: Request): void {
+  if (
+    apiKeyRole(bearer(req)) !== "service_role" &&
+    apiKeyRole(req.headers.get("apikey") ?? undefined) !== "service_role"
+  ) {
     throw new AuthError(403, "not_admin", "User not allowed");
   }
 }
 
-function redirectWithFragment(res: ServerResponse, to: string, params: Record<string, string>): void {
-  const fragment = new URLSearchParams(params).toString();
-  res.writeHead(303, { Location: `${to.split("#")[0]}#${fragment}` });
-  res.end();
+function seeOther(location: string): Response {
+  return new Response(null, { status: 303, headers: { Location: location } });
+}
+
+function redirectWithFragment(to: string, params: Record<string, string>): Response {
+  return seeOther(`${to.split("#")[0]}#${new URLSearchParams(params).toString()}`);
 }
 
 /** prepPKCERedirectURL: the auth code joins the redirect's own query (`?next=…&code=…`). */
-function redirectWithCode(res: ServerResponse, to: string, code: string): void {
+function redirectWithCode(to: string, code: string): Response {
   const target = new URL(to);
   target.searchParams.set("code", code);
-  res.writeHead(303, { Location: target.toString() });
-  res.end();
+  return seeOther(target.toString());
 }
 
 /** prepErrorRedirectURL: the error in the fragment, and for PKCE in the query as well. */
-function redirectWithError(res: ServerResponse, to: string, e: AuthError, pkce: boolean): void {
+function redirectWithError(to: string, e: AuthError, pkce: boolean): Response {
   const params = {
     error: e.status === 403 ? "access_denied" : e.status >= 500 ? "server_error" : "invalid_request",
     error_code: e.code,
     error_description: e.code === "otp_expired" ? "Email link is invalid or has expired" : e.message,
   };
-  if (!pkce) {
-    redirectWithFragment(res, to, params);
-    return;
-  }
+  if (!pkce) return redirectWithFragment(to, params);
   const target = new URL(to);
   for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
   target.hash = new URLSearchParams({ ...params, sb: "" }).toString();
-  res.writeHead(303, { Location: target.toString() });
-  res.end();
+  return seeOther(target.toString());
 }
 
 /** Providers Supabase Auth knows (external.go); none is enabled in the stand-in. */
@@ -148,241 +138,244 @@ const KNOWN_OAUTH_PROVIDERS = new Set([
   "zoom",
 ]);
 
-async function route(ctx: StandInContext, req: IncomingMessage, res: ServerResponse, path: string, url: URL) {
-  const method = req.method ?? "GET";
-  const reply = (status: number, body: unknown) => sendJson(res, status, body);
-
-  if (method === "GET" && path === "/.well-known/jwks.json") {
-    return sendJson(res, 200, { keys: [ctx.keys.publicJwk] }, { "Cache-Control": "public, max-age=600" });
-  }
-  if (method === "GET" && path === "/verify") {
-    // A link clicked in a mail: no apikey, answers with redirects only (to the site URL when
-    // redirect_to is not a URL, as GoTrue falls back for one outside its allow list).
-    const asked = url.searchParams.get("redirect_to") ?? "";
-    const redirectTo = URL.canParse(asked) ? asked : ctx.siteUrl;
-    const token = url.searchParams.get("token") ?? "";
-    const type = url.searchParams.get("type") ?? "";
-    const pkce = token.startsWith(PKCE_PREFIX);
-    try {
-      if (!VERIFY_TYPES.has(type)) throw new AuthError(400, "validation_failed", `Unsupported verify type ${type}`);
-      if (pkce) {
-        // The PKCE flow: the browser gets a one-time auth code, the session only with the verifier.
-        const authMethod = flowAuthMethod(type);
-        const userId = await consumeOneTimeToken(ctx, { tokenHash: token });
-        return redirectWithCode(res, redirectTo, await issueAuthCode(ctx, userId, authMethod));
-      }
-      const s = await verifyOneTimeToken(ctx, { tokenHash: token });
-      return redirectWithFragment(res, redirectTo, {
-        access_token: s.access_token,
-        expires_at: String(s.expires_at),
-        expires_in: String(s.expires_in),
-        refresh_token: s.refresh_token,
-        token_type: "bearer",
-        type,
-      });
-    } catch (e) {
-      if (!(e instanceof AuthError)) throw e;
-      return redirectWithError(res, redirectTo, e, pkce);
-    }
-  }
-  if (method === "GET" && path === "/authorize") {
-    // OAuth sign-in (signInWithOAuth, with or without PKCE): a browser navigation, no apikey. The
-    // stand-in has no external provider enabled, so it answers as Supabase does for one that is off.
-    const provider = url.searchParams.get("provider") ?? "";
-    throw new AuthError(
-      400,
-      "validation_failed",
-      KNOWN_OAUTH_PROVIDERS.has(provider.toLowerCase())
-        ? "Unsupported provider: provider is not enabled"
-        : `Unsupported provider: Provider ${provider} could not be found`,
-    );
-  }
-
-  const gateway = checkApiKey(req, url);
-  if (!gateway.ok) return reply(401, gateway.body);
-
-  if (method === "GET" && path === "/health") {
-    return reply(200, { version: "sandbox", name: "GoTrue", description: "Gatehouse Supabase stand-in" });
-  }
-  if (method === "GET" && path === "/settings") {
-    return reply(200, {
-      external: { email: true, phone: false, anonymous_users: false },
-      disable_signup: false,
-      mailer_autoconfirm: true,
-      phone_autoconfirm: false,
-      sms_provider: "",
-      saml_enabled: false,
-    });
-  }
-  if (method === "POST" && path === "/signup") {
-    const body = await jsonBody(req);
-    const email = checkEmail(str(body, "email"));
-    const password = checkPassword(str(body, "password"));
-    // Checked as Supabase does; with auto-confirm the session comes back at once, so no flow state.
-    readPkceChallenge(body);
-    if (await findUserByEmail(ctx.db, email))
-      throw new AuthError(422, "user_already_exists", "User already registered");
-    const user = await insertUser(ctx.db, {
-      email,
-      passwordHash: await hashPassword(password),
-      confirmed: true,
-      userMetadata: obj(body, "data"),
-    });
-    if (!user) throw new AuthError(422, "user_already_exists", "User already registered");
-    return reply(200, await issueSession(ctx, user.id, "password"));
-  }
-  if (method === "POST" && path === "/token") {
-    const grant = url.searchParams.get("grant_type");
-    const body = await jsonBody(req);
-    if (grant === "password") {
-      const email = str(body, "email");
-      const password = str(body, "password");
-      if (!email || !password) throw new AuthError(400, "validation_failed", "missing email or phone");
-      const user = await findUserByEmail(ctx.db, email);
-      if (!user || !(await verifyPassword(password, user.encrypted_password))) {
-        throw new AuthError(400, "invalid_credentials", "Invalid login credentials");
-      }
-      if (!user.email_confirmed_at) throw new AuthError(400, "email_not_confirmed", "Email not confirmed");
-      return reply(200, await issueSession(ctx, user.id, "password"));
-    }
-    if (grant === "refresh_token") {
-      const token = str(body, "refresh_token");
-      if (!token) throw new AuthError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
-      return reply(200, await refreshSession(ctx, token));
-    }
-    if (grant === "pkce") {
-      return reply(200, await redeemAuthCode(ctx, str(body, "auth_code") ?? "", str(body, "code_verifier") ?? ""));
-    }
-    throw new AuthError(
-      400,
-      "validation_failed",
-      `unsupported_grant_type: the sandbox supports password, refresh_token and pkce`,
-    );
-  }
-  if (method === "GET" && path === "/user") {
-    const { user } = await currentUser(ctx, req);
-    return reply(200, userJson(user));
-  }
-  if (method === "POST" && path === "/logout") {
-    const { user, sessionId } = await currentUser(ctx, req);
-    const scope = url.searchParams.get("scope") ?? "global";
-    if (scope !== "global" && scope !== "local" && scope !== "others") {
-      throw new AuthError(400, "validation_failed", "Unsupported logout scope");
-    }
-    await endSessions(ctx.db, user.id, sessionId, scope);
-    res.writeHead(204);
-    return res.end();
-  }
-  if (method === "POST" && path === "/otp") {
-    const body = await jsonBody(req);
-    const email = str(body, "email");
-    if (!email) throw new AuthError(400, "validation_failed", "Only an email address is supported by the sandbox");
-    const pkce = readPkceChallenge(body);
-    await sendMagicLink(ctx, {
-      pkce,
-      email,
-      createUser: body.create_user !== false,
-      userMetadata: obj(body, "data"),
-      redirectTo: url.searchParams.get("redirect_to") ?? undefined,
-    });
-    return reply(200, {});
-  }
-  if (method === "POST" && path === "/verify") {
-    const body = await jsonBody(req);
-    const type = str(body, "type") ?? "";
+/** `GET /verify`: a link clicked in a mail. No apikey; answers with redirects only. */
+async function verifyLink(ctx: StandInContext, url: URL): Promise<Response> {
+  // To the site URL when redirect_to is not a URL, as GoTrue falls back for one outside its allow list.
+  const asked = url.searchParams.get("redirect_to") ?? "";
+  const redirectTo = URL.canParse(asked) ? asked : ctx.siteUrl;
+  const token = url.searchParams.get("token") ?? "";
+  const type = url.searchParams.get("type") ?? "";
+  const pkce = token.startsWith(PKCE_PREFIX);
+  try {
     if (!VERIFY_TYPES.has(type)) throw new AuthError(400, "validation_failed", `Unsupported verify type ${type}`);
-    const tokenHash = str(body, "token_hash");
-    const email = str(body, "email");
-    const token = str(body, "token");
-    if (tokenHash) return reply(200, await verifyOneTimeToken(ctx, { tokenHash }));
-    if (email && token) return reply(200, await verifyOneTimeToken(ctx, { email, token }));
-    throw new AuthError(400, "validation_failed", "Verify requires either a token_hash or an email and a token");
-  }
-  if (method === "POST" && path === "/admin/users") {
-    requireSecretKey(req);
-    const body = await jsonBody(req);
-    const email = checkEmail(str(body, "email"));
-    const password = str(body, "password");
-    const user = await insertUser(ctx.db, {
-      email,
-      passwordHash: password === undefined ? null : await hashPassword(checkPassword(password)),
-      confirmed: body.email_confirm === true,
-      userMetadata: obj(body, "user_metadata"),
-    });
-    if (!user) {
-      throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+    if (pkce) {
+      // The PKCE flow: the browser gets a one-time auth code, the session only with the verifier.
+      const authMethod = flowAuthMethod(type);
+      const userId = await consumeOneTimeToken(ctx, { tokenHash: token });
+      return redirectWithCode(redirectTo, await issueAuthCode(ctx, userId, authMethod));
     }
-    return reply(200, userJson(user));
+    const s = await verifyOneTimeToken(ctx, { tokenHash: token });
+    return redirectWithFragment(redirectTo, {
+      access_token: s.access_token,
+      expires_at: String(s.expires_at),
+      expires_in: String(s.expires_in),
+      refresh_token: s.refresh_token,
+      token_type: "bearer",
+      type,
+    });
+  } catch (e) {
+    if (!(e instanceof AuthError)) throw e;
+    return redirectWithError(redirectTo, e, pkce);
   }
-  const adminUser = path.match(/^\/admin\/users\/([0-9a-f-]{36})$/);
-  if (adminUser?.[1] && (method === "GET" || method === "DELETE")) {
-    requireSecretKey(req);
-    const user = await findUserById(ctx.db, adminUser[1]);
-    if (!user) throw new AuthError(404, "user_not_found", "User not found");
-    if (method === "DELETE") await ctx.db.query("delete from auth.users where id = $1", [user.id]);
-    return reply(200, userJson(user));
+}
+
+async function token(ctx: StandInContext, c: Context): Promise<Response> {
+  const grant = c.req.query("grant_type");
+  const body = await jsonBody(c);
+  if (grant === "password") {
+    const email = str(body, "email");
+    const password = str(body, "password");
+    if (!email || !password) throw new AuthError(400, "validation_failed", "missing email or phone");
+    const user = await findUserByEmail(ctx.db, email);
+    if (!user || !(await verifyPassword(password, user.encrypted_password))) {
+      throw new AuthError(400, "invalid_credentials", "Invalid login credentials");
+    }
+    if (!user.email_confirmed_at) throw new AuthError(400, "email_not_confirmed", "Email not confirmed");
+    return jsonResponse(200, await issueSession(ctx, user.id, "password"));
   }
-  if (adminUser?.[1] && method === "PUT") {
-    requireSecretKey(req);
-    const body = await jsonBody(req);
-    const unmodelled = Object.keys(body).filter((k) => k !== "app_metadata" && k !== "user_metadata");
-    if (unmodelled.length > 0) {
+  if (grant === "refresh_token") {
+    const refresh = str(body, "refresh_token");
+    if (!refresh) throw new AuthError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
+    return jsonResponse(200, await refreshSession(ctx, refresh));
+  }
+  if (grant === "pkce") {
+    return jsonResponse(200, await redeemAuthCode(ctx, str(body, "auth_code") ?? "", str(body, "code_verifier") ?? ""));
+  }
+  throw new AuthError(
+    400,
+    "validation_failed",
+    `unsupported_grant_type: the sandbox supports password, refresh_token and pkce`,
+  );
+}
+
+/** `PUT /admin/users/:id`: app_metadata and user_metadata, merged as Supabase Auth merges them. */
+async function updateUser(ctx: StandInContext, c: Context, id: string): Promise<Response> {
+  requireSecretKey(c.req.raw);
+  const body = await jsonBody(c);
+  const unmodelled = Object.keys(body).filter((k) => k !== "app_metadata" && k !== "user_metadata");
+  if (unmodelled.length > 0) {
+    throw new AuthError(
+      400,
+      "validation_failed",
+      `The Supabase stand-in updates app_metadata and user_metadata only, not ${unmodelled.join(", ")}`,
+    );
+  }
+  const user = await findUserById(ctx.db, id);
+  if (!user) throw new AuthError(404, "user_not_found", "User not found");
+  // Key by key; a null value removes the key.
+  const merge = (base: Record<string, unknown>, patch: Record<string, unknown>) => {
+    const out = { ...base };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete out[k];
+      else out[k] = v;
+    }
+    return out;
+  };
+  const { rows } = await ctx.db.query<{ id: string }>(
+    "update auth.users set raw_app_meta_data = $2, raw_user_meta_data = $3, updated_at = now() where id = $1 returning id",
+    [
+      user.id,
+      JSON.stringify(
+        merge(user.raw_app_meta_data ?? { provider: "email", providers: ["email"] }, obj(body, "app_metadata")),
+      ),
+      JSON.stringify(merge(user.raw_user_meta_data ?? {}, obj(body, "user_metadata"))),
+    ],
+  );
+  const updated = rows[0] ? await findUserById(ctx.db, rows[0].id) : undefined;
+  if (!updated) throw new AuthError(404, "user_not_found", "User not found");
+  return jsonResponse(200, userJson(updated));
+}
+
+const USER_ID = ":id{[0-9a-f-]{36}}";
+
+/**
+ * `/auth/v1`: GoTrue's endpoints the app uses. The JWKS, the mail link and OAuth's authorize answer
+ * without an API key; everything after them passes the API gateway's key check first.
+ */
+export function authRoutes(ctx: StandInContext): Hono {
+  return new Hono()
+    .use(async (c, next) => {
+      await next();
+      const asked = c.req.header("x-supabase-api-version");
+      c.res.headers.set("X-Supabase-Api-Version", asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : API_VERSION);
+    })
+    .get("/.well-known/jwks.json", () =>
+      jsonResponse(200, { keys: [ctx.keys.publicJwk] }, { "Cache-Control": "public, max-age=600" }),
+    )
+    .get("/verify", (c) => verifyLink(ctx, new URL(c.req.url)))
+    .get("/authorize", (c) => {
+      // OAuth sign-in (signInWithOAuth, with or without PKCE): a browser navigation, no apikey. The
+      // stand-in has no external provider enabled, so it answers as Supabase does for one that is off.
+      const provider = c.req.query("provider") ?? "";
       throw new AuthError(
         400,
         "validation_failed",
-        `The Supabase stand-in updates app_metadata and user_metadata only, not ${unmodelled.join(", ")}`,
+        KNOWN_OAUTH_PROVIDERS.has(provider.toLowerCase())
+          ? "Unsupported provider: provider is not enabled"
+          : `Unsupported provider: Provider ${provider} could not be found`,
       );
-    }
-    const user = await findUserById(ctx.db, adminUser[1]);
-    if (!user) throw new AuthError(404, "user_not_found", "User not found");
-    const appMeta = obj(body, "app_metadata");
-    const userMeta = obj(body, "user_metadata");
-    // As Supabase Auth does: app_metadata is merged key by key (a null value removes the key),
-    // user_metadata likewise.
-    const merge = (base: Record<string, unknown>, patch: Record<string, unknown>) => {
-      const out = { ...base };
-      for (const [k, v] of Object.entries(patch)) {
-        if (v === null) delete out[k];
-        else out[k] = v;
+    })
+    .use(async (c, next) => {
+      const gateway = checkApiKey(c.req.raw);
+      if (!gateway.ok) return jsonResponse(401, gateway.body);
+      await next();
+    })
+    .get("/health", () =>
+      jsonResponse(200, { version: "sandbox", name: "GoTrue", description: "Gatehouse Supabase stand-in" }),
+    )
+    .get("/settings", () =>
+      jsonResponse(200, {
+        external: { email: true, phone: false, anonymous_users: false },
+        disable_signup: false,
+        mailer_autoconfirm: true,
+        phone_autoconfirm: false,
+        sms_provider: "",
+        saml_enabled: false,
+      }),
+    )
+    .post("/signup", async (c) => {
+      const body = await jsonBody(c);
+      const email = checkEmail(str(body, "email"));
+      const password = checkPassword(str(body, "password"));
+      // Checked as Supabase does; with auto-confirm the session comes back at once, so no flow state.
+      readPkceChallenge(body);
+      if (await findUserByEmail(ctx.db, email))
+        throw new AuthError(422, "user_already_exists", "User already registered");
+      const user = await insertUser(ctx.db, {
+        email,
+        passwordHash: await hashPassword(password),
+        confirmed: true,
+        userMetadata: obj(body, "data"),
+      });
+      if (!user) throw new AuthError(422, "user_already_exists", "User already registered");
+      return jsonResponse(200, await issueSession(ctx, user.id, "password"));
+    })
+    .post("/token", (c) => token(ctx, c))
+    .get("/user", async (c) => {
+      const { user } = await currentUser(ctx, c.req.raw);
+      return jsonResponse(200, userJson(user));
+    })
+    .post("/logout", async (c) => {
+      const { user, sessionId } = await currentUser(ctx, c.req.raw);
+      const scope = c.req.query("scope") ?? "global";
+      if (scope !== "global" && scope !== "local" && scope !== "others") {
+        throw new AuthError(400, "validation_failed", "Unsupported logout scope");
       }
-      return out;
-    };
-    const { rows } = await ctx.db.query<{ id: string }>(
-      "update auth.users set raw_app_meta_data = $2, raw_user_meta_data = $3, updated_at = now() where id = $1 returning id",
-      [
-        user.id,
-        JSON.stringify(merge(user.raw_app_meta_data ?? { provider: "email", providers: ["email"] }, appMeta)),
-        JSON.stringify(merge(user.raw_user_meta_data ?? {}, userMeta)),
-      ],
-    );
-    const updated = rows[0] ? await findUserById(ctx.db, rows[0].id) : undefined;
-    if (!updated) throw new AuthError(404, "user_not_found", "User not found");
-    return reply(200, userJson(updated));
-  }
-  throw new AuthError(404, "not_found", `${method} /auth/v1${path} is not implemented by the Supabase stand-in`);
-}
-
-/** Serves `/auth/v1/*`; `path` is the part after `/auth/v1`. */
-export async function handleAuth(
-  ctx: StandInContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  url: URL,
-): Promise<void> {
-  const asked = header(req, "x-supabase-api-version");
-  res.setHeader("X-Supabase-Api-Version", asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : API_VERSION);
-  try {
-    await route(ctx, req, res, path, url);
-  } catch (e) {
-    if (e instanceof AuthError) {
-      sendJson(res, e.status, e.toBody());
-      return;
-    }
-    ctx.log(`auth ${req.method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    sendJson(res, 500, {
-      code: "unexpected_failure",
-      message: "Unexpected failure, please check server logs for more information",
+      await endSessions(ctx.db, user.id, sessionId, scope);
+      return new Response(null, { status: 204 });
+    })
+    .post("/otp", async (c) => {
+      const body = await jsonBody(c);
+      const email = str(body, "email");
+      if (!email) throw new AuthError(400, "validation_failed", "Only an email address is supported by the sandbox");
+      const pkce = readPkceChallenge(body);
+      await sendMagicLink(ctx, {
+        pkce,
+        email,
+        createUser: body.create_user !== false,
+        userMetadata: obj(body, "data"),
+        redirectTo: c.req.query("redirect_to"),
+      });
+      return jsonResponse(200, {});
+    })
+    .post("/verify", async (c) => {
+      const body = await jsonBody(c);
+      const type = str(body, "type") ?? "";
+      if (!VERIFY_TYPES.has(type)) throw new AuthError(400, "validation_failed", `Unsupported verify type ${type}`);
+      const tokenHash = str(body, "token_hash");
+      const email = str(body, "email");
+      const otp = str(body, "token");
+      if (tokenHash) return jsonResponse(200, await verifyOneTimeToken(ctx, { tokenHash }));
+      if (email && otp) return jsonResponse(200, await verifyOneTimeToken(ctx, { email, token: otp }));
+      throw new AuthError(400, "validation_failed", "Verify requires either a token_hash or an email and a token");
+    })
+    .post("/admin/users", async (c) => {
+      requireSecretKey(c.req.raw);
+      const body = await jsonBody(c);
+      const email = checkEmail(str(body, "email"));
+      const password = str(body, "password");
+      const user = await insertUser(ctx.db, {
+        email,
+        passwordHash: password === undefined ? null : await hashPassword(checkPassword(password)),
+        confirmed: body.email_confirm === true,
+        userMetadata: obj(body, "user_metadata"),
+      });
+      if (!user) {
+        throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+      }
+      return jsonResponse(200, userJson(user));
+    })
+    .on(["GET", "DELETE"], `/admin/users/${USER_ID}`, async (c) => {
+      requireSecretKey(c.req.raw);
+      const user = await findUserById(ctx.db, c.req.param("id"));
+      if (!user) throw new AuthError(404, "user_not_found", "User not found");
+      if (c.req.method === "DELETE") await ctx.db.query("delete from auth.users where id = $1", [user.id]);
+      return jsonResponse(200, userJson(user));
+    })
+    .put(`/admin/users/${USER_ID}`, (c) => updateUser(ctx, c, c.req.param("id")))
+    .all("*", (c) => {
+      throw new AuthError(
+        404,
+        "not_found",
+        `${c.req.method} ${c.req.path} is not implemented by the Supabase stand-in`,
+      );
+    })
+    .onError((e, c) => {
+      if (e instanceof AuthError) return jsonResponse(e.status, e.toBody());
+      ctx.log(`auth ${c.req.method} ${c.req.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return jsonResponse(500, {
+        code: "unexpected_failure",
+        message: "Unexpected failure, please check server logs for more information",
+      });
     });
-  }
 }

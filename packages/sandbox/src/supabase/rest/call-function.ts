@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type pg from "pg";
 import { bindValue, Params } from "./build-sql.ts";
 import type { Catalog, DbFunction } from "./catalog.ts";
@@ -36,7 +35,7 @@ export async function findFunction(catalog: Catalog, name: string, args: Record<
 /** `POST /rpc/<fn>` (or GET): fn(arg => $1::type, …); scalar → bare value, set → array, composite → object. */
 export async function callFunction(
   client: pg.PoolClient,
-  req: IncomingMessage,
+  req: Request,
   fn: DbFunction,
   args: Record<string, unknown>,
 ): Promise<RestResponse> {

@@ -1,13 +1,11 @@
-import type { IncomingMessage } from "node:http";
-import { header } from "../http.ts";
 import { EXPOSED_SCHEMA } from "./catalog.ts";
 import { PgrstError } from "./pgrst-error.ts";
 
 export const OBJECT_MEDIA_TYPE = "application/vnd.pgrst.object+json";
 
 /** Whether the client asked for one JSON object (`.single()`) or an array. */
-export function wantsObject(req: IncomingMessage): boolean {
-  const accept = (header(req, "accept") ?? "").toLowerCase();
+export function wantsObject(req: Request): boolean {
+  const accept = (req.headers.get("accept") ?? "").toLowerCase();
   if (accept.includes("nulls=stripped")) {
     throw new PgrstError(
       406,
@@ -24,10 +22,10 @@ export function wantsObject(req: IncomingMessage): boolean {
 }
 
 /** Only schema `public` is exposed: Accept-Profile / Content-Profile must name it (or be absent). */
-export function checkProfile(req: IncomingMessage): void {
+export function checkProfile(req: Request): void {
   for (const name of ["accept-profile", "content-profile"]) {
-    const profile = header(req, name);
-    if (profile !== undefined && profile !== EXPOSED_SCHEMA) {
+    const profile = req.headers.get(name);
+    if (profile !== null && profile !== EXPOSED_SCHEMA) {
       throw new PgrstError(406, "PGRST106", `Invalid schema: ${profile}`, {
         hint: `Only the following schemas are exposed: ${EXPOSED_SCHEMA}`,
       });
@@ -41,8 +39,8 @@ export interface Preferences {
   resolution: "merge-duplicates" | "ignore-duplicates" | undefined;
 }
 
-export function preferences(req: IncomingMessage): Preferences {
-  const tokens = (header(req, "prefer") ?? "")
+export function preferences(req: Request): Preferences {
+  const tokens = (req.headers.get("prefer") ?? "")
     .split(",")
     .map((t) => t.trim())
     .filter(Boolean);

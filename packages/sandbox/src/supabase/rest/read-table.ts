@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type pg from "pg";
 import { orderClause, Params, selectList, whereClause } from "./build-sql.ts";
 import { qualified, type Table } from "./catalog.ts";
@@ -9,7 +8,7 @@ import { type RestResponse, rowsBody } from "./rest-response.ts";
 /** GET / HEAD on a table or view: select, filters, order, limit/offset, count, .single(). */
 export async function readTable(
   client: pg.PoolClient,
-  req: IncomingMessage,
+  req: Request,
   table: Table,
   q: ParsedQuery,
 ): Promise<RestResponse> {

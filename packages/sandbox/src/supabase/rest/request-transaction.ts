@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type pg from "pg";
 import { inTransaction } from "../in-transaction.ts";
 import type { RequestRole } from "../request-role.ts";
@@ -10,7 +9,7 @@ import type { RequestRole } from "../request-role.ts";
 export async function inRequestTransaction<T>(
   db: pg.Pool,
   who: RequestRole,
-  req: IncomingMessage,
+  req: Request,
   path: string,
   fn: (c: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
@@ -19,7 +18,7 @@ export async function inRequestTransaction<T>(
       `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
               set_config('request.method', $3, true), set_config('request.path', $4, true),
               set_config('request.headers', $5, true), set_config('search_path', 'public, extensions', true)`,
-      [who.role, JSON.stringify(who.claims), req.method ?? "GET", path, JSON.stringify(req.headers)],
+      [who.role, JSON.stringify(who.claims), req.method, path, JSON.stringify(Object.fromEntries(req.headers))],
     );
     return fn(client);
   });

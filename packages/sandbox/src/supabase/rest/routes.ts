@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Context, Hono } from "hono";
+import { bearer, readJson } from "../../http/body.ts";
+import { jsonResponse, textResponse } from "../../http/respond.ts";
 import { checkApiKey } from "../api-keys.ts";
 import type { StandInContext } from "../context.ts";
-import { BodyTooLargeError, bearer, readBody, send, sendJson } from "../http.ts";
 import { type RequestRole, resolveRole } from "../request-role.ts";
 import { callFunction, findFunction } from "./call-function.ts";
 import type { Catalog } from "./catalog.ts";
@@ -14,8 +15,8 @@ import { inRequestTransaction } from "./request-transaction.ts";
 import type { RestResponse } from "./rest-response.ts";
 import { writeTable } from "./write-table.ts";
 
-async function whoIsAsking(ctx: StandInContext, req: IncomingMessage, url: URL): Promise<RequestRole> {
-  const gateway = checkApiKey(req, url);
+async function whoIsAsking(ctx: StandInContext, req: Request): Promise<RequestRole> {
+  const gateway = checkApiKey(req);
   if (!gateway.ok) throw new PgrstError(401, "PGRST000", gateway.body.message, { hint: gateway.body.hint });
   const result = await resolveRole(ctx.keys, gateway.role, bearer(req));
   if (result.ok) return result.value;
@@ -32,21 +33,10 @@ async function whoIsAsking(ctx: StandInContext, req: IncomingMessage, url: URL):
   });
 }
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readBody(req);
-  } catch (e) {
-    if (e instanceof BodyTooLargeError) throw new PgrstError(413, "PGRST102", "Request body too large");
-    throw e;
-  }
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new PgrstError(400, "PGRST102", "Empty or invalid json");
-  }
-}
+const BODY_ERRORS = {
+  tooLarge: () => new PgrstError(413, "PGRST102", "Request body too large"),
+  invalid: () => new PgrstError(400, "PGRST102", "Empty or invalid json"),
+};
 
 function referencedColumns(q: ParsedQuery): string[] {
   return [
@@ -59,13 +49,13 @@ function referencedColumns(q: ParsedQuery): string[] {
 async function serveTable(
   ctx: StandInContext,
   catalog: Catalog,
-  req: IncomingMessage,
+  c: Context,
   who: RequestRole,
   name: string,
-  url: URL,
-  path: string,
 ): Promise<RestResponse> {
-  const method = req.method ?? "GET";
+  const req = c.req.raw;
+  const method = req.method;
+  const url = new URL(req.url);
   if (!["GET", "HEAD", "POST", "PATCH", "DELETE"].includes(method)) {
     throw new PgrstError(405, "PGRST117", `Unsupported HTTP method: ${method}`);
   }
@@ -78,30 +68,30 @@ async function serveTable(
       hint: near ? `Perhaps you meant the table 'public.${near}'` : null,
     });
   }
-  const body = method === "POST" || method === "PATCH" ? await jsonBody(req) : undefined;
+  const body = method === "POST" || method === "PATCH" ? await readJson(c, BODY_ERRORS, undefined) : undefined;
   if ((method === "POST" || method === "PATCH") && body === undefined) {
     throw new PgrstError(400, "PGRST102", "Empty or invalid json");
   }
-  return inRequestTransaction(ctx.db, who, req, path, (c) =>
-    method === "GET" || method === "HEAD" ? readTable(c, req, table, q) : writeTable(c, req, table, q, body),
+  return inRequestTransaction(ctx.db, who, req, url.pathname, (client) =>
+    method === "GET" || method === "HEAD" ? readTable(client, req, table, q) : writeTable(client, req, table, q, body),
   );
 }
 
 async function serveRpc(
   ctx: StandInContext,
   catalog: Catalog,
-  req: IncomingMessage,
+  c: Context,
   who: RequestRole,
   name: string,
-  url: URL,
-  path: string,
 ): Promise<RestResponse> {
-  const method = req.method ?? "POST";
+  const req = c.req.raw;
+  const method = req.method;
+  const url = new URL(req.url);
   let args: Record<string, unknown>;
   if (method === "POST") {
     const extra = [...url.searchParams.keys()].filter((k) => k !== "select");
     if (extra.length) throw badQuery(`filters on RPC results (${extra.join(", ")}) are not supported by the sandbox`);
-    const body = (await jsonBody(req)) ?? {};
+    const body = (await readJson(c, BODY_ERRORS, undefined)) ?? {};
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw new PgrstError(400, "PGRST102", "RPC arguments must be one JSON object of named arguments");
     }
@@ -112,52 +102,42 @@ async function serveRpc(
     throw new PgrstError(405, "PGRST101", "Only GET and POST are allowed for RPC calls in the sandbox");
   }
   const fn = await findFunction(catalog, name, args);
-  return inRequestTransaction(ctx.db, who, req, path, (c) => callFunction(c, req, fn, args));
+  return inRequestTransaction(ctx.db, who, req, url.pathname, (client) => callFunction(client, req, fn, args));
 }
 
-/** Serves `/rest/v1/*`; `path` is the part after `/rest/v1`. */
-export async function handleRest(
-  ctx: StandInContext,
-  catalog: Catalog,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  url: URL,
-): Promise<void> {
-  let role = "anon";
-  try {
-    const who = await whoIsAsking(ctx, req, url);
-    role = who.role;
-    checkProfile(req);
-    let segments: string[];
-    try {
-      segments = path.split("/").filter(Boolean).map(decodeURIComponent);
-    } catch {
-      segments = [];
-    }
-    let out: RestResponse;
-    if (segments.length === 2 && segments[0] === "rpc" && segments[1]) {
-      out = await serveRpc(ctx, catalog, req, who, segments[1], url, `/rest/v1${path}`);
-    } else if (segments.length === 1 && segments[0]) {
-      out = await serveTable(ctx, catalog, req, who, segments[0], url, `/rest/v1${path}`);
-    } else {
+type RestEnv = { Variables: { who: RequestRole } };
+
+const answer = (out: RestResponse) => textResponse(out.status, out.body, out.headers);
+
+/**
+ * `/rest/v1`: the API gateway's key check and the caller's role first (PostgREST's 401s), then
+ * `/<table>` and `/rpc/<function>`; errors in PostgREST's `{code, details, hint, message}`.
+ */
+export function restRoutes(ctx: StandInContext, catalog: Catalog): Hono<RestEnv> {
+  return new Hono<RestEnv>()
+    .use(async (c, next) => {
+      const who = await whoIsAsking(ctx, c.req.raw);
+      checkProfile(c.req.raw);
+      c.set("who", who);
+      await next();
+    })
+    .all("/rpc/:name", async (c) => answer(await serveRpc(ctx, catalog, c, c.var.who, c.req.param("name"))))
+    .all("/:table", async (c) => answer(await serveTable(ctx, catalog, c, c.var.who, c.req.param("table"))))
+    .all("*", () => {
       throw new PgrstError(404, "PGRST125", "Invalid path specified in request URL", {
         details: "the sandbox serves /rest/v1/<table> and /rest/v1/rpc/<function> only",
       });
-    }
-    send(res, out.status, out.body, out.headers);
-  } catch (e) {
-    const err = e instanceof PgrstError ? e : isPgError(e) ? fromPgError(e, role) : undefined;
-    if (err) {
-      sendJson(res, err.status, err.toBody(), err.headers);
-      return;
-    }
-    ctx.log(`rest ${req.method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    sendJson(res, 500, {
-      code: "PGRST000",
-      details: null,
-      hint: null,
-      message: "Unexpected error in the Supabase stand-in",
+    })
+    .onError((e, c) => {
+      const role = c.var.who?.role ?? "anon";
+      const err = e instanceof PgrstError ? e : isPgError(e) ? fromPgError(e, role) : undefined;
+      if (err) return jsonResponse(err.status, err.toBody(), err.headers);
+      ctx.log(`rest ${c.req.method} ${c.req.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return jsonResponse(500, {
+        code: "PGRST000",
+        details: null,
+        hint: null,
+        message: "Unexpected error in the Supabase stand-in",
+      });
     });
-  }
 }

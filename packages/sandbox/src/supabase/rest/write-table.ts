@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type pg from "pg";
 import { bindValue, checkColumn, Params, selectList, whereClause } from "./build-sql.ts";
 import { qualified, quoteIdent, type Table } from "./catalog.ts";
@@ -33,7 +32,7 @@ function columnType(table: Table, column: string): string {
   return table.columns.get(column)?.type ?? "text";
 }
 
-function insertSql(table: Table, q: ParsedQuery, body: unknown, req: IncomingMessage, p: Params): string {
+function insertSql(table: Table, q: ParsedQuery, body: unknown, req: Request, p: Params): string {
   const rows = Array.isArray(body) ? body : [body];
   if (!rows.every(isRow)) throw invalidBody("All object keys must match");
   const cols = q.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -80,12 +79,12 @@ function updateSql(table: Table, q: ParsedQuery, body: unknown, p: Params): stri
 /** POST (insert / upsert), PATCH (update), DELETE on a table, with Prefer: return=… and .single(). */
 export async function writeTable(
   client: pg.PoolClient,
-  req: IncomingMessage,
+  req: Request,
   table: Table,
   q: ParsedQuery,
   body: unknown,
 ): Promise<RestResponse> {
-  const method = req.method ?? "POST";
+  const method = req.method;
   const single = wantsObject(req);
   const prefs = preferences(req);
   const p = new Params();

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type { RequestRole } from "../request-role.ts";
 import { isValidBucketName } from "./object-key.ts";
 import type { StorageContext } from "./storage-context.ts";
@@ -22,7 +21,7 @@ export function parseFileSizeLimit(v: unknown): number | null {
 /** GET `/bucket` and `/bucket/<id>`: what the caller may select of storage.buckets. */
 export async function readBuckets(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   id: string | undefined,
   path: string,
@@ -41,7 +40,7 @@ export async function readBuckets(
 /** POST `/bucket` `{id, name, public, file_size_limit, allowed_mime_types}` → `{name}`, as the caller. */
 export async function createBucket(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   body: Record<string, unknown>,
   path: string,

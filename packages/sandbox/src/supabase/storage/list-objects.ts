@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type { RequestRole } from "../request-role.ts";
 import type { StorageContext } from "./storage-context.ts";
 import { asCaller } from "./storage-db.ts";
@@ -20,7 +19,7 @@ function int(body: Record<string, unknown>, name: string, min: number, fallback:
  */
 export async function listObjects(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   bucketId: string,
   body: Record<string, unknown>,

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type { RequestRole } from "../request-role.ts";
 import type { StorageContext } from "./storage-context.ts";
 import { asCaller } from "./storage-db.ts";
@@ -9,7 +8,7 @@ const RETURNED = "name, bucket_id, owner, id, updated_at, created_at, last_acces
 /** Deletes rows as the caller (RLS decides which go), then their bytes once committed. */
 async function deleteAs(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   bucketId: string,
   names: string[],
@@ -28,7 +27,7 @@ async function deleteAs(
 /** DELETE `/object/<bucket>` `{prefixes: [...]}` → the deleted objects (those the caller could delete). */
 export async function removeObjects(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   bucketId: string,
   body: Record<string, unknown>,
@@ -47,7 +46,7 @@ export async function removeObjects(
 /** DELETE `/object/<bucket>/<key>` → `{message: "Successfully deleted"}`; NoSuchKey when not deletable. */
 export async function removeObject(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   bucketId: string,
   key: string,

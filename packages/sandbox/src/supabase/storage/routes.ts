@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Context, Hono } from "hono";
+import { bearer, readJsonObject } from "../../http/body.ts";
+import { jsonResponse } from "../../http/respond.ts";
 import { checkApiKey } from "../api-keys.ts";
-import { BodyTooLargeError, bearer, header, readBody, sendJson } from "../http.ts";
 import { type RequestRole, resolveRole } from "../request-role.ts";
 import { createBucket, readBuckets } from "./buckets.ts";
 import { listObjects } from "./list-objects.ts";
@@ -21,8 +22,8 @@ class GatewayRefusal extends Error {
 }
 
 /** Who the request runs as, decided like the rest of the stand-in; a bad JWT is AccessDenied. */
-async function whoIsAsking(st: StorageContext, req: IncomingMessage, url: URL): Promise<RequestRole> {
-  const gateway = checkApiKey(req, url);
+async function whoIsAsking(st: StorageContext, req: Request): Promise<RequestRole> {
+  const gateway = checkApiKey(req);
   if (!gateway.ok) throw new GatewayRefusal(gateway.body);
   const result = await resolveRole(st.ctx.keys, gateway.role, bearer(req));
   if (result.ok) return result.value;
@@ -31,22 +32,11 @@ async function whoIsAsking(st: StorageContext, req: IncomingMessage, url: URL): 
   );
 }
 
-async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readBody(req);
-  } catch (e) {
-    if (e instanceof BodyTooLargeError) throw STORAGE_ERRORS.entityTooLarge();
-    throw e;
-  }
-  if (text.trim() === "") return {};
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // below
-  }
-  throw STORAGE_ERRORS.badRequest("body must be object");
+function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  return readJsonObject(c, {
+    tooLarge: STORAGE_ERRORS.entityTooLarge,
+    invalid: () => STORAGE_ERRORS.badRequest("body must be object"),
+  });
 }
 
 /** Splits `<bucket>/<key…>` (raw URL segments) into the decoded bucket and key. */
@@ -73,94 +63,97 @@ function routeNotFound(method: string, path: string): StorageError {
   });
 }
 
-async function route(
-  st: StorageContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  url: URL,
-): Promise<unknown> {
-  const method = req.method ?? "GET";
-  const read = method === "GET" || method === "HEAD";
-  const segments = path.split("/").filter((s, i) => i > 0 || s !== "");
-  const [area, sub, ...rest] = segments;
-  const full = `/storage/v1${path}`;
+const PREFIX = "/storage/v1";
 
-  // Signed and public URLs work without an API key, as on Supabase.
-  if (area === "object" && read && (sub === "sign" || sub === "public")) {
-    const { bucket, key } = bucketAndKey(rest);
-    if (sub === "sign") await signedDownload(st, req, res, bucket, key, url);
-    else await publicDownload(st, req, res, bucket, key, url);
-    return undefined;
-  }
+type StorageEnv = { Variables: { who: RequestRole } };
 
-  const who = await whoIsAsking(st, req, url);
-  if (area === "object" && sub !== undefined) {
-    if (method === "POST" && sub === "sign") {
-      if (rest.length < 2) throw STORAGE_ERRORS.notSupported("Signing several objects at once (createSignedUrls)");
-      const { bucket, key } = bucketAndKey(rest);
-      return signObject(st, req, who, bucket, key, await jsonBody(req), full);
-    }
-    if (method === "POST" && sub === "list" && rest.length === 1) {
-      const { bucket } = bucketAndKey(rest);
-      return listObjects(st, req, who, bucket, await jsonBody(req), full);
-    }
-    if (["info", "upload", "move", "copy", "list-v2"].includes(sub)) {
-      throw STORAGE_ERRORS.notSupported(`${method} /object/${sub}`);
-    }
-    if (read) {
-      const { bucket, key } = bucketAndKey(sub === "authenticated" ? rest : [sub, ...rest]);
-      await downloadObject(st, req, res, who, bucket, key, full);
-      return undefined;
-    }
-    const { bucket, key } = bucketAndKey([sub, ...rest]);
-    if (method === "POST" || method === "PUT") {
-      const upsert = header(req, "x-upsert") === "true";
-      const mode = method === "PUT" ? "update" : upsert ? "upsert" : "create";
-      return uploadObject(st, req, who, bucket, key, mode, full);
-    }
-    if (method === "DELETE") {
-      return rest.length === 0
-        ? removeObjects(st, req, who, bucket, await jsonBody(req), full)
-        : removeObject(st, req, who, bucket, key, full);
-    }
-  }
-  if (area === "bucket") {
-    if (read && rest.length === 0) {
-      return readBuckets(st, req, who, sub === undefined ? undefined : bucketAndKey([sub]).bucket, full);
-    }
-    if (method === "POST" && sub === undefined) return createBucket(st, req, who, await jsonBody(req), full);
-    throw STORAGE_ERRORS.notSupported(`${method} /bucket${sub ? `/${sub}` : ""}${rest.length ? "/…" : ""}`);
-  }
-  if (area === "render" || area === "cdn" || area === "upload" || area === "s3" || area === "vector") {
-    throw STORAGE_ERRORS.notSupported(`/storage/v1/${area}`);
-  }
-  throw routeNotFound(method, path);
+/**
+ * The raw URL segments after `/storage/v1<under>/`: c.req.path is the path as sent (the stand-in
+ * routes on it), so `..` and `.` reach the key check instead of being resolved away.
+ */
+function segmentsAfter(c: Context, under: string): string[] {
+  const rest = c.req.path.slice(PREFIX.length + under.length);
+  return rest.startsWith("/") ? rest.slice(1).split("/") : rest ? rest.split("/") : [];
 }
 
-/** Serves `/storage/v1/*`; `path` is the part after `/storage/v1`. */
-export async function handleStorage(
-  st: StorageContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  url: URL,
-): Promise<void> {
-  try {
-    const out = await route(st, req, res, path, url);
-    if (out !== undefined) sendJson(res, 200, out);
-  } catch (e) {
-    // Whatever of the body is left is read and dropped, so the client receives the answer.
-    req.resume();
-    if (res.headersSent) {
-      st.ctx.log(`storage ${req.method} ${path} failed mid-response: ${String(e)}`);
-      res.destroy();
-      return;
-    }
-    if (e instanceof GatewayRefusal) return sendJson(res, 401, e.body);
-    if (e instanceof StorageError) return sendJson(res, e.httpStatus, e.toBody(), e.headers);
-    st.ctx.log(`storage ${req.method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    const err = STORAGE_ERRORS.internal();
-    sendJson(res, err.httpStatus, err.toBody());
-  }
+const ok = (value: unknown) => jsonResponse(200, value);
+
+/**
+ * `/storage/v1`: signed and public downloads without an API key (as on Supabase), then the
+ * caller's role, then objects and buckets; errors in Storage's shape.
+ */
+export function storageRoutes(st: StorageContext): Hono<StorageEnv> {
+  return new Hono<StorageEnv>()
+    .get("/object/sign/*", (c) => {
+      const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object/sign"));
+      return signedDownload(st, c.req.raw, bucket, key);
+    })
+    .get("/object/public/*", (c) => {
+      const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object/public"));
+      return publicDownload(st, c.req.raw, bucket, key);
+    })
+    .use(async (c, next) => {
+      c.set("who", await whoIsAsking(st, c.req.raw));
+      await next();
+    })
+    .post("/object/sign/*", async (c) => {
+      const rest = segmentsAfter(c, "/object/sign");
+      if (rest.length < 2) throw STORAGE_ERRORS.notSupported("Signing several objects at once (createSignedUrls)");
+      const { bucket, key } = bucketAndKey(rest);
+      return ok(await signObject(st, c.req.raw, c.var.who, bucket, key, await jsonBody(c), c.req.path));
+    })
+    .post("/object/list/:bucket", async (c) => {
+      const { bucket } = bucketAndKey(segmentsAfter(c, "/object/list"));
+      return ok(await listObjects(st, c.req.raw, c.var.who, bucket, await jsonBody(c), c.req.path));
+    })
+    .all("/object/:op{info|upload|move|copy|list-v2}/*", (c) => {
+      throw STORAGE_ERRORS.notSupported(`${c.req.method} /object/${c.req.param("op")}`);
+    })
+    .get("/object/authenticated/*", (c) => {
+      const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object/authenticated"));
+      return downloadObject(st, c.req.raw, c.var.who, bucket, key, c.req.path);
+    })
+    .get("/object/:bucket/*", (c) => {
+      const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object"));
+      return downloadObject(st, c.req.raw, c.var.who, bucket, key, c.req.path);
+    })
+    .on(["POST", "PUT"], "/object/:bucket/*", async (c) => {
+      const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object"));
+      const method = c.req.method;
+      const mode = method === "PUT" ? "update" : c.req.header("x-upsert") === "true" ? "upsert" : "create";
+      return ok(await uploadObject(st, c.req.raw, c.var.who, bucket, key, mode, c.req.path));
+    })
+    .delete("/object/:bucket", async (c) => {
+      const { bucket } = bucketAndKey(segmentsAfter(c, "/object"));
+      return ok(await removeObjects(st, c.req.raw, c.var.who, bucket, await jsonBody(c), c.req.path));
+    })
+    .delete("/object/:bucket/*", async (c) => {
+      const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object"));
+      return ok(await removeObject(st, c.req.raw, c.var.who, bucket, key, c.req.path));
+    })
+    .get("/bucket", async (c) => ok(await readBuckets(st, c.req.raw, c.var.who, undefined, c.req.path)))
+    .get("/bucket/:id", async (c) => {
+      const { bucket } = bucketAndKey(segmentsAfter(c, "/bucket"));
+      return ok(await readBuckets(st, c.req.raw, c.var.who, bucket, c.req.path));
+    })
+    .post("/bucket", async (c) => ok(await createBucket(st, c.req.raw, c.var.who, await jsonBody(c), c.req.path)))
+    .all("/bucket/*", (c) => {
+      const [sub, ...rest] = segmentsAfter(c, "/bucket");
+      throw STORAGE_ERRORS.notSupported(`${c.req.method} /bucket${sub ? `/${sub}` : ""}${rest.length ? "/…" : ""}`);
+    })
+    .all("/:area{render|cdn|upload|s3|vector}/*", (c) => {
+      throw STORAGE_ERRORS.notSupported(`/storage/v1/${c.req.param("area")}`);
+    })
+    .all("*", (c) => {
+      throw routeNotFound(c.req.method, c.req.path.slice(PREFIX.length));
+    })
+    .onError((e, c) => {
+      if (e instanceof GatewayRefusal) return jsonResponse(401, e.body);
+      if (e instanceof StorageError) return jsonResponse(e.httpStatus, e.toBody(), e.headers);
+      st.ctx.log(
+        `storage ${c.req.method} ${c.req.path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+      const err = STORAGE_ERRORS.internal();
+      return jsonResponse(err.httpStatus, err.toBody());
+    });
 }

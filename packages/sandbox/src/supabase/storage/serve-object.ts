@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
 import type { RequestRole } from "../request-role.ts";
 import { isValidKey } from "./object-key.ts";
 import type { StorageContext } from "./storage-context.ts";
@@ -9,11 +8,10 @@ import { STORAGE_ERRORS } from "./storage-error.ts";
 /** Streams an object's bytes with the headers Storage's asset renderer sets. */
 async function stream(
   st: StorageContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: Request,
   obj: ObjectRow,
   extra: Record<string, string> = {},
-): Promise<void> {
+): Promise<Response> {
   const size = obj.version ? await st.blobs.size(obj.version) : undefined;
   if (!obj.version || size === undefined) throw STORAGE_ERRORS.noSuchKey();
   const meta = obj.metadata;
@@ -25,12 +23,11 @@ async function stream(
     ...(meta?.lastModified ? { "Last-Modified": meta.lastModified } : {}),
     ...extra,
   };
-  res.writeHead(200, headers);
-  if (req.method === "HEAD") {
-    res.end();
-    return;
-  }
-  await pipeline(st.blobs.read(obj.version), res);
+  if (req.method === "HEAD") return new Response(null, { status: 200, headers });
+  return new Response(Readable.toWeb(st.blobs.read(obj.version)) as ReadableStream<Uint8Array>, {
+    status: 200,
+    headers,
+  });
 }
 
 function checkKey(key: string): void {
@@ -40,16 +37,15 @@ function checkKey(key: string): void {
 /** GET/HEAD `/object/[authenticated/]<bucket>/<key>`: the caller must be able to select the row. */
 export async function downloadObject(
   st: StorageContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: Request,
   who: RequestRole,
   bucketId: string,
   key: string,
   path: string,
-): Promise<void> {
+): Promise<Response> {
   checkKey(key);
   const obj = await asCaller(st.ctx.db, who, req, path, (c) => findObject(c, bucketId, key));
-  await stream(st, req, res, obj);
+  return stream(st, req, obj);
 }
 
 function attachment(download: string | null, key: string): Record<string, string> {
@@ -64,12 +60,11 @@ function attachment(download: string | null, key: string): Record<string, string
  */
 export async function signedDownload(
   st: StorageContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: Request,
   bucketId: string,
   key: string,
-  url: URL,
-): Promise<void> {
+): Promise<Response> {
+  const url = new URL(req.url);
   const token = url.searchParams.get("token");
   if (!token) throw STORAGE_ERRORS.badRequest("querystring must have required property 'token'");
   const check = await st.signer.verify(token);
@@ -78,7 +73,7 @@ export async function signedDownload(
   if (check.claims.url !== `${bucketId}/${key}`) throw STORAGE_ERRORS.invalidSignature();
   const obj = await findObject(st.ctx.db, bucketId, key);
   const exp = typeof check.claims.exp === "number" ? new Date(check.claims.exp * 1000).toUTCString() : undefined;
-  await stream(st, req, res, obj, {
+  return stream(st, req, obj, {
     ...attachment(url.searchParams.get("download"), key),
     ...(exp ? { Expires: exp } : {}),
   });
@@ -87,15 +82,14 @@ export async function signedDownload(
 /** GET/HEAD `/object/public/<bucket>/<key>`: only buckets marked public serve without a token. */
 export async function publicDownload(
   st: StorageContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: Request,
   bucketId: string,
   key: string,
-  url: URL,
-): Promise<void> {
+): Promise<Response> {
   checkKey(key);
+  const url = new URL(req.url);
   const bucket = await findBucket(st.ctx.db, bucketId);
   if (!bucket.public) throw STORAGE_ERRORS.noSuchBucket();
   const obj = await findObject(st.ctx.db, bucketId, key);
-  await stream(st, req, res, obj, attachment(url.searchParams.get("download"), key));
+  return stream(st, req, obj, attachment(url.searchParams.get("download"), key));
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type { RequestRole } from "../request-role.ts";
 import { isValidKey } from "./object-key.ts";
 import type { StorageContext } from "./storage-context.ts";
@@ -15,7 +14,7 @@ const MAX_EXPIRES_IN = Math.floor(Number.MAX_SAFE_INTEGER / 1000) - Math.floor(D
  */
 export async function signObject(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   bucketId: string,
   key: string,

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type pg from "pg";
 import { inTransaction } from "../in-transaction.ts";
 import type { RequestRole } from "../request-role.ts";
@@ -50,7 +49,7 @@ export function storageErrorFromPg(e: unknown): unknown {
 export async function asCaller<T>(
   db: pg.Pool,
   who: RequestRole,
-  req: IncomingMessage,
+  req: Request,
   path: string,
   fn: (c: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
@@ -67,7 +66,7 @@ class Rollback extends Error {}
 export async function testPermission(
   db: pg.Pool,
   who: RequestRole,
-  req: IncomingMessage,
+  req: Request,
   path: string,
   fn: (c: pg.PoolClient) => Promise<void>,
 ): Promise<void> {

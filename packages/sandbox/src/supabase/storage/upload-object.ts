@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
-import { header } from "../http.ts";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { readBytes } from "../../http/body.ts";
 import type { RequestRole } from "../request-role.ts";
 import { type BlobStore, BlobTooLargeError, type StoredBlob } from "./blob-store.ts";
 import { isValidKey } from "./object-key.ts";
@@ -39,20 +39,12 @@ function parseJsonObject(text: string | undefined): Record<string, unknown> | nu
 }
 
 /** A multipart body (what storage-js sends for a Blob or File), read whole, up to the limit. */
-async function multipartFile(req: IncomingMessage, contentType: string, limit: number): Promise<IncomingFile> {
-  const chunks: Buffer[] = [];
-  let size = 0;
+async function multipartFile(req: Request, contentType: string, limit: number): Promise<IncomingFile> {
   // The form's own overhead (boundaries, fields) on top of the file itself.
-  const cap = limit + 64 * 1024;
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buf.length;
-    if (size <= cap) chunks.push(buf);
-  }
-  if (size > cap) throw STORAGE_ERRORS.entityTooLarge();
+  const raw = await readBytes(req, STORAGE_ERRORS.entityTooLarge, limit + 64 * 1024);
   let form: FormData;
   try {
-    form = await new Response(Buffer.concat(chunks), { headers: { "content-type": contentType } }).formData();
+    form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
   } catch {
     throw STORAGE_ERRORS.noContent();
   }
@@ -83,13 +75,15 @@ async function multipartFile(req: IncomingMessage, contentType: string, limit: n
 }
 
 /** A raw body: the bytes are the file; content-type, cache-control and x-metadata describe it. */
-function rawFile(req: IncomingMessage): IncomingFile {
-  const xMetadata = header(req, "x-metadata");
+function rawFile(req: Request): IncomingFile {
+  const xMetadata = req.headers.get("x-metadata");
+  const body = req.body;
   return {
-    mimeType: header(req, "content-type") || "application/octet-stream",
-    cacheControl: header(req, "cache-control") ?? "no-cache",
+    mimeType: req.headers.get("content-type") || "application/octet-stream",
+    cacheControl: req.headers.get("cache-control") ?? "no-cache",
     userMetadata: xMetadata ? parseJsonObject(Buffer.from(xMetadata, "base64").toString("utf8")) : null,
-    store: (blobs, version, limit) => blobs.write(version, Readable.from(req), limit),
+    store: (blobs, version, limit) =>
+      blobs.write(version, body ? Readable.fromWeb(body as NodeReadableStream<Uint8Array>) : Readable.from([]), limit),
   };
 }
 
@@ -101,7 +95,7 @@ function rawFile(req: IncomingMessage): IncomingFile {
  */
 export async function uploadObject(
   st: StorageContext,
-  req: IncomingMessage,
+  req: Request,
   who: RequestRole,
   bucketId: string,
   key: string,
@@ -128,12 +122,11 @@ export async function uploadObject(
   });
 
   const limit = Math.min(st.globalFileSizeLimit, bucket.file_size_limit ?? Number.POSITIVE_INFINITY);
-  const contentType = header(req, "content-type") ?? "";
+  const contentType = req.headers.get("content-type") ?? "";
   const file = contentType.startsWith("multipart/form-data")
     ? await multipartFile(req, contentType, limit)
     : rawFile(req);
   if (bucket.allowed_mime_types?.length && !mimeTypeAllowed(file.mimeType, bucket.allowed_mime_types)) {
-    req.resume();
     throw STORAGE_ERRORS.invalidMimeType(file.mimeType);
   }
   const version = randomUUID();

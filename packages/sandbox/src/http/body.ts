@@ -62,19 +62,9 @@ export async function readJsonObject(
   return Object.fromEntries(Object.entries(v));
 }
 
-/**
- * A form-encoded body as Stripe reads it (qs with the limits of `decodeForm`), after the URL's own
- * query string when `withQuery` is set: `{raw, params}`, the raw text for idempotency fingerprints.
- */
-export async function readForm(
-  c: Context,
-  tooLarge: () => Error,
-  withQuery = false,
-): Promise<{ raw: string; params: ParamObject }> {
-  const body = c.req.method === "GET" || c.req.method === "HEAD" ? "" : await readText(c, tooLarge);
-  const query = withQuery ? new URL(c.req.url).search.slice(1) : "";
-  const raw = [query, body].filter(Boolean).join("&");
-  return { raw, params: decodeForm(raw) };
+/** A form-encoded body as Stripe reads it (qs, with the limits and refusals of `decodeForm`). */
+export async function readForm(c: Context, tooLarge: () => Error): Promise<ParamObject> {
+  return decodeForm(await readText(c, tooLarge));
 }
 
 /** The bearer token of the Authorization header, if any. */

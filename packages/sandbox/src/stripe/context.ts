@@ -20,6 +20,7 @@ export interface ApiRequest {
 
 export interface Route {
   method: "GET" | "POST" | "DELETE";
-  pattern: RegExp;
+  /** A Hono path under `/v1` (`/customers/:id`); the handler gets its parameters in order as `args`. */
+  path: string;
   handle(ctx: Ctx, req: ApiRequest, args: string[]): unknown;
 }

@@ -1,10 +1,9 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type Context, Hono } from "hono";
 import type Stripe from "stripe";
+import { MAX_BODY_BYTES, readForm } from "../http/body.ts";
 import { chargeCard } from "./cards.ts";
 import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
-import { decodeForm } from "./form-decode.ts";
-import { readBody, redirect, sendHtml } from "./http-io.ts";
 import { newId } from "./ids.ts";
 import { canSkipCard, completeCheckout, successRedirect } from "./lifecycle.ts";
 import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
@@ -16,6 +15,7 @@ import { expireSession } from "./resources/checkout-sessions.ts";
 import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
 import { portalSchedulesSwitch, releaseSchedule, scheduleAtPeriodEnd } from "./resources/subscription-schedules.ts";
 import { changeSubscription, endSubscription, periodOf, saveSubscription } from "./resources/subscriptions.ts";
+import { bodyTooLarge, checkPathEncoding, html, seeOther } from "./respond.ts";
 
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";
@@ -32,23 +32,19 @@ export function expiryValid(raw: string): boolean {
   return year > now.getUTCFullYear() || (year === now.getUTCFullYear() && month >= now.getUTCMonth() + 1);
 }
 
+const readPageForm = (c: Context) => readForm(c, () => bodyTooLarge(MAX_BODY_BYTES));
+
 /** `GET|POST /checkout/:id`: the hosted checkout page and its Pay button. */
-export async function handleCheckoutPage(
-  ctx: Ctx,
-  settle: () => Promise<void>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-): Promise<void> {
+async function checkoutPageRoute(ctx: Ctx, settle: () => Promise<void>, c: Context, id: string): Promise<Response> {
   let session = ctx.store.get("checkout_session", id);
-  if (!session) return sendHtml(res, 404, checkoutClosedPage(undefined));
+  if (!session) return html(404, checkoutClosedPage(undefined));
   if (session.status === "open" && session.expires_at <= ctx.clock.now()) {
     session = expireSession(ctx, null, session);
     await settle();
   }
-  if (session.status !== "open") return sendHtml(res, 410, checkoutClosedPage(session));
-  if (req.method !== "POST") return sendHtml(res, 200, checkoutPage(ctx, session));
-  const form = decodeForm(await readBody(req));
+  if (session.status !== "open") return html(410, checkoutClosedPage(session));
+  if (c.req.method !== "POST") return html(200, checkoutPage(ctx, session));
+  const form = await readPageForm(c);
   const email = str(form.email).trim();
   const name = str(form.billingName).trim();
   const country = str(form.country).trim().toUpperCase();
@@ -65,17 +61,17 @@ export async function handleCheckoutPage(
   const taxId = str(form.taxId).trim();
   const keep = { email, name, address, taxId };
   if (needsAddress(session) && !buyerAddress(ctx, session, address)?.country)
-    return sendHtml(res, 400, checkoutPage(ctx, session, { ...keep, error: "address" }));
+    return html(400, checkoutPage(ctx, session, { ...keep, error: "address" }));
   const hasEmail = Boolean(
     session.customer_email ??
       (typeof session.customer === "string" ? ctx.store.get("customer", session.customer)?.email : null),
   );
-  if (!email && !hasEmail) return sendHtml(res, 400, checkoutPage(ctx, session, { name, error: "email" }));
+  if (!email && !hasEmail) return html(400, checkoutPage(ctx, session, { name, error: "email" }));
   const withoutCard = str(form.cardNumber).trim() === "" && canSkipCard(ctx, session);
   if (!withoutCard && !expiryValid(str(form.cardExpiry)))
-    return sendHtml(res, 400, checkoutPage(ctx, session, { ...keep, error: "expiry" }));
+    return html(400, checkoutPage(ctx, session, { ...keep, error: "expiry" }));
   if (!withoutCard && !/^\d{3,4}$/.test(str(form.cardCvc).trim()))
-    return sendHtml(res, 400, checkoutPage(ctx, session, { ...keep, error: "cvc" }));
+    return html(400, checkoutPage(ctx, session, { ...keep, error: "cvc" }));
   try {
     const done = completeCheckout(ctx, null, id, {
       card: withoutCard ? null : str(form.cardNumber),
@@ -85,12 +81,12 @@ export async function handleCheckoutPage(
       taxId: taxId || null,
     });
     await settle();
-    return redirect(res, successRedirect(done));
+    return seeOther(successRedirect(done));
   } catch (e) {
     await settle();
     if (e instanceof StripeApiError && e.status === 402) {
       const error = e.code === "card_declined" ? "declined" : "incorrect";
-      return sendHtml(res, 402, checkoutPage(ctx, session, { ...keep, error }));
+      return html(402, checkoutPage(ctx, session, { ...keep, error }));
     }
     throw e;
   }
@@ -120,27 +116,21 @@ function updateCard(ctx: Ctx, session: Stripe.BillingPortal.Session, form: Recor
 }
 
 /** `GET|POST /portal/:id`: the customer portal and its cancel / resume / switch buttons. */
-export async function handlePortalPage(
-  ctx: Ctx,
-  settle: () => Promise<void>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-): Promise<void> {
+async function portalPageRoute(ctx: Ctx, settle: () => Promise<void>, c: Context, id: string): Promise<Response> {
   const session = ctx.store.get("portal_session", id);
-  if (!session) return sendHtml(res, 404, checkoutClosedPage(undefined));
-  if (req.method !== "POST") {
-    const raw = new URL(req.url ?? "/", "http://127.0.0.1").searchParams.get("notice");
-    return sendHtml(res, 200, portalPage(ctx, session, portalNotices.find((n) => n === raw) ?? null));
+  if (!session) return html(404, checkoutClosedPage(undefined));
+  if (c.req.method !== "POST") {
+    const raw = c.req.query("notice");
+    return html(200, portalPage(ctx, session, portalNotices.find((n) => n === raw) ?? null));
   }
-  const form = decodeForm(await readBody(req));
+  const form = await readPageForm(c);
   if (str(form.action) === "card") {
     const notice = updateCard(ctx, session, form);
     await settle();
-    return redirect(res, `/portal/${id}?notice=${notice}`);
+    return seeOther(`/portal/${id}?notice=${notice}`);
   }
   const sub = ctx.store.get("subscription", str(form.subscription));
-  if (!sub || sub.customer !== session.customer) return sendHtml(res, 404, checkoutClosedPage(undefined));
+  if (!sub || sub.customer !== session.customer) return html(404, checkoutClosedPage(undefined));
   const action = str(form.action);
   const config =
     ctx.store.get(
@@ -177,7 +167,7 @@ export async function handlePortalPage(
         );
         if (after.pending_update) {
           await settle();
-          return redirect(res, `/portal/${id}?notice=payment_failed`);
+          return seeOther(`/portal/${id}?notice=payment_failed`);
         }
       }
     }
@@ -188,12 +178,28 @@ export async function handlePortalPage(
     if (schedule?.status === "active") releaseSchedule(ctx, null, schedule);
   }
   await settle();
-  return redirect(res, `/portal/${id}`);
+  return seeOther(`/portal/${id}`);
 }
 
 /** `GET /receipts/:chargeId`: the receipt a charge's `receipt_url` points to (amount, tax, refunds). */
-export function handleReceiptPage(ctx: Ctx, res: ServerResponse, chargeId: string): void {
+function receiptPageRoute(ctx: Ctx, chargeId: string): Response {
   const charge = ctx.store.get("charge", chargeId);
-  if (!charge) sendHtml(res, 404, checkoutClosedPage(undefined));
-  else sendHtml(res, 200, receiptPage(charge, ctx.store.get("payment_detail", charge.id)));
+  if (!charge) return html(404, checkoutClosedPage(undefined));
+  return html(200, receiptPage(charge, ctx.store.get("payment_detail", charge.id)));
+}
+
+/** The page's id from the path (a malformed `%` escape is a 400 in Stripe's shape). */
+function pageId(c: Context): string {
+  checkPathEncoding(c.req.method, new URL(c.req.url).pathname);
+  return c.req.param("id") ?? "";
+}
+
+/** The hosted pages: checkout, the customer portal and receipts. */
+export function hostedPageRoutes(ctx: Ctx, settle: () => Promise<void>): Hono {
+  return new Hono()
+    .get("/checkout/:id", (c) => checkoutPageRoute(ctx, settle, c, pageId(c)))
+    .post("/checkout/:id", (c) => checkoutPageRoute(ctx, settle, c, pageId(c)))
+    .get("/receipts/:id", (c) => receiptPageRoute(ctx, pageId(c)))
+    .get("/portal/:id", (c) => portalPageRoute(ctx, settle, c, pageId(c)))
+    .post("/portal/:id", (c) => portalPageRoute(ctx, settle, c, pageId(c)));
 }

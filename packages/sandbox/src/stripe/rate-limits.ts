@@ -166,11 +166,7 @@ export function writtenObject(method: string, args: string[]): string | null {
   return args[0] ?? null;
 }
 
-/** A route's endpoint as Stripe names it: `GET /v1/subscriptions/{id}`. */
-export function endpointName(method: string, pattern: RegExp): string {
-  const path = pattern.source
-    .replace(/^\^|\$$/g, "")
-    .replace(/\(\[\^\/\]\+\)/g, "{id}")
-    .replace(/\\\//g, "/");
-  return `${method} ${path}`;
+/** A route's endpoint as Stripe names it: `GET /v1/subscriptions/{id}` (from its path under /v1). */
+export function endpointName(method: string, path: string): string {
+  return `${method} /v1${path.replace(/:\w+/g, "{id}")}`;
 }

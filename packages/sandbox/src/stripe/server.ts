@@ -1,29 +1,20 @@
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import { join } from "node:path";
+import { Hono } from "hono";
+import { listen } from "../http/listen.ts";
 import { assertPortFree, SandboxStartError } from "../postgres/start-postgres.ts";
-import { decodePathSegment, matchRoute } from "./api-router.ts";
-import { authenticate } from "./auth.ts";
+import { apiApp } from "./api-router.ts";
 import { Clock } from "./clock.ts";
 import type { RecordedBody } from "./conformance/conformance.ts";
 import type { Ctx } from "./context.ts";
-import { StripeApiError, unsupportedEndpoint } from "./errors.ts";
+import { unsupportedEndpoint } from "./errors.ts";
 import { EventLog, eventMatches } from "./events.ts";
-import { decodeForm } from "./form-decode.ts";
-import { handleCheckoutPage, handlePortalPage, handleReceiptPage } from "./hosted-pages.ts";
-import { readBody, sendHtml, sendJson } from "./http-io.ts";
+import { hostedPageRoutes } from "./hosted-pages.ts";
 import { Idempotency } from "./idempotency.ts";
-import { newId } from "./ids.ts";
-import {
-  endpointName,
-  LimitError,
-  type RateLimitSettings,
-  RateLimits,
-  STRIPE_TEST_MODE_LIMITS,
-  writtenObject,
-} from "./rate-limits.ts";
+import { type RateLimitSettings, RateLimits, STRIPE_TEST_MODE_LIMITS } from "./rate-limits.ts";
 import { createEndpoint } from "./resources/webhook-endpoints.ts";
-import { handleControl } from "./sandbox-controls.ts";
+import { asStripeError, html, stripeJson } from "./respond.ts";
+import { controlRoutes } from "./sandbox-controls.ts";
 import { Store } from "./store.ts";
 import { WebhookDelivery } from "./webhook-delivery.ts";
 
@@ -142,72 +133,6 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
   if (restored.length) opts.log?.(`Stripe stand-in resumes ${restored.length} pending webhook deliveries`);
   delivery.start(restored);
 
-  const api = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
-    const method = req.method ?? "GET";
-    const requestId = newId("req", 14);
-    const headers: Record<string, string> = { "request-id": requestId, "stripe-version": "2026-10-28.endive" };
-    const rawKey = req.headers["idempotency-key"];
-    const idemHeader = typeof rawKey === "string" && rawKey ? rawKey : null;
-    let idemKey: string | null = null;
-    let fingerprint = "";
-    let release: () => void = () => undefined;
-    try {
-      const apiKey = authenticate(req.headers.authorization);
-      const body = method === "GET" ? "" : await readBody(req);
-      const raw = [url.search.slice(1), body].filter(Boolean).join("&");
-      const match = matchRoute(method, url.pathname);
-      if (!match) throw unsupportedEndpoint(method, url.pathname);
-      release = await limits.admit(
-        apiKey,
-        endpointName(method, match.route.pattern),
-        writtenObject(method, match.args),
-      );
-      if (idemHeader && method !== "GET") {
-        headers["idempotency-key"] = idemHeader;
-        const key = `${apiKey}:${idemHeader}`;
-        fingerprint = Idempotency.fingerprint(method, url.pathname, raw);
-        // begin() throws (409 in use, 400 other params) without this request owning the key: only a
-        // request that began may finish or abandon it, or a refused one would free a running one's key.
-        const found = idempotency.begin(key, fingerprint);
-        if (found.kind === "replay") {
-          return sendJson(res, found.status, found.body, { ...headers, "idempotent-replayed": "true" });
-        }
-        idemKey = key;
-      }
-      const params = decodeForm(raw);
-      let result: unknown;
-      const writesBefore = store.writeCount;
-      try {
-        result = match.route.handle(
-          ctx,
-          { method, path: url.pathname, params, request: { id: requestId, idempotencyKey: idemHeader } },
-          match.args,
-        );
-      } finally {
-        // Reads answer from memory at once; writes answer once they are durable.
-        if (store.writeCount !== writesBefore) await settle();
-      }
-      const out = JSON.stringify(result);
-      if (idemKey) await idempotency.finish(idemKey, fingerprint, 200, out);
-      opts.record?.({ kind: "response", source: `${method} ${url.pathname}`, body: out });
-      sendJson(res, 200, out, headers);
-    } catch (e) {
-      const err =
-        e instanceof StripeApiError
-          ? e
-          : new StripeApiError(500, "api_error", `The stand-in failed: ${e instanceof Error ? e.message : String(e)}`);
-      if (err.status >= 500) opts.log?.(`stripe stand-in ${method} ${url.pathname}: ${err.message}`);
-      const out = JSON.stringify(err.toJSON());
-      if (idemKey) {
-        if (err.stored) await idempotency.finish(idemKey, fingerprint, err.status, out).catch(() => undefined);
-        else idempotency.abandon(idemKey);
-      }
-      sendJson(res, err.status, out, err instanceof LimitError ? { ...headers, ...err.headers } : headers);
-    } finally {
-      release();
-    }
-  };
-
   const deps = {
     ctx,
     delivery,
@@ -223,60 +148,31 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
     },
   };
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const path = url.pathname;
-    const run = async () => {
-      if (path.startsWith("/v1/")) return api(req, res, url);
-      if (path.startsWith("/_sandbox/")) return handleControl(deps, req, res, url);
-      const checkout = /^\/checkout\/([^/]+)$/.exec(path);
-      const method = req.method ?? "GET";
-      if (checkout)
-        return handleCheckoutPage(ctx, settle, req, res, decodePathSegment(method, path, checkout[1] ?? ""));
-      const receipt = /^\/receipts\/([^/]+)$/.exec(path);
-      if (receipt && method === "GET")
-        return handleReceiptPage(ctx, res, decodePathSegment(method, path, receipt[1] ?? ""));
-      const portal = /^\/portal\/([^/]+)$/.exec(path);
-      if (portal) return handlePortalPage(ctx, settle, req, res, decodePathSegment(method, path, portal[1] ?? ""));
-      if (path === "/")
-        return sendHtml(
-          res,
-          200,
-          "<!doctype html><title>Stripe stand-in</title><p>Gatehouse Stripe stand-in: /v1, /checkout/:id, /portal/:id, /_sandbox</p>",
-        );
-      throw unsupportedEndpoint(method, path);
-    };
-    run().catch((e: unknown) => {
-      const err =
-        e instanceof StripeApiError
-          ? e
-          : new StripeApiError(500, "api_error", e instanceof Error ? e.message : String(e));
-      if (err.status >= 500) opts.log?.(`stripe stand-in ${req.method} ${path}: ${err.message}`);
-      if (!res.headersSent) sendJson(res, err.status, JSON.stringify(err.toJSON()));
-      else res.end();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
-
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(
-        new SandboxStartError(
-          err.code === "EADDRINUSE"
-            ? `port ${opts.port} (Stripe stand-in) is already in use on 127.0.0.1: stop whatever holds it and try again`
-            : `cannot bind 127.0.0.1:${opts.port} for the Stripe stand-in: ${err.message}`,
-        ),
+  const app = new Hono()
+    .route("/v1", apiApp({ ctx, store, limits, idempotency, settle, record: opts.record, log: opts.log }))
+    .route("/_sandbox", controlRoutes(deps))
+    .route("/", hostedPageRoutes(ctx, settle))
+    .get("/", () =>
+      html(
+        200,
+        "<!doctype html><title>Stripe stand-in</title><p>Gatehouse Stripe stand-in: /v1, /checkout/:id, /portal/:id, /_sandbox</p>",
       ),
-    );
-    server.listen(opts.port, "127.0.0.1", () => {
-      const addr = server.address();
-      resolve(typeof addr === "object" && addr ? addr.port : opts.port);
+    )
+    .notFound((c) => {
+      const err = unsupportedEndpoint(c.req.method, new URL(c.req.url).pathname);
+      return stripeJson(err.status, JSON.stringify(err.toJSON()));
+    })
+    .onError((e, c) => {
+      const err = asStripeError(e, opts.log, `${c.req.method} ${new URL(c.req.url).pathname}`);
+      return stripeJson(err.status, JSON.stringify(err.toJSON()));
     });
-  }).catch(async (e: unknown) => {
+
+  const http = await listen(app, opts.port, "Stripe stand-in").catch(async (e: unknown) => {
     delivery.stop();
     await store.close();
     throw e;
   });
+  const { port } = http;
   const url = `http://127.0.0.1:${port}`;
   ctx.baseUrl = url;
   opts.log?.(`Stripe stand-in on ${url}${opts.webhook ? `, delivering webhooks to ${opts.webhook.url}` : ""}`);
@@ -289,10 +185,7 @@ export async function startStripeStandIn(opts: StripeStandInOptions): Promise<Ru
       if (stopped) return;
       stopped = true;
       delivery.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await http.close();
       await store.close();
     },
   };

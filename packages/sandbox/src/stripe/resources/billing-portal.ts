@@ -272,10 +272,10 @@ function createSession(ctx: Ctx, req: ApiRequest): Stripe.BillingPortal.Session 
 }
 
 export const billingPortalRoutes: Route[] = [
-  { method: "POST", pattern: /^\/v1\/billing_portal\/sessions$/, handle: (ctx, req) => createSession(ctx, req) },
+  { method: "POST", path: "/billing_portal/sessions", handle: (ctx, req) => createSession(ctx, req) },
   {
     method: "POST",
-    pattern: /^\/v1\/billing_portal\/configurations$/,
+    path: "/billing_portal/configurations",
     handle: (ctx, req) => {
       const p = new Params(req.params, configurationSpec);
       const hasDefault = ctx.store
@@ -286,7 +286,7 @@ export const billingPortalRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/billing_portal\/configurations\/([^/]+)$/,
+    path: "/billing_portal/configurations/:id",
     handle: (ctx, req, [id = ""]) => {
       new Params(req.params, { expand: "list" });
       return getConfiguration(ctx, id);
@@ -294,7 +294,7 @@ export const billingPortalRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: /^\/v1\/billing_portal\/configurations\/([^/]+)$/,
+    path: "/billing_portal/configurations/:id",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, configurationSpec);
       const next = { ...applyConfiguration(getConfiguration(ctx, id), p), updated: ctx.clock.now() };
@@ -303,7 +303,7 @@ export const billingPortalRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/billing_portal\/configurations$/,
+    path: "/billing_portal/configurations",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, active: "s", is_default: "s" });
       const active = p.bool("active");

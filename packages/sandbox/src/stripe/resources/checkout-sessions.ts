@@ -376,10 +376,10 @@ export function sessionLineItems(ctx: Ctx, session: Stripe.Checkout.Session): Ap
 }
 
 export const checkoutSessionRoutes: Route[] = [
-  { method: "POST", pattern: /^\/v1\/checkout\/sessions$/, handle: (ctx, req) => create(ctx, req) },
+  { method: "POST", path: "/checkout/sessions", handle: (ctx, req) => create(ctx, req) },
   {
     method: "GET",
-    pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/,
+    path: "/checkout/sessions/:id",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, { expand: "list" });
       const session = getSession(ctx, id);
@@ -396,7 +396,7 @@ export const checkoutSessionRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/line_items$/,
+    path: "/checkout/sessions/:id/line_items",
     handle: (ctx, req, [id = ""]) => {
       new Params(req.params, pageSpec);
       return sessionLineItems(ctx, getSession(ctx, id));
@@ -404,7 +404,7 @@ export const checkoutSessionRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/,
+    path: "/checkout/sessions/:id/expire",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, { expand: "list" });
       const session = getSession(ctx, id);
@@ -420,7 +420,7 @@ export const checkoutSessionRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/checkout\/sessions$/,
+    path: "/checkout/sessions",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, customer: "s", status: "s", subscription: "s" });
       const customer = p.str("customer");

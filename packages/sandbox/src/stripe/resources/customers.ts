@@ -112,7 +112,7 @@ function deleteCustomer(ctx: Ctx, req: ApiRequest, id: string): Stripe.DeletedCu
 export const customerRoutes: Route[] = [
   {
     method: "POST",
-    pattern: /^\/v1\/customers$/,
+    path: "/customers",
     handle: (ctx, req) => {
       const p = new Params(req.params, fields);
       const c = newCustomer(ctx, req.request, {
@@ -128,7 +128,7 @@ export const customerRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/customers\/([^/]+)$/,
+    path: "/customers/:id",
     handle: (ctx, req, [id = ""]) => {
       // As Stripe: a deleted customer is still retrievable, as `{id, object, deleted: true}`.
       const deleted = ctx.store.get("deleted_customer", id);
@@ -138,13 +138,13 @@ export const customerRoutes: Route[] = [
   },
   {
     method: "DELETE",
-    pattern: /^\/v1\/customers\/([^/]+)$/,
+    path: "/customers/:id",
     handle: (ctx, req, [id = ""]) => deleteCustomer(ctx, req, id),
   },
-  { method: "POST", pattern: /^\/v1\/customers\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
+  { method: "POST", path: "/customers/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
   {
     method: "GET",
-    pattern: /^\/v1\/customers$/,
+    path: "/customers",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, email: "s" });
       const email = p.str("email");

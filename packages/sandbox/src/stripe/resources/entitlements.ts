@@ -191,10 +191,10 @@ export function refreshEntitlements(ctx: Ctx, customer: string, request: Request
 }
 
 export const entitlementRoutes: Route[] = [
-  { method: "POST", pattern: /^\/v1\/entitlements\/features$/, handle: (ctx, req) => createFeature(ctx, req) },
+  { method: "POST", path: "/entitlements/features", handle: (ctx, req) => createFeature(ctx, req) },
   {
     method: "GET",
-    pattern: /^\/v1\/entitlements\/features\/([^/]+)$/,
+    path: "/entitlements/features/:id",
     handle: (ctx, req, [id = ""]) => {
       new Params(req.params, { expand: "list" });
       return getFeature(ctx, id);
@@ -202,12 +202,12 @@ export const entitlementRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: /^\/v1\/entitlements\/features\/([^/]+)$/,
+    path: "/entitlements/features/:id",
     handle: (ctx, req, [id = ""]) => updateFeature(ctx, req, id),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/entitlements\/features$/,
+    path: "/entitlements/features",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, archived: "s", lookup_key: "s" });
       const archived = p.bool("archived") ?? false;
@@ -223,12 +223,12 @@ export const entitlementRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: /^\/v1\/products\/([^/]+)\/features$/,
+    path: "/products/:id/features",
     handle: (ctx, req, [product = ""]) => attach(ctx, req, product),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/products\/([^/]+)\/features$/,
+    path: "/products/:id/features",
     handle: (ctx, req, [product = ""]) => {
       const p = new Params(req.params, pageSpec);
       getProduct(ctx, product);
@@ -250,7 +250,7 @@ export const entitlementRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/products\/([^/]+)\/features\/([^/]+)$/,
+    path: "/products/:id/features/:feature",
     handle: (ctx, req, [product = "", id = ""]) => {
       new Params(req.params, { expand: "list" });
       getProduct(ctx, product);
@@ -259,12 +259,12 @@ export const entitlementRoutes: Route[] = [
   },
   {
     method: "DELETE",
-    pattern: /^\/v1\/products\/([^/]+)\/features\/([^/]+)$/,
+    path: "/products/:id/features/:feature",
     handle: (ctx, req, [product = "", id = ""]) => detach(ctx, req, product, id),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/entitlements\/active_entitlements$/,
+    path: "/entitlements/active_entitlements",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, customer: "s" });
       const customer = p.requireStr("customer");
@@ -287,7 +287,7 @@ export const entitlementRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/entitlements\/active_entitlements\/([^/]+)$/,
+    path: "/entitlements/active_entitlements/:id",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, { expand: "list" });
       for (const cid of ctx.store.ids("entitlement_state"))

@@ -6,7 +6,7 @@ import { Params, pageSpec } from "../params.ts";
 export const eventRoutes: Route[] = [
   {
     method: "GET",
-    pattern: /^\/v1\/events\/([^/]+)$/,
+    path: "/events/:id",
     handle: (ctx, req, [id = ""]) => {
       new Params(req.params, { expand: "list" });
       const e = ctx.store.get("event", id);
@@ -16,7 +16,7 @@ export const eventRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/events$/,
+    path: "/events",
     handle: (ctx, req) => {
       const p = new Params(req.params, {
         ...pageSpec,

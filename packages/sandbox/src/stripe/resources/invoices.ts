@@ -407,10 +407,10 @@ function createPreview(ctx: Ctx, req: ApiRequest): Stripe.Invoice {
 }
 
 export const invoiceRoutes: Route[] = [
-  { method: "POST", pattern: /^\/v1\/invoices\/create_preview$/, handle: (ctx, req) => createPreview(ctx, req) },
+  { method: "POST", path: "/invoices/create_preview", handle: (ctx, req) => createPreview(ctx, req) },
   {
     method: "POST",
-    pattern: /^\/v1\/invoices\/([^/]+)\/void$/,
+    path: "/invoices/:id/void",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, { expand: "list" });
       const inv = ctx.store.get("invoice", id);
@@ -420,7 +420,7 @@ export const invoiceRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: /^\/v1\/invoices\/([^/]+)\/pay$/,
+    path: "/invoices/:id/pay",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, { expand: "list" });
       const inv = ctx.store.get("invoice", id);
@@ -430,7 +430,7 @@ export const invoiceRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/invoices\/([^/]+)$/,
+    path: "/invoices/:id",
     handle: (ctx, req, [id = ""]) => {
       const inv = ctx.store.get("invoice", id);
       if (!inv) throw resourceMissing("invoice", id);
@@ -439,7 +439,7 @@ export const invoiceRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/invoices$/,
+    path: "/invoices",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, customer: "s", subscription: "s", status: "s" });
       const customer = p.str("customer");

@@ -425,26 +425,26 @@ function list<K extends "payment_intent" | "charge" | "refund" | "dispute">(
 }
 
 export const paymentRoutes: Route[] = [
-  { method: "POST", pattern: /^\/v1\/refunds$/, handle: (ctx, req) => createRefund(ctx, req) },
+  { method: "POST", path: "/refunds", handle: (ctx, req) => createRefund(ctx, req) },
   {
     method: "GET",
-    pattern: /^\/v1\/payment_intents\/([^/]+)$/,
+    path: "/payment_intents/:id",
     handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "payment_intent", id, "intent"),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/payment_intents$/,
+    path: "/payment_intents",
     handle: (ctx, req) =>
       list(ctx, req, "payment_intent", ["customer"], (x) => ({ customer: x.customer }), "/v1/payment_intents"),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/charges\/([^/]+)$/,
+    path: "/charges/:id",
     handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "charge", id, "charge"),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/charges$/,
+    path: "/charges",
     handle: (ctx, req) =>
       list(
         ctx,
@@ -457,12 +457,12 @@ export const paymentRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/refunds\/([^/]+)$/,
+    path: "/refunds/:id",
     handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "refund", id, "refund"),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/refunds$/,
+    path: "/refunds",
     handle: (ctx, req) =>
       list(
         ctx,
@@ -475,12 +475,12 @@ export const paymentRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/disputes\/([^/]+)$/,
+    path: "/disputes/:id",
     handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "dispute", id, "dispute"),
   },
   {
     method: "GET",
-    pattern: /^\/v1\/disputes$/,
+    path: "/disputes",
     handle: (ctx, req) =>
       list(
         ctx,

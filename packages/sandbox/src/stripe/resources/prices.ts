@@ -289,17 +289,17 @@ function updatedTaxBehavior(p: Params, old: Stripe.Price): Stripe.Price["tax_beh
 }
 
 export const priceRoutes: Route[] = [
-  { method: "POST", pattern: /^\/v1\/prices$/, handle: (ctx, req) => create(ctx, req) },
+  { method: "POST", path: "/prices", handle: (ctx, req) => create(ctx, req) },
   {
     method: "GET",
-    pattern: /^\/v1\/prices\/([^/]+)$/,
+    path: "/prices/:id",
     handle: (ctx, req, [id = ""]) =>
       expandPrice(ctx, getPrice(ctx, id), new Params(req.params, { expand: "list" }).list("expand"), false),
   },
-  { method: "POST", pattern: /^\/v1\/prices\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
+  { method: "POST", path: "/prices/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
   {
     method: "GET",
-    pattern: /^\/v1\/prices$/,
+    path: "/prices",
     handle: (ctx, req) => {
       const p = new Params(req.params, {
         ...pageSpec,

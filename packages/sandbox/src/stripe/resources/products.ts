@@ -86,17 +86,17 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Product {
 }
 
 export const productRoutes: Route[] = [
-  { method: "POST", pattern: /^\/v1\/products$/, handle: (ctx, req) => create(ctx, req) },
+  { method: "POST", path: "/products", handle: (ctx, req) => create(ctx, req) },
   {
     method: "GET",
-    pattern: /^\/v1\/products\/([^/]+)$/,
+    path: "/products/:id",
     handle: (ctx, req, [id = ""]) =>
       expand(ctx.store, getProduct(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
   },
-  { method: "POST", pattern: /^\/v1\/products\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
+  { method: "POST", path: "/products/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
   {
     method: "GET",
-    pattern: /^\/v1\/products$/,
+    path: "/products",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, active: "s", ids: "list" });
       const active = p.bool("active");

@@ -381,7 +381,7 @@ export function schedulePhaseEnds(ctx: Ctx, sub: Stripe.Subscription, schedule: 
 export const subscriptionScheduleRoutes: Route[] = [
   {
     method: "POST",
-    pattern: /^\/v1\/subscription_schedules$/,
+    path: "/subscription_schedules",
     handle: (ctx, req) => {
       const p = new Params(req.params, {
         from_subscription: "s",
@@ -410,18 +410,18 @@ export const subscriptionScheduleRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/subscription_schedules\/([^/]+)$/,
+    path: "/subscription_schedules/:id",
     handle: (ctx, req, [id = ""]) =>
       expand(ctx.store, getSchedule(ctx, id, "id"), new Params(req.params, { expand: "list" }).list("expand")),
   },
   {
     method: "POST",
-    pattern: /^\/v1\/subscription_schedules\/([^/]+)$/,
+    path: "/subscription_schedules/:id",
     handle: (ctx, req, [id = ""]) => updateSchedule(ctx, req, id),
   },
   {
     method: "POST",
-    pattern: /^\/v1\/subscription_schedules\/([^/]+)\/release$/,
+    path: "/subscription_schedules/:id/release",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, { preserve_cancel_date: "s", expand: "list" });
       return expand(ctx.store, releaseSchedule(ctx, req.request, getSchedule(ctx, id, "id")), p.list("expand"));
@@ -429,7 +429,7 @@ export const subscriptionScheduleRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: /^\/v1\/subscription_schedules\/([^/]+)\/cancel$/,
+    path: "/subscription_schedules/:id/cancel",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, { invoice_now: "s", prorate: "s", expand: "list" });
       return expand(ctx.store, cancelSchedule(ctx, req.request, getSchedule(ctx, id, "id"), true), p.list("expand"));
@@ -437,7 +437,7 @@ export const subscriptionScheduleRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/subscription_schedules$/,
+    path: "/subscription_schedules",
     handle: (ctx, req) => {
       const p = new Params(req.params, { ...pageSpec, customer: "s", scheduled: "s" });
       const customer = p.str("customer");

@@ -392,14 +392,14 @@ const statuses = ["active", "trialing", "past_due", "unpaid", "canceled", "incom
 export const subscriptionRoutes: Route[] = [
   {
     method: "GET",
-    pattern: /^\/v1\/subscriptions\/([^/]+)$/,
+    path: "/subscriptions/:id",
     handle: (ctx, req, [id = ""]) =>
       expand(ctx.store, getSubscription(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
   },
-  { method: "POST", pattern: /^\/v1\/subscriptions\/([^/]+)$/, handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
+  { method: "POST", path: "/subscriptions/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
   {
     method: "DELETE",
-    pattern: /^\/v1\/subscriptions\/([^/]+)$/,
+    path: "/subscriptions/:id",
     handle: (ctx, req, [id = ""]) => {
       const p = new Params(req.params, {
         invoice_now: "s",
@@ -425,7 +425,7 @@ export const subscriptionRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/subscriptions$/,
+    path: "/subscriptions",
     handle: (ctx, req) => {
       const p = new Params(req.params, {
         ...pageSpec,

@@ -85,7 +85,7 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.WebhookEndpoint {
 export const webhookEndpointRoutes: Route[] = [
   {
     method: "POST",
-    pattern: /^\/v1\/webhook_endpoints$/,
+    path: "/webhook_endpoints",
     handle: (ctx, req) => {
       const p = new Params(req.params, {
         url: "s",
@@ -109,7 +109,7 @@ export const webhookEndpointRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/webhook_endpoints\/([^/]+)$/,
+    path: "/webhook_endpoints/:id",
     handle: (ctx, req, [id = ""]) => {
       new Params(req.params, { expand: "list" });
       return publicView(getEndpoint(ctx, id));
@@ -117,12 +117,12 @@ export const webhookEndpointRoutes: Route[] = [
   },
   {
     method: "POST",
-    pattern: /^\/v1\/webhook_endpoints\/([^/]+)$/,
+    path: "/webhook_endpoints/:id",
     handle: (ctx, req, [id = ""]) => update(ctx, req, id),
   },
   {
     method: "DELETE",
-    pattern: /^\/v1\/webhook_endpoints\/([^/]+)$/,
+    path: "/webhook_endpoints/:id",
     handle: (ctx, req, [id = ""]) => {
       new Params(req.params, {});
       getEndpoint(ctx, id);
@@ -132,7 +132,7 @@ export const webhookEndpointRoutes: Route[] = [
   },
   {
     method: "GET",
-    pattern: /^\/v1\/webhook_endpoints$/,
+    path: "/webhook_endpoints",
     handle: (ctx, req) => {
       const p = new Params(req.params, pageSpec);
       const page = listPage(

@@ -24,3 +24,10 @@ export interface Route {
   path: string;
   handle(ctx: Ctx, req: ApiRequest, args: string[]): unknown;
 }
+
+const on =
+  (method: Route["method"]) =>
+  (path: string, handle: Route["handle"]): Route => ({ method, path, handle });
+
+/** Hono-style route builders for the resource files: `route.get("/customers/:id", (ctx, req, [id]) => …)`. */
+export const route = { get: on("GET"), post: on("POST"), del: on("DELETE") };

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
@@ -272,49 +272,33 @@ function createSession(ctx: Ctx, req: ApiRequest): Stripe.BillingPortal.Session 
 }
 
 export const billingPortalRoutes: Route[] = [
-  { method: "POST", path: "/billing_portal/sessions", handle: (ctx, req) => createSession(ctx, req) },
-  {
-    method: "POST",
-    path: "/billing_portal/configurations",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, configurationSpec);
-      const hasDefault = ctx.store
-        .ids("portal_configuration")
-        .some((id) => ctx.store.get("portal_configuration", id)?.is_default);
-      return ctx.store.put("portal_configuration", applyConfiguration(defaultConfiguration(ctx, !hasDefault), p));
-    },
-  },
-  {
-    method: "GET",
-    path: "/billing_portal/configurations/:id",
-    handle: (ctx, req, [id = ""]) => {
-      new Params(req.params, { expand: "list" });
-      return getConfiguration(ctx, id);
-    },
-  },
-  {
-    method: "POST",
-    path: "/billing_portal/configurations/:id",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, configurationSpec);
-      const next = { ...applyConfiguration(getConfiguration(ctx, id), p), updated: ctx.clock.now() };
-      return ctx.store.put("portal_configuration", next);
-    },
-  },
-  {
-    method: "GET",
-    path: "/billing_portal/configurations",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, active: "s", is_default: "s" });
-      const active = p.bool("active");
-      const isDefault = p.bool("is_default");
-      return listPage(
-        ctx.store.ids("portal_configuration"),
-        (id) => ctx.store.get("portal_configuration", id),
-        (c) => (active === null || c.active === active) && (isDefault === null || c.is_default === isDefault),
-        p,
-        "/v1/billing_portal/configurations",
-      );
-    },
-  },
+  route.post("/billing_portal/sessions", (ctx, req) => createSession(ctx, req)),
+  route.post("/billing_portal/configurations", (ctx, req) => {
+    const p = new Params(req.params, configurationSpec);
+    const hasDefault = ctx.store
+      .ids("portal_configuration")
+      .some((id) => ctx.store.get("portal_configuration", id)?.is_default);
+    return ctx.store.put("portal_configuration", applyConfiguration(defaultConfiguration(ctx, !hasDefault), p));
+  }),
+  route.get("/billing_portal/configurations/:id", (ctx, req, [id = ""]) => {
+    new Params(req.params, { expand: "list" });
+    return getConfiguration(ctx, id);
+  }),
+  route.post("/billing_portal/configurations/:id", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, configurationSpec);
+    const next = { ...applyConfiguration(getConfiguration(ctx, id), p), updated: ctx.clock.now() };
+    return ctx.store.put("portal_configuration", next);
+  }),
+  route.get("/billing_portal/configurations", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, active: "s", is_default: "s" });
+    const active = p.bool("active");
+    const isDefault = p.bool("is_default");
+    return listPage(
+      ctx.store.ids("portal_configuration"),
+      (id) => ctx.store.get("portal_configuration", id),
+      (c) => (active === null || c.active === active) && (isDefault === null || c.is_default === isDefault),
+      p,
+      "/v1/billing_portal/configurations",
+    );
+  }),
 ];

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import {
   invalidEnum,
   invalidParameter,
@@ -376,77 +376,61 @@ export function sessionLineItems(ctx: Ctx, session: Stripe.Checkout.Session): Ap
 }
 
 export const checkoutSessionRoutes: Route[] = [
-  { method: "POST", path: "/checkout/sessions", handle: (ctx, req) => create(ctx, req) },
-  {
-    method: "GET",
-    path: "/checkout/sessions/:id",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, { expand: "list" });
-      const session = getSession(ctx, id);
-      const paths = p.list("expand");
-      const withItems = paths.includes("line_items")
-        ? { ...session, line_items: sessionLineItems(ctx, session) }
-        : session;
-      return expand(
-        ctx.store,
-        withItems,
-        paths.filter((x) => x !== "line_items"),
+  route.post("/checkout/sessions", (ctx, req) => create(ctx, req)),
+  route.get("/checkout/sessions/:id", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, { expand: "list" });
+    const session = getSession(ctx, id);
+    const paths = p.list("expand");
+    const withItems = paths.includes("line_items")
+      ? { ...session, line_items: sessionLineItems(ctx, session) }
+      : session;
+    return expand(
+      ctx.store,
+      withItems,
+      paths.filter((x) => x !== "line_items"),
+    );
+  }),
+  route.get("/checkout/sessions/:id/line_items", (ctx, req, [id = ""]) => {
+    new Params(req.params, pageSpec);
+    return sessionLineItems(ctx, getSession(ctx, id));
+  }),
+  route.post("/checkout/sessions/:id/expire", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, { expand: "list" });
+    const session = getSession(ctx, id);
+    if (session.status !== "open")
+      throw new StripeApiError(
+        400,
+        "invalid_request_error",
+        `Only Checkout Sessions with a status of \`open\` can be expired. This session has a status of \`${session.status}\`.`,
+        { param: "session" },
       );
-    },
-  },
-  {
-    method: "GET",
-    path: "/checkout/sessions/:id/line_items",
-    handle: (ctx, req, [id = ""]) => {
-      new Params(req.params, pageSpec);
-      return sessionLineItems(ctx, getSession(ctx, id));
-    },
-  },
-  {
-    method: "POST",
-    path: "/checkout/sessions/:id/expire",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, { expand: "list" });
-      const session = getSession(ctx, id);
-      if (session.status !== "open")
-        throw new StripeApiError(
-          400,
-          "invalid_request_error",
-          `Only Checkout Sessions with a status of \`open\` can be expired. This session has a status of \`${session.status}\`.`,
-          { param: "session" },
-        );
-      return expand(ctx.store, expireSession(ctx, req.request, session), p.list("expand"));
-    },
-  },
-  {
-    method: "GET",
-    path: "/checkout/sessions",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, customer: "s", status: "s", subscription: "s" });
-      const customer = p.str("customer");
-      const status = p.str("status");
-      if (status && !["open", "complete", "expired"].includes(status))
-        throw stateError(`Invalid status: ${status}`, "status");
-      const subscription = p.str("subscription");
-      const page = listPage(
-        ctx.store.ids("checkout_session"),
-        (id) => ctx.store.get("checkout_session", id),
-        (s) =>
-          (customer === null || s.customer === customer) &&
-          (status === null || s.status === status) &&
-          (subscription === null || s.subscription === subscription),
-        p,
-        "/v1/checkout/sessions",
-      );
-      const paths = p.list("expand");
-      const withItems = paths.includes("data.line_items")
-        ? { ...page, data: page.data.map((x) => ({ ...x, line_items: sessionLineItems(ctx, x) })) }
-        : page;
-      return expand(
-        ctx.store,
-        withItems,
-        paths.filter((x) => x !== "data.line_items"),
-      );
-    },
-  },
+    return expand(ctx.store, expireSession(ctx, req.request, session), p.list("expand"));
+  }),
+  route.get("/checkout/sessions", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, customer: "s", status: "s", subscription: "s" });
+    const customer = p.str("customer");
+    const status = p.str("status");
+    if (status && !["open", "complete", "expired"].includes(status))
+      throw stateError(`Invalid status: ${status}`, "status");
+    const subscription = p.str("subscription");
+    const page = listPage(
+      ctx.store.ids("checkout_session"),
+      (id) => ctx.store.get("checkout_session", id),
+      (s) =>
+        (customer === null || s.customer === customer) &&
+        (status === null || s.status === status) &&
+        (subscription === null || s.subscription === subscription),
+      p,
+      "/v1/checkout/sessions",
+    );
+    const paths = p.list("expand");
+    const withItems = paths.includes("data.line_items")
+      ? { ...page, data: page.data.map((x) => ({ ...x, line_items: sessionLineItems(ctx, x) })) }
+      : page;
+    return expand(
+      ctx.store,
+      withItems,
+      paths.filter((x) => x !== "data.line_items"),
+    );
+  }),
 ];

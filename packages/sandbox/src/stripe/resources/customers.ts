@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { resourceMissing } from "../errors.ts";
 import type { RequestInfo } from "../events.ts";
 import { previousAttributes } from "../events.ts";
@@ -110,53 +110,37 @@ function deleteCustomer(ctx: Ctx, req: ApiRequest, id: string): Stripe.DeletedCu
 }
 
 export const customerRoutes: Route[] = [
-  {
-    method: "POST",
-    path: "/customers",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, fields);
-      const c = newCustomer(ctx, req.request, {
-        email: p.str("email"),
-        name: p.str("name"),
-        description: p.str("description"),
-        phone: p.str("phone"),
-        metadata: mergeMetadata({}, p.map("metadata")),
-        preferredLocales: p.list("preferred_locales"),
-      });
-      return expand(ctx.store, c, p.list("expand"));
-    },
-  },
-  {
-    method: "GET",
-    path: "/customers/:id",
-    handle: (ctx, req, [id = ""]) => {
-      // As Stripe: a deleted customer is still retrievable, as `{id, object, deleted: true}`.
-      const deleted = ctx.store.get("deleted_customer", id);
-      if (deleted) return deleted;
-      return expand(ctx.store, getCustomer(ctx, id), new Params(req.params, { expand: "list" }).list("expand"));
-    },
-  },
-  {
-    method: "DELETE",
-    path: "/customers/:id",
-    handle: (ctx, req, [id = ""]) => deleteCustomer(ctx, req, id),
-  },
-  { method: "POST", path: "/customers/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
-  {
-    method: "GET",
-    path: "/customers",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, email: "s" });
-      const email = p.str("email");
-      const ids = email === null ? ctx.store.ids("customer") : ctx.store.customerIdsByEmail(email);
-      const page = listPage(
-        ids,
-        (id) => ctx.store.get("customer", id),
-        () => true,
-        p,
-        "/v1/customers",
-      );
-      return expand(ctx.store, page, p.list("expand"));
-    },
-  },
+  route.post("/customers", (ctx, req) => {
+    const p = new Params(req.params, fields);
+    const c = newCustomer(ctx, req.request, {
+      email: p.str("email"),
+      name: p.str("name"),
+      description: p.str("description"),
+      phone: p.str("phone"),
+      metadata: mergeMetadata({}, p.map("metadata")),
+      preferredLocales: p.list("preferred_locales"),
+    });
+    return expand(ctx.store, c, p.list("expand"));
+  }),
+  route.get("/customers/:id", (ctx, req, [id = ""]) => {
+    // As Stripe: a deleted customer is still retrievable, as `{id, object, deleted: true}`.
+    const deleted = ctx.store.get("deleted_customer", id);
+    if (deleted) return deleted;
+    return expand(ctx.store, getCustomer(ctx, id), new Params(req.params, { expand: "list" }).list("expand"));
+  }),
+  route.del("/customers/:id", (ctx, req, [id = ""]) => deleteCustomer(ctx, req, id)),
+  route.post("/customers/:id", (ctx, req, [id = ""]) => update(ctx, req, id)),
+  route.get("/customers", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, email: "s" });
+    const email = p.str("email");
+    const ids = email === null ? ctx.store.ids("customer") : ctx.store.customerIdsByEmail(email);
+    const page = listPage(
+      ids,
+      (id) => ctx.store.get("customer", id),
+      () => true,
+      p,
+      "/v1/customers",
+    );
+    return expand(ctx.store, page, p.list("expand"));
+  }),
 ];

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing, StripeApiError } from "../errors.ts";
 import type { RequestInfo } from "../events.ts";
 import { expand } from "../expand.ts";
@@ -191,108 +191,72 @@ export function refreshEntitlements(ctx: Ctx, customer: string, request: Request
 }
 
 export const entitlementRoutes: Route[] = [
-  { method: "POST", path: "/entitlements/features", handle: (ctx, req) => createFeature(ctx, req) },
-  {
-    method: "GET",
-    path: "/entitlements/features/:id",
-    handle: (ctx, req, [id = ""]) => {
-      new Params(req.params, { expand: "list" });
-      return getFeature(ctx, id);
-    },
-  },
-  {
-    method: "POST",
-    path: "/entitlements/features/:id",
-    handle: (ctx, req, [id = ""]) => updateFeature(ctx, req, id),
-  },
-  {
-    method: "GET",
-    path: "/entitlements/features",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, archived: "s", lookup_key: "s" });
-      const archived = p.bool("archived") ?? false;
-      const lookupKey = p.str("lookup_key");
-      return listPage(
-        ctx.store.ids("feature"),
-        (id) => ctx.store.get("feature", id),
-        (f) => f.active !== archived && (lookupKey === null || f.lookup_key === lookupKey),
+  route.post("/entitlements/features", (ctx, req) => createFeature(ctx, req)),
+  route.get("/entitlements/features/:id", (ctx, req, [id = ""]) => {
+    new Params(req.params, { expand: "list" });
+    return getFeature(ctx, id);
+  }),
+  route.post("/entitlements/features/:id", (ctx, req, [id = ""]) => updateFeature(ctx, req, id)),
+  route.get("/entitlements/features", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, archived: "s", lookup_key: "s" });
+    const archived = p.bool("archived") ?? false;
+    const lookupKey = p.str("lookup_key");
+    return listPage(
+      ctx.store.ids("feature"),
+      (id) => ctx.store.get("feature", id),
+      (f) => f.active !== archived && (lookupKey === null || f.lookup_key === lookupKey),
+      p,
+      "/v1/entitlements/features",
+    );
+  }),
+  route.post("/products/:id/features", (ctx, req, [product = ""]) => attach(ctx, req, product)),
+  route.get("/products/:id/features", (ctx, req, [product = ""]) => {
+    const p = new Params(req.params, pageSpec);
+    getProduct(ctx, product);
+    return expand(
+      ctx.store,
+      listPage(
+        ctx.store.ids("product_feature"),
+        (id) => {
+          const link = ctx.store.get("product_feature", id);
+          return link && link.product === product ? productFeatureOf(ctx, link) : undefined;
+        },
+        () => true,
         p,
-        "/v1/entitlements/features",
-      );
-    },
-  },
-  {
-    method: "POST",
-    path: "/products/:id/features",
-    handle: (ctx, req, [product = ""]) => attach(ctx, req, product),
-  },
-  {
-    method: "GET",
-    path: "/products/:id/features",
-    handle: (ctx, req, [product = ""]) => {
-      const p = new Params(req.params, pageSpec);
-      getProduct(ctx, product);
-      return expand(
-        ctx.store,
-        listPage(
-          ctx.store.ids("product_feature"),
-          (id) => {
-            const link = ctx.store.get("product_feature", id);
-            return link && link.product === product ? productFeatureOf(ctx, link) : undefined;
-          },
-          () => true,
-          p,
-          `/v1/products/${product}/features`,
-        ),
-        p.list("expand"),
-      );
-    },
-  },
-  {
-    method: "GET",
-    path: "/products/:id/features/:feature",
-    handle: (ctx, req, [product = "", id = ""]) => {
-      new Params(req.params, { expand: "list" });
-      getProduct(ctx, product);
-      return productFeatureOf(ctx, getLink(ctx, product, id));
-    },
-  },
-  {
-    method: "DELETE",
-    path: "/products/:id/features/:feature",
-    handle: (ctx, req, [product = "", id = ""]) => detach(ctx, req, product, id),
-  },
-  {
-    method: "GET",
-    path: "/entitlements/active_entitlements",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, customer: "s" });
-      const customer = p.requireStr("customer");
-      if (!ctx.store.get("customer", customer)) throw resourceMissing("customer", customer, "customer");
-      const all = activeEntitlementsOf(ctx, customer);
-      const byId = new Map(all.map((e) => [e.id, e]));
-      // Listed newest first like every Stripe list: the ids go in oldest first.
-      return expand(
-        ctx.store,
-        listPage(
-          all.map((e) => e.id),
-          (id) => byId.get(id),
-          () => true,
-          p,
-          "/v1/entitlements/active_entitlements",
-        ),
-        p.list("expand"),
-      );
-    },
-  },
-  {
-    method: "GET",
-    path: "/entitlements/active_entitlements/:id",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, { expand: "list" });
-      for (const cid of ctx.store.ids("entitlement_state"))
-        for (const e of activeEntitlementsOf(ctx, cid)) if (e.id === id) return expand(ctx.store, e, p.list("expand"));
-      throw resourceMissing("entitlements.active_entitlement", id);
-    },
-  },
+        `/v1/products/${product}/features`,
+      ),
+      p.list("expand"),
+    );
+  }),
+  route.get("/products/:id/features/:feature", (ctx, req, [product = "", id = ""]) => {
+    new Params(req.params, { expand: "list" });
+    getProduct(ctx, product);
+    return productFeatureOf(ctx, getLink(ctx, product, id));
+  }),
+  route.del("/products/:id/features/:feature", (ctx, req, [product = "", id = ""]) => detach(ctx, req, product, id)),
+  route.get("/entitlements/active_entitlements", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, customer: "s" });
+    const customer = p.requireStr("customer");
+    if (!ctx.store.get("customer", customer)) throw resourceMissing("customer", customer, "customer");
+    const all = activeEntitlementsOf(ctx, customer);
+    const byId = new Map(all.map((e) => [e.id, e]));
+    // Listed newest first like every Stripe list: the ids go in oldest first.
+    return expand(
+      ctx.store,
+      listPage(
+        all.map((e) => e.id),
+        (id) => byId.get(id),
+        () => true,
+        p,
+        "/v1/entitlements/active_entitlements",
+      ),
+      p.list("expand"),
+    );
+  }),
+  route.get("/entitlements/active_entitlements/:id", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, { expand: "list" });
+    for (const cid of ctx.store.ids("entitlement_state"))
+      for (const e of activeEntitlementsOf(ctx, cid)) if (e.id === id) return expand(ctx.store, e, p.list("expand"));
+    throw resourceMissing("entitlements.active_entitlement", id);
+  }),
 ];

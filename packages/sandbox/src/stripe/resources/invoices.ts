@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing, stateError } from "../errors.ts";
 import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
@@ -407,55 +407,39 @@ function createPreview(ctx: Ctx, req: ApiRequest): Stripe.Invoice {
 }
 
 export const invoiceRoutes: Route[] = [
-  { method: "POST", path: "/invoices/create_preview", handle: (ctx, req) => createPreview(ctx, req) },
-  {
-    method: "POST",
-    path: "/invoices/:id/void",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, { expand: "list" });
-      const inv = ctx.store.get("invoice", id);
-      if (!inv) throw resourceMissing("invoice", id);
-      return expand(ctx.store, voidInvoice(ctx, req.request, inv), p.list("expand"));
-    },
-  },
-  {
-    method: "POST",
-    path: "/invoices/:id/pay",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, { expand: "list" });
-      const inv = ctx.store.get("invoice", id);
-      if (!inv) throw resourceMissing("invoice", id);
-      return expand(ctx.store, payInvoice(ctx, req.request, inv), p.list("expand"));
-    },
-  },
-  {
-    method: "GET",
-    path: "/invoices/:id",
-    handle: (ctx, req, [id = ""]) => {
-      const inv = ctx.store.get("invoice", id);
-      if (!inv) throw resourceMissing("invoice", id);
-      return expand(ctx.store, inv, new Params(req.params, { expand: "list" }).list("expand"));
-    },
-  },
-  {
-    method: "GET",
-    path: "/invoices",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, customer: "s", subscription: "s", status: "s" });
-      const customer = p.str("customer");
-      const subscription = p.str("subscription");
-      const status = p.str("status");
-      const page = listPage(
-        ctx.store.ids("invoice"),
-        (id) => ctx.store.get("invoice", id),
-        (x) =>
-          (customer === null || customerIdOf(x) === customer) &&
-          (subscription === null || x.parent?.subscription_details?.subscription === subscription) &&
-          (status === null || x.status === status),
-        p,
-        "/v1/invoices",
-      );
-      return expand(ctx.store, page, p.list("expand"));
-    },
-  },
+  route.post("/invoices/create_preview", (ctx, req) => createPreview(ctx, req)),
+  route.post("/invoices/:id/void", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, { expand: "list" });
+    const inv = ctx.store.get("invoice", id);
+    if (!inv) throw resourceMissing("invoice", id);
+    return expand(ctx.store, voidInvoice(ctx, req.request, inv), p.list("expand"));
+  }),
+  route.post("/invoices/:id/pay", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, { expand: "list" });
+    const inv = ctx.store.get("invoice", id);
+    if (!inv) throw resourceMissing("invoice", id);
+    return expand(ctx.store, payInvoice(ctx, req.request, inv), p.list("expand"));
+  }),
+  route.get("/invoices/:id", (ctx, req, [id = ""]) => {
+    const inv = ctx.store.get("invoice", id);
+    if (!inv) throw resourceMissing("invoice", id);
+    return expand(ctx.store, inv, new Params(req.params, { expand: "list" }).list("expand"));
+  }),
+  route.get("/invoices", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, customer: "s", subscription: "s", status: "s" });
+    const customer = p.str("customer");
+    const subscription = p.str("subscription");
+    const status = p.str("status");
+    const page = listPage(
+      ctx.store.ids("invoice"),
+      (id) => ctx.store.get("invoice", id),
+      (x) =>
+        (customer === null || customerIdOf(x) === customer) &&
+        (subscription === null || x.parent?.subscription_details?.subscription === subscription) &&
+        (status === null || x.status === status),
+      p,
+      "/v1/invoices",
+    );
+    return expand(ctx.store, page, p.list("expand"));
+  }),
 ];

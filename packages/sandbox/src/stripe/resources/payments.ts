@@ -1,7 +1,7 @@
 // One-time payments: payment intents, charges, refunds (Stripe's own API) and disputes (opened and
 // decided through a sandbox control, as a card network would).
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing, StripeApiError } from "../errors.ts";
 import type { RequestInfo } from "../events.ts";
 import { expand } from "../expand.ts";
@@ -425,70 +425,42 @@ function list<K extends "payment_intent" | "charge" | "refund" | "dispute">(
 }
 
 export const paymentRoutes: Route[] = [
-  { method: "POST", path: "/refunds", handle: (ctx, req) => createRefund(ctx, req) },
-  {
-    method: "GET",
-    path: "/payment_intents/:id",
-    handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "payment_intent", id, "intent"),
-  },
-  {
-    method: "GET",
-    path: "/payment_intents",
-    handle: (ctx, req) =>
-      list(ctx, req, "payment_intent", ["customer"], (x) => ({ customer: x.customer }), "/v1/payment_intents"),
-  },
-  {
-    method: "GET",
-    path: "/charges/:id",
-    handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "charge", id, "charge"),
-  },
-  {
-    method: "GET",
-    path: "/charges",
-    handle: (ctx, req) =>
-      list(
-        ctx,
-        req,
-        "charge",
-        ["customer", "payment_intent"],
-        (x) => ({ customer: x.customer, payment_intent: x.payment_intent }),
-        "/v1/charges",
-      ),
-  },
-  {
-    method: "GET",
-    path: "/refunds/:id",
-    handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "refund", id, "refund"),
-  },
-  {
-    method: "GET",
-    path: "/refunds",
-    handle: (ctx, req) =>
-      list(
-        ctx,
-        req,
-        "refund",
-        ["charge", "payment_intent"],
-        (x) => ({ charge: x.charge, payment_intent: x.payment_intent }),
-        "/v1/refunds",
-      ),
-  },
-  {
-    method: "GET",
-    path: "/disputes/:id",
-    handle: (ctx, req, [id = ""]) => retrieve(ctx, req, "dispute", id, "dispute"),
-  },
-  {
-    method: "GET",
-    path: "/disputes",
-    handle: (ctx, req) =>
-      list(
-        ctx,
-        req,
-        "dispute",
-        ["charge", "payment_intent"],
-        (x) => ({ charge: x.charge, payment_intent: x.payment_intent }),
-        "/v1/disputes",
-      ),
-  },
+  route.post("/refunds", (ctx, req) => createRefund(ctx, req)),
+  route.get("/payment_intents/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "payment_intent", id, "intent")),
+  route.get("/payment_intents", (ctx, req) =>
+    list(ctx, req, "payment_intent", ["customer"], (x) => ({ customer: x.customer }), "/v1/payment_intents"),
+  ),
+  route.get("/charges/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "charge", id, "charge")),
+  route.get("/charges", (ctx, req) =>
+    list(
+      ctx,
+      req,
+      "charge",
+      ["customer", "payment_intent"],
+      (x) => ({ customer: x.customer, payment_intent: x.payment_intent }),
+      "/v1/charges",
+    ),
+  ),
+  route.get("/refunds/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "refund", id, "refund")),
+  route.get("/refunds", (ctx, req) =>
+    list(
+      ctx,
+      req,
+      "refund",
+      ["charge", "payment_intent"],
+      (x) => ({ charge: x.charge, payment_intent: x.payment_intent }),
+      "/v1/refunds",
+    ),
+  ),
+  route.get("/disputes/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "dispute", id, "dispute")),
+  route.get("/disputes", (ctx, req) =>
+    list(
+      ctx,
+      req,
+      "dispute",
+      ["charge", "payment_intent"],
+      (x) => ({ charge: x.charge, payment_intent: x.payment_intent }),
+      "/v1/disputes",
+    ),
+  ),
 ];

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, missingParameter, resourceMissing, stateError } from "../errors.ts";
 import { previousAttributes } from "../events.ts";
 import { expand } from "../expand.ts";
@@ -289,47 +289,40 @@ function updatedTaxBehavior(p: Params, old: Stripe.Price): Stripe.Price["tax_beh
 }
 
 export const priceRoutes: Route[] = [
-  { method: "POST", path: "/prices", handle: (ctx, req) => create(ctx, req) },
-  {
-    method: "GET",
-    path: "/prices/:id",
-    handle: (ctx, req, [id = ""]) =>
-      expandPrice(ctx, getPrice(ctx, id), new Params(req.params, { expand: "list" }).list("expand"), false),
-  },
-  { method: "POST", path: "/prices/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
-  {
-    method: "GET",
-    path: "/prices",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, {
-        ...pageSpec,
-        active: "s",
-        product: "s",
-        type: "s",
-        currency: "s",
-        lookup_keys: "list",
-        recurring: { interval: "s", usage_type: "s" },
-      });
-      const active = p.bool("active");
-      const product = p.str("product");
-      const type = p.str("type");
-      const currency = p.str("currency");
-      const keys = p.list("lookup_keys");
-      const interval = p.obj("recurring")?.str("interval") ?? null;
-      const page = listPage(
-        ctx.store.ids("price"),
-        (id) => ctx.store.get("price", id),
-        (x) =>
-          (active === null || x.active === active) &&
-          (product === null || productIdOf(x) === product) &&
-          (type === null || x.type === type) &&
-          (currency === null || x.currency === currency) &&
-          (keys.length === 0 || (x.lookup_key !== null && keys.includes(x.lookup_key))) &&
-          (interval === null || x.recurring?.interval === interval),
-        p,
-        "/v1/prices",
-      );
-      return expandPrice(ctx, page, p.list("expand"), true);
-    },
-  },
+  route.post("/prices", (ctx, req) => create(ctx, req)),
+  route.get("/prices/:id", (ctx, req, [id = ""]) =>
+    expandPrice(ctx, getPrice(ctx, id), new Params(req.params, { expand: "list" }).list("expand"), false),
+  ),
+  route.post("/prices/:id", (ctx, req, [id = ""]) => update(ctx, req, id)),
+  route.get("/prices", (ctx, req) => {
+    const p = new Params(req.params, {
+      ...pageSpec,
+      active: "s",
+      product: "s",
+      type: "s",
+      currency: "s",
+      lookup_keys: "list",
+      recurring: { interval: "s", usage_type: "s" },
+    });
+    const active = p.bool("active");
+    const product = p.str("product");
+    const type = p.str("type");
+    const currency = p.str("currency");
+    const keys = p.list("lookup_keys");
+    const interval = p.obj("recurring")?.str("interval") ?? null;
+    const page = listPage(
+      ctx.store.ids("price"),
+      (id) => ctx.store.get("price", id),
+      (x) =>
+        (active === null || x.active === active) &&
+        (product === null || productIdOf(x) === product) &&
+        (type === null || x.type === type) &&
+        (currency === null || x.currency === currency) &&
+        (keys.length === 0 || (x.lookup_key !== null && keys.includes(x.lookup_key))) &&
+        (interval === null || x.recurring?.interval === interval),
+      p,
+      "/v1/prices",
+    );
+    return expandPrice(ctx, page, p.list("expand"), true);
+  }),
 ];

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { resourceMissing, StripeApiError } from "../errors.ts";
 import { previousAttributes } from "../events.ts";
 import { expand } from "../expand.ts";
@@ -86,29 +86,22 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Product {
 }
 
 export const productRoutes: Route[] = [
-  { method: "POST", path: "/products", handle: (ctx, req) => create(ctx, req) },
-  {
-    method: "GET",
-    path: "/products/:id",
-    handle: (ctx, req, [id = ""]) =>
-      expand(ctx.store, getProduct(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
-  },
-  { method: "POST", path: "/products/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
-  {
-    method: "GET",
-    path: "/products",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, active: "s", ids: "list" });
-      const active = p.bool("active");
-      const ids = p.list("ids");
-      const page = listPage(
-        ctx.store.ids("product"),
-        (id) => ctx.store.get("product", id),
-        (x) => (active === null || x.active === active) && (ids.length === 0 || ids.includes(x.id)),
-        p,
-        "/v1/products",
-      );
-      return expand(ctx.store, page, p.list("expand"));
-    },
-  },
+  route.post("/products", (ctx, req) => create(ctx, req)),
+  route.get("/products/:id", (ctx, req, [id = ""]) =>
+    expand(ctx.store, getProduct(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
+  ),
+  route.post("/products/:id", (ctx, req, [id = ""]) => update(ctx, req, id)),
+  route.get("/products", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, active: "s", ids: "list" });
+    const active = p.bool("active");
+    const ids = p.list("ids");
+    const page = listPage(
+      ctx.store.ids("product"),
+      (id) => ctx.store.get("product", id),
+      (x) => (active === null || x.active === active) && (ids.length === 0 || ids.includes(x.id)),
+      p,
+      "/v1/products",
+    );
+    return expand(ctx.store, page, p.list("expand"));
+  }),
 ];

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing, stateError } from "../errors.ts";
 import type { RequestInfo } from "../events.ts";
 import { previousAttributes } from "../events.ts";
@@ -379,84 +379,61 @@ export function schedulePhaseEnds(ctx: Ctx, sub: Stripe.Subscription, schedule: 
 }
 
 export const subscriptionScheduleRoutes: Route[] = [
-  {
-    method: "POST",
-    path: "/subscription_schedules",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, {
-        from_subscription: "s",
-        customer: "s",
-        phases: [phaseSpec],
-        start_date: "s",
-        end_behavior: "s",
-        metadata: "map",
-        expand: "list",
-      });
-      const from = p.str("from_subscription");
-      if (from === null)
-        throw invalidParameter(
-          "from_subscription",
-          "The stand-in creates schedules from an existing subscription only: pass from_subscription.",
-        );
-      for (const k of ["customer", "phases", "start_date", "end_behavior"])
-        if (p.has(k)) throw invalidParameter(k, `You cannot set ${k} when from_subscription is set.`);
-      const sub = getSubscription(ctx, from, "from_subscription");
-      return expand(
-        ctx.store,
-        scheduleFromSubscription(ctx, req.request, sub, mergeMetadata({}, p.map("metadata"))),
-        p.list("expand"),
+  route.post("/subscription_schedules", (ctx, req) => {
+    const p = new Params(req.params, {
+      from_subscription: "s",
+      customer: "s",
+      phases: [phaseSpec],
+      start_date: "s",
+      end_behavior: "s",
+      metadata: "map",
+      expand: "list",
+    });
+    const from = p.str("from_subscription");
+    if (from === null)
+      throw invalidParameter(
+        "from_subscription",
+        "The stand-in creates schedules from an existing subscription only: pass from_subscription.",
       );
-    },
-  },
-  {
-    method: "GET",
-    path: "/subscription_schedules/:id",
-    handle: (ctx, req, [id = ""]) =>
-      expand(ctx.store, getSchedule(ctx, id, "id"), new Params(req.params, { expand: "list" }).list("expand")),
-  },
-  {
-    method: "POST",
-    path: "/subscription_schedules/:id",
-    handle: (ctx, req, [id = ""]) => updateSchedule(ctx, req, id),
-  },
-  {
-    method: "POST",
-    path: "/subscription_schedules/:id/release",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, { preserve_cancel_date: "s", expand: "list" });
-      return expand(ctx.store, releaseSchedule(ctx, req.request, getSchedule(ctx, id, "id")), p.list("expand"));
-    },
-  },
-  {
-    method: "POST",
-    path: "/subscription_schedules/:id/cancel",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, { invoice_now: "s", prorate: "s", expand: "list" });
-      return expand(ctx.store, cancelSchedule(ctx, req.request, getSchedule(ctx, id, "id"), true), p.list("expand"));
-    },
-  },
-  {
-    method: "GET",
-    path: "/subscription_schedules",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, { ...pageSpec, customer: "s", scheduled: "s" });
-      const customer = p.str("customer");
-      const scheduled = p.bool("scheduled");
-      return expand(
-        ctx.store,
-        listPage(
-          ctx.store.ids("subscription_schedule"),
-          (id) => ctx.store.get("subscription_schedule", id),
-          (s) =>
-            (customer === null || customerIdOf(s) === customer) &&
-            (scheduled === null || (s.status === "not_started") === scheduled),
-          p,
-          "/v1/subscription_schedules",
-        ),
-        p.list("expand"),
-      );
-    },
-  },
+    for (const k of ["customer", "phases", "start_date", "end_behavior"])
+      if (p.has(k)) throw invalidParameter(k, `You cannot set ${k} when from_subscription is set.`);
+    const sub = getSubscription(ctx, from, "from_subscription");
+    return expand(
+      ctx.store,
+      scheduleFromSubscription(ctx, req.request, sub, mergeMetadata({}, p.map("metadata"))),
+      p.list("expand"),
+    );
+  }),
+  route.get("/subscription_schedules/:id", (ctx, req, [id = ""]) =>
+    expand(ctx.store, getSchedule(ctx, id, "id"), new Params(req.params, { expand: "list" }).list("expand")),
+  ),
+  route.post("/subscription_schedules/:id", (ctx, req, [id = ""]) => updateSchedule(ctx, req, id)),
+  route.post("/subscription_schedules/:id/release", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, { preserve_cancel_date: "s", expand: "list" });
+    return expand(ctx.store, releaseSchedule(ctx, req.request, getSchedule(ctx, id, "id")), p.list("expand"));
+  }),
+  route.post("/subscription_schedules/:id/cancel", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, { invoice_now: "s", prorate: "s", expand: "list" });
+    return expand(ctx.store, cancelSchedule(ctx, req.request, getSchedule(ctx, id, "id"), true), p.list("expand"));
+  }),
+  route.get("/subscription_schedules", (ctx, req) => {
+    const p = new Params(req.params, { ...pageSpec, customer: "s", scheduled: "s" });
+    const customer = p.str("customer");
+    const scheduled = p.bool("scheduled");
+    return expand(
+      ctx.store,
+      listPage(
+        ctx.store.ids("subscription_schedule"),
+        (id) => ctx.store.get("subscription_schedule", id),
+        (s) =>
+          (customer === null || customerIdOf(s) === customer) &&
+          (scheduled === null || (s.status === "not_started") === scheduled),
+        p,
+        "/v1/subscription_schedules",
+      ),
+      p.list("expand"),
+    );
+  }),
 ];
 
 /**

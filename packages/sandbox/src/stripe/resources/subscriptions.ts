@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing, stateError } from "../errors.ts";
 import type { RequestInfo } from "../events.ts";
 import { previousAttributes } from "../events.ts";
@@ -390,69 +390,58 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Subscription {
 const statuses = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "paused"];
 
 export const subscriptionRoutes: Route[] = [
-  {
-    method: "GET",
-    path: "/subscriptions/:id",
-    handle: (ctx, req, [id = ""]) =>
-      expand(ctx.store, getSubscription(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
-  },
-  { method: "POST", path: "/subscriptions/:id", handle: (ctx, req, [id = ""]) => update(ctx, req, id) },
-  {
-    method: "DELETE",
-    path: "/subscriptions/:id",
-    handle: (ctx, req, [id = ""]) => {
-      const p = new Params(req.params, {
-        invoice_now: "s",
-        prorate: "s",
-        cancellation_details: { comment: "s", feedback: "s" },
-        expand: "list",
-      });
-      const sub = getSubscription(ctx, id);
-      if (sub.status === "canceled")
-        throw stateError(`This subscription has already been canceled: ${id}`, "subscription");
-      const comment = p.obj("cancellation_details")?.str("comment") ?? null;
-      const withComment: Stripe.Subscription = {
-        ...sub,
-        canceled_at: null,
-        cancellation_details: { comment, feedback: null, feedback_option: null, reason: null },
-      };
-      return expand(
-        ctx.store,
-        endSubscription(ctx, req.request, withComment, "cancellation_requested"),
-        p.list("expand"),
-      );
-    },
-  },
-  {
-    method: "GET",
-    path: "/subscriptions",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, {
-        ...pageSpec,
-        customer: "s",
-        status: "s",
-        price: "s",
-      });
-      const customer = p.str("customer");
-      const status = p.str("status");
-      if (status !== null && status !== "all" && status !== "ended" && !statuses.includes(status))
-        throw invalidParameter("status", `Invalid status: ${status}`);
-      const price = p.str("price");
-      const ids = customer === null ? ctx.store.ids("subscription") : ctx.store.subscriptionIdsOf(customer);
-      const page = listPage(
-        ids,
-        (id) => ctx.store.get("subscription", id),
-        (s) =>
-          (customer === null || customerIdOf(s) === customer) &&
-          (status === "all" ||
-            (status === null && s.status !== "canceled" && s.status !== "incomplete_expired") ||
-            (status === "ended" && (s.status === "canceled" || s.status === "incomplete_expired")) ||
-            s.status === status) &&
-          (price === null || s.items.data.some((i) => i.price.id === price)),
-        p,
-        "/v1/subscriptions",
-      );
-      return expand(ctx.store, page, p.list("expand"));
-    },
-  },
+  route.get("/subscriptions/:id", (ctx, req, [id = ""]) =>
+    expand(ctx.store, getSubscription(ctx, id), new Params(req.params, { expand: "list" }).list("expand")),
+  ),
+  route.post("/subscriptions/:id", (ctx, req, [id = ""]) => update(ctx, req, id)),
+  route.del("/subscriptions/:id", (ctx, req, [id = ""]) => {
+    const p = new Params(req.params, {
+      invoice_now: "s",
+      prorate: "s",
+      cancellation_details: { comment: "s", feedback: "s" },
+      expand: "list",
+    });
+    const sub = getSubscription(ctx, id);
+    if (sub.status === "canceled")
+      throw stateError(`This subscription has already been canceled: ${id}`, "subscription");
+    const comment = p.obj("cancellation_details")?.str("comment") ?? null;
+    const withComment: Stripe.Subscription = {
+      ...sub,
+      canceled_at: null,
+      cancellation_details: { comment, feedback: null, feedback_option: null, reason: null },
+    };
+    return expand(
+      ctx.store,
+      endSubscription(ctx, req.request, withComment, "cancellation_requested"),
+      p.list("expand"),
+    );
+  }),
+  route.get("/subscriptions", (ctx, req) => {
+    const p = new Params(req.params, {
+      ...pageSpec,
+      customer: "s",
+      status: "s",
+      price: "s",
+    });
+    const customer = p.str("customer");
+    const status = p.str("status");
+    if (status !== null && status !== "all" && status !== "ended" && !statuses.includes(status))
+      throw invalidParameter("status", `Invalid status: ${status}`);
+    const price = p.str("price");
+    const ids = customer === null ? ctx.store.ids("subscription") : ctx.store.subscriptionIdsOf(customer);
+    const page = listPage(
+      ids,
+      (id) => ctx.store.get("subscription", id),
+      (s) =>
+        (customer === null || customerIdOf(s) === customer) &&
+        (status === "all" ||
+          (status === null && s.status !== "canceled" && s.status !== "incomplete_expired") ||
+          (status === "ended" && (s.status === "canceled" || s.status === "incomplete_expired")) ||
+          s.status === status) &&
+        (price === null || s.items.data.some((i) => i.price.id === price)),
+      p,
+      "/v1/subscriptions",
+    );
+    return expand(ctx.store, page, p.list("expand"));
+  }),
 ];

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type Stripe from "stripe";
-import type { ApiRequest, Ctx, Route } from "../context.ts";
+import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
@@ -83,66 +83,46 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.WebhookEndpoint {
 }
 
 export const webhookEndpointRoutes: Route[] = [
-  {
-    method: "POST",
-    path: "/webhook_endpoints",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, {
-        url: "s",
-        enabled_events: "list",
-        description: "s",
-        metadata: "map",
-        api_version: "s",
-        connect: "s",
-        expand: "list",
-      });
-      const enabled = p.list("enabled_events");
-      if (enabled.length === 0) throw invalidParameter("enabled_events", "Missing required param: enabled_events.");
-      return createEndpoint(ctx, {
-        url: p.requireStr("url"),
-        enabledEvents: enabled,
-        description: p.str("description"),
-        metadata: mergeMetadata({}, p.map("metadata")),
-        apiVersion: p.str("api_version"),
-      });
-    },
-  },
-  {
-    method: "GET",
-    path: "/webhook_endpoints/:id",
-    handle: (ctx, req, [id = ""]) => {
-      new Params(req.params, { expand: "list" });
-      return publicView(getEndpoint(ctx, id));
-    },
-  },
-  {
-    method: "POST",
-    path: "/webhook_endpoints/:id",
-    handle: (ctx, req, [id = ""]) => update(ctx, req, id),
-  },
-  {
-    method: "DELETE",
-    path: "/webhook_endpoints/:id",
-    handle: (ctx, req, [id = ""]) => {
-      new Params(req.params, {});
-      getEndpoint(ctx, id);
-      ctx.store.delete("webhook_endpoint", id);
-      return { id, object: "webhook_endpoint", deleted: true } satisfies Stripe.DeletedWebhookEndpoint;
-    },
-  },
-  {
-    method: "GET",
-    path: "/webhook_endpoints",
-    handle: (ctx, req) => {
-      const p = new Params(req.params, pageSpec);
-      const page = listPage(
-        ctx.store.ids("webhook_endpoint"),
-        (id) => ctx.store.get("webhook_endpoint", id),
-        () => true,
-        p,
-        "/v1/webhook_endpoints",
-      );
-      return { ...page, data: page.data.map(publicView) };
-    },
-  },
+  route.post("/webhook_endpoints", (ctx, req) => {
+    const p = new Params(req.params, {
+      url: "s",
+      enabled_events: "list",
+      description: "s",
+      metadata: "map",
+      api_version: "s",
+      connect: "s",
+      expand: "list",
+    });
+    const enabled = p.list("enabled_events");
+    if (enabled.length === 0) throw invalidParameter("enabled_events", "Missing required param: enabled_events.");
+    return createEndpoint(ctx, {
+      url: p.requireStr("url"),
+      enabledEvents: enabled,
+      description: p.str("description"),
+      metadata: mergeMetadata({}, p.map("metadata")),
+      apiVersion: p.str("api_version"),
+    });
+  }),
+  route.get("/webhook_endpoints/:id", (ctx, req, [id = ""]) => {
+    new Params(req.params, { expand: "list" });
+    return publicView(getEndpoint(ctx, id));
+  }),
+  route.post("/webhook_endpoints/:id", (ctx, req, [id = ""]) => update(ctx, req, id)),
+  route.del("/webhook_endpoints/:id", (ctx, req, [id = ""]) => {
+    new Params(req.params, {});
+    getEndpoint(ctx, id);
+    ctx.store.delete("webhook_endpoint", id);
+    return { id, object: "webhook_endpoint", deleted: true } satisfies Stripe.DeletedWebhookEndpoint;
+  }),
+  route.get("/webhook_endpoints", (ctx, req) => {
+    const p = new Params(req.params, pageSpec);
+    const page = listPage(
+      ctx.store.ids("webhook_endpoint"),
+      (id) => ctx.store.get("webhook_endpoint", id),
+      () => true,
+      p,
+      "/v1/webhook_endpoints",
+    );
+    return { ...page, data: page.data.map(publicView) };
+  }),
 ];

@@ -46,16 +46,20 @@ function referencedColumns(q: ParsedQuery): string[] {
   ];
 }
 
-async function serveTable(
-  ctx: StandInContext,
-  catalog: Catalog,
-  c: Context,
-  who: RequestRole,
-  name: string,
-): Promise<RestResponse> {
-  const req = c.req.raw;
-  const method = req.method;
-  const url = new URL(req.url);
+type RestEnv = { Variables: { who: RequestRole } };
+
+/** What a table or RPC call works with: the stand-in, the request and who asks. */
+interface RestCall {
+  ctx: StandInContext;
+  catalog: Catalog;
+  c: Context<RestEnv>;
+  req: Request;
+  method: string;
+  url: URL;
+  who: RequestRole;
+}
+
+async function serveTable({ ctx, catalog, c, req, method, url, who }: RestCall, name: string): Promise<RestResponse> {
   if (!["GET", "HEAD", "POST", "PATCH", "DELETE"].includes(method)) {
     throw new PgrstError(405, "PGRST117", `Unsupported HTTP method: ${method}`);
   }
@@ -77,16 +81,7 @@ async function serveTable(
   );
 }
 
-async function serveRpc(
-  ctx: StandInContext,
-  catalog: Catalog,
-  c: Context,
-  who: RequestRole,
-  name: string,
-): Promise<RestResponse> {
-  const req = c.req.raw;
-  const method = req.method;
-  const url = new URL(req.url);
+async function serveRpc({ ctx, catalog, c, req, method, url, who }: RestCall, name: string): Promise<RestResponse> {
   let args: Record<string, unknown>;
   if (method === "POST") {
     const extra = [...url.searchParams.keys()].filter((k) => k !== "select");
@@ -105,8 +100,6 @@ async function serveRpc(
   return inRequestTransaction(ctx.db, who, req, url.pathname, (client) => callFunction(client, req, fn, args));
 }
 
-type RestEnv = { Variables: { who: RequestRole } };
-
 const answer = (out: RestResponse) => textResponse(out.status, out.body, out.headers);
 
 /**
@@ -114,6 +107,10 @@ const answer = (out: RestResponse) => textResponse(out.status, out.body, out.hea
  * `/<table>` and `/rpc/<function>`; errors in PostgREST's `{code, details, hint, message}`.
  */
 export function restRoutes(ctx: StandInContext, catalog: Catalog): Hono<RestEnv> {
+  const call = (c: Context<RestEnv>): RestCall => {
+    const req = c.req.raw;
+    return { ctx, catalog, c, req, method: req.method, url: new URL(req.url), who: c.var.who };
+  };
   return new Hono<RestEnv>()
     .use(async (c, next) => {
       const who = await whoIsAsking(ctx, c.req.raw);
@@ -121,8 +118,8 @@ export function restRoutes(ctx: StandInContext, catalog: Catalog): Hono<RestEnv>
       c.set("who", who);
       await next();
     })
-    .all("/rpc/:name", async (c) => answer(await serveRpc(ctx, catalog, c, c.var.who, c.req.param("name"))))
-    .all("/:table", async (c) => answer(await serveTable(ctx, catalog, c, c.var.who, c.req.param("table"))))
+    .all("/rpc/:name", async (c) => answer(await serveRpc(call(c), c.req.param("name"))))
+    .all("/:table", async (c) => answer(await serveTable(call(c), c.req.param("table"))))
     .all("*", () => {
       throw new PgrstError(404, "PGRST125", "Invalid path specified in request URL", {
         details: "the sandbox serves /rest/v1/<table> and /rest/v1/rpc/<function> only",

@@ -110,12 +110,12 @@ describe("every refined SQL function answers what its contract declares", () => 
   test("the nullable scalars and the sets of rows", async () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { user } = await createCustomer(q, { idLength: 12 });
-      const claimed = await asPostgrest(q, "public.claim_checkout_session($1, 'cs_1', null)", [user]);
-      expect(claimed).toBe("cs_1");
-      expectContract("claim_checkout_session", claimed);
-      const none = await asPostgrest(q, "public.claim_checkout_session(gen_random_uuid(), 'cs_2', null)", []);
-      expect(none).toBeNull();
-      expectContract("claim_checkout_session", none);
+      const taken = await asPostgrest(q, "public.take_checkout_lease($1, 'lease_1', 30)", [user]);
+      expect(taken).toEqual({ taken: true, openSessionId: null });
+      expectContract("take_checkout_lease", taken);
+      const busy = await asPostgrest(q, "public.take_checkout_lease($1, 'lease_2', 30)", [user]);
+      expect(busy).toEqual({ taken: false, openSessionId: null });
+      expectContract("take_checkout_lease", busy);
       const nobody = await asPostgrest(q, "public.user_id_by_email('nobody@example.test')", []);
       expect(nobody).toBeNull();
       expectContract("user_id_by_email", nobody);

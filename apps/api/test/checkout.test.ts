@@ -103,6 +103,32 @@ test("concurrent checkouts for two plans leave exactly one payable session", asy
   expect(ids.has(open.data[0]?.id ?? "")).toBe(true);
 });
 
+test("a user with an open session who asks for both plans in many tabs at once keeps one payable session", async () => {
+  const { pay } = await import("./helpers.ts");
+  const user = await createUser();
+  const post = (priceId: string) => api("/api/checkout", { method: "POST", token: user.token, json: { priceId } });
+  expect((await post(prices.monthly())).status).toBe(200);
+  // Every yearly request must replace the monthly session; the monthly ones race them.
+  const results = await Promise.all(
+    Array.from({ length: 16 }, (_, i) => post(i % 2 ? prices.monthly() : prices.yearly())),
+  );
+  expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+  const ids = new Set(((await Promise.all(results.map((r) => r.json()))) as Array<{ id: string }>).map((b) => b.id));
+  const [row] = await adminSelect<{ stripe_customer_id: string }>(
+    "customers",
+    `user_id=eq.${user.id}&select=stripe_customer_id`,
+  );
+  const customer = row?.stripe_customer_id ?? "";
+  const open = await stripe.checkout.sessions.list({ customer, status: "open", limit: 100 });
+  expect(open.data.map((s) => s.id)).toHaveLength(1);
+  // Paying every session handed out makes one subscription, never two.
+  let paid = 0;
+  for (const id of ids) if ((await pay(id)).ok) paid++;
+  expect(paid).toBe(1);
+  const subs = await stripe.subscriptions.list({ customer, status: "all", limit: 100 });
+  expect(subs.data.filter((s) => ["active", "trialing", "past_due"].includes(s.status))).toHaveLength(1);
+});
+
 describe("POST /api/checkout — errors", () => {
   test("refuses malformed JSON with a message", async () => {
     const user = await createUser();

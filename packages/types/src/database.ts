@@ -60,6 +60,8 @@ export type Database = {
       };
       customers: {
         Row: {
+          checkout_lease_token: string | null;
+          checkout_lease_until: string | null;
           created_at: string;
           last_synced_at: string | null;
           open_checkout_session_id: string | null;
@@ -70,6 +72,8 @@ export type Database = {
           user_id: string;
         };
         Insert: {
+          checkout_lease_token?: string | null;
+          checkout_lease_until?: string | null;
           created_at?: string;
           last_synced_at?: string | null;
           open_checkout_session_id?: string | null;
@@ -80,6 +84,8 @@ export type Database = {
           user_id: string;
         };
         Update: {
+          checkout_lease_token?: string | null;
+          checkout_lease_until?: string | null;
           created_at?: string;
           last_synced_at?: string | null;
           open_checkout_session_id?: string | null;
@@ -715,14 +721,6 @@ export type Database = {
         };
         Returns: Json;
       };
-      claim_checkout_session: {
-        Args: {
-          p_previous: string;
-          p_session_id: string;
-          p_user_id: string;
-        };
-        Returns: string;
-      };
       claim_emails: {
         Args: {
           p_lease?: unknown;
@@ -870,6 +868,14 @@ export type Database = {
           type: string;
         };
       };
+      release_checkout_lease: {
+        Args: {
+          p_session_id?: string;
+          p_token: string;
+          p_user_id: string;
+        };
+        Returns: boolean;
+      };
       release_plan_change: {
         Args: {
           p_clear_preview?: boolean;
@@ -993,6 +999,14 @@ export type Database = {
           updated_at: string;
           user_id: string;
         };
+      };
+      take_checkout_lease: {
+        Args: {
+          p_seconds: number;
+          p_token: string;
+          p_user_id: string;
+        };
+        Returns: Json;
       };
       trial_eligible: {
         Args: {

@@ -219,8 +219,8 @@ export const DB_FUNCTION_RESULTS = {
   admin_customer: z.nullable(customerPageSchema),
   doctor_compare: z.nullable(driftSchema),
   library_files: z.array(libraryFileSchema),
-  /** The session now open for the user: null when they have no customer row. */
-  claim_checkout_session: z.nullable(z.string()),
+  /** Whether the token holds the user's checkout lease now, and the session recorded as open. */
+  take_checkout_lease: z.object({ taken: z.boolean(), openSessionId: z.nullable(z.string()) }),
   /** Null when no live user has this email. */
   user_id_by_email: z.nullable(z.string()),
 } satisfies { [F in DbFunctionName]?: z.ZodMiniType };

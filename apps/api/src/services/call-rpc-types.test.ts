@@ -40,7 +40,7 @@ describe("callRpc is typed by the SQL function's name", () => {
     expectTypeOf<Result<"finish_stripe_event">>().toEqualTypeOf<undefined>();
     expectTypeOf<Result<"checkout_context">>().toEqualTypeOf<CheckoutContext>();
     expectTypeOf<Result<"change_plan_context">>().toEqualTypeOf<ChangePlanContext>();
-    expectTypeOf<Result<"claim_checkout_session">>().toEqualTypeOf<string | null>();
+    expectTypeOf<Result<"take_checkout_lease">>().toEqualTypeOf<{ taken: boolean; openSessionId: string | null }>();
     expectTypeOf<Fns["checkout_context"]["Returns"]>().not.toEqualTypeOf<CheckoutContext>();
   });
 

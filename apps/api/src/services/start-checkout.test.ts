@@ -105,9 +105,16 @@ describe("startCheckout opens a session", () => {
     const s = fakeServices({
       rpc: {
         checkout_context: () => context(),
-        claim_checkout_session: (args) => args.p_session_id,
+        take_checkout_lease: () => ({ taken: true, openSessionId: null }),
+        release_checkout_lease: (args) => args.p_session_id === "cs_1",
       },
       stripe: {
+        "GET /v1/checkout/sessions": () => ({
+          object: "list",
+          data: [],
+          has_more: false,
+          url: "/v1/checkout/sessions",
+        }),
         "POST /v1/checkout/sessions": (form) => {
           created.push(form);
           return { id: "cs_1", object: "checkout.session", status: "open", url: "https://pay.test/cs_1" };
@@ -124,6 +131,183 @@ describe("startCheckout opens a session", () => {
       "subscription_data[metadata][user_id]": user.id,
       locale: "fr",
     });
-    expect(s.calls).toEqual(["rpc checkout_context", "POST /v1/checkout/sessions", "rpc claim_checkout_session"]);
+    expect(s.calls).toEqual([
+      "rpc checkout_context",
+      "rpc take_checkout_lease",
+      "GET /v1/checkout/sessions",
+      "rpc take_checkout_lease",
+      "POST /v1/checkout/sessions",
+      "rpc release_checkout_lease",
+    ]);
+  });
+});
+
+interface FakeSession {
+  id: string;
+  object: "checkout.session";
+  customer: string;
+  mode: "subscription";
+  status: "open" | "expired" | "complete";
+  url: string | null;
+  metadata: Record<string, string>;
+}
+
+/**
+ * A user's Checkout Sessions as Stripe and the database hold them, for the one-open-session rule:
+ * Stripe creates, retrieves, lists and expires sessions (`expireAnswer` may refuse an expire, as a
+ * 429 does); the database holds the recorded session and the checkout lease.
+ */
+function sessionWorld(opts: { expireAnswer?: (id: string, attempt: number) => Response | null } = {}) {
+  const sessions = new Map<string, FakeSession>();
+  const expireAttempts = new Map<string, number>();
+  const db = { recorded: null as string | null, lease: null as string | null };
+  let n = 0;
+  const add = (priceId: string, status: FakeSession["status"] = "open"): FakeSession => {
+    const id = `cs_${++n}`;
+    const session: FakeSession = {
+      id,
+      object: "checkout.session",
+      customer: "cus_1",
+      mode: "subscription",
+      status,
+      url: `https://pay.test/${id}`,
+      metadata: { user_id: user.id, price_id: priceId, locale: "", currency: "eur" },
+    };
+    sessions.set(id, session);
+    return session;
+  };
+  const stripeError = (status: number, type: string, message: string, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify({ error: { type, message } }), {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    });
+  const services = (ctx: Record<string, unknown> = {}) =>
+    fakeServices({
+      rpc: {
+        checkout_context: () => context({ openSessionId: db.recorded, ...ctx }),
+        take_checkout_lease: (a) => {
+          const taken = db.lease === null || db.lease === a.p_token;
+          if (taken) db.lease = String(a.p_token);
+          return { taken, openSessionId: db.recorded };
+        },
+        release_checkout_lease: (a) => {
+          if (db.lease !== a.p_token) return false;
+          db.lease = null;
+          if (a.p_session_id) db.recorded = String(a.p_session_id);
+          return true;
+        },
+      },
+      stripeAny: (method, path, p) => {
+        if (method === "POST" && path === "/v1/checkout/sessions") return add(String(p["metadata[price_id]"]));
+        if (method === "GET" && path === "/v1/checkout/sessions") {
+          const data = [...sessions.values()].filter((x) => x.customer === p.customer && x.status === p.status);
+          return { object: "list", data, has_more: false, url: path };
+        }
+        const [, id, action] = /^\/v1\/checkout\/sessions\/([^/]+)(\/expire)?$/.exec(path) ?? [];
+        const session = id ? sessions.get(id) : undefined;
+        if (!id || !session) return stripeError(404, "invalid_request_error", `No such checkout.session: '${id}'`);
+        if (method === "GET" && !action) return session;
+        if (method === "POST" && action) {
+          const attempt = expireAttempts.get(id) ?? 0;
+          expireAttempts.set(id, attempt + 1);
+          const refused = opts.expireAnswer?.(id, attempt);
+          if (refused) return refused;
+          if (session.status !== "open")
+            return stripeError(
+              400,
+              "invalid_request_error",
+              "Only Checkout Sessions with a status of open can be expired.",
+            );
+          session.status = "expired";
+          return session;
+        }
+        return stripeError(404, "invalid_request_error", `Unrecognized request URL (${method}: ${path})`);
+      },
+    });
+  const open = () => [...sessions.values()].filter((x) => x.status === "open").map((x) => x.id);
+  return { sessions, db, add, services, open, expireAttempts, stripeError };
+}
+
+const rateLimited = () =>
+  new Response(JSON.stringify({ error: { type: "invalid_request_error", message: "Request rate limit exceeded." } }), {
+    status: 429,
+    headers: { "content-type": "application/json", "retry-after": "0" },
+  });
+
+describe("startCheckout keeps one open session per user when Stripe fails", () => {
+  test("a plan switch whose expire Stripe keeps refusing (429) is 503 upstream_unavailable and opens nothing", async () => {
+    const world = sessionWorld({ expireAnswer: () => rateLimited() });
+    const monthly = world.add(price.id);
+    world.db.recorded = monthly.id;
+    const e = await refusal(startCheckout(world.services(), user, "price_pro_yearly"));
+    expect([e.status, e.code]).toEqual([503, "upstream_unavailable"]);
+    // The monthly session is still the user's one open session; no yearly one was opened beside it.
+    expect(world.open()).toEqual([monthly.id]);
+    expect(world.sessions.size).toBe(1);
+    expect(world.db.lease).toBeNull();
+  });
+
+  test("an expire refused with 429 a few times is tried again (Retry-After) and the switch goes through", async () => {
+    const world = sessionWorld({ expireAnswer: (_id, attempt) => (attempt < 2 ? rateLimited() : null) });
+    const monthly = world.add(price.id);
+    world.db.recorded = monthly.id;
+    const yearly = await startCheckout(world.services(), user, "price_pro_yearly");
+    expect(world.open()).toEqual([yearly.id]);
+    expect(world.sessions.get(monthly.id)?.status).toBe("expired");
+    expect(world.db.recorded).toBe(yearly.id);
+  });
+
+  test("an open session the database does not record (its request died) is closed before a new one opens", async () => {
+    const world = sessionWorld();
+    const recorded = world.add(price.id);
+    const leftover = world.add("price_basic_monthly");
+    world.db.recorded = recorded.id;
+    const next = await startCheckout(world.services(), user, "price_pro_yearly");
+    expect(world.open()).toEqual([next.id]);
+    expect([recorded.id, leftover.id].map((id) => world.sessions.get(id)?.status)).not.toContain("open");
+  });
+
+  test("a request that finds a session recorded by a concurrent one hands that one out and opens none", async () => {
+    const world = sessionWorld();
+    const services = world.services({ openSessionId: null }); // read before the other request recorded
+    const winner = world.add("price_pro_yearly");
+    world.db.recorded = winner.id;
+    expect(await startCheckout(services, user, price.id)).toEqual({ id: winner.id, url: winner.url });
+    expect(world.open()).toEqual([winner.id]);
+    expect(services.calls).not.toContain("POST /v1/checkout/sessions");
+  });
+
+  test("a session paid while it was being closed is 409 already_subscribed, and none is opened", async () => {
+    const world = sessionWorld({
+      expireAnswer: (id) => {
+        const s = world.sessions.get(id);
+        if (s) s.status = "complete"; // the user paid it in the other tab a moment before
+        return world.stripeError(
+          400,
+          "invalid_request_error",
+          "Only Checkout Sessions with a status of open can be expired.",
+        );
+      },
+    });
+    const monthly = world.add(price.id);
+    world.db.recorded = monthly.id;
+    const e = await refusal(startCheckout(world.services(), user, "price_pro_yearly"));
+    expect([e.status, e.code]).toEqual([409, "already_subscribed"]);
+    expect(world.sessions.size).toBe(1);
+    expect(world.db.lease).toBeNull();
+  });
+
+  test("a request waits while another checkout of the user holds the lease", async () => {
+    const world = sessionWorld();
+    world.db.lease = "another-request";
+    const services = world.services();
+    const pending = startCheckout(services, user, price.id);
+    // The other request ends (releases) once this one has asked twice.
+    while (services.calls.filter((c) => c === "rpc take_checkout_lease").length < 2)
+      await new Promise((r) => setTimeout(r, 5));
+    world.db.lease = null;
+    const opened = await pending;
+    expect(world.open()).toEqual([opened.id]);
+    expect(world.db.recorded).toBe(opened.id);
   });
 });

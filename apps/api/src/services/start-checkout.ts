@@ -1,11 +1,12 @@
 // POST /api/checkout: one Stripe customer per user, at most one open Checkout Session per user.
 import type { CheckoutResponse, Locale } from "@gatehouse/types";
+import type { DbFunctionArgs, DbFunctionResult } from "@gatehouse/types/db-functions";
 import Stripe from "stripe";
 import type { AuthUser } from "../context.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, UpstreamError } from "../errors.ts";
 import { callRpc, selectOne } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
-import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
+import { isMissingStripeObject, isRetryableStripeError, stripeCall } from "./stripe-errors.ts";
 
 export interface CheckoutOptions {
   locale?: Locale | undefined;
@@ -16,7 +17,10 @@ export interface CheckoutOptions {
 /** Sessions opened within one window share an idempotency key, so double clicks get one session. */
 const SESSION_WINDOW_MS = 10 * 60_000;
 
-/** Retries a Stripe call that lost a race on its idempotency key (409 while the first is in flight). */
+/**
+ * Retries a Stripe call that lost a race on its idempotency key (409 while the first is in flight).
+ * It wraps the SDK call itself, inside stripeCall: stripeCall turns a 409 into an UpstreamError.
+ */
 async function withKeyRace<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -25,7 +29,8 @@ async function withKeyRace<T>(fn: () => Promise<T>): Promise<T> {
       const inFlight =
         e instanceof Stripe.errors.StripeIdempotencyError ||
         (e instanceof Stripe.errors.StripeError && e.statusCode === 409);
-      if (!inFlight || attempt >= 4) throw e;
+      // The first request may take a while on a busy Stripe: about 4 s in all before giving up.
+      if (!inFlight || attempt >= 8) throw e;
       await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
     }
   }
@@ -63,16 +68,164 @@ async function isSubscriptionMirrored(
   return (await selectOne(s.db, "subscriptions", ["id"], "id", id)) !== null;
 }
 
-async function expireSession(s: Services, id: string): Promise<void> {
-  // Already expired or completed sessions refuse; either way it can no longer be paid twice.
-  await stripeCall("checkout.sessions.expire", () => s.stripe.checkout.sessions.expire(id)).catch(() => undefined);
+/** How long a checkout lease lasts unless released or renewed: the time a holder that died blocks. */
+const LEASE_SECONDS = 30;
+/** How long a request waits for another checkout of the same user before answering 503. */
+const LEASE_WAIT_MS = 25_000;
+/** Waits between tries of an expire that Stripe could not do now (429, lock_timeout, 5xx). */
+const EXPIRE_RETRY_WAITS_MS = [250, 500, 1000, 2000, 3000];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Stripe's Retry-After, in ms, when its answer carried one. */
+function retryAfterMs(e: unknown): number | null {
+  const headers =
+    e instanceof Stripe.errors.StripeError ? (e.headers as Record<string, string> | undefined) : undefined;
+  const raw = headers?.["retry-after"] ?? headers?.["Retry-After"];
+  const seconds = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 10_000) : null;
+}
+
+/**
+ * Closes an open session so it can no longer be paid. Stripe answers that cannot do it now (429 rate
+ * limit or lock_timeout, 5xx, no connection) are retried, waiting what Retry-After says when given;
+ * still failing, it is a 503 upstream_unavailable: the caller opens nothing and the session stays
+ * the user's one open session. A session paid meanwhile is a 409: a new one would charge twice.
+ */
+async function closeSession(s: Services, session: Stripe.Checkout.Session): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await s.stripe.checkout.sessions.expire(session.id);
+      return;
+    } catch (e) {
+      if (isRetryableStripeError(e)) {
+        const wait = EXPIRE_RETRY_WAITS_MS[attempt];
+        if (wait === undefined)
+          throw new UpstreamError(
+            "stripe",
+            `checkout.sessions.expire ${session.id}: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        await sleep(retryAfterMs(e) ?? wait * (0.5 + Math.random() / 2));
+        continue;
+      }
+      // Refused (400): it is no longer open. Expired is what we wanted; paid means the user subscribed.
+      const now = await retrieveSession(s, session.id);
+      if (!now || now.status === "expired") return;
+      if (now.status === "complete") throw paymentBeingConfirmed(now);
+      throw e;
+    }
+  }
+}
+
+function paymentBeingConfirmed(session: Stripe.Checkout.Session): ApiError {
+  // Paid, but not in the database yet: a second payment would charge twice.
+  return new ApiError(
+    409,
+    session.mode === "payment" ? "already_owned" : "already_subscribed",
+    "Your payment is being confirmed: your access unlocks in a moment",
+  );
+}
+
+/** Every open Checkout Session of the customer, as Stripe has them now. */
+async function openSessionsOf(s: Services, customer: string): Promise<Stripe.Checkout.Session[]> {
+  const open: Stripe.Checkout.Session[] = [];
+  let startingAfter: string | undefined;
+  for (;;) {
+    const page = await stripeCall("checkout.sessions.list", () =>
+      s.stripe.checkout.sessions.list({
+        customer,
+        status: "open",
+        limit: 100,
+        ...(startingAfter ? { starting_after: startingAfter } : {}),
+      }),
+    );
+    open.push(...page.data);
+    const last = page.data.at(-1);
+    if (!page.has_more || !last) return open;
+    startingAfter = last.id;
+  }
+}
+
+/** A lease RPC, tried again when the database could not be reached (a lost connection under load). */
+async function leaseRpc<F extends "take_checkout_lease" | "release_checkout_lease">(
+  s: Services,
+  fn: F,
+  args: DbFunctionArgs<F>,
+): Promise<DbFunctionResult<F>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await callRpc(s.db, fn, args);
+    } catch (e) {
+      if (!(e instanceof UpstreamError) || attempt >= 3) throw e;
+      await sleep(100 * 3 ** attempt);
+    }
+  }
+}
+
+interface Lease {
+  token: string;
+  /** The session recorded as the user's open one when the lease was taken. */
+  recordedId: string | null;
+}
+
+/**
+ * Takes the user's checkout lease: while a request holds it, no other request opens or closes a
+ * Checkout Session for this user. Waits for a concurrent holder (a double click, a second tab); if
+ * that holder records a session meanwhile (one other than `seen`, the session this request read
+ * first) and it is open, the race is lost: that session is the answer and no lease is taken. 503
+ * after LEASE_WAIT_MS.
+ */
+async function takeLease(
+  s: Services,
+  userId: string,
+  seen: string | null,
+): Promise<{ lease: Lease } | { winner: Stripe.Checkout.Session }> {
+  const token = crypto.randomUUID();
+  const deadline = Date.now() + LEASE_WAIT_MS;
+  let looked: string | null = null;
+  for (let attempt = 0; ; attempt++) {
+    const got = await leaseRpc(s, "take_checkout_lease", {
+      p_user_id: userId,
+      p_token: token,
+      p_seconds: LEASE_SECONDS,
+    });
+    if (got.taken) return { lease: { token, recordedId: got.openSessionId } };
+    if (got.openSessionId && got.openSessionId !== seen && got.openSessionId !== looked) {
+      looked = got.openSessionId;
+      const winner = await retrieveSession(s, got.openSessionId);
+      if (winner?.status === "open" && winner.url) return { winner };
+    }
+    if (Date.now() >= deadline)
+      throw new ApiError(503, "upstream_unavailable", "Another checkout of this user held the lease too long");
+    await sleep(Math.min(25 * 2 ** attempt, 250) * (0.5 + Math.random() / 2));
+  }
+}
+
+/** Renews the lease right before a session is opened, so the holder still holds it when it records. */
+async function renewLease(s: Services, userId: string, lease: Lease): Promise<void> {
+  const got = await leaseRpc(s, "take_checkout_lease", {
+    p_user_id: userId,
+    p_token: lease.token,
+    p_seconds: LEASE_SECONDS,
+  });
+  if (!got.taken)
+    throw new ApiError(503, "upstream_unavailable", "The checkout lease ran out before a session was opened");
+}
+
+/** Ends the lease, recording sessionId (if given) as the user's open session; false if the lease was lost. */
+function releaseLease(s: Services, userId: string, lease: Lease, sessionId: string | null): Promise<boolean> {
+  return leaseRpc(s, "release_checkout_lease", {
+    p_user_id: userId,
+    p_token: lease.token,
+    ...(sessionId ? { p_session_id: sessionId } : {}),
+  });
 }
 
 async function ensureCustomer(s: Services, user: AuthUser, existing: string | null): Promise<string> {
   if (existing) return existing;
   // The key makes concurrent first checkouts of one user create a single Stripe customer.
-  const customer = await withKeyRace(() =>
-    stripeCall("customers.create", () =>
+  const customer = await stripeCall("customers.create", () =>
+    withKeyRace(() =>
       s.stripe.customers.create(
         { ...(user.email ? { email: user.email } : {}), metadata: { user_id: user.id } },
         { idempotencyKey: `gatehouse-customer-${user.id}` },
@@ -119,20 +272,14 @@ export async function startCheckout(
   }
   const customer = await ensureCustomer(s, user, ctx.customerId);
 
+  const matches = (session: Stripe.Checkout.Session) =>
+    session.metadata?.price_id === priceId &&
+    (session.metadata?.locale ?? "") === (locale ?? "") &&
+    (session.metadata?.currency ?? "") === currency;
   const previous = ctx.openSessionId ? await retrieveSession(s, ctx.openSessionId) : null;
-  if (previous?.status === "complete" && !(await isMirrored(s, previous))) {
-    // Paid, but not in the database yet: a second payment would charge twice.
-    throw new ApiError(
-      409,
-      previous.mode === "payment" ? "already_owned" : "already_subscribed",
-      "Your payment is being confirmed: your access unlocks in a moment",
-    );
-  }
-  const sameRequest =
-    previous?.metadata?.price_id === priceId &&
-    (previous.metadata?.locale ?? "") === (locale ?? "") &&
-    (previous.metadata?.currency ?? "") === currency;
-  if (previous?.status === "open" && previous.url && sameRequest) return { url: previous.url, id: previous.id };
+  if (previous?.status === "complete" && !(await isMirrored(s, previous))) throw paymentBeingConfirmed(previous);
+  // A double click: the session this user last opened, for this very request, is still open.
+  if (previous?.status === "open" && previous.url && matches(previous)) return { url: previous.url, id: previous.id };
 
   const window = Math.floor(Date.now() / SESSION_WINDOW_MS);
   const common = {
@@ -164,43 +311,68 @@ export async function startCheckout(
         ...(ctx.price.trialPeriodDays ? { payment_method_collection: "if_required" } : {}),
         allow_promotion_codes: true,
       };
-  const created = await withKeyRace(() =>
-    stripeCall("checkout.sessions.create", () =>
-      s.stripe.checkout.sessions.create(params, {
-        // The trial is part of the request: a former trialer gets a session of its own, never a replay.
-        idempotencyKey: `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-${currency}-t${ctx.price?.trialPeriodDays ?? 0}-${window}`,
-      }),
-    ),
+  // The trial is part of the request: a former trialer gets a session of its own, never a replay.
+  const idempotencyKey = `gatehouse-checkout-${user.id}-${priceId}-${locale ?? ""}-${currency}-t${ctx.price?.trialPeriodDays ?? 0}-${window}`;
+
+  // One open session per user, whatever Stripe answers: sessions are opened and closed only under the
+  // user's lease, and every other open session is closed before a new one is opened.
+  const taken = await takeLease(s, user.id, ctx.openSessionId);
+  if ("winner" in taken) return { url: taken.winner.url ?? "", id: taken.winner.id };
+  const { lease } = taken;
+  let kept: Stripe.Checkout.Session | null = null;
+  try {
+    const open = await openSessionsOf(s, customer);
+    const recorded = lease.recordedId ? (open.find((o) => o.id === lease.recordedId) ?? null) : null;
+    if (lease.recordedId && !recorded) {
+      const closed = lease.recordedId === previous?.id ? previous : await retrieveSession(s, lease.recordedId);
+      if (closed?.status === "complete" && !(await isMirrored(s, closed))) throw paymentBeingConfirmed(closed);
+    }
+    if (recorded?.url && lease.recordedId !== ctx.openSessionId) {
+      // A concurrent request (another tab, another plan) opened and recorded its session after this
+      // one read the context: that request won, its session is handed out, none is opened.
+      kept = recorded;
+    } else {
+      kept = (recorded && matches(recorded) ? recorded : null) ?? open.find((o) => matches(o) && o.url) ?? null;
+    }
+    // Close every other open session (the other plan's, or one a request that died left behind)
+    // before opening one: if Stripe will not close it, this request fails and it stays the only one.
+    for (const other of open) if (other.id !== kept?.id) await closeSession(s, other);
+    if (!kept) {
+      await renewLease(s, user.id, lease);
+      kept = await openSession(s, params, idempotencyKey);
+    }
+  } catch (e) {
+    await releaseLease(s, user.id, lease, null).catch(() => undefined);
+    throw e;
+  }
+  if (!(await releaseLease(s, user.id, lease, kept.id))) {
+    // The lease ran out while this request worked: another request may have opened a session meanwhile.
+    await closeSession(s, kept).catch(() => undefined);
+    throw new ApiError(503, "upstream_unavailable", "The checkout lease ran out before the session was recorded");
+  }
+  if (!kept.url) throw new ApiError(503, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
+  return { url: kept.url, id: kept.id };
+}
+
+/** Opens a session under the window's key (double clicks share one); never hands out a closed one. */
+async function openSession(
+  s: Services,
+  params: Stripe.Checkout.SessionCreateParams,
+  idempotencyKey: string,
+): Promise<Stripe.Checkout.Session> {
+  const created = await stripeCall("checkout.sessions.create", () =>
+    withKeyRace(() => s.stripe.checkout.sessions.create(params, { idempotencyKey })),
   );
   // A replay answers with the session as it was first created: read what it is now.
-  let session: Stripe.Checkout.Session = wasReplayed(created)
+  const session: Stripe.Checkout.Session = wasReplayed(created)
     ? ((await retrieveSession(s, created.id)) ?? created)
     : created;
-  if (session.status !== "open") {
-    // The window's key replayed a session that is paid or expired since: open a fresh one, under a
-    // key of its own so a replay can never hand out a closed session.
-    session = await stripeCall("checkout.sessions.create", () =>
-      s.stripe.checkout.sessions.create(params, { idempotencyKey: `gatehouse-checkout-${crypto.randomUUID()}` }),
-    );
-  }
-  // One open session per user: record ours unless another request recorded its own meanwhile.
-  const winner = await callRpc(s.db, "claim_checkout_session", {
-    p_user_id: user.id,
-    p_session_id: session.id,
-    p_previous: ctx.openSessionId,
-  });
-  if (winner === session.id) {
-    // Two plans in two tabs must never both be payable: close the one this replaces.
-    if (previous?.status === "open" && previous.id !== session.id) await expireSession(s, previous.id);
-  } else if (winner) {
-    const other = await retrieveSession(s, winner);
-    if (other?.status === "open" && other.url) {
-      await expireSession(s, session.id);
-      return { url: other.url, id: other.id };
-    }
-  }
-  if (!session.url) throw new ApiError(503, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
-  return { url: session.url, id: session.id };
+  if (session.status === "open") return session;
+  // The window's key replayed a session that is paid or expired since: open a fresh one, under a
+  // key of its own so a replay can never hand out a closed session.
+  return stripeCall("checkout.sessions.create", () =>
+    s.stripe.checkout.sessions.create(params, { idempotencyKey: `gatehouse-checkout-${crypto.randomUUID()}` }),
+  );
 }
 
 /** The currency asked for, checked against the price's; a 400 naming it and the ones on offer. */

@@ -20,6 +20,7 @@ export const testBindings = {
   SUPABASE_JWT_SECRET: "unit-test-legacy-jwt-secret-0123456789abcdef",
 };
 
+/** Answers a call: a value is sent as a 200 JSON body, a Response as it is (a 429, a 400…). */
 type Handler = (body: Record<string, unknown>) => unknown;
 
 /** A fake SQL function: what PostgREST would answer, in the shape its contract declares. */
@@ -28,8 +29,10 @@ type RpcHandlers = { [F in DbFunctionName]?: (args: DbFunctionArgs<F>) => DbFunc
 export interface FakeServicesOptions {
   /** Answers of SQL functions called through PostgREST (`db.rpc(name, args)`), by name. */
   rpc?: RpcHandlers;
-  /** Answers of the Stripe API, by `METHOD /v1/path` (form body decoded flat). */
+  /** Answers of the Stripe API, by `METHOD /v1/path` (form body, or a GET's query, decoded flat). */
   stripe?: Record<string, Handler>;
+  /** Answers the Stripe calls no entry of `stripe` names (a fake Stripe that holds state). */
+  stripeAny?: (method: string, path: string, params: Record<string, unknown>) => unknown;
 }
 
 export interface FakeServices extends Services {
@@ -55,11 +58,18 @@ export function fakeServices(opts: FakeServicesOptions = {}, config: Config = pa
 
   const stripeFetch: typeof fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const key = `${init?.method ?? "GET"} ${url.pathname}`;
+    const method = init?.method ?? "GET";
+    const key = `${method} ${url.pathname}`;
     calls.push(key);
-    const handler = opts.stripe?.[key];
+    const params = Object.fromEntries(
+      method === "GET" ? url.searchParams : new URLSearchParams(String(init?.body ?? "")),
+    );
+    const exact = opts.stripe?.[key];
+    const handler: Handler | undefined =
+      exact ?? (opts.stripeAny ? (body) => opts.stripeAny?.(method, url.pathname, body) : undefined);
     if (!handler) return json(500, { error: { type: "api_error", message: `unexpected call ${key} in a unit test` } });
-    return json(200, handler(Object.fromEntries(new URLSearchParams(String(init?.body ?? "")))));
+    const answer = handler(params);
+    return answer instanceof Response ? answer : json(200, answer);
   };
 
   const stripe = new Stripe(config.STRIPE_SECRET_KEY, {

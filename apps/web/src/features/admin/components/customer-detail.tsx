@@ -11,6 +11,7 @@ import { usePlans } from "@/features/pricing/api/get-plans.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { adminApi, type CustomerPage } from "../api/admin-api.ts";
 import styles from "./admin.module.css";
+import { AdminTable } from "./admin-table.tsx";
 import { ConfirmButton } from "./confirm-button.tsx";
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
@@ -99,89 +100,72 @@ export function CustomerDetail({ accessToken, userId }: { accessToken: string; u
       <h3>{t("admin.sentence")}</h3>
       <AccessStory facts={facts} history={p.history} headingLevel={3} />
 
-      <table className={styles.table} data-testid="subscriptions">
-        <caption>{t("admin.subscriptions")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">id</th>
-            <th scope="col">{t("admin.status")}</th>
-            <th scope="col">price</th>
-            <th scope="col">current_period_end</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.subscriptions.length === 0 ? (
-            <tr>
-              <td colSpan={4}>{t("admin.none")}</td>
-            </tr>
-          ) : null}
-          {p.subscriptions.map((s) => (
-            <tr key={String(s.id)}>
-              <td className={styles.mono}>{String(s.id)}</td>
-              <td>{str(s.status)}</td>
-              <td className={styles.mono}>{str(s.price_id)}</td>
-              <td>{formatLongDate(str(s.current_period_end), intlLocale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <AdminTable
+        testId="subscriptions"
+        caption={t("admin.subscriptions")}
+        rows={p.subscriptions}
+        rowKey={(s) => String(s.id)}
+        empty={t("admin.none")}
+        columns={[
+          { name: "id", header: "id", mono: true, cell: (s) => String(s.id) },
+          { name: "status", header: t("admin.status"), cell: (s) => str(s.status) },
+          { name: "price", header: "price", mono: true, cell: (s) => str(s.price_id) },
+          {
+            name: "end",
+            header: "current_period_end",
+            cell: (s) => formatLongDate(str(s.current_period_end), intlLocale),
+          },
+        ]}
+      />
 
       {p.purchases.length > 0 ? (
-        <table className={styles.table} data-testid="purchases">
-          <caption>{t("admin.purchases")}</caption>
-          <tbody>
-            {p.purchases.map((x) => (
-              <tr key={String(x.id)}>
-                <td className={styles.mono}>{String(x.id)}</td>
-                <td>{str(x.status)}</td>
-                <td>{str(x.price_id)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <AdminTable
+          testId="purchases"
+          caption={t("admin.purchases")}
+          rows={p.purchases}
+          rowKey={(x) => String(x.id)}
+          columns={[
+            { name: "id", mono: true, cell: (x) => String(x.id) },
+            { name: "status", cell: (x) => str(x.status) },
+            { name: "price", cell: (x) => str(x.price_id) },
+          ]}
+        />
       ) : null}
 
-      <table className={styles.table} data-testid="events">
-        <caption>{t("admin.events")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">id</th>
-            <th scope="col">{t("admin.event.type")}</th>
-            <th scope="col">{t("admin.event.state")}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t("admin.replay")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.events.length === 0 ? (
-            <tr>
-              <td colSpan={4}>{t("admin.none")}</td>
-            </tr>
-          ) : null}
-          {p.events.map((ev) => (
-            <tr key={ev.id} data-event={ev.id}>
-              <td className={styles.mono}>{ev.id}</td>
-              <td>{ev.type}</td>
-              <td>
-                {ev.processedAt
-                  ? t("admin.event.processed")
-                  : ev.lastError
-                    ? t("admin.event.failed", { error: ev.lastError })
-                    : t("admin.event.waiting")}
-              </td>
-              <td>
-                <ConfirmButton
-                  label={t("admin.replay")}
-                  question={`${t("admin.replay")} ${ev.id}?`}
-                  busy={replay.isPending && replay.variables === ev.id}
-                  onConfirm={() => replay.mutate(ev.id)}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <AdminTable
+        testId="events"
+        caption={t("admin.events")}
+        rows={p.events}
+        rowKey={(ev) => ev.id}
+        rowAttributes={(ev) => ({ "data-event": ev.id })}
+        empty={t("admin.none")}
+        columns={[
+          { name: "id", header: "id", mono: true, cell: (ev) => ev.id },
+          { name: "type", header: t("admin.event.type"), cell: (ev) => ev.type },
+          {
+            name: "state",
+            header: t("admin.event.state"),
+            cell: (ev) =>
+              ev.processedAt
+                ? t("admin.event.processed")
+                : ev.lastError
+                  ? t("admin.event.failed", { error: ev.lastError })
+                  : t("admin.event.waiting"),
+          },
+          {
+            name: "replay",
+            header: <span className="visually-hidden">{t("admin.replay")}</span>,
+            cell: (ev) => (
+              <ConfirmButton
+                label={t("admin.replay")}
+                question={`${t("admin.replay")} ${ev.id}?`}
+                busy={replay.isPending && replay.variables === ev.id}
+                onConfirm={() => replay.mutate(ev.id)}
+              />
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { usePlans } from "@/features/pricing/api/get-plans.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { adminApi } from "../api/admin-api.ts";
 import styles from "./admin.module.css";
+import { AdminTable } from "./admin-table.tsx";
 
 const STATUSES = ["active", "trialing", "past_due", "unpaid", "canceled", "incomplete", "paused", "none"] as const;
 
@@ -79,29 +80,26 @@ export function CustomersList({ accessToken }: { accessToken: string }) {
         list.data.items.length === 0 ? (
           <p role="status">{t("admin.noCustomers")}</p>
         ) : (
-          <table className={styles.table} data-testid="customers">
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.email")}</th>
-                <th scope="col">{t("admin.status")}</th>
-                <th scope="col">{t("admin.customer")}</th>
-                <th scope="col">{t("admin.created")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <tr key={c.userId}>
-                  <td>
+          <AdminTable
+            testId="customers"
+            rows={list.data.items}
+            rowKey={(c) => c.userId}
+            columns={[
+              {
+                name: "email",
+                header: t("admin.email"),
+                cell: (c) => (
+                  <>
                     <Link to={`/admin/customers/${c.userId}`}>{c.email ?? c.userId}</Link>
                     {c.isAdmin ? ` (${t("admin.admin")})` : ""}
-                  </td>
-                  <td>{c.status ?? t("admin.status.none")}</td>
-                  <td className={styles.mono}>{c.customerId ?? "—"}</td>
-                  <td>{formatLongDate(c.createdAt, intlLocale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { name: "status", header: t("admin.status"), cell: (c) => c.status ?? t("admin.status.none") },
+              { name: "customer", header: t("admin.customer"), mono: true, cell: (c) => c.customerId ?? "—" },
+              { name: "created", header: t("admin.created"), cell: (c) => formatLongDate(c.createdAt, intlLocale) },
+            ]}
+          />
         )
       ) : (
         <p role="status">{t("app.loading")}</p>

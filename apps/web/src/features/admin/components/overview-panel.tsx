@@ -8,6 +8,7 @@ import { ApiError } from "@/lib/api-error.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { adminApi, type DoctorRun } from "../api/admin-api.ts";
 import styles from "./admin.module.css";
+import { AdminTable } from "./admin-table.tsx";
 import { ConfirmButton } from "./confirm-button.tsx";
 
 function Stat({ label, value, testId }: { label: string; value: string | number; testId?: string }) {
@@ -75,24 +76,19 @@ export function OverviewPanel({ accessToken }: { accessToken: string }) {
         <h2 id="files-title">{t("admin.files.title")}</h2>
         {files.data && files.data.files.length === 0 ? <p>{t("admin.files.none")}</p> : null}
         {files.data && files.data.files.length > 0 ? (
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.event.type")}</th>
-                <th scope="col">{t("admin.files.feature")}</th>
-                <th scope="col">{t("admin.files.size")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {files.data.files.map((f) => (
-                <tr key={f.path}>
-                  <td className={styles.mono}>{f.path}</td>
-                  <td>{f.feature}</td>
-                  <td>{f.size === null ? "—" : new Intl.NumberFormat(intlLocale).format(f.size)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AdminTable
+            rows={files.data.files}
+            rowKey={(f) => f.path}
+            columns={[
+              { name: "path", header: t("admin.event.type"), mono: true, cell: (f) => f.path },
+              { name: "feature", header: t("admin.files.feature"), cell: (f) => f.feature },
+              {
+                name: "size",
+                header: t("admin.files.size"),
+                cell: (f) => (f.size === null ? "—" : new Intl.NumberFormat(intlLocale).format(f.size)),
+              },
+            ]}
+          />
         ) : null}
       </section>
     </>
@@ -154,27 +150,18 @@ function DoctorPanel({ accessToken }: { accessToken: string }) {
           ) : null}
           {r.status === "done" && r.drifted.length === 0 ? <p>{t("admin.doctor.none")}</p> : null}
           {r.drifted.map((d) => (
-            <table key={d.customerId} className={styles.table} data-testid="doctor-drift">
-              <caption>
-                <a href={`/admin/customers/${d.userId}`}>{d.customerId}</a>
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("admin.doctor.field")}</th>
-                  <th scope="col">{t("admin.doctor.database")}</th>
-                  <th scope="col">{t("admin.doctor.stripe")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.fields.map((f) => (
-                  <tr key={f.field}>
-                    <td className={styles.mono}>{f.field}</td>
-                    <td className={styles.mono}>{show(f.database)}</td>
-                    <td className={styles.mono}>{show(f.stripe)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <AdminTable
+              key={d.customerId}
+              testId="doctor-drift"
+              caption={<a href={`/admin/customers/${d.userId}`}>{d.customerId}</a>}
+              rows={d.fields}
+              rowKey={(f) => f.field}
+              columns={[
+                { name: "field", header: t("admin.doctor.field"), mono: true, cell: (f) => f.field },
+                { name: "database", header: t("admin.doctor.database"), mono: true, cell: (f) => show(f.database) },
+                { name: "stripe", header: t("admin.doctor.stripe"), mono: true, cell: (f) => show(f.stripe) },
+              ]}
+            />
           ))}
         </>
       ) : null}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { api, createUser, entitlementOf, pay, prices, subscribe } from "./helpers.ts";
+import { api, createUser, entitlementOf, openCheckout, pay, prices, subscribe } from "./helpers.ts";
 
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
@@ -31,9 +31,7 @@ describe("POST /api/billing/sync", () => {
 
   test("an unpaid session leaves the user locked", async () => {
     const user = await createUser();
-    const { id } = (await (
-      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
-    ).json()) as { id: string };
+    const { id } = await openCheckout(user, prices.monthly());
     const declined = await pay(id, "4000000000000002");
     expect(declined.ok).toBe(false);
     const res = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId: id } });

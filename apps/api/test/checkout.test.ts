@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { APP_URL, adminSelect, api, createUser, prices, stripe, subscribe } from "./helpers.ts";
+import { APP_URL, adminSelect, api, createUser, openCheckout, prices, stripe, subscribe } from "./helpers.ts";
 
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
@@ -28,23 +28,15 @@ describe("POST /api/checkout — happy", () => {
 
   test("reuses the open session when asked twice for the same price", async () => {
     const user = await createUser();
-    const first = (await (
-      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
-    ).json()) as { id: string };
-    const second = (await (
-      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
-    ).json()) as { id: string };
+    const first = await openCheckout(user, prices.monthly());
+    const second = await openCheckout(user, prices.monthly());
     expect(second.id).toBe(first.id);
   });
 
   test("expires the open session of the other plan when the user switches plan before paying", async () => {
     const user = await createUser();
-    const monthly = (await (
-      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
-    ).json()) as { id: string };
-    const yearly = (await (
-      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.yearly() } })
-    ).json()) as { id: string };
+    const monthly = await openCheckout(user, prices.monthly());
+    const yearly = await openCheckout(user, prices.yearly());
     expect(yearly.id).not.toBe(monthly.id);
     expect((await stripe.checkout.sessions.retrieve(monthly.id)).status).toBe("expired");
     expect((await stripe.checkout.sessions.retrieve(yearly.id)).status).toBe("open");
@@ -224,11 +216,7 @@ describe("POST /api/checkout — coming back", () => {
   test("a user whose paid session has not been synced yet is told to wait, not charged twice", async () => {
     const { pay } = await import("./helpers.ts");
     const user = await createUser();
-    const first = (await (
-      await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } })
-    ).json()) as {
-      id: string;
-    };
+    const first = await openCheckout(user, prices.monthly());
     expect((await pay(first.id)).ok).toBe(true);
     const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.yearly() } });
     expect(res.status).toBe(409);

@@ -62,6 +62,18 @@ async function makeDue(user: string) {
   if (!res.ok) throw new Error(`make due: ${res.status} ${await res.text()}`);
 }
 
+/** Makes the user's pending emails due, then runs the sender once (no backoff between attempts). */
+async function sendDue(user: string, fetchFn?: typeof fetch) {
+  await makeDue(user);
+  return sendPendingEmails(getServices(parseEnv(env)), { retryBaseSeconds: 0, ...(fetchFn ? { fetchFn } : {}) });
+}
+
+/** One email in the user's inbox, and the outbox row says it went on attempt `attempts`. */
+async function expectSentOnce(user: TestUser, attempts: number) {
+  expect(await inboxOf(user.email)).toHaveLength(1);
+  expect((await outboxOf(user.id))[0]).toMatchObject({ status: "sent", attempts });
+}
+
 /** The every-minute cron, waiting for what it hands to waitUntil. */
 async function runEmailCron() {
   const { ctx, pending } = executionContext();
@@ -131,55 +143,43 @@ describe("the email sender", () => {
   test("the provider down: kept with its error, retried later, sent once", async () => {
     const user = await failedRenewal("en");
     await resendControl({ failureRate: 1, failStatus: 500 });
-    await makeDue(user.id);
-    const s = getServices(parseEnv(env));
-    await sendPendingEmails(s, { retryBaseSeconds: 0 });
+    await sendDue(user.id);
     const [failed] = await outboxOf(user.id);
     expect(failed).toMatchObject({ status: "pending", attempts: 1 });
     expect(failed?.last_error).toMatch(/^Resend 500 application_error/);
     expect(await inboxOf(user.email)).toEqual([]);
     await resendControl({ failureRate: 0 });
-    await makeDue(user.id);
-    await sendPendingEmails(s, { retryBaseSeconds: 0 });
-    await makeDue(user.id);
-    await sendPendingEmails(s, { retryBaseSeconds: 0 });
-    expect(await inboxOf(user.email)).toHaveLength(1);
-    expect((await outboxOf(user.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
+    await sendDue(user.id);
+    await sendDue(user.id);
+    await expectSentOnce(user, 2);
   });
 
   test("a lost answer: the retry carries the same Idempotency-Key and Resend sends nothing twice", async () => {
     const user = await failedRenewal("en");
-    await makeDue(user.id);
-    const s = getServices(parseEnv(env));
     // Resend took the email but the answer never came back.
     const lost: typeof fetch = async (input, init) => {
       await fetch(input, init);
       throw new Error("connection reset");
     };
-    await sendPendingEmails(s, { retryBaseSeconds: 0, fetchFn: lost });
+    await sendDue(user.id, lost);
     expect((await outboxOf(user.id))[0]).toMatchObject({ status: "pending", attempts: 1 });
-    await makeDue(user.id);
-    await sendPendingEmails(s, { retryBaseSeconds: 0 });
-    expect(await inboxOf(user.email)).toHaveLength(1);
-    expect((await outboxOf(user.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
+    await sendDue(user.id);
+    await expectSentOnce(user, 2);
   });
 
   test("an address the provider refuses: recorded as failed, never retried", async () => {
     const user = await failedRenewal("en");
-    await makeDue(user.id);
-    const s = getServices(parseEnv(env));
     // The real stand-in, handed an address Resend refuses.
     const badAddress: typeof fetch = async (input, init) => {
       const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
       return fetch(input, { ...init, body: JSON.stringify({ ...body, to: ["not-an-address"] }) });
     };
-    const report = await sendPendingEmails(s, { retryBaseSeconds: 0, fetchFn: badAddress });
+    const report = await sendDue(user.id, badAddress);
     expect(report.failed).toBeGreaterThanOrEqual(1);
     const [row] = await outboxOf(user.id);
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(row?.last_error).toMatch(/^Resend 422 validation_error: Invalid `to` field/);
-    await makeDue(user.id);
-    await sendPendingEmails(s, { retryBaseSeconds: 0 });
+    await sendDue(user.id);
     expect((await outboxOf(user.id))[0]).toMatchObject({ status: "failed", attempts: 1 });
   });
 });

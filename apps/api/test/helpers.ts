@@ -223,12 +223,17 @@ export async function deliver(events: Stripe.Event[]): Promise<number[]> {
   return statuses;
 }
 
+/** POST /api/checkout for this user and price; the session it opened (throws unless 200). */
+export async function openCheckout(user: TestUser, priceId: string): Promise<{ id: string; url: string }> {
+  const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId } });
+  if (res.status !== 200) throw new Error(`checkout: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string; url: string };
+}
+
 /** Signs a user up, checks out the given price and pays; returns the ids involved. */
 export async function subscribe(priceId: string, card = "4242424242424242") {
   const user = await createUser();
-  const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId } });
-  if (res.status !== 200) throw new Error(`checkout: ${res.status} ${await res.text()}`);
-  const { id } = (await res.json()) as { id: string; url: string };
+  const { id } = await openCheckout(user, priceId);
   const paid = await pay(id, card);
   if (!paid.ok) throw new Error(`pay: ${paid.status} ${await paid.text()}`);
   const session = await stripe.checkout.sessions.retrieve(id);

@@ -44,7 +44,7 @@ async function multipartFile(req: Request, contentType: string, limit: number): 
   const raw = await readBytes(req, STORAGE_ERRORS.entityTooLarge, limit + 64 * 1024);
   let form: FormData;
   try {
-    form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+    form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
   } catch {
     throw STORAGE_ERRORS.noContent();
   }

@@ -1,5 +1,6 @@
 // Part 5: checkout abuse. Unauthenticated, malformed, unknown/inactive/foreign prices, 50
-// concurrent checkouts for one user (one plan, then two plans at once, every session paid),
+// concurrent checkouts for one user (one plan, then two plans at once, fresh or over an open
+// session with arrivals spread, every session paid),
 // already-subscribed users, other users' session ids on /api/billing/sync.
 import { api, type ChaosContext, createUser, pay, sleep, subscribe } from "./context.ts";
 import { figure, type PartResult } from "./figures.ts";
@@ -106,10 +107,16 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
   let deadEnds = 0;
   for (let round = 0; round < rounds; round++) {
     const tabs = await createUser(ctx, "tabs");
+    // Every other round, the user already has an open session (one tab opened earlier) and the
+    // other tabs arrive spread over 300 ms: the case where each request must replace the session
+    // recorded before it, so the one payable session changes hands many times.
+    const withOpen = round % 2 === 1;
+    if (withOpen) await expectStatus("first tab", await post({ priceId: ctx.stack.prices.monthly }, tabs.token), [200]);
     const mixed = await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        post({ priceId: i % 2 ? ctx.stack.prices.yearly : ctx.stack.prices.monthly }, tabs.token),
-      ),
+      Array.from({ length: n }, async (_, i) => {
+        if (withOpen) await sleep(Math.floor(Math.random() * 300));
+        return post({ priceId: i % 2 ? ctx.stack.prices.yearly : ctx.stack.prices.monthly }, tabs.token);
+      }),
     );
     const tabIds = new Set<string>();
     for (const res of mixed) {
@@ -130,7 +137,7 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
     let paidOk = 0;
     for (const id of tabIds) if ((await pay(ctx, id)).ok) paidOk++;
     notes.push(
-      `two plans × ${n}, round ${round + 1}: ${tabIds.size} distinct session id(s), ${openTabs} open, ${paidOk} paid`,
+      `two plans × ${n}${withOpen ? " over an open session, spread" : ""}, round ${round + 1}: ${tabIds.size} distinct session id(s), ${openTabs} open, ${paidOk} paid`,
     );
     if (tabsCustomer) {
       const subs = await stripe.subscriptions.list({ customer: tabsCustomer, status: "all", limit: 100 });

@@ -1,8 +1,10 @@
 // One-time purchases through the real path: POST /api/checkout with the lifetime price (payment
 // mode, currencies, tax), the hosted page's Pay, the sync re-reading Stripe, refunds and disputes
 // delivered as signed webhooks through the queue, and the rules around lifetime owners.
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import type Stripe from "stripe";
 import { describe, expect, test } from "vitest";
+import worker from "../src/index.ts";
 import {
   adminSelect,
   api,
@@ -216,5 +218,36 @@ describe("buying lifetime — races and hostile order", () => {
     await deliver([...(await eventsFor(customer)), ...(await disputeEvents(charge))]);
     expect(await entitlementOf(user.id)).toMatchObject({ active: true });
     expect(await purchaseRow(sessionId)).toMatchObject({ status: "paid", amount_refunded: 500 });
+  });
+});
+
+describe("buying lifetime — missed webhooks", () => {
+  /** The 15-minute reconcile cron, waited for. */
+  async function runCron() {
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
+  test("the cron ends access after a lost dispute whose events never arrived (they name a charge, not a customer)", async () => {
+    const { user, sessionId, customer, charge } = await buyLifetime();
+    // Every event of the purchase is processed: only the dispute's are missing from the ledger.
+    await deliver(await eventsFor(customer));
+    expect((await sandbox(`charges/${charge}/dispute`, { outcome: "lost" })).status).toBe(200);
+    expect((await disputeEvents(charge)).map((e) => e.type)).toContain("charge.dispute.closed");
+    expect(await entitlementOf(user.id)).toMatchObject({ active: true });
+    await runCron();
+    expect(await entitlementOf(user.id)).toMatchObject({ active: false });
+    expect((await purchaseRow(sessionId))?.status).toBe("disputed");
+  });
+
+  test("the cron ends access after a full refund whose events never arrived", async () => {
+    const { user, sessionId, customer, session } = await buyLifetime();
+    await deliver(await eventsFor(customer));
+    await stripe.refunds.create({ payment_intent: String(session.payment_intent) });
+    expect(await entitlementOf(user.id)).toMatchObject({ active: true });
+    await runCron();
+    expect(await entitlementOf(user.id)).toMatchObject({ active: false });
+    expect(await purchaseRow(sessionId)).toMatchObject({ status: "refunded", amount_refunded: 32900 });
   });
 });

@@ -1,10 +1,12 @@
 // The scheduled job: re-sync, in bounded batches, the customers whose mirror may be stale:
-// those with subscription events at Stripe that this ledger never processed (missed or failed
-// webhooks), and those the database flags (never synced, synced long ago, period ended).
+// those with events at Stripe that this ledger never processed (missed or failed webhooks:
+// subscriptions, payments, refunds, disputes), and those the database flags (never synced,
+// synced long ago, period ended).
 
-import { routeEvent } from "@gatehouse/billing";
+import { type EventAction, routeEvent } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import { callRpc } from "./call-rpc.ts";
+import { resolveChargeCustomer } from "./resolve-charge-customer.ts";
 import type { Services } from "./services.ts";
 import { stripeCall } from "./stripe-errors.ts";
 import { syncCustomer } from "./sync-customer.ts";
@@ -26,13 +28,17 @@ export interface ReconcileOptions {
   maxEventPages?: number;
 }
 
-/** Customers with subscription events in the look-back window that were never processed here. */
+/**
+ * Customers with events in the look-back window that were never processed here. A dispute event
+ * names a charge, not a customer: only the missed ones are resolved, through the charge re-read
+ * from Stripe (as the webhook's consumer does), so the cron does not read every disputed charge.
+ */
 async function customersWithMissedEvents(
   s: Services,
   opts: ReconcileOptions,
 ): Promise<{ scanned: number; missed: number; customers: string[] }> {
   const since = Math.floor(Date.now() / 1000) - (opts.lookbackSeconds ?? 3 * 86_400);
-  const relevant = new Map<string, string>(); // event id → customer
+  const relevant = new Map<string, EventAction>(); // event id → what to sync
   let scanned = 0;
   let startingAfter: string | undefined;
   for (let page = 0; page < (opts.maxEventPages ?? 10); page++) {
@@ -46,7 +52,7 @@ async function customersWithMissedEvents(
     scanned += res.data.length;
     for (const event of res.data) {
       const action = routeEvent(event);
-      if (action.kind === "sync_customer") relevant.set(event.id, action.customerId);
+      if (action.kind === "sync_customer" || action.kind === "sync_customer_of_charge") relevant.set(event.id, action);
     }
     const last = res.data.at(-1);
     if (!res.has_more || !last) break;
@@ -54,7 +60,24 @@ async function customersWithMissedEvents(
   }
   if (relevant.size === 0) return { scanned, missed: 0, customers: [] };
   const missed = await callRpc(s.db, "events_not_processed", { p_ids: [...relevant.keys()] });
-  const customers = new Set(missed.map((id) => relevant.get(id)).filter((c): c is string => !!c));
+  const customers = new Set<string>();
+  const charges = new Set<string>();
+  for (const id of missed) {
+    const action = relevant.get(id);
+    if (action?.kind === "sync_customer") customers.add(action.customerId);
+    else if (action?.kind === "sync_customer_of_charge") charges.add(action.chargeId);
+  }
+  for (const chargeId of charges) {
+    try {
+      const resolved = await resolveChargeCustomer(s, { kind: "sync_customer_of_charge", chargeId });
+      if (resolved.kind === "sync_customer") customers.add(resolved.customerId);
+    } catch (e) {
+      // Stripe failing for one charge must not stop the run: the next run tries again.
+      console.error(
+        JSON.stringify({ job: "reconcile", charge: chargeId, error: e instanceof Error ? e.message : String(e) }),
+      );
+    }
+  }
   return { scanned, missed: missed.length, customers: [...customers] };
 }
 

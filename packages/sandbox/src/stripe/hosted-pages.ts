@@ -146,8 +146,8 @@ async function portalPageRoute(ctx: Ctx, settle: () => Promise<void>, c: Context
   } else if (action === "switch") {
     const item = sub.items.data[0];
     const price = ctx.store.get("price", str(form.price));
-    if (item && price && portalCanSwitch(config, sub, price)) {
-      if (portalSchedulesSwitch(config, item.price, price, item.quantity ?? 1)) {
+    if (item && price && portalCanSwitch(ctx, config, sub, price)) {
+      if (portalSchedulesSwitch(ctx, config, sub.currency, item.price, price, item.quantity ?? 1)) {
         // The configuration schedules this change (a cheaper or shorter plan) for the period's end.
         scheduleAtPeriodEnd(ctx, null, sub, price);
       } else {

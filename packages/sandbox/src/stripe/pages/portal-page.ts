@@ -1,15 +1,22 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
 import { defaultConfigurationOf } from "../resources/billing-portal.ts";
+import { priceIn } from "../resources/prices.ts";
 import { scheduledChangeOf } from "../resources/subscription-schedules.ts";
 import { periodOf } from "../resources/subscriptions.ts";
 import { date, esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
 
-function priceLabel(ctx: Ctx, price: Stripe.Price, lang: "en" | "fr"): string {
+/** What the price costs in the subscription's currency (its own amount or its currency option's). */
+function priceMoney(ctx: Ctx, price: Stripe.Price, currency: string, lang: "en" | "fr"): string {
+  const inCurrency = priceIn(ctx, price, currency);
+  return inCurrency ? money(inCurrency.unitAmount, currency, lang) : money(price.unit_amount, price.currency, lang);
+}
+
+function priceLabel(ctx: Ctx, price: Stripe.Price, currency: string, lang: "en" | "fr"): string {
   const productId = typeof price.product === "string" ? price.product : price.product.id;
   const name = price.nickname ?? ctx.store.get("product", productId)?.name ?? productId;
-  return `${name} · ${money(price.unit_amount, price.currency, lang)} ${perInterval(lang, price.recurring?.interval)}`;
+  return `${name} · ${priceMoney(ctx, price, currency, lang)} ${perInterval(lang, price.recurring?.interval)}`;
 }
 
 /**
@@ -17,13 +24,16 @@ function priceLabel(ctx: Ctx, price: Stripe.Price, lang: "en" | "fr"): string {
  * its allowed prices) says which, across products; without one, the other prices of the same product.
  */
 export function portalCanSwitch(
+  ctx: Ctx,
   config: Stripe.BillingPortal.Configuration,
   sub: Stripe.Subscription,
   price: Stripe.Price,
 ): boolean {
   const item = sub.items.data[0];
   if (!item || !config.features.subscription_update.enabled) return false;
-  if (!price.active || !price.recurring || price.id === item.price.id || price.currency !== sub.currency) return false;
+  if (!price.active || !price.recurring || price.id === item.price.id) return false;
+  // A price the subscription's currency can bill: its own currency or one of its currency_options.
+  if (!priceIn(ctx, price, sub.currency)) return false;
   const productOf = (p: Stripe.Price) => (typeof p.product === "string" ? p.product : p.product.id);
   const listed = config.features.subscription_update.products ?? [];
   if (listed.length === 0) return productOf(price) === productOf(item.price);
@@ -64,11 +74,11 @@ function subscriptionCard(
     else if (features.subscription_cancel.enabled) actions.push(action("cancel", m.cancelPlan, "danger"));
     for (const id of features.subscription_update.enabled ? ctx.store.ids("price") : []) {
       const p = ctx.store.get("price", id);
-      if (!p || !portalCanSwitch(config, sub, p)) continue;
+      if (!p || !portalCanSwitch(ctx, config, sub, p)) continue;
       actions.push(
         action(
           "switch",
-          m.switchTo(priceLabel(ctx, p, lang)),
+          m.switchTo(priceLabel(ctx, p, sub.currency, lang)),
           "secondary",
           `<input type="hidden" name="price" value="${esc(p.id)}">`,
         ),
@@ -78,9 +88,9 @@ function subscriptionCard(
   return `<section class="card" aria-label="${esc(product?.name ?? productId)}" data-subscription="${esc(sub.id)}">
   <div class="hint">${esc(m.currentPlan)}</div>
   <div><strong>${esc(product?.name ?? productId)}</strong> <span class="status ${esc(sub.status)}">${esc(m.status[sub.status] ?? sub.status)}</span></div>
-  <div>${esc(money(item.price.unit_amount, item.price.currency, lang))} ${esc(perInterval(lang, item.price.recurring?.interval))}</div>
+  <div>${esc(priceMoney(ctx, item.price, sub.currency, lang))} ${esc(perInterval(lang, item.price.recurring?.interval))}</div>
   <div class="hint" data-testid="period">${esc(when)}</div>
-  ${scheduled ? `<div class="hint" data-testid="scheduled">${esc(m.scheduledChange(priceLabel(ctx, scheduled.price, lang), date(scheduled.at, lang)))}</div>` : ""}
+  ${scheduled ? `<div class="hint" data-testid="scheduled">${esc(m.scheduledChange(priceLabel(ctx, scheduled.price, sub.currency, lang), date(scheduled.at, lang)))}</div>` : ""}
   <div class="actions">${actions.join("")}</div>
 </section>`;
 }

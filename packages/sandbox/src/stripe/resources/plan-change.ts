@@ -6,7 +6,7 @@ import type { RequestInfo } from "../events.ts";
 import { prorate, prorationDescription } from "../proration.ts";
 import type { SubscriptionState } from "../store.ts";
 import { type LineSpec, markFailed, markPaid, newInvoice, periodLines, productIdOf } from "./invoices.ts";
-import { addInterval, getPrice } from "./prices.ts";
+import { addInterval, getPrice, priceIn, requirePriceIn } from "./prices.ts";
 import { periodOf, planOf, saveSubscription, withPeriod } from "./subscriptions.ts";
 
 export const prorationBehaviors = ["create_prorations", "always_invoice", "none"] as const;
@@ -81,11 +81,7 @@ export function planChange(
     const price = getPrice(ctx, u.price, u.param);
     if (!price.recurring) throw invalidParameter(u.param, "The price must be a recurring price.");
     if (!price.active) throw invalidParameter(u.param, `The price ${price.id} is not active.`);
-    if (price.currency !== sub.currency)
-      throw invalidParameter(
-        u.param,
-        `The price ${price.id} is in ${price.currency}, but the subscription ${sub.id} is billed in ${sub.currency}.`,
-      );
+    requirePriceIn(ctx, price, sub.currency, u.param);
     items = items.map((item, i) =>
       i === idx ? { ...item, price, plan: planOf(price), quantity: u.quantity ?? item.quantity } : item,
     );
@@ -103,6 +99,7 @@ export function planChange(
     return { next, invoiceNow: null, pendingLines: [], cycleReset: false, invoicePeriod: { start, end } };
   }
   const lines: LineSpec[] = [];
+  const amountIn = (price: Stripe.Price) => priceIn(ctx, price, sub.currency)?.unitAmount ?? price.unit_amount ?? 0;
   if (opts.proration !== "none") {
     before.forEach((old, i) => {
       const neu = items[i];
@@ -112,8 +109,9 @@ export function planChange(
       if (!cycleReset && old.price.id === neu.price.id && oldQty === newQty) return;
       const p = prorate(
         {
-          oldAmount: (old.price.unit_amount ?? 0) * oldQty,
-          newAmount: (neu.price.unit_amount ?? 0) * newQty,
+          // In the subscription's currency: the price's own amount or its currency option's.
+          oldAmount: amountIn(old.price) * oldQty,
+          newAmount: amountIn(neu.price) * newQty,
           periodStart: start,
           periodEnd: end,
           at,

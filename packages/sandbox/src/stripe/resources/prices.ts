@@ -76,6 +76,25 @@ export function priceIn(
   };
 }
 
+/**
+ * The price's amount in a subscription's currency, or a 400 on `param` naming the price and the
+ * currency (Stripe refuses a price that has neither that currency nor a currency option for it).
+ */
+export function requirePriceIn(
+  ctx: Ctx,
+  price: Stripe.Price,
+  currency: string,
+  param: string,
+): { unitAmount: number; taxBehavior: string | null } {
+  const amount = priceIn(ctx, price, currency);
+  if (amount) return amount;
+  const offered = [price.currency, ...Object.keys(ctx.store.get("price_options", price.id)?.options ?? {})];
+  throw invalidParameter(
+    param,
+    `The price ${price.id} supports the currencies ${offered.join(", ")}, which do not include the subscription's currency ${currency}.`,
+  );
+}
+
 /** The price with `currency_options` filled in (what `expand[]=currency_options` returns). */
 function withCurrencyOptions(ctx: Ctx, price: Stripe.Price): Stripe.Price {
   const options = ctx.store.get("price_options", price.id)?.options ?? {};

@@ -9,7 +9,7 @@ import { listPage } from "../list.ts";
 import { mergeMetadata, Params, pageSpec, type SpecObject } from "../params.ts";
 import { customerIdOf } from "./invoices.ts";
 import { applyItemChange, prorationBehaviors } from "./plan-change.ts";
-import { addInterval, getPrice } from "./prices.ts";
+import { addInterval, getPrice, priceIn, requirePriceIn } from "./prices.ts";
 import { endSubscription, getSubscription, periodOf, planOf, saveSubscription } from "./subscriptions.ts";
 
 export function getSchedule(ctx: Ctx, id: string, param = "schedule"): Stripe.SubscriptionSchedule {
@@ -182,11 +182,7 @@ function parsePhases(ctx: Ctx, schedule: Stripe.SubscriptionSchedule, sub: Strip
     const price = getPrice(ctx, it.requireStr("price"), param);
     if (!price.recurring) throw invalidParameter(param, "The price must be a recurring price.");
     if (!price.active) throw invalidParameter(param, `The price ${price.id} is not active.`);
-    if (price.currency !== sub.currency)
-      throw invalidParameter(
-        param,
-        `The price ${price.id} is in ${price.currency}, the subscription in ${sub.currency}.`,
-      );
+    requirePriceIn(ctx, price, sub.currency, param);
     const quantity = it.int("quantity") ?? 1;
     const rawStart = ph.str("start_date");
     const start =
@@ -487,13 +483,19 @@ export function scheduledChangeOf(ctx: Ctx, sub: Stripe.Subscription): { price: 
   return null;
 }
 
-/** Does the portal configuration schedule this switch at the period's end instead of applying it? */
+/**
+ * Does the portal configuration schedule this switch at the period's end instead of applying it?
+ * Amounts compare in the subscription's currency (a price's own amount or its currency option's).
+ */
 export function portalSchedulesSwitch(
+  ctx: Ctx,
   config: Stripe.BillingPortal.Configuration,
+  currency: string,
   from: Stripe.Price,
   to: Stripe.Price,
   quantity: number,
 ): boolean {
+  const amountIn = (p: Stripe.Price) => priceIn(ctx, p, currency)?.unitAmount ?? p.unit_amount ?? 0;
   const conditions = config.features.subscription_update.schedule_at_period_end?.conditions ?? [];
   const seconds = (p: Stripe.Price) => {
     const n = p.recurring?.interval_count ?? 1;
@@ -503,7 +505,7 @@ export function portalSchedulesSwitch(
   };
   return conditions.some(
     (c) =>
-      (c.type === "decreasing_item_amount" && (to.unit_amount ?? 0) * quantity < (from.unit_amount ?? 0) * quantity) ||
+      (c.type === "decreasing_item_amount" && amountIn(to) * quantity < amountIn(from) * quantity) ||
       (c.type === "shortening_interval" && seconds(to) < seconds(from)),
   );
 }

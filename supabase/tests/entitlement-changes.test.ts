@@ -116,6 +116,76 @@ describe("entitlement_changes", () => {
     });
   });
 
+  test("a purchase, a partial and a full refund are recorded with their webhook cause and event, not as database", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const { user, cus } = await customer(q);
+      const bought = {
+        id: `cs_${cus}`,
+        status: "paid",
+        priceId: "price_lifetime",
+        productId: "prod_lifetime",
+        amount: 19900,
+        amountRefunded: 0,
+        currency: "eur",
+        createdAt: new Date().toISOString(),
+      };
+      // What the API does for one queue batch: the purchases (with the cause), then the subscriptions.
+      const sync = async (purchase: typeof bought, events: Array<[string, string]>) => {
+        for (const [id, type] of events)
+          await q.query("select public.record_stripe_event($1, $2, now(), $3)", [`${id}_${cus}`, type, cus]);
+        const ids = events.map(([id]) => `${id}_${cus}`);
+        await q.query("select public.sync_purchases_caused($1, $2, now(), $3, 'webhook')", [
+          cus,
+          JSON.stringify([purchase]),
+          ids,
+        ]);
+        await caused(q, cus, [], { eventIds: ids, cause: "webhook" });
+      };
+      await sync(bought, [["evt_paid", "checkout.session.completed"]]);
+      await sync({ ...bought, amountRefunded: 500 }, [["evt_part", "charge.refunded"]]);
+      await sync({ ...bought, status: "refunded", amountRefunded: 19900 }, [["evt_full", "charge.refunded"]]);
+      const rows = await history(q, user);
+      expect(rows.map((r) => [r.cause, r.event_id, r.after.active, r.after.source])).toEqual([
+        ["webhook:checkout.session.completed", `evt_paid_${cus}`, true, "purchase"],
+        // The partial refund changes no access: no row.
+        ["webhook:charge.refunded", `evt_full_${cus}`, false, null],
+      ]);
+    });
+  });
+
+  test("a purchase synced by the success page or by an admin names that cause and the actor; an unknown cause is refused", async () => {
+    await asRole(pool, "service_role", null, async (q) => {
+      const { user, cus } = await customer(q);
+      const purchase = (status: string) => [
+        {
+          id: `cs_${cus}`,
+          status,
+          priceId: "price_lifetime",
+          productId: "prod_lifetime",
+          amount: 19900,
+          currency: "eur",
+          createdAt: new Date().toISOString(),
+        },
+      ];
+      await q.query("select public.sync_purchases_caused($1, $2, now(), '{}', 'checkout_sync', null, $3)", [
+        cus,
+        JSON.stringify(purchase("paid")),
+        user,
+      ]);
+      await q.query("select public.sync_purchases_caused($1, $2, now(), '{}', 'admin_resync', null, 'admin-1')", [
+        cus,
+        JSON.stringify(purchase("disputed")),
+      ]);
+      expect((await history(q, user)).map((r) => [r.cause, r.actor, r.after.active])).toEqual([
+        ["checkout_sync", user, true],
+        ["admin_resync", "admin-1", false],
+      ]);
+      expect(await errorCode(q, "select public.sync_purchases_caused($1, '[]', now(), '{}', 'because')", [cus])).toBe(
+        "22023",
+      );
+    });
+  });
+
   test("a change by hand is recorded with cause database; an unknown cause is refused", async () => {
     await asRole(pool, "service_role", null, async (q) => {
       const { user, cus } = await customer(q);

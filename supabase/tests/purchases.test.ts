@@ -172,7 +172,7 @@ describe("purchases", () => {
     });
   });
 
-  test("owners read their own purchases only; nobody else can call sync_purchases", async () => {
+  test("owners read their own purchases only; nobody else can call sync_purchases or sync_purchases_caused", async () => {
     let owner = "";
     let other = "";
     await asOwner(pool, async (q) => {
@@ -195,10 +195,12 @@ describe("purchases", () => {
     const anon = await asRole(pool, "anon", null, (q) => q.query("select id from public.purchases"));
     expect(anon.rows).toEqual([]);
     for (const role of ["anon", "authenticated"] as const) {
-      const err = await asRole(pool, role, other, (q) =>
-        q.query("select public.sync_purchases('cus_x', '[]')").catch((e: { code: string }) => e),
-      );
-      expect((err as { code: string }).code).toBe("42501");
+      for (const fn of ["sync_purchases", "sync_purchases_caused"]) {
+        const err = await asRole(pool, role, other, (q) =>
+          q.query(`select public.${fn}('cus_x', '[]')`).catch((e: { code: string }) => e),
+        );
+        expect((err as { code: string }).code).toBe("42501");
+      }
     }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { adminSelect, api, deliver, eventsFor, prices, stripe, subscribe } from "./helpers.ts";
+import { adminSelect, api, createUser, deliver, eventsFor, prices, sandbox, stripe, subscribe } from "./helpers.ts";
 
 interface ChangeRow {
   cause: string;
@@ -66,5 +66,40 @@ describe("access history through the API's sync paths", () => {
     ]);
     expect(rows[1]?.before?.price_id).toBe(prices.monthly());
     expect(rows[1]?.after.price_id).toBe(prices.proMonthly());
+  });
+
+  test("a lifetime purchase and its full refund, delivered as webhooks, are recorded with their events (not as database)", async () => {
+    const user = await createUser();
+    const res = await api("/api/checkout", {
+      method: "POST",
+      token: user.token,
+      json: { priceId: prices.lifetime(), currency: "usd" },
+    });
+    expect(res.status).toBe(200);
+    const { id } = (await res.json()) as { id: string };
+    const paid = await sandbox(`checkout/sessions/${id}/complete`, {
+      card: "4242424242424242",
+      address: { country: "US", line1: "1 Main St", city: "Town", postal_code: "10001" },
+    });
+    expect(paid.status).toBe(200);
+    const session = await stripe.checkout.sessions.retrieve(id);
+    const customer = String(session.customer);
+    const bought = await eventsFor(customer);
+    await deliver(bought);
+    const first = await historyOf(user.id);
+    expect(first).toHaveLength(1);
+    expect(first[0]?.cause).toMatch(/^webhook:/);
+    expect(bought.map((e) => e.id)).toContain(first[0]?.event_id);
+    expect(first[0]?.after).toMatchObject({ active: true });
+
+    const seen = new Set(bought.map((e) => e.id));
+    await stripe.refunds.create({ payment_intent: String(session.payment_intent) });
+    const refundEvents = (await eventsFor(customer)).filter((e) => !seen.has(e.id));
+    await deliver(refundEvents);
+    const rows = await historyOf(user.id);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]?.cause).toMatch(/^webhook:(charge\.refunded|refund\.created|refund\.updated)$/);
+    expect(refundEvents.map((e) => e.id)).toContain(rows[1]?.event_id);
+    expect(rows[1]?.after).toMatchObject({ active: false });
   });
 });

@@ -1000,6 +1000,34 @@ export type Database = {
           user_id: string;
         };
       };
+      sync_purchases_caused: {
+        Args: {
+          p_actor?: string;
+          p_cause?: string;
+          p_customer_id: string;
+          p_event_id?: string;
+          p_event_ids?: string[];
+          p_purchases: Json;
+          p_snapshot_at?: string;
+        };
+        Returns: {
+          access_ends_at: string | null;
+          active: boolean;
+          cancel_at: string | null;
+          current_period_end: string | null;
+          entitlement: string | null;
+          features: string[];
+          price_id: string | null;
+          scheduled_at: string | null;
+          scheduled_price_id: string | null;
+          source: string | null;
+          status: string | null;
+          subscription_id: string | null;
+          trial_end: string | null;
+          updated_at: string;
+          user_id: string;
+        };
+      };
       take_checkout_lease: {
         Args: {
           p_seconds: number;

@@ -132,12 +132,18 @@ export async function syncCustomer(
     listed = await listAllSubscriptions(s.stripe, customerId);
   const subscriptions = await withSchedules(s.stripe, listed);
   // The purchases are written (and the entitlement recomputed) before sync_customer_events marks
-  // the events processed: if this fails, the events stay unprocessed and are retried.
+  // the events processed: if this fails, the events stay unprocessed and are retried. Their own
+  // transaction declares the same cause, so a change of access they make (a purchase, a refund, a
+  // dispute) is in the access history with its event, like a subscription's.
   const writePurchases = () =>
-    callRpc(s.db, "sync_purchases", {
+    callRpc(s.db, "sync_purchases_caused", {
       p_customer_id: customerId,
       p_purchases: jsonArg(purchases),
       p_snapshot_at: snapshotAt,
+      p_event_ids: eventIds,
+      p_cause: why.cause,
+      p_event_id: why.eventId ?? null,
+      p_actor: why.actor ?? null,
     });
   // One transaction: the sync, the events that asked for it, every event of this customer
   // received before the read began (the read answers them too), and the access history.

@@ -1,6 +1,6 @@
 // The fast, deterministic parts of the chaos suite at small size: forged webhooks, bad input on
 // every route, the rate limits, the list of access attacks, the webhook queue under Stripe's rate limits with the
-// database down and poison messages, hostile delivery of tier and plan-change lifecycles. The whole suite with its figures is `npm run chaos`.
+// database down and poison messages, hostile delivery of tier, plan-change and Lifetime purchase lifecycles. The whole suite with its figures is `npm run chaos`.
 import { type Stack, startStack } from "@gatehouse/stack";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runAccessAttacks } from "./access-attacks.ts";
@@ -63,8 +63,8 @@ describe("chaos (fast parts)", () => {
     expect(broken(result).figures).toEqual([]);
   }, 120_000);
 
-  test("leaves no user wrong (access, features, source, trial, scheduled change) when Basic/Pro lifecycles with trials, upgrades and scheduled downgrades are delivered duplicated, reordered and failed first", async () => {
-    const result = await runHostileDelivery(ctx, { replayed: 16, standIn: 4 });
+  test("leaves no user wrong (access, features, source, trial, scheduled change) when Basic/Pro lifecycles with trials, upgrades and scheduled downgrades, and Lifetime purchases refunded and disputed, are delivered duplicated, reordered and failed first", async () => {
+    const result = await runHostileDelivery(ctx, { replayed: 16, standIn: 4, purchases: true });
     expect(result.figures.find((f) => f.name === "chaos_hostile_events")?.value).toBeGreaterThan(30);
     expect(broken(result)).toEqual({ figures: [], notes: [] });
   }, 300_000);

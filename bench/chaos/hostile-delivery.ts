@@ -535,9 +535,7 @@ class HostileDeliverer {
 
 export async function runHostileDelivery(
   ctx: ChaosContext,
-  // purchases: Lifetime bought, refunded and disputed too. Off by default for now: with it the API's
-  // queue consumer stops processing (workerd: "exception outcome" on the QueueEvent, events left
-  // unprocessed with no last_error), found 2026-12-02 and not yet fixed.
+  // purchases: Lifetime bought, refunded and disputed too (on unless a caller turns it off).
   opts: { replayed?: number; standIn?: number; purchases?: boolean } = {},
 ): Promise<PartResult> {
   const started = performance.now();
@@ -553,7 +551,7 @@ export async function runHostileDelivery(
   ).settings;
   await sandboxControl(ctx, "limits", { perSecond: 0, perEndpointPerSecond: 0 });
   try {
-    return await hostileRounds(ctx, replayed, standIn, windowMs, notes, started, opts.purchases ?? false);
+    return await hostileRounds(ctx, replayed, standIn, windowMs, notes, started, opts.purchases ?? true);
   } finally {
     await sandboxControl(ctx, "limits", {
       perSecond: limits.perSecond,

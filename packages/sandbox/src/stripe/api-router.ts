@@ -19,6 +19,7 @@ import { priceRoutes } from "./resources/prices.ts";
 import { productRoutes } from "./resources/products.ts";
 import { subscriptionScheduleRoutes } from "./resources/subscription-schedules.ts";
 import { subscriptionRoutes } from "./resources/subscriptions.ts";
+import { taxIdRoutes } from "./resources/tax-ids.ts";
 import { webhookEndpointRoutes } from "./resources/webhook-endpoints.ts";
 import { asStripeError, bodyTooLarge, checkPathEncoding, stripeJson } from "./respond.ts";
 import type { Store } from "./store.ts";
@@ -29,6 +30,7 @@ export const apiRoutes: Route[] = [
   ...entitlementRoutes,
   ...priceRoutes,
   ...customerRoutes,
+  ...taxIdRoutes,
   ...checkoutSessionRoutes,
   ...subscriptionRoutes,
   ...subscriptionScheduleRoutes,

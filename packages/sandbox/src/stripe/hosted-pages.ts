@@ -10,7 +10,8 @@ import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
 import { type PortalNotice, portalCanSwitch, portalNotices, portalPage } from "./pages/portal-page.ts";
 import { receiptPage } from "./pages/receipt-page.ts";
 import { buyerAddress, needsAddress } from "./payment-checkout.ts";
-import { defaultConfigurationOf } from "./resources/billing-portal.ts";
+import { isCustomerUpdateAction, portalCustomerUpdate } from "./portal-customer-update.ts";
+import { portalConfigurationOf } from "./resources/billing-portal.ts";
 import { expireSession } from "./resources/checkout-sessions.ts";
 import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
 import { portalSchedulesSwitch, releaseSchedule, scheduleAtPeriodEnd } from "./resources/subscription-schedules.ts";
@@ -129,14 +130,16 @@ async function portalPageRoute(ctx: Ctx, settle: () => Promise<void>, c: Context
     await settle();
     return seeOther(`/portal/${id}?notice=${notice}`);
   }
+  const requested = str(form.action);
+  if (isCustomerUpdateAction(requested)) {
+    const notice = portalCustomerUpdate(ctx, session, portalConfigurationOf(ctx, session), requested, form);
+    await settle();
+    return seeOther(notice ? `/portal/${id}?notice=${notice}` : `/portal/${id}`);
+  }
   const sub = ctx.store.get("subscription", str(form.subscription));
   if (!sub || sub.customer !== session.customer) return html(404, checkoutClosedPage(undefined));
   const action = str(form.action);
-  const config =
-    ctx.store.get(
-      "portal_configuration",
-      typeof session.configuration === "string" ? session.configuration : session.configuration.id,
-    ) ?? defaultConfigurationOf(ctx);
+  const config = portalConfigurationOf(ctx, session);
   if (action === "cancel") {
     if (config.features.subscription_cancel.mode === "immediately")
       endSubscription(ctx, null, sub, "cancellation_requested");

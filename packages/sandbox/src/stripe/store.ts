@@ -111,6 +111,7 @@ export interface Kinds {
   refund: Stripe.Refund;
   dispute: Stripe.Dispute;
   payment_detail: PaymentDetail;
+  tax_id: Stripe.TaxId;
 }
 export type Kind = keyof Kinds;
 const kinds: Kind[] = [
@@ -138,6 +139,7 @@ const kinds: Kind[] = [
   "refund",
   "dispute",
   "payment_detail",
+  "tax_id",
 ];
 
 type Tables = { [K in Kind]: Map<string, Kinds[K]> };

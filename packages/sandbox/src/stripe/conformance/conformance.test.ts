@@ -184,6 +184,20 @@ async function driveLifecycle(): Promise<void> {
       configuration: config.id,
     });
     await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: "http://127.0.0.1:5173/account" });
+    // Tax IDs through the API, and the billing address and tax IDs edited in the hosted portal.
+    const taxId = await stripe.customers.createTaxId(customer.id, { type: "eu_vat", value: "DE123456789" });
+    await stripe.customers.retrieveTaxId(customer.id, taxId.id);
+    await stripe.customers.listTaxIds(customer.id, { limit: 5 });
+    await stripe.customers.deleteTaxId(customer.id, taxId.id);
+    const editing = await stripe.billingPortal.configurations.create({
+      features: { customer_update: { enabled: true, allowed_updates: ["address", "tax_id"] } },
+    });
+    const billing = await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: editing.id });
+    for (const form of [
+      { action: "address", country: "BE", line1: "1 Rue Neuve", city: "Bruxelles", postalCode: "1000" },
+      { action: "tax_id_add", type: "gb_vat", value: "GB123456789" },
+    ] as Array<Record<string, string>>)
+      await fetch(billing.url, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
     await stripe.entitlements.activeEntitlements.list({ customer: customer.id });
 
     // Plan changes: previews, prorations, payment behaviours, pending updates applied and expired.
@@ -367,6 +381,11 @@ describe("conformance with the stripe package's types", () => {
       "object:dispute",
       "event:charge.refunded",
       "event:charge.dispute.closed",
+      "object:tax_id",
+      "deleted:tax_id",
+      "event:customer.tax_id.created",
+      "event:customer.tax_id.deleted",
+      "event:customer.updated",
     ])
       expect(report.byType[root], root).toBeGreaterThan(0);
   });

@@ -30,6 +30,7 @@ export const OBJECT_TYPES: Record<string, readonly [module: string, type: string
   subscription: ["Subscriptions", "Subscription"],
   subscription_item: ["SubscriptionItems", "SubscriptionItem", "DeletedSubscriptionItem"],
   subscription_schedule: ["SubscriptionSchedules", "SubscriptionSchedule"],
+  tax_id: ["TaxIds", "TaxId", "DeletedTaxId"],
   webhook_endpoint: ["WebhookEndpoints", "WebhookEndpoint", "DeletedWebhookEndpoint"],
 };
 
@@ -43,6 +44,8 @@ export const EVENT_TYPES = [
   "customer.created",
   "customer.updated",
   "customer.deleted",
+  "customer.tax_id.created",
+  "customer.tax_id.deleted",
   "customer.subscription.created",
   "customer.subscription.updated",
   "customer.subscription.deleted",

@@ -1,9 +1,12 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
+import { type CustomerUpdateNotice, customerUpdateNotices, portalMayUpdate } from "../portal-customer-update.ts";
 import { defaultConfigurationOf } from "../resources/billing-portal.ts";
 import { priceIn } from "../resources/prices.ts";
 import { scheduledChangeOf } from "../resources/subscription-schedules.ts";
 import { periodOf } from "../resources/subscriptions.ts";
+import { modelledTaxIdTypes, taxIdsOf } from "../resources/tax-ids.ts";
+import { CHECKOUT_COUNTRIES } from "../tax.ts";
 import { date, esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
 
@@ -103,10 +106,106 @@ export const portalNotices = [
   "card_incorrect",
   "card_expiry",
   "card_cvc",
+  ...customerUpdateNotices,
 ] as const;
 export type PortalNotice = (typeof portalNotices)[number];
 
-function noticeError(n: Exclude<PortalNotice, "payment_failed" | "card_updated">) {
+/** The sentence a notice shows and whether it reports a problem. */
+function noticeText(m: ReturnType<typeof t>, n: PortalNotice): { text: string; error: boolean } {
+  switch (n) {
+    case "card_updated":
+      return { text: m.cardUpdated, error: false };
+    case "payment_failed":
+      return { text: m.switchPaymentFailed, error: true };
+    case "address_updated":
+      return { text: m.addressUpdated, error: false };
+    case "address_invalid":
+      return { text: m.addressInvalid, error: true };
+    case "tax_id_added":
+      return { text: m.taxIdAdded, error: false };
+    case "tax_id_invalid":
+      return { text: m.taxIdInvalid, error: true };
+    case "tax_id_removed":
+      return { text: m.taxIdRemoved, error: false };
+    default:
+      return { text: m.errors[noticeError(n)], error: true };
+  }
+}
+
+/** The Billing information card: the address form and the tax IDs, as far as the configuration allows. */
+function billingInfoSection(
+  ctx: Ctx,
+  session: Stripe.BillingPortal.Session,
+  config: Stripe.BillingPortal.Configuration,
+): string {
+  const address = portalMayUpdate(config, "address");
+  const taxIds = portalMayUpdate(config, "tax_id");
+  if (!address && !taxIds) return "";
+  const m = t(langOf(session.locale));
+  const customer = ctx.store.get("customer", session.customer);
+  const a = customer?.address ?? null;
+  const post = `method="post" action="/portal/${esc(session.id)}"`;
+  const countries = [
+    `<option value=""${a?.country ? "" : " selected"}>—</option>`,
+    ...CHECKOUT_COUNTRIES.map(
+      (c) => `<option value="${c}"${c === a?.country ? " selected" : ""}>${esc(m.countries[c] ?? c)}</option>`,
+    ),
+  ].join("");
+  const addressForm = address
+    ? `<form ${post} data-testid="address-form">
+    <input type="hidden" name="action" value="address">
+    <label for="portal-country">${esc(m.country)}
+      <select id="portal-country" name="country" autocomplete="country" required>${countries}</select>
+    </label>
+    <label for="portal-line1">${esc(m.line1)}
+      <input id="portal-line1" name="line1" autocomplete="address-line1" value="${esc(a?.line1 ?? "")}">
+    </label>
+    <div class="row">
+      <label for="portal-postal-code">${esc(m.postalCode)}
+        <input id="portal-postal-code" name="postalCode" autocomplete="postal-code" value="${esc(a?.postal_code ?? "")}">
+      </label>
+      <label for="portal-city">${esc(m.city)}
+        <input id="portal-city" name="city" autocomplete="address-level2" value="${esc(a?.city ?? "")}">
+      </label>
+    </div>
+    <button type="submit" class="secondary" id="save-address">${esc(m.saveAddress)}</button>
+  </form>`
+    : "";
+  const owned = customer ? taxIdsOf(ctx, customer.id) : [];
+  const taxIdList = owned.length
+    ? `<ul data-testid="tax-ids">${owned
+        .map(
+          (x) =>
+            `<li data-tax-id="${esc(x.id)}"><span>${esc(m.taxIdTypes[x.type] ?? x.type)} · ${esc(x.value)}</span><form ${post}><input type="hidden" name="action" value="tax_id_delete"><input type="hidden" name="taxId" value="${esc(x.id)}"><button type="submit" class="secondary">${esc(m.removeTaxId)}</button></form></li>`,
+        )
+        .join("")}</ul>`
+    : `<p class="hint" data-testid="tax-ids">${esc(m.noTaxIds)}</p>`;
+  const taxIdForm = taxIds
+    ? `<div class="hint">${esc(m.taxIds)}</div>
+  ${taxIdList}
+  <form ${post} data-testid="tax-id-form">
+    <input type="hidden" name="action" value="tax_id_add">
+    <div class="row">
+      <label for="tax-id-type">${esc(m.taxIdType)}
+        <select id="tax-id-type" name="type">${modelledTaxIdTypes
+          .map((x) => `<option value="${x}">${esc(m.taxIdTypes[x] ?? x)}</option>`)
+          .join("")}</select>
+      </label>
+      <label for="tax-id-value">${esc(m.taxIdValue)}
+        <input id="tax-id-value" name="value" placeholder="FR40303265045" required>
+      </label>
+    </div>
+    <button type="submit" class="secondary" id="add-tax-id">${esc(m.addTaxId)}</button>
+  </form>`
+    : "";
+  return `<section class="card" aria-label="${esc(m.billingInfo)}" data-testid="billing-info">
+  <div class="hint">${esc(m.billingInfo)}</div>
+  ${addressForm}
+  ${taxIdForm}
+</section>`;
+}
+
+function noticeError(n: Exclude<PortalNotice, "payment_failed" | "card_updated" | CustomerUpdateNotice>) {
   return n === "card_declined"
     ? "declined"
     : n === "card_incorrect"
@@ -175,14 +274,15 @@ export function portalPage(
   </section>
   <section class="pane">
     ${
-      notice === "card_updated"
-        ? `<p class="hint" role="status" id="portal-notice">${esc(m.cardUpdated)}</p>`
-        : notice
-          ? `<p class="error" role="alert" id="portal-error">${esc(notice === "payment_failed" ? m.switchPaymentFailed : m.errors[noticeError(notice)])}</p>`
-          : ""
+      notice === null
+        ? ""
+        : noticeText(m, notice).error
+          ? `<p class="error" role="alert" id="portal-error">${esc(noticeText(m, notice).text)}</p>`
+          : `<p class="hint" role="status" id="portal-notice">${esc(noticeText(m, notice).text)}</p>`
     }
     ${shown.length ? shown.map((s) => subscriptionCard(ctx, session, config, s)).join("") : `<p>${esc(m.noSubscriptions)}</p>`}
     ${config.features.payment_method_update.enabled && visible.length > 0 ? paymentMethodSection(ctx, session, visible) : ""}
+    ${billingInfoSection(ctx, session, config)}
   </section>
 </main>`,
   });

@@ -239,6 +239,15 @@ export function defaultConfigurationOf(ctx: Ctx): Stripe.BillingPortal.Configura
   return ctx.store.put("portal_configuration", defaultConfiguration(ctx, true));
 }
 
+/** The configuration a portal session was created with (the default one if it is gone). */
+export function portalConfigurationOf(
+  ctx: Ctx,
+  session: Stripe.BillingPortal.Session,
+): Stripe.BillingPortal.Configuration {
+  const id = typeof session.configuration === "string" ? session.configuration : session.configuration.id;
+  return ctx.store.get("portal_configuration", id) ?? defaultConfigurationOf(ctx);
+}
+
 function createSession(ctx: Ctx, req: ApiRequest): Stripe.BillingPortal.Session {
   const p = new Params(req.params, {
     customer: "s",

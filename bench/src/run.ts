@@ -20,8 +20,8 @@ const benchDir = resolve(import.meta.dirname, "..");
 const repoRoot = resolve(benchDir, "..");
 const args = parseBenchArgs(process.argv.slice(2));
 const sizes: Sizes = args.smoke
-  ? { stormCustomers: 20, deliveryConcurrency: 32, unlockRuns: 1, lighthouse: false }
-  : { stormCustomers: 2000, deliveryConcurrency: 32, unlockRuns: 20, lighthouse: true };
+  ? { stormCustomers: 20, deliveryConcurrency: 32, deliveryRate: 200, unlockRuns: 1, lighthouse: false }
+  : { stormCustomers: 2000, deliveryConcurrency: 32, deliveryRate: 320, unlockRuns: 20, lighthouse: true };
 if (args.customers !== null && args.customers > 0) sizes.stormCustomers = args.customers;
 if (args.runs !== null && args.runs > 0) sizes.unlockRuns = args.runs;
 if (args.lighthouse) sizes.lighthouse = true;

@@ -7,6 +7,11 @@ import type Stripe from "stripe";
 export interface Sizes {
   stormCustomers: number;
   deliveryConcurrency: number;
+  /**
+   * The storm's deliveries are paced at this rate (open loop: they start whatever the API's answers,
+   * as Stripe sends a burst of events), so the ack latency is measured at that offered rate.
+   */
+  deliveryRate: number;
   unlockRuns: number;
   lighthouse: boolean;
 }

@@ -144,6 +144,9 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
     userSyncs = await Promise.all(Array.from({ length: userSyncCount }, () => preparePaidSession(ctx)));
   } finally {
     await setLimits(stripeUrl, STRIPE_TEST_MODE, { resetStats: true });
+    // Open loop: deliveries start at the offered rate whatever the API's answers (Stripe sends a
+    // burst as its events happen; it does not wait for the endpoint's previous answer).
+    await control(stripeUrl, "/_sandbox/webhooks/rate", { perSecond: sizes.deliveryRate });
     await control(stripeUrl, "/_sandbox/webhooks/resume", {});
   }
   const driveMs = performance.now() - driveStart;
@@ -158,6 +161,7 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   const drainMs = performance.now() - drainStart;
   const userSyncResults = await Promise.all(userSyncRuns);
   await control(stripeUrl, "/_sandbox/chaos", { duplicateRate: 0, reorderWindowMs: 0 });
+  await control(stripeUrl, "/_sandbox/webhooks/rate", { perSecond: null });
   if (!idle) problems.push("the stand-in still had deliveries pending after 30 minutes");
   const after = await deliverySummary(stripeUrl);
   const attempts = await lastAttempts(stripeUrl, after.attempts - before.attempts);
@@ -312,7 +316,8 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
       duplicateRate: CHAOS.duplicateRate,
       reorderWindowMs: CHAOS.reorderWindowMs,
       driverOperations: drive.operations,
-      delivery: "backlog: paused while generating, then drained",
+      delivery: `backlog: paused while generating, then drained paced at ${sizes.deliveryRate}/s (open loop)`,
+      deliveryRatePerSecond: sizes.deliveryRate,
       stripeLimits: `${STRIPE_TEST_MODE.perSecond}/s overall, ${STRIPE_TEST_MODE.perEndpointPerSecond}/s per endpoint (while the API works)`,
       stripeBudgetPerSecond: budget,
       userSyncsDuringStorm: userSyncs.length,

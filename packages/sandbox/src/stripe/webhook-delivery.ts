@@ -62,6 +62,8 @@ export interface DeliveryOptions {
 }
 
 const MAX_LOG = 200_000;
+/** In paced mode, how many deliveries may be in flight at once (Stripe's own limit is not public). */
+const PACED_MAX_IN_FLIGHT = 256;
 
 /**
  * At-least-once webhook delivery: every enabled endpoint whose `enabled_events` match gets a signed
@@ -83,9 +85,50 @@ export class WebhookDelivery {
   private idleWaiters: Array<() => void> = [];
   chaos: ChaosSettings = { duplicateRate: 0, reorderWindowMs: 0, failFirstAttemptRate: 0, dropRate: 0 };
 
+  /**
+   * Paced delivery (open loop): with a rate, deliveries start at `perSecond` whatever the endpoint's
+   * answers, up to PACED_MAX_IN_FLIGHT at once, as events reach Stripe's side in a burst: the
+   * endpoint's response time is then measured at that offered rate. Null: at most `concurrency` in
+   * flight, the next starting when one ends (closed loop, the default).
+   */
+  private pace: { perSecond: number; nextAt: number; timer: NodeJS.Timeout | null } | null = null;
+
   constructor(opts: DeliveryOptions) {
     this.opts = opts;
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(opts.concurrency, PACED_MAX_IN_FLIGHT) });
+  }
+
+  /** Sets (or clears, with null) the paced delivery rate. */
+  setRate(perSecond: number | null): void {
+    if (this.pace?.timer) clearTimeout(this.pace.timer);
+    this.pace = perSecond === null ? null : { perSecond, nextAt: 0, timer: null };
+    this.pump();
+  }
+
+  get rate(): number | null {
+    return this.pace?.perSecond ?? null;
+  }
+
+  /** Paced mode: may a delivery start now? If not, wakes the pump when the next one may. */
+  private paced(): boolean {
+    const pace = this.pace;
+    if (!pace) return true;
+    const now = performance.now();
+    if (now < pace.nextAt) {
+      if (!pace.timer) {
+        pace.timer = setTimeout(
+          () => {
+            pace.timer = null;
+            this.pump();
+          },
+          Math.max(1, Math.ceil(pace.nextAt - now)),
+        );
+      }
+      return false;
+    }
+    // A late timer may catch up at most 10 ms of missed starts, never a burst.
+    pace.nextAt = Math.max(pace.nextAt, now - 10) + 1000 / pace.perSecond;
+    return true;
   }
 
   private rand(): number {
@@ -161,8 +204,9 @@ export class WebhookDelivery {
     while (
       !this.paused &&
       !this.stopped &&
-      this.inFlight < this.opts.concurrency &&
-      this.readyHead < this.ready.length
+      this.inFlight < (this.pace ? PACED_MAX_IN_FLIGHT : this.opts.concurrency) &&
+      this.readyHead < this.ready.length &&
+      this.paced()
     ) {
       const job = this.ready[this.readyHead++];
       if (!job) break;
@@ -317,6 +361,7 @@ export class WebhookDelivery {
   }
 
   reset(): void {
+    this.setRate(null);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.ready = [];
@@ -331,6 +376,7 @@ export class WebhookDelivery {
 
   stop(): void {
     this.stopped = true;
+    if (this.pace?.timer) clearTimeout(this.pace.timer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.agent.destroy();

@@ -184,4 +184,31 @@ describe("webhook delivery", () => {
     expect(after.dropped).toBe(before.dropped + 1);
     await h.control("/_sandbox/chaos", { dropRate: 0 });
   });
+
+  it("paces deliveries at a set rate whatever the endpoint's answers, then goes back to the closed loop", async () => {
+    await h.control("/_sandbox/webhooks/pause", {});
+    expect((await h.control<{ perSecond: number | null }>("/_sandbox/webhooks/rate", { perSecond: 20 })).body).toEqual({
+      perSecond: 20,
+    });
+    const emails = Array.from({ length: 8 }, (_, i) => `paced-${i}-${Date.now()}@example.com`);
+    const ids = new Set<string>();
+    for (const email of emails) ids.add((await h.stripe.customers.create({ email })).id);
+    await h.control("/_sandbox/webhooks/resume", {});
+    await waitIdle();
+    const attempts = (await h.control<{ attempts: DeliveryAttempt[] }>("/_sandbox/deliveries?limit=200")).body.attempts;
+    const starts = attempts
+      .filter((a) => a.type === "customer.created" && a.attempt === 1)
+      .filter((a) => receiver.events.some((e) => e.id === a.event_id && ids.has(objectId(e))))
+      .map((a) => Date.parse(a.at) - a.latency_ms)
+      .sort((x, y) => x - y);
+    expect(starts).toHaveLength(8);
+    // 8 starts at 20/s span at least 7 × 50 ms (a busy machine only spreads them more).
+    expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(7 * 50 - 15);
+    expect(
+      (await h.control<{ perSecond: number | null }>("/_sandbox/webhooks/rate", { perSecond: null })).body,
+    ).toEqual({
+      perSecond: null,
+    });
+    expect((await h.control("/_sandbox/webhooks/rate", { perSecond: 0 })).status).toBe(400);
+  });
 });

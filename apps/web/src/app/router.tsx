@@ -1,17 +1,19 @@
 import { lazy } from "react";
 import { Route, Routes } from "react-router";
+import { withPageMessages } from "@/features/i18n/dictionaries.ts";
 import { AppLayout } from "./layout/app-layout.tsx";
 import { LandingRoute } from "./routes/landing.tsx";
 
-// The landing page (hero + pricing) is in the entry chunk; every other page loads on demand.
+// The landing page (hero + pricing) is in the entry chunk; every other page loads on demand, with the
+// English texts of the pages (withPageMessages), so that no page renders before its texts are here.
 // Declarative routing: the data router would add ~18 KB gzip to the landing page for features we do not use.
 const loaders = {
-  "/sign-in": () => import("./routes/sign-in.tsx"),
-  "/auth/callback": () => import("./routes/auth-callback.tsx"),
-  "/billing/success": () => import("./routes/billing-success.tsx"),
-  "/library": () => import("./routes/library.tsx"),
-  "/account": () => import("./routes/account.tsx"),
-  "/admin": () => import("./routes/admin.tsx"),
+  "/sign-in": withPageMessages(() => import("./routes/sign-in.tsx")),
+  "/auth/callback": withPageMessages(() => import("./routes/auth-callback.tsx")),
+  "/billing/success": withPageMessages(() => import("./routes/billing-success.tsx")),
+  "/library": withPageMessages(() => import("./routes/library.tsx")),
+  "/account": withPageMessages(() => import("./routes/account.tsx")),
+  "/admin": withPageMessages(() => import("./routes/admin.tsx")),
 } as const;
 
 const SignInRoute = lazy(loaders["/sign-in"]);
@@ -20,7 +22,7 @@ const BillingSuccessRoute = lazy(loaders["/billing/success"]);
 const LibraryRoute = lazy(loaders["/library"]);
 const AccountRoute = lazy(loaders["/account"]);
 const AdminRoute = lazy(loaders["/admin"]);
-const NotFoundRoute = lazy(() => import("./routes/not-found.tsx"));
+const NotFoundRoute = lazy(withPageMessages(() => import("./routes/not-found.tsx")));
 
 function isLazyPath(path: string): path is keyof typeof loaders {
   return Object.hasOwn(loaders, path);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { en } from "./dictionary-en.ts";
+import { enFirst } from "./dictionary-en.ts";
+import { enPages } from "./dictionary-en-pages.ts";
 import { fr } from "./dictionary-fr.ts";
 import { createTranslate } from "./translate.ts";
 
+const en = { ...enFirst, ...enPages };
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe("dictionaries", () => {

@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
+import { withPageMessages } from "@/features/i18n/dictionaries.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
 import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
@@ -16,7 +17,7 @@ import { PlanCard } from "./plan-card.tsx";
 import styles from "./pricing.module.css";
 
 // Only subscribers switch plans: the dialog loads when a subscriber's pricing shows, not with the page.
-const loadPlanChangeDialog = () => import("./plan-change-dialog.tsx");
+const loadPlanChangeDialog = withPageMessages(() => import("./plan-change-dialog.tsx"));
 const PlanChangeDialog = lazy(() => loadPlanChangeDialog().then((m) => ({ default: m.PlanChangeDialog })));
 
 interface PricingSectionProps {

@@ -119,7 +119,7 @@ test("Basic monthly → Pro monthly: the preview is the invoice paid, and Pro un
   console.log(`[plans] upgrade Basic monthly → Pro monthly: ${amounts}`);
 
   await dialog.getByRole("link", { name: "Open the library" }).click();
-  await expect(page.getByRole("heading", { name: PRO_ROW })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: PRO_ROW })).toBeVisible();
   await expect(page.getByTestId("locked-rows")).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { sameTab?: boolean }).sameTab)).toBe(true);
 });
@@ -136,7 +136,7 @@ test("a plan changed elsewhere unlocks the Pro rows of the open library over Rea
   });
   // Another tab (here: the API directly) upgrades to Pro.
   expect((await api(page, "/api/billing/change-plan", { priceId: stackInfo().prices.proMonthly })).status).toBe(200);
-  await expect(page.getByRole("heading", { name: PRO_ROW })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("heading", { level: 2, name: PRO_ROW })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByTestId("locked-rows")).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { sameTab?: boolean }).sameTab)).toBe(true);
   expect(page.url()).toBe(`${web}/library`);
@@ -164,7 +164,7 @@ test("Pro yearly → Basic monthly is scheduled: still Pro until the clock passe
   await page.goto(`${web}/account`);
   await expect(page.getByTestId("account-scheduled-change")).toContainText("Gatehouse Basic");
   await page.goto(`${web}/library`);
-  await expect(page.getByRole("heading", { name: PRO_ROW })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: PRO_ROW })).toBeVisible();
 
   await advanceClock(367);
   await expect.poll(async () => (await me(page)).entitlement.priceId, { timeout: 20_000 }).toBe(prices.monthly);

@@ -1,6 +1,16 @@
 import type { Db } from "@gatehouse/types";
+import { QueryClient } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Lesson, readPremiumContentAhead, takeReadAhead } from "./get-premium-content.ts";
+import {
+  type Lesson,
+  premiumContentQueryOptions,
+  readPremiumContentAhead,
+  takeReadAhead,
+} from "./get-premium-content.ts";
+
+// The client the query reads with when it does not use the read ahead (the rows as they are now).
+const current = vi.hoisted(() => ({ client: null as unknown }));
+vi.mock("@/lib/supabase.ts", () => ({ getSupabase: async () => current.client }));
 
 const LESSON: Lesson = {
   slug: "one",
@@ -52,6 +62,36 @@ describe("premium content read ahead", () => {
     const { client } = clientAnswering([LESSON]);
     readPremiumContentAhead(client, "user-1");
     vi.advanceTimersByTime(6_000);
+    expect(takeReadAhead("user-1")).toBeNull();
+  });
+});
+
+describe("the premium content query and the read ahead", () => {
+  const NEW_LESSON: Lesson = { ...LESSON, slug: "two", title: "Two", feature: "downloads", position: 2 };
+
+  it("uses the read ahead for its first load", async () => {
+    const ahead = clientAnswering([LESSON]);
+    const now = clientAnswering([LESSON, NEW_LESSON]);
+    current.client = now.client;
+    readPremiumContentAhead(ahead.client, "user-1");
+    const queryClient = new QueryClient();
+    await expect(queryClient.fetchQuery(premiumContentQueryOptions("user-1"))).resolves.toEqual([LESSON]);
+    expect(now.reads.count).toBe(0);
+  });
+
+  it("reads the rows as they are now on a refetch, even with a fresh read ahead (a plan changed)", async () => {
+    const ahead = clientAnswering([LESSON]);
+    const now = clientAnswering([LESSON, NEW_LESSON]);
+    current.client = now.client;
+    const queryClient = new QueryClient();
+    queryClient.setQueryData(premiumContentQueryOptions("user-1").queryKey, [LESSON]);
+    readPremiumContentAhead(ahead.client, "user-1");
+    await expect(queryClient.fetchQuery({ ...premiumContentQueryOptions("user-1"), staleTime: 0 })).resolves.toEqual([
+      LESSON,
+      NEW_LESSON,
+    ]);
+    expect(now.reads.count).toBe(1);
+    // The stale read ahead is gone: a later first load of another page does not get it either.
     expect(takeReadAhead("user-1")).toBeNull();
   });
 });

@@ -43,9 +43,13 @@ export function takeReadAhead(userId: string): Promise<Lesson[]> | null {
 export const premiumContentQueryOptions = (userId: string | null) =>
   queryOptions({
     queryKey: queryKeys.premiumContent(userId),
-    queryFn: async () => {
+    queryFn: async ({ client, queryKey }) => {
       if (!userId) return [];
-      return (await takeReadAhead(userId)) ?? fetchPremiumContent(await getSupabase());
+      // Only the first load may use the read started ahead: a refetch (an entitlement changed over
+      // Realtime, a plan change) must read the rows as they are now, not as they were seconds ago.
+      const first = client.getQueryData(queryKey) === undefined;
+      const ahead = takeReadAhead(userId);
+      return (first ? await ahead : null) ?? fetchPremiumContent(await getSupabase());
     },
   });
 

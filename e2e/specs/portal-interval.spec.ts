@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import type Stripe from "stripe";
-import { apiMe, newEmail, sandboxStripe, subscribeFast } from "../src/flows.ts";
+import { apiMe, newEmail, pay, sandboxStripe, signUpApi, subscribeFast, useSession } from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 const DAY = 86_400_000;
@@ -43,4 +43,44 @@ test("switching monthly → yearly in the portal restarts the billing cycle, inv
     .poll(async () => Date.parse((await apiMe(page)).entitlement.currentPeriodEnd ?? ""), { timeout: 15_000 })
     .toBe(periodEnd * 1000);
   await expect(page.getByTestId("account-renews")).toContainText(longDate(new Date(periodEnd * 1000).toISOString()));
+});
+
+test("switching yearly → monthly in the portal is scheduled for the year's end (the portal's shortening_interval condition), and the account page shows the renewal and the switch date", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const { urls, prices } = stackInfo();
+  const stripe = sandboxStripe();
+  const user = await signUpApi(newEmail("interval-down"));
+  await page.goto(urls.web);
+  await useSession(page, user.json);
+  const res = await fetch(`${urls.api}/api/checkout`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ priceId: prices.yearly }),
+  });
+  expect(res.status).toBe(200);
+  await page.goto(((await res.json()) as { url: string }).url);
+  await pay(page);
+  await page.waitForURL(/\/billing\/success\?session_id=cs_/);
+  await expect(page.getByTestId("premium-content")).toBeVisible({ timeout: 15_000 });
+  const yearlyEnd = Date.parse((await apiMe(page)).entitlement.currentPeriodEnd ?? "");
+
+  await page.goto(`${urls.web}/account`);
+  await page.getByRole("button", { name: "Manage billing" }).click();
+  await page.waitForURL(/\/portal\//);
+  await page.locator(`form:has(input[name="price"][value="${prices.monthly}"]) button`).click();
+  // Stripe keeps the year that was paid for and switches at its end, through a subscription schedule.
+  await expect(page.getByTestId("scheduled")).toBeVisible();
+  const subscriptionId = await page.locator("[data-subscription]").first().getAttribute("data-subscription");
+  const sub = await stripe.subscriptions.retrieve(subscriptionId ?? "");
+  expect(sub.items.data[0]?.price.id).toBe(prices.yearly);
+  expect((sub.items.data[0]?.current_period_end ?? 0) * 1000).toBe(yearlyEnd);
+  expect(sub.schedule).toMatch(/^sub_sched_/);
+
+  await page.locator("#return-link").click();
+  await page.waitForURL(`${urls.web}/account`);
+  const yearEndText = longDate(new Date(yearlyEnd).toISOString());
+  await expect(page.getByTestId("account-renews")).toContainText(yearEndText);
+  await expect(page.getByTestId("account-scheduled-change")).toContainText(yearEndText, { timeout: 15_000 });
 });

@@ -8,10 +8,6 @@ import {
   takeReadAhead,
 } from "./get-premium-content.ts";
 
-// The client the query reads with when it does not use the read ahead (the rows as they are now).
-const current = vi.hoisted(() => ({ client: null as unknown }));
-vi.mock("@/lib/supabase.ts", () => ({ getSupabase: async () => current.client }));
-
 const LESSON: Lesson = {
   slug: "one",
   title: "One",
@@ -72,24 +68,23 @@ describe("the premium content query and the read ahead", () => {
   it("uses the read ahead for its first load", async () => {
     const ahead = clientAnswering([LESSON]);
     const now = clientAnswering([LESSON, NEW_LESSON]);
-    current.client = now.client;
     readPremiumContentAhead(ahead.client, "user-1");
     const queryClient = new QueryClient();
-    await expect(queryClient.fetchQuery(premiumContentQueryOptions("user-1"))).resolves.toEqual([LESSON]);
+    await expect(queryClient.fetchQuery(premiumContentQueryOptions("user-1", async () => now.client))).resolves.toEqual(
+      [LESSON],
+    );
     expect(now.reads.count).toBe(0);
   });
 
   it("reads the rows as they are now on a refetch, even with a fresh read ahead (a plan changed)", async () => {
     const ahead = clientAnswering([LESSON]);
     const now = clientAnswering([LESSON, NEW_LESSON]);
-    current.client = now.client;
     const queryClient = new QueryClient();
     queryClient.setQueryData(premiumContentQueryOptions("user-1").queryKey, [LESSON]);
     readPremiumContentAhead(ahead.client, "user-1");
-    await expect(queryClient.fetchQuery({ ...premiumContentQueryOptions("user-1"), staleTime: 0 })).resolves.toEqual([
-      LESSON,
-      NEW_LESSON,
-    ]);
+    await expect(
+      queryClient.fetchQuery({ ...premiumContentQueryOptions("user-1", async () => now.client), staleTime: 0 }),
+    ).resolves.toEqual([LESSON, NEW_LESSON]);
     expect(now.reads.count).toBe(1);
     // The stale read ahead is gone: a later first load of another page does not get it either.
     expect(takeReadAhead("user-1")).toBeNull();

@@ -40,7 +40,8 @@ export function takeReadAhead(userId: string): Promise<Lesson[]> | null {
   return found && found.userId === userId && Date.now() - found.at < AHEAD_FRESH_MS ? found.rows : null;
 }
 
-export const premiumContentQueryOptions = (userId: string | null) =>
+/** The query of the rows; `getClient` is the Supabase client it reads with (the app's own by default). */
+export const premiumContentQueryOptions = (userId: string | null, getClient: () => Promise<Db> = getSupabase) =>
   queryOptions({
     queryKey: queryKeys.premiumContent(userId),
     queryFn: async ({ client, queryKey }) => {
@@ -49,7 +50,7 @@ export const premiumContentQueryOptions = (userId: string | null) =>
       // Realtime, a plan change) must read the rows as they are now, not as they were seconds ago.
       const first = client.getQueryData(queryKey) === undefined;
       const ahead = takeReadAhead(userId);
-      return (first ? await ahead : null) ?? fetchPremiumContent(await getSupabase());
+      return (first ? await ahead : null) ?? fetchPremiumContent(await getClient());
     },
   });
 

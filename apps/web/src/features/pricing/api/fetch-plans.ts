@@ -52,7 +52,8 @@ export function amountsOf(price: PriceRow): { amounts: Record<string, PriceAmoun
   return { amounts };
 }
 
-export async function fetchOneTimeOffers(client: Db): Promise<OneTimeOffer[]> {
+/** The catalog's three reads (RLS: active products, prices and their features only). */
+async function readCatalog(client: Db) {
   const [products, prices, features] = await Promise.all([
     client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
     client
@@ -66,9 +67,36 @@ export async function fetchOneTimeOffers(client: Db): Promise<OneTimeOffer[]> {
   if (products.error) throw new Error(products.error.message);
   if (prices.error) throw new Error(prices.error.message);
   if (features.error) throw new Error(features.error.message);
-  const productRows = products.data;
-  const featureRows = features.data;
-  return prices.data
+  return { productRows: products.data, priceRows: prices.data, featureRows: features.data };
+}
+
+/**
+ * The pricing page asks for the plans and the one-time offers at once: both share one read while it
+ * is in flight (three requests, not six). Nothing is kept once it has answered.
+ */
+let catalogInFlight: { client: Db; rows: ReturnType<typeof readCatalog> } | null = null;
+function catalogRows(client: Db): ReturnType<typeof readCatalog> {
+  if (catalogInFlight?.client === client) return catalogInFlight.rows;
+  const rows = readCatalog(client);
+  const entry = { client, rows };
+  catalogInFlight = entry;
+  const clear = () => {
+    if (catalogInFlight === entry) catalogInFlight = null;
+  };
+  rows.then(clear, clear);
+  return rows;
+}
+
+type FeatureRow = Awaited<ReturnType<typeof readCatalog>>["featureRows"][number];
+const featuresOf = (featureRows: readonly FeatureRow[], productId: string) =>
+  featureRows
+    .filter((f) => f.product_id === productId)
+    .map((f) => f.feature)
+    .sort();
+
+export async function fetchOneTimeOffers(client: Db): Promise<OneTimeOffer[]> {
+  const { productRows, priceRows, featureRows } = await catalogRows(client);
+  return priceRows
     .filter((price) => price.type === "one_time" && price.unit_amount !== null)
     .flatMap((price) => {
       const product = productRows.find((p) => p.id === price.product_id);
@@ -79,10 +107,7 @@ export async function fetchOneTimeOffers(client: Db): Promise<OneTimeOffer[]> {
           plan: {
             ...rest,
             translations: translationsFrom(metadata),
-            features: featureRows
-              .filter((f) => f.product_id === product.id)
-              .map((f) => f.feature)
-              .sort(),
+            features: featuresOf(featureRows, product.id),
           },
           price: {
             id: price.id,
@@ -101,30 +126,11 @@ export async function fetchOneTimeOffers(client: Db): Promise<OneTimeOffer[]> {
 
 /** Active products with their active recurring prices, cheapest plan first. RLS hides inactive rows. */
 export async function fetchPlans(client: Db): Promise<Plan[]> {
-  const [products, prices, features] = await Promise.all([
-    client.from("products").select("id,name,description,entitlement,metadata").eq("active", true),
-    client
-      .from("prices")
-      .select(
-        "id,product_id,currency,unit_amount,interval,interval_count,trial_period_days,lookup_key,type,tax_behavior,currency_options",
-      )
-      .eq("active", true),
-    // RLS returns the features of active products only.
-    client.from("product_features").select("product_id,feature"),
-  ]);
-  if (products.error) throw new Error(products.error.message);
-  if (prices.error) throw new Error(prices.error.message);
-  if (features.error) throw new Error(features.error.message);
-  const productRows = products.data;
-  const priceRows = prices.data;
-  const featureRows = features.data;
+  const { productRows, priceRows, featureRows } = await catalogRows(client);
   const plans = productRows.map<Plan>(({ metadata, ...product }) => ({
     ...product,
     translations: translationsFrom(metadata),
-    features: featureRows
-      .filter((f) => f.product_id === product.id)
-      .map((f) => f.feature)
-      .sort(),
+    features: featuresOf(featureRows, product.id),
     prices: priceRows
       .flatMap((price) => {
         const interval = billingInterval(price.interval);

@@ -1,13 +1,14 @@
 import type { Db } from "@gatehouse/types";
 import { describe, expect, it } from "vitest";
-import { fetchPlans } from "./fetch-plans.ts";
+import { fetchOneTimeOffers, fetchPlans } from "./fetch-plans.ts";
 import { planUnlocking } from "./get-plans.ts";
 
 /** The slice of supabase-js fetchPlans uses: from(table).select(columns).eq(column, value). */
-function fakeClient(tables: Record<string, unknown[]>): Db {
+function fakeClient(tables: Record<string, unknown[]>, reads: string[] = []): Db {
   const client = {
     from: (table: string) => ({
       select: () => {
+        reads.push(table);
         const answer = { data: tables[table] ?? [], error: null };
         return Object.assign(Promise.resolve(answer), { eq: async () => answer });
       },
@@ -81,5 +82,27 @@ describe("fetchPlans", () => {
       eur: { unitAmount: 900, taxBehavior: "inclusive" },
       usd: { unitAmount: 1000, taxBehavior: "exclusive" },
     });
+  });
+
+  it("shares one catalog read with the one-time offers asked at the same time, and reads again later", async () => {
+    const reads: string[] = [];
+    const client = fakeClient(
+      {
+        products: [{ id: "prod_pro", name: "Pro", description: null, entitlement: "pro", metadata: {} }],
+        prices: [
+          { ...price("p_pro_m", "prod_pro", 900, "month"), type: "recurring" },
+          { ...price("p_life", "prod_pro", 9900, null), type: "one_time" },
+        ],
+        product_features: [{ product_id: "prod_pro", feature: "library.pro" }],
+      },
+      reads,
+    );
+    const [plans, offers] = await Promise.all([fetchPlans(client), fetchOneTimeOffers(client)]);
+    expect(plans.map((p) => p.id)).toEqual(["prod_pro"]);
+    expect(offers.map((o) => o.price.id)).toEqual(["p_life"]);
+    expect(offers[0]?.plan.features).toEqual(["library.pro"]);
+    expect(reads.sort()).toEqual(["prices", "product_features", "products"]);
+    await fetchPlans(client);
+    expect(reads).toHaveLength(6);
   });
 });

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { type LiveStack, type Stack, startLiveStack, startStack } from "@gatehouse/stack";
 import { readLiveConfig } from "./live-config.ts";
 
@@ -9,6 +11,10 @@ import { readLiveConfig } from "./live-config.ts";
 export default async function globalSetup() {
   // A stack already up (src/serve-stack.ts) is reused as is.
   if (process.env.GATEHOUSE_STACK) return async () => {};
+  // Everything the API and the SPA's server print, timed, for reading a failed spec beside it.
+  process.env.GATEHOUSE_STACK_LOG ??= join(import.meta.dirname, "..", "stack.log");
+  writeFileSync(process.env.GATEHOUSE_STACK_LOG, "");
+  console.log(`[e2e] the stack's output: ${process.env.GATEHOUSE_STACK_LOG}`);
   let stack: Stack | LiveStack;
   if (process.env.GATEHOUSE_TARGET === "live") {
     const live = readLiveConfig(process.env);

@@ -4,7 +4,7 @@
 // as it is deployed: the static-assets Worker of apps/web in `wrangler dev`, which applies the
 // build's `_headers` (CSP, HSTS, …) and the single-page-application fallback.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setupCatalog } from "@gatehouse/billing/catalog-setup";
@@ -72,14 +72,26 @@ export interface LiveConfig {
   automaticTax: boolean;
 }
 
-/** A child whose last lines (all children's, 40 kept) go into the errors. */
+/**
+ * A child whose last lines (all children's, 40 kept) go into the errors. With GATEHOUSE_STACK_LOG set
+ * (the e2e suite sets it to test-results/stack.log), every line also goes to that file, timed, so a
+ * failed spec can be read beside what the API and the SPA's server printed meanwhile.
+ */
 function run(name: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, tail: string[]) {
+  const logFile = process.env.GATEHOUSE_STACK_LOG;
   return spawnGroup(cmd, args, {
     cwd,
     env: { ...process.env, ...env },
     onLine: (line) => {
       tail.push(`[${name}] ${line}`);
       if (tail.length > 40) tail.shift();
+      if (logFile) {
+        try {
+          appendFileSync(logFile, `${new Date().toISOString()} [${name}] ${line}\n`);
+        } catch {
+          // A log that cannot be written must not stop the stack.
+        }
+      }
     },
   });
 }
@@ -97,7 +109,13 @@ async function startApp(
   const apiChild = run(
     "api",
     binOf("apps/api", "wrangler"),
-    wranglerDevArgs({ port: ports.api, inspectorPort, vars, extra: ["--test-scheduled", "--log-level", "warn"] }),
+    wranglerDevArgs({
+      port: ports.api,
+      inspectorPort,
+      vars,
+      // With a stack log, every request's line too (method, path, status, time); without, warnings only.
+      extra: ["--test-scheduled", "--log-level", process.env.GATEHOUSE_STACK_LOG ? "info" : "warn"],
+    }),
     packageDir("apps/api"),
     { WRANGLER_SEND_METRICS: "false", CI: "true" },
     tail,

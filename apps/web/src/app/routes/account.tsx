@@ -14,6 +14,7 @@ import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
 import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
 import { useBillingResync } from "@/features/billing/api/use-billing-resync.ts";
+import { useEntitlementChanges } from "@/features/billing/api/use-entitlement-changes.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { usePlans } from "@/features/pricing/api/get-plans.ts";
 import { formatPrice } from "@/features/pricing/format-price.ts";
@@ -50,6 +51,8 @@ export default function AccountRoute() {
   ]);
   const purchases = usePurchases(signedIn?.user.id ?? null);
 
+  // A plan changed elsewhere (the portal's webhook, another tab) shows here without a reload.
+  useEntitlementChanges(signedIn?.user.id ?? null);
   // Back from the billing portal: one re-sync per page load, not per visit.
   useBillingResync(signedIn?.user.id ?? null, signedIn?.access_token ?? null);
 
@@ -78,7 +81,8 @@ export default function AccountRoute() {
       />
     );
   } else if (entitlement.isPending) body = <AccountSkeleton />;
-  else if (entitlement.isError) {
+  // A failed re-read (after a sync, a Realtime change) keeps showing the row read before.
+  else if (entitlement.isError && entitlement.data === undefined) {
     body = (
       <Alert
         tone="danger"

@@ -37,6 +37,17 @@ describe("useBillingResync", () => {
     expect(client.getQueryState(queryKeys.entitlement("u1"))?.isInvalidated).toBe(true);
   });
 
+  it("re-reads the entitlement even when the sync failed (a webhook's sync may have landed)", async () => {
+    const { client, wrapper } = wrapperWith();
+    client.setQueryData(queryKeys.entitlement("u1"), { active: false });
+    const failing = async () => {
+      throw new Error("upstream_unavailable");
+    };
+    const { result } = renderHook(() => useBillingResync("u1", "token-1", failing), { wrapper });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(client.getQueryState(queryKeys.entitlement("u1"))?.isInvalidated).toBe(true);
+  });
+
   it("waits for a signed-in user", () => {
     const sync = vi.fn(async () => ({}));
     const { wrapper } = wrapperWith();

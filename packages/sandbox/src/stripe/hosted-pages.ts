@@ -7,15 +7,18 @@ import { StripeApiError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { canSkipCard, completeCheckout, successRedirect } from "./lifecycle.ts";
 import { checkoutClosedPage, checkoutPage } from "./pages/checkout-page.ts";
+import { langOf } from "./pages/i18n.ts";
+import { invoicePage } from "./pages/invoice-page.ts";
 import { type PortalNotice, portalCanSwitch, portalNotices, portalPage } from "./pages/portal-page.ts";
 import { receiptPage } from "./pages/receipt-page.ts";
-import { buyerAddress, needsAddress } from "./payment-checkout.ts";
+import { buyerAddress, collectsTaxId, needsAddress } from "./payment-checkout.ts";
 import { isCustomerUpdateAction, portalCustomerUpdate } from "./portal-customer-update.ts";
 import { portalConfigurationOf } from "./resources/billing-portal.ts";
 import { expireSession } from "./resources/checkout-sessions.ts";
 import { applyItemChange, prorationBehaviors } from "./resources/plan-change.ts";
 import { portalSchedulesSwitch, releaseSchedule, scheduleAtPeriodEnd } from "./resources/subscription-schedules.ts";
 import { changeSubscription, endSubscription, periodOf, saveSubscription } from "./resources/subscriptions.ts";
+import { checkoutTaxIdOf } from "./resources/tax-ids.ts";
 import { bodyTooLarge, checkPathEncoding, html, seeOther } from "./respond.ts";
 
 function str(v: unknown): string {
@@ -63,6 +66,8 @@ async function checkoutPageRoute(ctx: Ctx, settle: () => Promise<void>, c: Conte
   const keep = { email, name, address, taxId };
   if (needsAddress(session) && !buyerAddress(ctx, session, address)?.country)
     return html(400, checkoutPage(ctx, session, { ...keep, error: "address" }));
+  if (taxId && collectsTaxId(ctx, session) && !checkoutTaxIdOf(taxId))
+    return html(400, checkoutPage(ctx, session, { ...keep, error: "taxId" }));
   const hasEmail = Boolean(
     session.customer_email ??
       (typeof session.customer === "string" ? ctx.store.get("customer", session.customer)?.email : null),
@@ -191,18 +196,31 @@ function receiptPageRoute(ctx: Ctx, chargeId: string): Response {
   return html(200, receiptPage(charge, ctx.store.get("payment_detail", charge.id)));
 }
 
+/**
+ * `GET /invoice/:id`: the hosted invoice page an invoice's `hosted_invoice_url` points to, in the
+ * customer's preferred language, else the browser's. (The PDF, `/invoice/:id/pdf`, is not served.)
+ */
+function invoicePageRoute(ctx: Ctx, c: Context, invoiceId: string): Response {
+  const invoice = ctx.store.get("invoice", invoiceId);
+  if (!invoice || invoice.status === "draft") return html(404, checkoutClosedPage(undefined));
+  const customer = typeof invoice.customer === "string" ? ctx.store.get("customer", invoice.customer) : undefined;
+  const locale = customer?.preferred_locales?.[0] ?? c.req.header("accept-language")?.split(",")[0] ?? null;
+  return html(200, invoicePage(invoice, langOf(locale)));
+}
+
 /** The page's id from the path (a malformed `%` escape is a 400 in Stripe's shape). */
 function pageId(c: Context): string {
   checkPathEncoding(c.req.method, new URL(c.req.url).pathname);
   return c.req.param("id") ?? "";
 }
 
-/** The hosted pages: checkout, the customer portal and receipts. */
+/** The hosted pages: checkout, the customer portal, receipts and invoices. */
 export function hostedPageRoutes(ctx: Ctx, settle: () => Promise<void>): Hono {
   return new Hono()
     .get("/checkout/:id", (c) => checkoutPageRoute(ctx, settle, c, pageId(c)))
     .post("/checkout/:id", (c) => checkoutPageRoute(ctx, settle, c, pageId(c)))
     .get("/receipts/:id", (c) => receiptPageRoute(ctx, pageId(c)))
+    .get("/invoice/:id", (c) => invoicePageRoute(ctx, c, pageId(c)))
     .get("/portal/:id", (c) => portalPageRoute(ctx, settle, c, pageId(c)))
     .post("/portal/:id", (c) => portalPageRoute(ctx, settle, c, pageId(c)));
 }

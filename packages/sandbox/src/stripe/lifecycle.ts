@@ -5,11 +5,17 @@ import { DueQueue } from "./due-queue.ts";
 import { StripeApiError } from "./errors.ts";
 import type { RequestInfo } from "./events.ts";
 import { newId } from "./ids.ts";
-import { buyerAddress, completePaymentSession, needsAddress } from "./payment-checkout.ts";
+import {
+  buyerAddress,
+  completePaymentSession,
+  enteredTaxId,
+  needsAddress,
+  saveCheckoutTaxId,
+} from "./payment-checkout.ts";
 import { expireSession, getSession } from "./resources/checkout-sessions.ts";
 import { getCustomer, newCustomer, saveCustomer } from "./resources/customers.ts";
 import { refreshEntitlements } from "./resources/entitlements.ts";
-import { markFailed, markPaid, newInvoice } from "./resources/invoices.ts";
+import { chargeInvoice, markFailed, markPaid, newInvoice } from "./resources/invoices.ts";
 import { expirePendingUpdate } from "./resources/plan-change.ts";
 import { addInterval } from "./resources/prices.ts";
 import { schedulePhaseEnds } from "./resources/subscription-schedules.ts";
@@ -23,20 +29,6 @@ export const RENEWAL_RETRY_DAYS = [1, 2, 4];
 function nextPeriodEnd(sub: Stripe.Subscription, from: number): number {
   const price = sub.items.data[0]?.price;
   return addInterval(from, price?.recurring?.interval ?? "month", price?.recurring?.interval_count ?? 1);
-}
-
-/** Emits the invoice events of a successful charge and returns the paid invoice. */
-function chargeInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stripe.Invoice): Stripe.Invoice {
-  ctx.events.emit("invoice.created", invoice, request);
-  ctx.events.emit("invoice.finalized", invoice, request);
-  const paid = markPaid(ctx, invoice);
-  ctx.events.emit("invoice.paid", paid, request, {
-    status: "open",
-    amount_paid: 0,
-    amount_remaining: invoice.amount_due,
-  });
-  ctx.events.emit("invoice.payment_succeeded", paid, request);
-  return paid;
 }
 
 /**
@@ -89,6 +81,7 @@ export function completeCheckout(
       code: "parameter_missing",
       param: "address",
     });
+  const taxId = enteredTaxId(ctx, session, input.taxId ?? null);
   let customer: Stripe.Customer;
   if (typeof session.customer === "string") {
     customer = getCustomer(ctx, session.customer, "customer");
@@ -103,6 +96,7 @@ export function completeCheckout(
     customer = newCustomer(ctx, request, { email, name: input.name ?? null });
     if (address) customer = saveCustomer(ctx, request, customer, { ...customer, address });
   }
+  const taxIds = saveCheckoutTaxId(ctx, request, customer.id, taxId);
 
   const items = state.lineItems.flatMap((li) => {
     const price = ctx.store.get("price", li.price);
@@ -162,7 +156,7 @@ export function completeCheckout(
       name: customer.name ?? null,
       phone: null,
       tax_exempt: "none",
-      tax_ids: [],
+      tax_ids: taxIds,
     },
     subscription: sub.id,
     invoice: paid.id,

@@ -1,12 +1,15 @@
 // Completing a Checkout Session in `payment` mode: the buyer's address and tax ID, the tax, the
-// payment intent and its charge, then `checkout.session.completed`.
+// payment intent and its charge, the post-payment invoice (`invoice_creation`), then
+// `checkout.session.completed`.
 import type Stripe from "stripe";
 import type { Ctx } from "./context.ts";
 import { StripeApiError } from "./errors.ts";
 import type { RequestInfo } from "./events.ts";
 import { getCustomer, newCustomer, saveCustomer } from "./resources/customers.ts";
+import { chargeInvoice, newPaymentInvoice } from "./resources/invoices.ts";
 import { createPayment } from "./resources/payments.ts";
 import { priceIn, productIdOf } from "./resources/prices.ts";
+import { checkoutTaxIdOf, createTaxId, taxIdsOf } from "./resources/tax-ids.ts";
 import { behaviorOf, computeTax } from "./tax.ts";
 
 export interface BuyerInput {
@@ -41,12 +44,41 @@ export function preselectedCountry(session: Stripe.Checkout.Session): string {
   return "US";
 }
 
-/** The tax ID's Stripe type from its country (the sandbox knows EU VAT, GB VAT and US EIN). */
-function taxIdType(value: string): Stripe.Checkout.Session.CustomerDetails.TaxId.Type {
-  const v = value.toUpperCase();
-  if (v.startsWith("GB")) return "gb_vat";
-  if (/^[A-Z]{2}/.test(v)) return "eu_vat";
-  return "us_ein";
+/**
+ * Does the hosted page ask for a tax ID? With `tax_id_collection`, unless the customer already has
+ * one: Checkout collects tax IDs only from customers without any.
+ */
+export function collectsTaxId(ctx: Ctx, session: Stripe.Checkout.Session): boolean {
+  if (!session.tax_id_collection?.enabled) return false;
+  return typeof session.customer !== "string" || taxIdsOf(ctx, session.customer).length === 0;
+}
+
+export type EnteredTaxId = NonNullable<ReturnType<typeof checkoutTaxIdOf>>;
+
+/** The tax ID the buyer entered, checked (400 `tax_id_invalid`); null when none is collected. */
+export function enteredTaxId(ctx: Ctx, session: Stripe.Checkout.Session, raw: string | null): EnteredTaxId | null {
+  if (!raw?.trim() || !collectsTaxId(ctx, session)) return null;
+  const taxId = checkoutTaxIdOf(raw);
+  if (!taxId)
+    throw new StripeApiError(400, "invalid_request_error", `Invalid tax ID: ${raw.trim()}.`, {
+      code: "tax_id_invalid",
+      param: "tax_id",
+    });
+  return taxId;
+}
+
+/**
+ * Saves the entered tax ID on the customer (a `tax_id`, `customer.tax_id.created`) and answers the
+ * customer's tax IDs as the completed session's `customer_details.tax_ids` lists them.
+ */
+export function saveCheckoutTaxId(
+  ctx: Ctx,
+  request: RequestInfo | null,
+  customerId: string,
+  taxId: EnteredTaxId | null,
+): Stripe.Checkout.Session.CustomerDetails.TaxId[] {
+  if (taxId) createTaxId(ctx, request, customerId, taxId.type, taxId.value);
+  return taxIdsOf(ctx, customerId).map((t) => ({ type: t.type, value: t.value }));
 }
 
 export function completePaymentSession(
@@ -63,6 +95,7 @@ export function completePaymentSession(
       code: "parameter_missing",
       param: "address",
     });
+  const taxId = enteredTaxId(ctx, session, input.taxId);
   const email = session.customer_email ?? input.email ?? null;
   let customer: Stripe.Customer;
   if (typeof session.customer === "string") {
@@ -85,16 +118,17 @@ export function completePaymentSession(
     if (!price) return [];
     const amount = priceIn(ctx, price, currency);
     const gross = (amount?.unitAmount ?? 0) * li.quantity;
+    const behavior = behaviorOf(amount?.taxBehavior);
     const tax = session.automatic_tax.enabled
-      ? computeTax(gross, country, behaviorOf(amount?.taxBehavior))
+      ? computeTax(gross, country, behavior)
       : { net: gross, tax: 0, total: gross, percentage: 0 };
-    return [{ price, tax, name: ctx.store.get("product", productIdOf(price))?.name ?? null }];
+    const name = ctx.store.get("product", productIdOf(price))?.name ?? null;
+    return [{ price, quantity: li.quantity, gross, tax, behavior, name }];
   });
   const total = lines.reduce((s, l) => s + l.tax.total, 0);
   const amountTax = lines.reduce((s, l) => s + l.tax.tax, 0);
   const description = lines.map((l) => l.name ?? l.price.id).join(", ");
-  const taxIds =
-    state.taxIdCollection && input.taxId ? [{ type: taxIdType(input.taxId), value: input.taxId.toUpperCase() }] : [];
+  const taxIds = saveCheckoutTaxId(ctx, request, customer.id, taxId);
   const { intent, charge } = createPayment(ctx, request, {
     customer: customer.id,
     amount: total,
@@ -103,7 +137,7 @@ export function completePaymentSession(
     description,
     email: customer.email,
     metadata: state.paymentIntentMetadata ?? {},
-    billing: { name: input.name ?? customer.name ?? null, address, taxId: taxIds[0]?.value ?? null },
+    billing: { name: input.name ?? customer.name ?? null, address, taxId: taxId?.value ?? null },
   });
   ctx.store.put("payment_detail", {
     id: charge.id,
@@ -115,11 +149,35 @@ export function completePaymentSession(
     country,
     locale: session.locale,
   });
+  // Checkout's post-payment invoice: made and paid once the payment succeeded, before the session completes.
+  const invoiceData = session.invoice_creation?.enabled ? session.invoice_creation.invoice_data : null;
+  const invoice = invoiceData
+    ? chargeInvoice(
+        ctx,
+        request,
+        newPaymentInvoice(ctx, {
+          customer: getCustomer(ctx, customer.id, "customer"),
+          currency,
+          lines: lines.map((l) => ({
+            price: l.price,
+            quantity: l.quantity,
+            amount: l.gross,
+            description: `${l.quantity} × ${l.name ?? l.price.id}`,
+            tax: l.tax,
+            behavior: l.behavior,
+          })),
+          automaticTax: session.automatic_tax.enabled,
+          country,
+          data: invoiceData,
+        }),
+      )
+    : null;
   const completed: Stripe.Checkout.Session = {
     ...session,
     status: "complete",
     payment_status: "paid",
     customer: customer.id,
+    invoice: invoice?.id ?? null,
     customer_details: {
       address,
       business_name: null,

@@ -129,15 +129,35 @@ async function driveLifecycle(): Promise<void> {
         customer_update: { address: "auto", name: "auto" },
         tax_id_collection: { enabled: true },
         payment_intent_data: { metadata: { user_id: "u1" } },
+        // Post-payment invoices: with every invoice_data field the stand-in models, and without any.
+        ...(country === "FR"
+          ? {
+              invoice_creation: {
+                enabled: true,
+                invoice_data: {
+                  description: "One-time purchase",
+                  metadata: { user_id: "u1" },
+                  footer: "Thank you",
+                  custom_fields: [{ name: "Order", value: "42" }],
+                  rendering_options: { amount_tax_display: "include_inclusive_tax" },
+                },
+              },
+            }
+          : country === "US"
+            ? { invoice_creation: { enabled: true } }
+            : {}),
         success_url: "http://127.0.0.1:5173/ok?session_id={CHECKOUT_SESSION_ID}",
       });
       await h.control(`/_sandbox/checkout/sessions/${session.id}/complete`, {
         address: { country, line1: "1 Main St", city: "Town", postal_code: "12345" },
         taxId: country === "FR" ? "FR40303265045" : undefined,
       });
-      const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["line_items"] });
+      const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["line_items", "invoice"] });
       purchases.push(String(done.payment_intent));
     }
+    // The tax ID entered at Checkout, on the customer.
+    await stripe.customers.retrieve(customer.id, { expand: ["tax_ids"] });
+    await stripe.customers.list({ email: "ada@example.com", expand: ["data.tax_ids"] });
     const [refundedPi = "", disputedPi = "", wonPi = ""] = purchases;
     await stripe.paymentIntents.retrieve(refundedPi, { expand: ["latest_charge"] });
     await stripe.paymentIntents.list({ customer: customer.id });
@@ -386,8 +406,23 @@ describe("conformance with the stripe package's types", () => {
       "event:customer.tax_id.created",
       "event:customer.tax_id.deleted",
       "event:customer.updated",
+      "event:invoice.created",
+      "event:invoice.finalized",
+      "event:invoice.payment_succeeded",
     ])
       expect(report.byType[root], root).toBeGreaterThan(0);
+    // The new shapes were among them: a post-payment invoice (no subscription), a session that made
+    // one, a customer with its tax IDs included.
+    const bodies = recorded.map((r) => r.body.replace(/\s/g, ""));
+    for (const shape of [
+      '"billing_reason":"manual"',
+      '"invoice_creation":{"enabled":true',
+      '"tax_ids":{"object":"list"',
+    ])
+      expect(
+        bodies.some((b) => b.includes(shape)),
+        shape,
+      ).toBe(true);
   });
 
   it("emits invoice events carrying full invoices (every declared field but expand-only ones), several KiB each", () => {

@@ -1,13 +1,13 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
 import { canSkipCard, sessionTrialDays } from "../lifecycle.ts";
-import { buyerAddress, needsAddress, preselectedCountry } from "../payment-checkout.ts";
+import { buyerAddress, collectsTaxId, needsAddress, preselectedCountry } from "../payment-checkout.ts";
 import { priceIn } from "../resources/prices.ts";
 import { behaviorOf, CHECKOUT_COUNTRIES, computeTax, type TaxBehavior, taxRateOf } from "../tax.ts";
 import { esc, layout, money } from "./html.ts";
 import { type Lang, langOf, perInterval, t } from "./i18n.ts";
 
-export type CheckoutFormError = "declined" | "incorrect" | "email" | "expiry" | "cvc" | "address";
+export type CheckoutFormError = "declined" | "incorrect" | "email" | "expiry" | "cvc" | "address" | "taxId";
 
 export interface CheckoutForm {
   email?: string;
@@ -194,7 +194,7 @@ export function checkoutPage(ctx: Ctx, session: Stripe.Checkout.Session, form: C
           <input id="billingName" name="billingName" autocomplete="cc-name" value="${esc(form.name ?? "")}">
         </label>
       </fieldset>
-      ${withAddress ? addressFields(m, form, selected, session.tax_id_collection?.enabled ?? false) : ""}
+      ${withAddress ? addressFields(m, form, selected, collectsTaxId(ctx, session)) : ""}
       <button type="submit" id="submit">${esc(trialDays ? m.startTrial : payment ? m.payNow : m.pay)}</button>
       <p class="hint">${esc(m.testHint)}</p>
     </form>

@@ -64,6 +64,9 @@ export function layout(opts: { lang: "en" | "fr"; title: string; body: string })
   .status.active, .status.trialing { background: #d7f7c2; color: #05690d; }
   .status.past_due, .status.unpaid { background: #fde8ec; color: #a50e30; }
   .actions { display: flex; flex-wrap: wrap; gap: 8px; }
+  .invoices { list-style: none; padding: 0; margin: 0; }
+  .invoices .line { margin-top: 0; padding: 10px 0; gap: 12px; align-items: center; }
+  .status.paid { background: #d7f7c2; color: #05690d; }
   .actions form { display: inline; }
   .center { max-width: 480px; margin: 96px auto; text-align: center; display: grid; gap: 16px; padding: 0 24px; }
   @media (max-width: 760px) { main { grid-template-columns: 1fr; } .summary, .pane { padding: 32px 24px; } }

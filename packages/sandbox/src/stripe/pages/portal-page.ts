@@ -205,6 +205,40 @@ function billingInfoSection(
 </section>`;
 }
 
+/**
+ * The Invoice history card (configuration `features.invoice_history`): the customer's finalized
+ * invoices, newest first, subscription periods and Checkout post-payment invoices alike: date,
+ * what, amount, status and the hosted invoice page.
+ */
+function invoiceHistorySection(ctx: Ctx, session: Stripe.BillingPortal.Session): string {
+  const lang = langOf(session.locale);
+  const m = t(lang);
+  const invoices = ctx.store
+    .ids("invoice")
+    .flatMap((id) => {
+      const x = ctx.store.get("invoice", id);
+      return x && x.customer === session.customer && x.status !== "draft" ? [x] : [];
+    })
+    .sort((a, b) => b.created - a.created)
+    .slice(0, 24);
+  const rows = invoices
+    .map((x) => {
+      const what = x.lines.data.map((l) => l.description ?? "").join(", ");
+      return `<li class="line" data-testid="invoice-row" data-invoice="${esc(x.id)}">
+      <span>${esc(date(x.created, lang))}</span>
+      <span data-testid="invoice-what">${esc(what)}</span>
+      <span data-testid="invoice-amount">${esc(money(x.total, x.currency, lang))}</span>
+      <span class="status ${esc(x.status ?? "")}" data-testid="invoice-status">${esc(m.invoiceStatus[x.status ?? ""] ?? x.status)}</span>
+      ${x.hosted_invoice_url ? `<a href="${esc(x.hosted_invoice_url)}" data-testid="invoice-link">${esc(m.viewInvoice)}</a>` : ""}
+    </li>`;
+    })
+    .join("");
+  return `<section class="card" aria-label="${esc(m.invoiceHistory)}" data-testid="invoice-history">
+  <div class="hint">${esc(m.invoiceHistory)}</div>
+  ${rows ? `<ul class="invoices">${rows}</ul>` : `<p class="hint">${esc(m.noInvoices)}</p>`}
+</section>`;
+}
+
 function noticeError(n: Exclude<PortalNotice, "payment_failed" | "card_updated" | CustomerUpdateNotice>) {
   return n === "card_declined"
     ? "declined"
@@ -283,6 +317,7 @@ export function portalPage(
     ${shown.length ? shown.map((s) => subscriptionCard(ctx, session, config, s)).join("") : `<p>${esc(m.noSubscriptions)}</p>`}
     ${config.features.payment_method_update.enabled && visible.length > 0 ? paymentMethodSection(ctx, session, visible) : ""}
     ${billingInfoSection(ctx, session, config)}
+    ${config.features.invoice_history.enabled ? invoiceHistorySection(ctx, session) : ""}
   </section>
 </main>`,
   });

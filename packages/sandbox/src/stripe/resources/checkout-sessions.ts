@@ -24,6 +24,78 @@ function autoOrNever(update: Params | null, field: string): boolean {
   return v === "auto";
 }
 
+/** Where Stripe's refusal of `invoice_creation` outside payment mode sends people. */
+const POST_PAYMENT_INVOICES = "https://stripe.com/docs/payments/checkout/post-payment-invoices";
+
+/**
+ * `invoice_creation` (payment mode only): a post-payment invoice with what `invoice_data` gives.
+ * A payment-mode session always carries the object (disabled by default), a subscription one null.
+ */
+function invoiceCreationOf(
+  p: Params,
+  mode: "payment" | "subscription",
+): Stripe.Checkout.Session.InvoiceCreation | null {
+  const raw = p.obj("invoice_creation");
+  if (mode !== "payment") {
+    if (raw)
+      throw invalidParameter(
+        "invoice_creation",
+        `You can only enable invoice creation when \`mode\` is set to \`payment\`. Invoices are created automatically when \`mode\` is set to \`subscription\`, and are unsupported when set to \`setup\`. To learn more visit ${POST_PAYMENT_INVOICES}.`,
+      );
+    return null;
+  }
+  const enabled = raw ? raw.bool("enabled") : false;
+  if (enabled === null) throw missingParameter("invoice_creation[enabled]");
+  const data = raw?.obj("invoice_data") ?? null;
+  if (data && !enabled)
+    throw invalidParameter(
+      "invoice_creation[invoice_data]",
+      "`invoice_creation[invoice_data]` can only be used when `invoice_creation[enabled]` is true.",
+    );
+  const fields = data?.objects("custom_fields") ?? [];
+  if (fields.length > 4)
+    throw invalidParameter(
+      "invoice_creation[invoice_data][custom_fields]",
+      "An invoice can have at most 4 custom fields.",
+    );
+  const customFields = fields.map((f, i) => {
+    const name = f.requireStr("name");
+    const value = f.requireStr("value");
+    if ([...name].length > 40)
+      throw invalidParameter(
+        `invoice_creation[invoice_data][custom_fields][${i}][name]`,
+        "A custom field's name may be up to 40 characters.",
+      );
+    if ([...value].length > 140)
+      throw invalidParameter(
+        `invoice_creation[invoice_data][custom_fields][${i}][value]`,
+        "A custom field's value may be up to 140 characters.",
+      );
+    return { name, value };
+  });
+  const display = data?.obj("rendering_options")?.str("amount_tax_display") ?? null;
+  if (display !== null && display !== "exclude_tax" && display !== "include_inclusive_tax")
+    throw invalidEnum("invoice_creation[invoice_data][rendering_options][amount_tax_display]", [
+      "exclude_tax",
+      "include_inclusive_tax",
+    ]);
+  const footer = data?.str("footer") ?? null;
+  if (footer !== null && [...footer].length > 5000)
+    throw invalidParameter("invoice_creation[invoice_data][footer]", "The footer may be up to 5000 characters.");
+  return {
+    enabled,
+    invoice_data: {
+      account_tax_ids: null,
+      custom_fields: customFields.length ? customFields : null,
+      description: data?.str("description") ?? null,
+      footer,
+      issuer: enabled ? { type: "self" } : null,
+      metadata: mergeMetadata({}, data?.map("metadata") ?? null),
+      rendering_options: display ? { amount_tax_display: display, template: null } : null,
+    },
+  };
+}
+
 /** Checkout's locales (the pages themselves speak English and French; others fall back to English). */
 const locales: readonly Stripe.Checkout.Session.Locale[] = [
   "auto",
@@ -127,6 +199,16 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     tax_id_collection: { enabled: "s", required: "s" },
     payment_intent_data: { metadata: "map", description: "s" },
     customer_creation: "s",
+    invoice_creation: {
+      enabled: "s",
+      invoice_data: {
+        description: "s",
+        footer: "s",
+        metadata: "map",
+        custom_fields: [{ name: "s", value: "s" }],
+        rendering_options: { amount_tax_display: "s" },
+      },
+    },
   });
   const uiMode = uiModeOf(p);
   const rawMode = p.requireStr("mode");
@@ -161,6 +243,14 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
   if (billingCollection !== null && billingCollection !== "auto" && billingCollection !== "required")
     throw invalidEnum("billing_address_collection", ["auto", "required"]);
   const taxIdCollection = p.obj("tax_id_collection")?.bool("enabled") ?? false;
+  // What Checkout collects is saved on the customer: an existing one's business name may change.
+  if (taxIdCollection && existing && !updateName)
+    throw new StripeApiError(
+      400,
+      "invalid_request_error",
+      "Tax ID collection requires updating business name on the customer. To enable tax ID collection for an existing customer, please set `customer_update[name]` to `auto`.",
+    );
+  const invoiceCreation = invoiceCreationOf(p, mode);
   const rawCreation = p.str("customer_creation");
   if (rawCreation !== null && rawCreation !== "always" && rawCreation !== "if_required")
     throw invalidEnum("customer_creation", ["always", "if_required"]);
@@ -285,7 +375,7 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
     expires_at: expiresAt,
     integration_identifier: null,
     invoice: null,
-    invoice_creation: null,
+    invoice_creation: invoiceCreation,
     livemode: false,
     locale: matchedLocale ?? null,
     managed_payments: null,

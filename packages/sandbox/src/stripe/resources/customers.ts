@@ -5,9 +5,10 @@ import type { RequestInfo } from "../events.ts";
 import { previousAttributes } from "../events.ts";
 import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
-import { listPage } from "../list.ts";
+import { type ApiList, listPage } from "../list.ts";
 import { mergeMetadata, Params, pageSpec } from "../params.ts";
 import { endSubscription } from "./subscriptions.ts";
+import { taxIdsOf } from "./tax-ids.ts";
 
 const fields = {
   email: "s",
@@ -66,6 +67,34 @@ export function newCustomer(
   return customer;
 }
 
+/** A customer's `tax_ids` as Stripe includes them: newest first, the first 10. */
+function includedTaxIds(ctx: Ctx, customerId: string): ApiList<Stripe.TaxId> {
+  const all = taxIdsOf(ctx, customerId).reverse();
+  return {
+    object: "list",
+    data: all.slice(0, 10),
+    has_more: all.length > 10,
+    url: `/v1/customers/${customerId}/tax_ids`,
+  };
+}
+
+/** `expand[]=tax_ids`: a field Stripe includes only when asked; the other paths expand as usual. */
+function expandCustomer(ctx: Ctx, customer: Stripe.Customer, paths: string[]): Stripe.Customer {
+  const rest = paths.filter((x) => x !== "tax_ids");
+  const value = rest.length === paths.length ? customer : { ...customer, tax_ids: includedTaxIds(ctx, customer.id) };
+  return expand(ctx.store, value, rest);
+}
+
+/** The list's `expand[]=data.tax_ids`. */
+function expandCustomers(ctx: Ctx, page: ApiList<Stripe.Customer>, paths: string[]): ApiList<Stripe.Customer> {
+  const rest = paths.filter((x) => x !== "data.tax_ids");
+  const value =
+    rest.length === paths.length
+      ? page
+      : { ...page, data: page.data.map((c) => ({ ...c, tax_ids: includedTaxIds(ctx, c.id) })) };
+  return expand(ctx.store, value, rest);
+}
+
 /** Replaces a customer and emits `customer.updated` with what changed. */
 export function saveCustomer(ctx: Ctx, request: RequestInfo | null, old: Stripe.Customer, next: Stripe.Customer) {
   const prev = previousAttributes(old, next);
@@ -87,7 +116,7 @@ function update(ctx: Ctx, req: ApiRequest, id: string): Stripe.Customer {
     metadata: mergeMetadata(old.metadata, p.map("metadata")),
     preferred_locales: p.has("preferred_locales") ? p.list("preferred_locales") : (old.preferred_locales ?? []),
   };
-  return expand(ctx.store, saveCustomer(ctx, req.request, old, next), p.list("expand"));
+  return expandCustomer(ctx, saveCustomer(ctx, req.request, old, next), p.list("expand"));
 }
 
 /**
@@ -120,13 +149,13 @@ export const customerRoutes: Route[] = [
       metadata: mergeMetadata({}, p.map("metadata")),
       preferredLocales: p.list("preferred_locales"),
     });
-    return expand(ctx.store, c, p.list("expand"));
+    return expandCustomer(ctx, c, p.list("expand"));
   }),
   route.get("/customers/:id", (ctx, req, [id = ""]) => {
     // As Stripe: a deleted customer is still retrievable, as `{id, object, deleted: true}`.
     const deleted = ctx.store.get("deleted_customer", id);
     if (deleted) return deleted;
-    return expand(ctx.store, getCustomer(ctx, id), new Params(req.params, { expand: "list" }).list("expand"));
+    return expandCustomer(ctx, getCustomer(ctx, id), new Params(req.params, { expand: "list" }).list("expand"));
   }),
   route.del("/customers/:id", (ctx, req, [id = ""]) => deleteCustomer(ctx, req, id)),
   route.post("/customers/:id", (ctx, req, [id = ""]) => update(ctx, req, id)),
@@ -141,6 +170,6 @@ export const customerRoutes: Route[] = [
       p,
       "/v1/customers",
     );
-    return expand(ctx.store, page, p.list("expand"));
+    return expandCustomers(ctx, page, p.list("expand"));
   }),
 ];

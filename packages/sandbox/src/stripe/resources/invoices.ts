@@ -1,14 +1,16 @@
 import type Stripe from "stripe";
 import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing, stateError } from "../errors.ts";
+import type { RequestInfo } from "../events.ts";
 import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
 import { Params, pageSpec } from "../params.ts";
-import { behaviorOf, computeTax } from "../tax.ts";
+import { behaviorOf, computeTax, type TaxAmounts, type TaxBehavior } from "../tax.ts";
 import { payInvoice, planChange, prorationBehaviors, voidInvoice } from "./plan-change.ts";
 import { addInterval, priceIn } from "./prices.ts";
 import { getSubscription, itemUpdates, periodOf, withPeriod } from "./subscriptions.ts";
+import { taxIdsOf } from "./tax-ids.ts";
 
 /** One line of an invoice as the stand-in composes it (a period charge or a proration). */
 export interface LineSpec {
@@ -117,7 +119,6 @@ export function composeInvoice(
   init: InvoiceInit,
   id: string,
 ): { invoice: Stripe.Invoice; customerBalance: number | null } {
-  const now = ctx.clock.now();
   const sub = init.subscription;
   const customer = ctx.store.get("customer", customerIdOf(sub));
   const currency = sub.currency;
@@ -135,23 +136,168 @@ export function composeInvoice(
     ? computeTax(subtotal, customer?.address?.country, behavior)
     : { net: subtotal, tax: 0, total: subtotal, percentage: 0 };
   const total = tax.total;
-  const totalTaxes: Stripe.Invoice.TotalTax[] = taxed
-    ? [
-        {
-          amount: tax.tax,
-          tax_behavior: behavior,
-          tax_rate_details: { tax_rate: `txr_sandbox_${customer?.address?.country ?? ""}_${tax.percentage}` },
-          taxability_reason: tax.percentage > 0 ? "standard_rated" : "not_collecting",
-          taxable_amount: tax.net,
-          type: "tax_rate_details",
-        },
-      ]
-    : [];
+  const totalTaxes = taxed ? [totalTax(tax, behavior, customer?.address?.country)] : [];
   const startingBalance = customer?.balance ?? 0;
   const due = total + startingBalance;
   const amountDue = Math.max(0, due);
   const endingBalance = Math.min(due, 0);
-  const invoice: Stripe.Invoice = {
+  const invoice = invoiceObject(ctx, {
+    id,
+    customer,
+    customerId: customerIdOf(sub),
+    currency,
+    lines,
+    subtotal,
+    tax,
+    totalTaxes,
+    automaticTax: { enabled: sub.automatic_tax.enabled, taxed },
+    reason: init.reason,
+    parent: {
+      type: "subscription_details",
+      quote_details: null,
+      subscription_details: { metadata: sub.metadata, subscription: sub.id },
+    },
+    period: { start: init.periodStart, end: init.periodEnd },
+    balance: { starting: startingBalance, ending: endingBalance, amountDue },
+  });
+  return { invoice, customerBalance: customer ? endingBalance : null };
+}
+
+/** An invoice's `total_taxes` entry for the sandbox's rate of a country. */
+function totalTax(
+  tax: Omit<TaxAmounts, "total">,
+  behavior: TaxBehavior,
+  country: string | null | undefined,
+): Stripe.Invoice.TotalTax {
+  return {
+    amount: tax.tax,
+    tax_behavior: behavior,
+    tax_rate_details: { tax_rate: `txr_sandbox_${country ?? ""}_${tax.percentage}` },
+    taxability_reason: tax.percentage > 0 ? "standard_rated" : "not_collecting",
+    taxable_amount: tax.net,
+    type: "tax_rate_details",
+  };
+}
+
+/** One line of a Checkout post-payment invoice: a one-time price bought (its gross amount). */
+export interface PaymentLine {
+  price: Stripe.Price;
+  quantity: number;
+  amount: number;
+  description: string;
+  tax: TaxAmounts;
+  behavior: TaxBehavior;
+}
+
+/**
+ * The invoice a payment-mode Checkout Session with `invoice_creation[enabled]` makes for what was
+ * just paid (Stripe's post-payment invoice): no subscription (`parent: null`), billing_reason
+ * `manual`, one invoice item line per line item, the session's tax (`total_taxes`), the
+ * `invoice_data` the session was created with. Stored open; chargeInvoice marks it paid.
+ */
+export function newPaymentInvoice(
+  ctx: Ctx,
+  init: {
+    customer: Stripe.Customer;
+    currency: string;
+    lines: PaymentLine[];
+    automaticTax: boolean;
+    country: string | null;
+    data: Stripe.Checkout.Session.InvoiceCreation.InvoiceData;
+  },
+): Stripe.Invoice {
+  const id = newId("in");
+  const now = ctx.clock.now();
+  const { customer, currency } = init;
+  const lines: Stripe.InvoiceLineItem[] = init.lines.map((l) => ({
+    id: newId("il"),
+    object: "line_item",
+    amount: l.amount,
+    currency,
+    description: l.description,
+    discount_amounts: [],
+    discountable: true,
+    discounts: [],
+    invoice: id,
+    livemode: false,
+    metadata: {},
+    parent: {
+      type: "invoice_item_details",
+      invoice_item_details: {
+        invoice_item: newId("ii"),
+        proration: false,
+        proration_details: { credited_items: null },
+        subscription: null,
+      },
+      subscription_item_details: null,
+    },
+    period: { start: now, end: now },
+    pretax_credit_amounts: [],
+    pricing: {
+      type: "price_details",
+      price_details: { price: l.price.id, product: productIdOf(l.price) },
+      unit_amount_decimal: null,
+    },
+    quantity: l.quantity,
+    quantity_decimal: null,
+    subscription: null,
+    subtotal: l.amount,
+    taxes: [],
+  }));
+  const sum = (f: (l: PaymentLine) => number) => init.lines.reduce((s, l) => s + f(l), 0);
+  const tax = { net: sum((l) => l.tax.net), tax: sum((l) => l.tax.tax), total: sum((l) => l.tax.total) };
+  const first = init.lines[0];
+  const taxed = init.automaticTax && init.country !== null;
+  const invoice = invoiceObject(ctx, {
+    id,
+    customer,
+    customerId: customer.id,
+    currency,
+    lines,
+    subtotal: sum((l) => l.amount),
+    tax,
+    totalTaxes:
+      taxed && first ? [totalTax({ ...tax, percentage: first.tax.percentage }, first.behavior, init.country)] : [],
+    automaticTax: { enabled: init.automaticTax, taxed },
+    reason: "manual",
+    parent: null,
+    period: { start: now, end: now },
+    // Paid by the Checkout payment itself: the customer's balance is not applied.
+    balance: { starting: 0, ending: 0, amountDue: tax.total },
+    data: init.data,
+  });
+  ctx.store.put("customer", { ...customer, next_invoice_sequence: (customer.next_invoice_sequence ?? 1) + 1 });
+  ctx.store.put("invoice", { ...invoice, auto_advance: false });
+  return { ...invoice, auto_advance: false };
+}
+
+/** What an invoice is made of; invoiceObject fills in the rest of Stripe's fields. */
+interface InvoiceParts {
+  id: string;
+  customer: Stripe.Customer | undefined;
+  customerId: string;
+  currency: string;
+  lines: Stripe.InvoiceLineItem[];
+  subtotal: number;
+  tax: { tax: number; total: number };
+  totalTaxes: Stripe.Invoice.TotalTax[];
+  automaticTax: { enabled: boolean; taxed: boolean };
+  reason: Stripe.Invoice.BillingReason;
+  parent: Stripe.Invoice.Parent | null;
+  period: { start: number; end: number };
+  balance: { starting: number; ending: number; amountDue: number };
+  /** `invoice_creation[invoice_data]` of a Checkout post-payment invoice. */
+  data?: Stripe.Checkout.Session.InvoiceCreation.InvoiceData;
+}
+
+/** An open (finalized, unpaid) invoice with every field Stripe's has. */
+function invoiceObject(ctx: Ctx, parts: InvoiceParts): Stripe.Invoice {
+  const now = ctx.clock.now();
+  const { id, customer, currency, lines, subtotal, tax, totalTaxes, data } = parts;
+  const total = tax.total;
+  const { starting: startingBalance, ending: endingBalance, amountDue } = parts.balance;
+  const automatic = parts.automaticTax;
+  return {
     id,
     object: "invoice",
     account_country: "FR",
@@ -169,18 +315,18 @@ export function composeInvoice(
     auto_advance: true,
     automatic_tax: {
       disabled_reason: null,
-      enabled: sub.automatic_tax.enabled,
-      liability: sub.automatic_tax.enabled ? { type: "self" } : null,
-      provider: sub.automatic_tax.enabled ? "stripe" : null,
-      status: sub.automatic_tax.enabled ? (taxed ? "complete" : "requires_location_inputs") : null,
+      enabled: automatic.enabled,
+      liability: automatic.enabled ? { type: "self" } : null,
+      provider: automatic.enabled ? "stripe" : null,
+      status: automatic.enabled ? (automatic.taxed ? "complete" : "requires_location_inputs") : null,
     },
     automatically_finalizes_at: null,
-    billing_reason: init.reason,
+    billing_reason: parts.reason,
     collection_method: "charge_automatically",
     created: now,
     currency,
-    custom_fields: null,
-    customer: customerIdOf(sub),
+    custom_fields: data?.custom_fields ?? null,
+    customer: parts.customerId,
     customer_account: null,
     customer_address: customer?.address ?? null,
     customer_email: customer?.email ?? null,
@@ -188,18 +334,18 @@ export function composeInvoice(
     customer_phone: null,
     customer_shipping: null,
     customer_tax_exempt: "none",
-    customer_tax_ids: [],
+    customer_tax_ids: customer ? taxIdsOf(ctx, customer.id).map((t) => ({ type: t.type, value: t.value })) : [],
     default_payment_method: null,
     default_source: null,
     default_tax_rates: [],
-    description: null,
+    description: data?.description ?? null,
     discounts: [],
     due_date: null,
     effective_at: now,
     ending_balance: endingBalance,
-    footer: null,
+    footer: data?.footer ?? null,
     from_invoice: null,
-    // Stripe's hosted invoice page and PDF: the stand-in does not serve them (404 in Stripe's shape).
+    // Stripe's hosted invoice page (the stand-in serves it) and PDF (not served: 404).
     hosted_invoice_url: `${ctx.baseUrl}/invoice/${id}`,
     invoice_pdf: `${ctx.baseUrl}/invoice/${id}/pdf`,
     issuer: { type: "self" },
@@ -207,15 +353,11 @@ export function composeInvoice(
     latest_revision: null,
     lines: { object: "list", data: lines, has_more: false, url: `/v1/invoices/${id}/lines` },
     livemode: false,
-    metadata: {},
+    metadata: data?.metadata ?? {},
     next_payment_attempt: null,
     number: `${customer?.invoice_prefix ?? "SANDBOX"}-${String(customer?.next_invoice_sequence ?? 1).padStart(4, "0")}`,
     on_behalf_of: null,
-    parent: {
-      type: "subscription_details",
-      quote_details: null,
-      subscription_details: { metadata: sub.metadata, subscription: sub.id },
-    },
+    parent: parts.parent,
     payment_settings: {
       default_mandate: null,
       payment_method_options: {
@@ -232,12 +374,17 @@ export function composeInvoice(
       },
       payment_method_types: null,
     },
-    period_end: init.periodEnd,
-    period_start: init.periodStart,
+    period_end: parts.period.end,
+    period_start: parts.period.start,
     post_payment_credit_notes_amount: 0,
     pre_payment_credit_notes_amount: 0,
     receipt_number: null,
-    rendering: { amount_tax_display: null, pdf: { page_size: "auto" }, template: null, template_version: null },
+    rendering: {
+      amount_tax_display: data?.rendering_options?.amount_tax_display ?? null,
+      pdf: { page_size: "auto" },
+      template: null,
+      template_version: null,
+    },
     shipping_cost: null,
     shipping_details: null,
     starting_balance: startingBalance,
@@ -254,7 +401,6 @@ export function composeInvoice(
     total_taxes: totalTaxes,
     webhooks_delivered_at: null,
   };
-  return { invoice, customerBalance: customer ? endingBalance : null };
 }
 
 /** A draft→open invoice for one subscription period (or the given lines), stored; the balance applied. */
@@ -270,6 +416,20 @@ export function newInvoice(ctx: Ctx, init: InvoiceInit): Stripe.Invoice {
   }
   ctx.store.put("invoice", invoice);
   return invoice;
+}
+
+/** Emits the invoice events of a successful charge and returns the paid invoice. */
+export function chargeInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stripe.Invoice): Stripe.Invoice {
+  ctx.events.emit("invoice.created", invoice, request);
+  ctx.events.emit("invoice.finalized", invoice, request);
+  const paid = markPaid(ctx, invoice);
+  ctx.events.emit("invoice.paid", paid, request, {
+    status: "open",
+    amount_paid: 0,
+    amount_remaining: invoice.amount_due,
+  });
+  ctx.events.emit("invoice.payment_succeeded", paid, request);
+  return paid;
 }
 
 export function markPaid(ctx: Ctx, invoice: Stripe.Invoice): Stripe.Invoice {

@@ -68,6 +68,23 @@ function normalize(value: string): string {
   return value.trim().toUpperCase().replace(/\s+/g, "");
 }
 
+/**
+ * The tax ID a buyer typed on the hosted checkout, as Checkout saves it: normalized, its type
+ * inferred from its format (a sandbox simplification: Stripe's form has the buyer pick the type),
+ * or null when it fits none of the modelled types.
+ */
+export function checkoutTaxIdOf(raw: string): { type: ModelledTaxIdType; value: string } | null {
+  const value = normalize(raw);
+  // Nine digits read as a US EIN (a Canadian BN has the same form: added through the API only).
+  const order: ModelledTaxIdType[] = ["gb_vat", "eu_vat", "us_ein", "ch_vat"];
+  for (const type of order) {
+    const v = type === "ch_vat" ? raw.trim().toUpperCase() : value;
+    const spec = TAX_ID_TYPES[type];
+    if (spec.pattern.test(v) && spec.country(v)) return { type, value: v };
+  }
+  return null;
+}
+
 /** The customer's tax IDs, oldest first. */
 export function taxIdsOf(ctx: Ctx, customerId: string): Stripe.TaxId[] {
   return ctx.store.ids("tax_id").flatMap((id) => {

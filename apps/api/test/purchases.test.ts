@@ -27,11 +27,12 @@ async function checkout(user: TestUser, json: Record<string, unknown>) {
   return api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.lifetime(), ...json } });
 }
 
-async function payWith(sessionId: string, country: string) {
+async function payWith(sessionId: string, country: string, taxId?: string) {
   const res = await sandbox(`checkout/sessions/${sessionId}/complete`, {
     card: "4242424242424242",
     name: "Ada Buyer",
     address: { country, line1: "1 Main St", city: "Town", postal_code: "10001" },
+    ...(taxId ? { taxId } : {}),
   });
   if (!res.ok) throw new Error(`pay: ${res.status} ${await res.text()}`);
 }
@@ -44,12 +45,12 @@ async function syncSession(user: TestUser, sessionId: string) {
 }
 
 /** A user who bought lifetime (paid and synced); returns the ids involved. */
-async function buyLifetime(currency = "usd", country = "US") {
+async function buyLifetime(currency = "usd", country = "US", taxId?: string) {
   const user = await createUser();
   const res = await checkout(user, { currency });
   expect(res.status).toBe(200);
   const { id } = (await res.json()) as { id: string };
-  await payWith(id, country);
+  await payWith(id, country, taxId);
   const entitlement = await syncSession(user, id);
   const session = await stripe.checkout.sessions.retrieve(id);
   const intent = await stripe.paymentIntents.retrieve(String(session.payment_intent));
@@ -112,6 +113,53 @@ describe("buying lifetime — happy", () => {
     const { session, sessionId } = await buyLifetime("eur", "FR");
     expect(session).toMatchObject({ currency: "eur", amount_total: 29900, total_details: { amount_tax: 4983 } });
     expect(await purchaseRow(sessionId)).toMatchObject({ amount: 29900, amount_tax: 4983, currency: "eur" });
+  });
+
+  test("Checkout makes the purchase's post-payment invoice; its invoice events are acknowledged and change nothing", async () => {
+    const { user, sessionId, session, customer } = await buyLifetime("eur", "FR", "FR40303265045");
+    // The VAT number entered at Checkout is the customer's (customer_update[name]=auto lets Stripe save it).
+    expect((await stripe.customers.listTaxIds(customer)).data.map((t) => [t.type, t.value])).toEqual([
+      ["eu_vat", "FR40303265045"],
+    ]);
+    expect(session.invoice_creation).toMatchObject({
+      enabled: true,
+      invoice_data: { metadata: { user_id: user.id, price_id: prices.lifetime() } },
+    });
+    const invoice = await stripe.invoices.retrieve(String(session.invoice));
+    expect(invoice).toMatchObject({
+      status: "paid",
+      customer,
+      parent: null,
+      billing_reason: "manual",
+      total: 29900,
+      amount_paid: 29900,
+      currency: "eur",
+      customer_tax_ids: [{ type: "eu_vat", value: "FR40303265045" }],
+    });
+    expect(invoice.total_taxes?.map((t) => t.amount)).toEqual([4983]);
+    const invoiceEvents = (await eventsFor(customer)).filter((e) => e.type.startsWith("invoice."));
+    // (Their order is the stand-in's test; these share a second, so eventsFor cannot tell it.)
+    expect(invoiceEvents.map((e) => e.type).sort()).toEqual([
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "invoice.payment_succeeded",
+    ]);
+    expect(await deliver(invoiceEvents)).toEqual(invoiceEvents.map(() => 200));
+    // Recorded as ignored (no customer to sync), never an error; the purchase is what it was.
+    const rows = await adminSelect<{
+      customer_id: string | null;
+      processed_at: string | null;
+      last_error: string | null;
+    }>(
+      "stripe_events",
+      `id=in.(${invoiceEvents.map((e) => e.id).join(",")})&select=customer_id,processed_at,last_error`,
+    );
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(row).toMatchObject({ customer_id: null, last_error: null });
+    expect(rows.every((r) => r.processed_at !== null)).toBe(true);
+    expect(await purchaseRow(sessionId)).toMatchObject({ status: "paid", amount: 29900, amount_tax: 4983 });
+    expect(await entitlementOf(user.id)).toMatchObject({ active: true });
   });
 
   test("a partial refund keeps access, a full refund ends it (events re-read, delivered signed)", async () => {

@@ -52,6 +52,23 @@ describe("routeEvent", () => {
     },
   );
 
+  test.each(["invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed"])(
+    "%s of a subscription invoice re-syncs its customer; of a one-time purchase's invoice (no subscription) it is ignored",
+    (type) => {
+      const ofSubscription = {
+        customer: "cus_1",
+        parent: { type: "subscription_details", subscription_details: { subscription: "sub_1" } },
+      };
+      expect(routeEvent(event(type, ofSubscription))).toEqual({ kind: "sync_customer", customerId: "cus_1" });
+      expect(routeEvent(event(type, { customer: "cus_1", parent: null })).kind).toBe("ignore");
+      const quote = { type: "quote_details", quote_details: { quote: "qt_1" }, subscription_details: null };
+      expect(routeEvent(event(type, { customer: "cus_1", parent: quote })).kind).toBe("ignore");
+      // Older API versions: the top-level subscription field.
+      expect(routeEvent(event(type, { customer: "cus_1", subscription: "sub_1" })).kind).toBe("sync_customer");
+      expect(routeEvent(event(type, { customer: "cus_1", subscription: null })).kind).toBe("ignore");
+    },
+  );
+
   test("ignores a setup-mode checkout", () => {
     expect(routeEvent(event("checkout.session.completed", { customer: "cus_1", mode: "setup" })).kind).toBe("ignore");
   });

@@ -70,6 +70,19 @@ function idOf(v: unknown): string | null {
   return null;
 }
 
+/**
+ * Is this invoice one of no subscription (a Checkout post-payment invoice of a one-time purchase)?
+ * Read from `parent.subscription_details` (the pinned API version), or the older top-level
+ * `subscription`; an invoice showing neither field is not known to be one (false).
+ */
+export function isInvoiceWithoutSubscription(invoice: Record<string, unknown>): boolean {
+  if ("parent" in invoice) {
+    const parent = invoice.parent as { subscription_details?: { subscription?: unknown } | null } | null;
+    return !idOf(parent?.subscription_details?.subscription);
+  }
+  return "subscription" in invoice && !idOf(invoice.subscription);
+}
+
 export function routeEvent(event: Stripe.Event): EventAction {
   const object = event.data.object as unknown as Record<string, unknown>;
   if (SUBSCRIPTION_EVENTS.has(event.type)) {
@@ -77,6 +90,11 @@ export function routeEvent(event: Stripe.Event): EventAction {
     if (!customerId) return { kind: "ignore", reason: "no customer on the object" };
     if (event.type.startsWith("checkout.session.") && object.mode !== "subscription" && object.mode !== "payment") {
       return { kind: "ignore", reason: "not a subscription or payment checkout" };
+    }
+    // A purchase's invoice changes nothing the subscriptions hold; the purchase itself is read from
+    // its session, payment intent and charge, whose own events bring that sync.
+    if (event.type.startsWith("invoice.") && isInvoiceWithoutSubscription(object)) {
+      return { kind: "ignore", reason: "an invoice of no subscription (a one-time purchase's)" };
     }
     return { kind: "sync_customer", customerId };
   }

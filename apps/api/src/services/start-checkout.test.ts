@@ -142,6 +142,48 @@ describe("startCheckout opens a session", () => {
   });
 });
 
+describe("startCheckout opens a payment-mode session for a one-time price", () => {
+  test.each([
+    ["en", "One-time purchase on Gatehouse"],
+    ["fr", "Achat unique sur Gatehouse"],
+  ] as const)(
+    "with a post-payment invoice (invoice_creation) described in the buyer's language (%s)",
+    async (locale, description) => {
+      const lifetime = { ...price, id: "price_lifetime", type: "one_time" as const, interval: null };
+      const created: Record<string, unknown>[] = [];
+      const s = fakeServices({
+        rpc: {
+          checkout_context: () => context({ price: lifetime }),
+          take_checkout_lease: () => ({ taken: true, openSessionId: null }),
+          release_checkout_lease: () => true,
+        },
+        stripe: {
+          "GET /v1/checkout/sessions": () => ({
+            object: "list",
+            data: [],
+            has_more: false,
+            url: "/v1/checkout/sessions",
+          }),
+          "POST /v1/checkout/sessions": (form) => {
+            created.push(form);
+            return { id: "cs_1", object: "checkout.session", status: "open", url: "https://pay.test/cs_1" };
+          },
+        },
+      });
+      await startCheckout(s, user, lifetime.id, { locale });
+      expect(created[0]).toMatchObject({
+        mode: "payment",
+        "payment_intent_data[metadata][user_id]": user.id,
+        "invoice_creation[enabled]": "true",
+        "invoice_creation[invoice_data][description]": description,
+        "invoice_creation[invoice_data][metadata][user_id]": user.id,
+        "invoice_creation[invoice_data][metadata][price_id]": lifetime.id,
+      });
+      expect(Object.keys(created[0] ?? {}).some((k) => k.startsWith("subscription_data"))).toBe(false);
+    },
+  );
+});
+
 interface FakeSession {
   id: string;
   object: "checkout.session";

@@ -294,7 +294,19 @@ export async function startCheckout(
     ...taxParams(s.config.STRIPE_AUTOMATIC_TAX === "true"),
   } satisfies Stripe.Checkout.SessionCreateParams;
   const params: Stripe.Checkout.SessionCreateParams = oneTime
-    ? { ...common, mode: "payment", payment_intent_data: { metadata: { user_id: user.id } } }
+    ? {
+        ...common,
+        mode: "payment",
+        payment_intent_data: { metadata: { user_id: user.id } },
+        // Stripe's post-payment invoice: the purchase is listed in the portal's invoice history.
+        invoice_creation: {
+          enabled: true,
+          invoice_data: {
+            description: locale === "fr" ? "Achat unique sur Gatehouse" : "One-time purchase on Gatehouse",
+            metadata: { user_id: user.id, price_id: priceId },
+          },
+        },
+      }
     : {
         ...common,
         mode: "subscription",

@@ -189,6 +189,7 @@ test.describe("en français, depuis la France", () => {
     await buyLifetime(page, "FR", async (checkout) => {
       await expect(checkout.locator("#tax-label")).toHaveText("Dont TVA (20 %)");
       await expect(checkout.locator("#tax-amount")).toHaveText(/49,83\s€/);
+      await checkout.locator("#taxId").fill("FR 40 303 265 045");
       await shot(checkout, "checkout-tax-fr");
     });
     await expect(page.getByTestId("premium-content")).toBeVisible({ timeout: 15_000 });
@@ -197,5 +198,18 @@ test.describe("en français, depuis la France", () => {
     await page.goto(purchase.receipt_url);
     await expect(page.getByText("TVA (20 %)")).toBeVisible();
     await shot(page, "receipt-fr");
+
+    // The portal (Stripe's, in French) lists the purchase in its invoice history and shows the VAT
+    // number entered at Checkout, now one of the customer's tax IDs.
+    await page.goto(`${stackInfo().urls.web}/account`);
+    await page.getByRole("button", { name: "Gérer la facturation" }).click();
+    await page.waitForURL(/\/portal\//);
+    const row = page.getByTestId("invoice-row");
+    await expect(row).toHaveCount(1);
+    await expect(row.getByTestId("invoice-amount")).toHaveText(/299,00\s€/);
+    await expect(row.getByTestId("invoice-status")).toHaveText("Payée");
+    await expect(page.getByTestId("tax-ids")).toContainText("FR40303265045");
+    await row.getByTestId("invoice-link").click();
+    await expect(page.getByTestId("invoice-total")).toHaveText(/299,00\s€/);
   });
 });

@@ -12,7 +12,12 @@ const ACTIVE: AccountEntitlement = {
   cancel_at: null,
 };
 
-function setup(entitlement: AccountEntitlement | null, locale: Locale = "en", deps?: Partial<PortalDeps>) {
+function setup(
+  entitlement: AccountEntitlement | null,
+  locale: Locale = "en",
+  deps?: Partial<PortalDeps>,
+  lifetime = false,
+) {
   const portalDeps: PortalDeps = {
     portal: vi.fn(async () => ({ url: "https://portal.test/p_1" })),
     redirect: vi.fn(),
@@ -27,6 +32,7 @@ function setup(entitlement: AccountEntitlement | null, locale: Locale = "en", de
       planName="Gatehouse Pro"
       onSignOut={onSignOut}
       deps={portalDeps}
+      lifetime={lifetime}
     />,
     { locale },
   );
@@ -78,6 +84,13 @@ describe("AccountView", () => {
     fireEvent.click(screen.getByRole("button", { name: "Manage billing" }));
     const error = await screen.findByTestId("account-error");
     expect(error.textContent).toBe("There is no billing account yet. Subscribe to a plan first.");
+  });
+
+  it("opens the billing portal for a lifetime owner without a subscription (invoices, tax IDs)", async () => {
+    const { portalDeps } = setup(null, "fr", undefined, true);
+    expect(screen.queryByTestId("account-no-plan")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Gérer la facturation" }));
+    await waitFor(() => expect(portalDeps.redirect).toHaveBeenCalledWith("https://portal.test/p_1"));
   });
 
   it("offers the plans to someone without a subscription, and sign out", () => {

@@ -191,7 +191,8 @@ export function AccountView(props: AccountViewProps) {
       </div>
 
       <div className={styles.actions}>
-        {hasSubscription ? (
+        {/* A lifetime owner has a billing account too: invoices, billing address and tax IDs. */}
+        {hasSubscription || lifetime ? (
           <Button onClick={() => portal.mutate()} loading={portalBusy}>
             {portalBusy ? t("account.opening") : t("account.manage")}
           </Button>

@@ -3,6 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 import { timingMark } from "@/lib/timing-mark.ts";
+import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead, takeReadAhead } from "./read-ahead.ts";
 
 /** A row of public.premium_content this user may read (RLS decides by the row's feature). */
 export type Lesson = Pick<Tables<"premium_content">, "slug" | "title" | "summary" | "body" | "feature" | "position">;
@@ -11,16 +12,12 @@ export type Lesson = Pick<Tables<"premium_content">, "slug" | "title" | "summary
 export async function fetchPremiumContent(client: Db): Promise<Lesson[]> {
   const { data, error } = await client
     .from("premium_content")
-    .select("slug,title,summary,body,feature,position")
+    .select(PREMIUM_CONTENT_COLUMNS)
     .order("position", { ascending: true });
   if (error) throw new Error(error.message);
   timingMark("gh:content-answered");
   return data;
 }
-
-/** A read started ahead, how fresh it must be to be used, and for whom. */
-let ahead: { userId: string; at: number; rows: Promise<Lesson[]> } | null = null;
-const AHEAD_FRESH_MS = 5_000;
 
 /**
  * Reads the rows now for the page about to ask for them: the success page, the moment the sync
@@ -28,17 +25,10 @@ const AHEAD_FRESH_MS = 5_000;
  * read goes through the same client with the user's own token (RLS decides, as for any read).
  */
 export function readPremiumContentAhead(client: Db, userId: string): void {
-  const rows = fetchPremiumContent(client);
-  rows.catch(() => undefined);
-  ahead = { userId, at: Date.now(), rows };
+  reserveReadAhead(userId).start(() => fetchPremiumContent(client));
 }
 
-/** The read started ahead for this user, once, if recent; otherwise null. */
-export function takeReadAhead(userId: string): Promise<Lesson[]> | null {
-  const found = ahead;
-  ahead = null;
-  return found && found.userId === userId && Date.now() - found.at < AHEAD_FRESH_MS ? found.rows : null;
-}
+export { takeReadAhead };
 
 /** The query of the rows; `getClient` is the Supabase client it reads with (the app's own by default). */
 export const premiumContentQueryOptions = (userId: string | null, getClient: () => Promise<Db> = getSupabase) =>

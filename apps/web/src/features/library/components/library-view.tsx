@@ -1,3 +1,4 @@
+import { useCallback, useState } from "react";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
@@ -38,8 +39,13 @@ export function LibraryView({ userId, signInHref }: LibraryViewProps) {
   const { t, locale } = useI18n();
   const content = usePremiumContent(userId);
   const unlocked = content.isSuccess && content.data.length > 0;
-  const previews = usePreviews(content.isSuccess);
-  const plans = usePlans();
+  // Unlocked, the previews and the plans only tag the rows the plan does not hold: read after the
+  // lessons are on screen, so that neither their requests nor their renders delay that frame.
+  const [painted, setPainted] = useState(false);
+  const onPainted = useCallback(() => setPainted(true), []);
+  const extrasWanted = content.isSuccess && (!unlocked || painted);
+  const previews = usePreviews(extrasWanted);
+  const plans = usePlans(extrasWanted);
   const unlockedBy = (feature: string) => {
     const plan = planUnlocking(plans.data ?? [], feature);
     return plan ? (plan.translations?.[locale]?.name ?? plan.name) : null;
@@ -67,7 +73,7 @@ export function LibraryView({ userId, signInHref }: LibraryViewProps) {
     const locked = (previews.data ?? []).filter((preview) => !readable.has(preview.slug));
     return (
       <>
-        <PremiumContentList lessons={content.data} />
+        <PremiumContentList lessons={content.data} onPainted={onPainted} />
         {locked.length > 0 ? (
           <LockedRows
             previews={locked}

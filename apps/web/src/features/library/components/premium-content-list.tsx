@@ -1,13 +1,23 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { timingMark } from "@/lib/timing-mark.ts";
 import type { Lesson } from "../api/get-premium-content.ts";
 import styles from "./library.module.css";
 
-/** The unlocked lessons. Bodies are plain text; blank lines separate paragraphs. */
-export function PremiumContentList({ lessons }: { lessons: Lesson[] }) {
+/**
+ * The unlocked lessons. Bodies are plain text; blank lines separate paragraphs. `onPainted` is
+ * called once, the frame after they were first committed.
+ */
+export function PremiumContentList({ lessons, onPainted }: { lessons: Lesson[]; onPainted?: () => void }) {
+  const onPaintedRef = useRef(onPainted);
+  useEffect(() => {
+    onPaintedRef.current = onPainted;
+  }, [onPainted]);
   useEffect(() => {
     // The frame after the commit: about when the lessons reach the screen.
-    const frame = requestAnimationFrame(() => timingMark("gh:content-rendered"));
+    const frame = requestAnimationFrame(() => {
+      timingMark("gh:content-rendered");
+      onPaintedRef.current?.();
+    });
     return () => cancelAnimationFrame(frame);
   }, []);
   return (

@@ -90,6 +90,7 @@ export const plansQueryOptions = () =>
     staleTime: 5 * 60_000,
   });
 
-export function usePlans() {
-  return useQuery(plansQueryOptions());
+/** The plans; `enabled: false` holds the read back (the unlocked library reads them after its paint). */
+export function usePlans(enabled = true) {
+  return useQuery({ ...plansQueryOptions(), enabled });
 }

@@ -3,8 +3,18 @@ import { defineConfig } from "vite";
 import { productionGuard } from "./build/production-guard-plugin.ts";
 import { securityHeaders } from "./build/security-headers-plugin.ts";
 
+// What the success page's boot loads on demand (src/main.tsx: the route's chunk with the pages'
+// texts, supabase-js for the session, the API client for the early sync), announced in its own
+// HTTP answer so the browser fetches them with the HTML instead of after the entry has run.
+const SUCCESS_PAGE_BOOT = [
+  "src/app/routes/billing-success.tsx",
+  "src/features/i18n/dictionary-en-pages.ts",
+  "@supabase/supabase-js",
+  "src/lib/gatehouse-api.ts",
+];
+
 export default defineConfig({
-  plugins: [react(), productionGuard(), securityHeaders()],
+  plugins: [react(), productionGuard(), securityHeaders({ "/billing/success": SUCCESS_PAGE_BOOT })],
   resolve: { alias: { "@": decodeURIComponent(new URL("./src", import.meta.url).pathname) } },
   build: { target: "es2022", sourcemap: false },
 });

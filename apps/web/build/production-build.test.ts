@@ -85,8 +85,12 @@ describe("vite build", () => {
     const outDir = join(work, "sandbox");
     const res = await build("sandbox", sandboxValues, outDir);
     expect(res.status).toBe(0);
-    expect(readFileSync(join(outDir, "_headers"), "utf8")).toContain(
-      "connect-src 'self' http://127.0.0.1:54321 ws://127.0.0.1:54321 http://127.0.0.1:8787;",
-    );
+    const headers = readFileSync(join(outDir, "_headers"), "utf8");
+    expect(headers).toContain("connect-src 'self' http://127.0.0.1:54321 ws://127.0.0.1:54321 http://127.0.0.1:8787;");
+    // The success page's answer announces what its boot loads (route chunk, supabase-js, API client).
+    const link = headers.match(/\n\/billing\/success\n {2}Link: (.+)\n/)?.[1] ?? "";
+    expect(link).toMatch(/^<\/assets\/billing-success-[\w-]+\.js>; rel=modulepreload, /);
+    expect(link).toMatch(/<\/assets\/gatehouse-api-[\w-]+\.js>; rel=modulepreload/);
+    expect(link).toMatch(/<\/assets\/billing-success-[\w-]+\.css>; rel=preload; as=style; crossorigin/);
   }, 120_000);
 });

@@ -1,20 +1,28 @@
 import type { Plugin } from "vite";
+import { type BuiltBundle, linkHeader, type RoutePreloadSpec, routePreloads } from "./route-preloads.ts";
 import { headersFile } from "./security-headers.ts";
 
-/** Writes dist/_headers (CSP, framing, HSTS, asset caching) from the VITE_* values of the build. */
-export function securityHeaders(): Plugin {
+/**
+ * Writes dist/_headers (CSP, framing, HSTS, asset caching) from the VITE_* values of the build, and
+ * for each path of `preloads` a Link header naming the chunks that path's boot loads on demand.
+ */
+export function securityHeaders(preloads: RoutePreloadSpec = {}): Plugin {
   let env: Record<string, string> = {};
+  let base = "/";
   return {
     name: "gatehouse:security-headers",
     apply: "build",
     configResolved(config) {
       env = config.env;
+      base = config.base;
     },
-    generateBundle() {
+    generateBundle(_options, bundle) {
+      const perPath = routePreloads(bundle as unknown as BuiltBundle, preloads);
+      const links = Object.fromEntries(Object.entries(perPath).map(([path, p]) => [path, linkHeader(p, base)]));
       this.emitFile({
         type: "asset",
         fileName: "_headers",
-        source: headersFile({ supabaseUrl: env.VITE_SUPABASE_URL, apiUrl: env.VITE_API_URL }),
+        source: headersFile({ supabaseUrl: env.VITE_SUPABASE_URL, apiUrl: env.VITE_API_URL }, links),
       });
     },
   };

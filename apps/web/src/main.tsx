@@ -5,7 +5,7 @@ import { App } from "./app/app.tsx";
 import { EnvError } from "./app/env-error.tsx";
 import { preloadRoute } from "./app/router.tsx";
 import { getEnvResult } from "./config/env.ts";
-import { startEarlySync } from "./features/billing/api/early-sync.ts";
+import { startEarlySync, storedSession } from "./features/billing/api/early-sync.ts";
 import { loadDictionary, loadedDictionary } from "./features/i18n/dictionaries.ts";
 import { visitorLocale } from "./features/i18n/locale.ts";
 import { getSupabase } from "./lib/supabase.ts";
@@ -20,7 +20,13 @@ if (root) {
     // Fetch supabase-js and this page's chunk in parallel with the first render, not after it.
     void getSupabase();
     preloadRoute(window.location.pathname);
-    startEarlySync(new URL(window.location.href), getSupabase);
+    startEarlySync(new URL(window.location.href), getSupabase, undefined, () => {
+      try {
+        return storedSession(window.localStorage, env.env.supabaseUrl);
+      } catch {
+        return null; // storage blocked: the early sync waits for supabase-js
+      }
+    });
   }
   const render = () =>
     createRoot(root).render(<StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>);

@@ -86,14 +86,30 @@ export async function apiCall<M extends ApiMethod, P extends ApiPath<M>>(
   const headers: Record<string, string> = { accept: "application/json" };
   if (method === "POST") headers["content-type"] = "application/json";
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-  let response: Response;
+  let sent: Promise<Response>;
   try {
-    response = await doFetch(`${baseUrl}${urlOf(request.path, params, query)}`, {
+    sent = doFetch(`${baseUrl}${urlOf(request.path, params, query)}`, {
       method,
       headers,
       ...(method === "POST" ? { body: JSON.stringify(body ?? {}) } : {}),
       signal: request.signal,
     });
+  } catch (cause) {
+    sent = Promise.reject(cause);
+  }
+  return apiAnswerOf<M, P>(sent);
+}
+
+/**
+ * Reads the answer of a call already sent (by apiCall, or by the boot's early sync with fetch
+ * alone): every failure becomes an ApiError (code, status, request id); an abort stays an abort.
+ */
+export async function apiAnswerOf<M extends ApiMethod, P extends ApiPath<M>>(
+  sent: Promise<Response>,
+): Promise<ApiAnswer<M, P>> {
+  let response: Response;
+  try {
+    response = await sent;
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new ApiError("network_error", "The service could not be reached.", 0);

@@ -1,5 +1,5 @@
 import type { Locale } from "@gatehouse/types";
-import { type ApiAnswer, apiCall } from "./api-client.ts";
+import { type ApiAnswer, apiAnswerOf, apiCall } from "./api-client.ts";
 import { timingMark } from "./timing-mark.ts";
 
 // The SPA's calls to the Gatehouse API (apps/api): paths, bodies and answers typed by the API's
@@ -48,6 +48,16 @@ export async function syncBilling(input: {
     accessToken: input.accessToken,
     signal: input.signal,
   });
+  timingMark("gh:sync-answered");
+  return answer;
+}
+
+/**
+ * The answer of a POST /api/billing/sync the boot sent with fetch alone (features/billing/api/
+ * early-sync.ts), read as syncBilling reads its own.
+ */
+export async function syncAnswerOf(sent: Promise<Response>): Promise<SyncAnswer> {
+  const answer = await apiAnswerOf<"POST", "/api/billing/sync">(sent);
   timingMark("gh:sync-answered");
   return answer;
 }

@@ -1,7 +1,9 @@
 import type { Db } from "@gatehouse/types";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Lesson } from "@/features/library/api/get-premium-content.ts";
+import { takeReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
-import { startEarlySync, takeEarlySync } from "./early-sync.ts";
+import { startEarlySync, storedSession, takeEarlySync } from "./early-sync.ts";
 
 /** A supabase-js client as far as the early sync uses it: the restored session, or none. */
 function clientWith(accessToken: string | null) {
@@ -41,14 +43,48 @@ function answerSyncs() {
   return { calls, send };
 }
 
+const LESSON: Lesson = { slug: "one", title: "One", summary: "S", body: "B", feature: "library.basic", position: 1 };
+
+/** Records the content reads made ahead (the read itself is PostgREST with the user's token). */
+function readsAhead() {
+  const tokens: string[] = [];
+  const read = async (accessToken: string) => {
+    tokens.push(accessToken);
+    return [LESSON];
+  };
+  return { tokens, read };
+}
+
 describe("early sync", () => {
   afterEach(async () => {
     await takeEarlySync(null, "");
+    takeReadAhead("user-1");
+  });
+
+  it("reads the content with the user's token once the sync says active, and the page takes that read", async () => {
+    const { send } = answerSyncs();
+    const { tokens, read } = readsAhead();
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1"),
+      clientWith("token-1"),
+      send,
+      undefined,
+      read,
+    );
+    await expect(takeEarlySync("cs_1", "token-1")).resolves.toEqual(ACTIVE);
+    await expect(takeReadAhead("user-1")).resolves.toEqual([LESSON]);
+    expect(tokens).toEqual(["token-1"]);
   });
 
   it("sends the success page's sync before render and hands its answer over once", async () => {
     const { calls, send } = answerSyncs();
-    startEarlySync(new URL("https://app.test/billing/success?session_id=cs_1"), clientWith("token-1"), send);
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1"),
+      clientWith("token-1"),
+      send,
+      undefined,
+      readsAhead().read,
+    );
     await expect(takeEarlySync("cs_1", "token-1")).resolves.toEqual(ACTIVE);
     expect(calls).toEqual([{ sessionId: "cs_1", accessToken: "token-1" }]);
     await expect(takeEarlySync("cs_1", "token-1")).resolves.toBeNull();
@@ -75,5 +111,62 @@ describe("early sync", () => {
       await expect(takeEarlySync("cs_1", "token-1")).resolves.toBeNull();
     }
     expect(calls).toHaveLength(0);
+  });
+
+  it("sends with the token supabase-js saved, without waiting for supabase-js to load", async () => {
+    const { calls, send } = answerSyncs();
+    const never = () => new Promise<Db>(() => undefined);
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1"),
+      never,
+      send,
+      () => ({ accessToken: "token-saved", userId: "user-1" }),
+      readsAhead().read,
+    );
+    await expect(takeEarlySync("cs_1", "token-saved")).resolves.toEqual(ACTIVE);
+    expect(calls).toEqual([{ sessionId: "cs_1", accessToken: "token-saved" }]);
+  });
+
+  it("reads the saved session only on the success page", () => {
+    let reads = 0;
+    const stored = () => {
+      reads += 1;
+      return null;
+    };
+    startEarlySync(new URL("https://app.test/library"), clientWith("token-1"), answerSyncs().send, stored);
+    expect(reads).toBe(0);
+  });
+});
+
+describe("the session supabase-js saved", () => {
+  const key = "sb-abcdefghijklmnop-auth-token";
+  const url = "https://abcdefghijklmnop.supabase.co";
+  const now = Date.UTC(2026, 11, 2, 12);
+  const storageWith = (items: Record<string, string>) => ({ getItem: (k: string) => items[k] ?? null });
+  const saved = (expiresInMs: number) =>
+    JSON.stringify({
+      access_token: "token-1",
+      refresh_token: "refresh-1",
+      expires_at: Math.floor((now + expiresInMs) / 1000),
+      user: { id: "user-1" },
+    });
+
+  it("is read under supabase-js's default key for the project's URL", () => {
+    expect(storedSession(storageWith({ [key]: saved(3_600_000) }), url, now)).toEqual({
+      accessToken: "token-1",
+      userId: "user-1",
+    });
+    expect(
+      storedSession(storageWith({ "sb-127-auth-token": saved(3_600_000) }), "http://127.0.0.1:54321", now),
+    ).toEqual({ accessToken: "token-1", userId: "user-1" });
+  });
+
+  it("is not used when supabase-js would refresh it first, when absent, or when unreadable", () => {
+    expect(storedSession(storageWith({ [key]: saved(60_000) }), url, now)).toBeNull();
+    expect(storedSession(storageWith({ [key]: saved(-1_000) }), url, now)).toBeNull();
+    expect(storedSession(storageWith({}), url, now)).toBeNull();
+    expect(storedSession(storageWith({ [key]: "{not json" }), url, now)).toBeNull();
+    expect(storedSession(storageWith({ [key]: JSON.stringify({ access_token: "t" }) }), url, now)).toBeNull();
+    expect(storedSession(null, url, now)).toBeNull();
   });
 });

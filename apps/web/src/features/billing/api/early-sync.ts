@@ -1,5 +1,9 @@
 import type { Db } from "@gatehouse/types";
-import type { SyncAnswer, syncBilling } from "@/lib/gatehouse-api.ts";
+import { getEnv } from "@/config/env.ts";
+import type { Lesson } from "@/features/library/api/get-premium-content.ts";
+import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead } from "@/features/library/api/read-ahead.ts";
+import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
+import { timingMark } from "@/lib/timing-mark.ts";
 
 interface EarlySync {
   sessionId: string;
@@ -7,42 +11,153 @@ interface EarlySync {
   answer: Promise<SyncAnswer>;
 }
 
+/** The signed-in user as the success page's boot knows it: their token and id. */
+export interface BootSession {
+  accessToken: string;
+  userId: string;
+}
+
 let pending: Promise<EarlySync | null> | null = null;
 
 /**
- * On a direct load of `/billing/success?session_id=…` (the redirect back from Checkout), restores
- * the session and sends the sync as soon as supabase-js is loaded: before React renders, in
- * parallel with the route's chunk, instead of after the page mounted. The page takes the answer
- * with {@link takeEarlySync}; a signed-out visitor or a page that asks no sync (`gh_sync=0`)
- * starts nothing.
+ * supabase-js refreshes a token that expires within 90 s (auth-js EXPIRY_MARGIN_MS) when it
+ * restores the session; a token with less left is not used ahead of it.
  */
-export function startEarlySync(url: URL, getClient: () => Promise<Db>, send?: typeof syncBilling): void {
+const EXPIRY_MARGIN_MS = 90_000;
+
+/**
+ * The session supabase-js saved in localStorage (its default key, `sb-<first label of the
+ * project's host>-auth-token`), if its token is good for more than the refresh margin: the token
+ * supabase-js itself will hand out once loaded. Null when absent, unreadable or about to expire
+ * (then the boot waits for supabase-js to restore or refresh it).
+ */
+export function storedSession(
+  storage: Pick<Storage, "getItem"> | null,
+  supabaseUrl: string,
+  now = Date.now(),
+): BootSession | null {
+  try {
+    const raw = storage?.getItem(`sb-${new URL(supabaseUrl).hostname.split(".")[0]}-auth-token`);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as { access_token?: unknown; expires_at?: unknown; user?: { id?: unknown } };
+    if (typeof s.access_token !== "string" || typeof s.user?.id !== "string" || typeof s.expires_at !== "number") {
+      return null;
+    }
+    if (s.expires_at * 1000 - now <= EXPIRY_MARGIN_MS) return null;
+    return { accessToken: s.access_token, userId: s.user.id };
+  } catch {
+    return null;
+  }
+}
+
+/** The session supabase-js restores (waits for its chunk). */
+async function restoredSession(getClient: () => Promise<Db>): Promise<BootSession | null> {
+  const { data } = await (await getClient()).auth.getSession();
+  const accessToken = data.session?.access_token;
+  const userId = data.session?.user.id;
+  return accessToken && userId ? { accessToken, userId } : null;
+}
+
+/** The sync sent, its answer (read by the API client) and, ahead of it, whether it says active. */
+interface SentSync {
+  answer: Promise<SyncAnswer>;
+  active: Promise<boolean>;
+}
+
+/**
+ * POST /api/billing/sync with fetch alone, at once: waiting for the API client's chunk to load
+ * and run (half a second behind supabase-js's evaluation on a busy page) would hold the request
+ * back. The client reads the answer (its chunk, announced with the success page's HTML); whether
+ * it says active is read here from the raw JSON, so the content read starts without that chunk.
+ */
+function sendSyncNow(input: { sessionId: string; accessToken: string }): SentSync {
+  const sent = fetch(`${getEnv().apiUrl}/api/billing/sync`, {
+    method: "POST",
+    headers: {
+      accept: "application/json",
+      "content-type": "application/json",
+      authorization: `Bearer ${input.accessToken}`,
+    },
+    body: JSON.stringify({ sessionId: input.sessionId }),
+  });
+  sent.catch(() => undefined); // read (and its failure handled) by syncAnswerOf
+  const active = sent
+    .then((res) => (res.ok ? (res.clone().json() as Promise<Partial<SyncAnswer> | null>) : null))
+    .then((body) => body?.entitlement?.active === true)
+    .catch(() => false);
+  return { answer: import("@/lib/gatehouse-api.ts").then((api) => api.syncAnswerOf(sent)), active };
+}
+
+/**
+ * The premium rows this user may read, with fetch alone (PostgREST, the publishable key and the
+ * user's own token: RLS decides, exactly as for supabase-js's read in get-premium-content.ts),
+ * so the read does not wait for supabase-js or the page's chunk to run.
+ */
+function readContentNow(accessToken: string): Promise<Lesson[]> {
+  const env = getEnv();
+  const url = `${env.supabaseUrl}/rest/v1/premium_content?select=${PREMIUM_CONTENT_COLUMNS}&order=position.asc`;
+  return fetch(url, {
+    headers: { accept: "application/json", apikey: env.supabasePublishableKey, authorization: `Bearer ${accessToken}` },
+  })
+    .then((res) => {
+      if (!res.ok) throw new Error(`premium_content answered ${res.status}`);
+      return res.json() as Promise<Lesson[]>;
+    })
+    .then((rows) => {
+      timingMark("gh:content-answered");
+      return rows;
+    });
+}
+
+/** The same read through supabase-js (its retries, its refreshed token), if the plain one failed. */
+async function readWithSupabase(getClient: () => Promise<Db>): Promise<Lesson[]> {
+  const [{ fetchPremiumContent }, client] = await Promise.all([
+    import("@/features/library/api/get-premium-content.ts"),
+    getClient(),
+  ]);
+  return fetchPremiumContent(client);
+}
+
+/**
+ * On a direct load of `/billing/success?session_id=…` (the redirect back from Checkout), sends the
+ * sync before React renders, in parallel with the route's chunk, instead of after the page
+ * mounted: with the token supabase-js saved (`stored`, read only on that page) without waiting
+ * for supabase-js to load, or else once supabase-js has restored the session. When it says
+ * active, reads the premium rows at once for the page (`read`). The page takes the answer with
+ * {@link takeEarlySync}, only if its own session has the same token; a signed-out visitor or a
+ * page that asks no sync (`gh_sync=0`) starts nothing.
+ */
+export function startEarlySync(
+  url: URL,
+  getClient: () => Promise<Db>,
+  send?: (input: { sessionId: string; accessToken: string }) => Promise<SyncAnswer>,
+  stored: () => BootSession | null = () => null,
+  read: (accessToken: string) => Promise<Lesson[]> = (accessToken) =>
+    readContentNow(accessToken).catch(() => readWithSupabase(getClient)),
+): void {
   if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return;
   const sessionId = url.searchParams.get("session_id");
   if (!sessionId || url.searchParams.get("gh_sync") === "0") return;
-  // The API client is in the success page's chunks (already loading); fetched alongside supabase-js.
-  const sender = send ? Promise.resolve(send) : import("@/lib/gatehouse-api.ts").then((m) => m.syncBilling);
-  pending = Promise.all([getClient().then((client) => client.auth.getSession()), sender])
-    .then(([{ data }, sendSync]) => {
-      const accessToken = data.session?.access_token;
-      const userId = data.session?.user.id;
-      if (!accessToken || !userId) return null;
-      const answer = sendSync({ sessionId, accessToken });
-      // Active: read the content right away, while React renders the unlocked state. (The module
-      // is in the success page's chunk, already loading: the pricing page's JS does not grow.)
-      void answer
-        .then(async (a) => {
-          if (!a.entitlement?.active) return;
-          const [{ readPremiumContentAhead }, client] = await Promise.all([
-            import("@/features/library/api/get-premium-content.ts"),
-            getClient(),
-          ]);
-          readPremiumContentAhead(client, userId);
-        })
-        .catch(() => undefined);
+  const saved = stored();
+  const session = saved ? Promise.resolve(saved) : restoredSession(getClient);
+  pending = session
+    .then((user) => {
+      if (!user) return null;
+      const { accessToken, userId } = user;
+      const sync: SentSync = send
+        ? (() => {
+            const answer = send({ sessionId, accessToken });
+            return { answer, active: answer.then((a) => a.entitlement?.active === true).catch(() => false) };
+          })()
+        : sendSyncNow({ sessionId, accessToken });
+      // Active: read the content right away, while React renders the unlocked state. Reserved now
+      // and started as soon as the sync says active, so the page (which learns of the answer
+      // later) takes this read instead of making a second one.
+      const readAhead = reserveReadAhead(userId);
+      void sync.active.then((active) => (active ? readAhead.start(() => read(accessToken)) : readAhead.drop()));
       // Whoever takes it handles its failure; an untaken answer must not be an unhandled rejection.
-      answer.catch(() => undefined);
-      return { sessionId, accessToken, answer };
+      sync.answer.catch(() => undefined);
+      return { sessionId, accessToken, answer: sync.answer };
     })
     .catch(() => null);
 }

@@ -50,10 +50,13 @@ export function reserveReadAhead(userId: string): ReadAheadReservation {
   };
 }
 
-/** The read started ahead for this user, once, if started and recent; otherwise null. */
-export function takeReadAhead(userId: string): Promise<Lesson[]> | null {
+/**
+ * The read started ahead for this user, once, if started and recent (its rows, or null if it
+ * failed: the page then reads on its own); otherwise null.
+ */
+export function takeReadAhead(userId: string): Promise<Lesson[] | null> | null {
   const found = ahead;
   ahead = null;
   if (!found || found.userId !== userId || found.rows === null || found.at === null) return null;
-  return Date.now() - found.at < AHEAD_FRESH_MS ? found.rows : null;
+  return Date.now() - found.at < AHEAD_FRESH_MS ? found.rows.catch(() => null) : null;
 }

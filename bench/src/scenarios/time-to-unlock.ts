@@ -73,7 +73,7 @@ export interface UnlockBreakdown {
   navigationStart: number | null;
   /** Its HTML fully received (checkout POST, redirect and document). */
   navigation: number | null;
-  /** The entry script received, then started running (mark gh:boot). */
+  /** The entry script (the document's own module script) received, then started running (mark gh:boot). */
   firstScriptLoaded: number | null;
   firstScriptRunning: number | null;
   /** The route's chunk received. */
@@ -99,6 +99,8 @@ export interface UnlockBreakdown {
 
 interface PageTimings {
   timeOrigin: number;
+  /** The URL of the document's entry script (<script type=module src>). */
+  entryScript: string | null;
   observed: number | null;
   navigation: { responseEnd: number } | null;
   resources: Array<{ name: string; initiatorType: string; startTime: number; responseEnd: number }>;
@@ -115,6 +117,9 @@ function breakdownOf(t: PageTimings, clickEpochMs: number, visible: number): Unl
     return found.length > 0 ? (found[found.length - 1]?.startTime ?? null) : null;
   };
   const scripts = t.resources.filter((r) => r.name.endsWith(".js"));
+  // The entry script: not the first script fetched, since the success page's answer preloads its
+  // route's chunks (Link: rel=modulepreload) alongside it.
+  const entry = scripts.find((r) => r.name === t.entryScript) ?? scripts[0];
   const route = scripts.find((r) => /billing-success/.test(r.name));
   const sync = t.resources.find((r) => r.name.includes("/api/billing/sync"));
   const content = t.resources
@@ -123,7 +128,7 @@ function breakdownOf(t: PageTimings, clickEpochMs: number, visible: number): Unl
   return {
     navigationStart: at(0),
     navigation: at(t.navigation?.responseEnd),
-    firstScriptLoaded: at(scripts[0]?.responseEnd),
+    firstScriptLoaded: at(entry?.responseEnd),
     firstScriptRunning: at(mark("gh:boot")),
     routeChunkLoaded: at(route?.responseEnd),
     syncSent: at(sync?.startTime),
@@ -226,6 +231,7 @@ async function unlockOnce(ctx: BenchContext, browser: Browser, email: string, fl
       const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
       return {
         timeOrigin: performance.timeOrigin,
+        entryScript: (document.querySelector("script[type=module][src]") as HTMLScriptElement | null)?.src ?? null,
         observed: (window as unknown as { __ghObserved?: number }).__ghObserved ?? null,
         navigation: nav ? { responseEnd: nav.responseEnd } : null,
         resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((r) => ({

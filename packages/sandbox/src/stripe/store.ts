@@ -38,8 +38,6 @@ export interface SessionState {
   paymentIntentMetadata?: Record<string, string>;
   /** `customer_update[address|name]=auto`: Checkout saves what the buyer enters on the customer. */
   customerUpdate?: { address: boolean; name: boolean };
-  /** `tax_id_collection[enabled]`. */
-  taxIdCollection?: boolean;
 }
 
 /** A feature attached to a product (Stripe's `product_feature`, kept with the product it belongs to). */

@@ -419,7 +419,6 @@ function create(ctx: Ctx, req: ApiRequest): Stripe.Checkout.Session {
       ? { paymentIntentMetadata: mergeMetadata({}, p.obj("payment_intent_data")?.map("metadata") ?? null) }
       : {}),
     customerUpdate: { address: updateAddress, name: updateName },
-    taxIdCollection,
   });
   return expand(ctx.store, session, p.list("expand"));
 }

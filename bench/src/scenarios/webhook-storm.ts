@@ -5,6 +5,7 @@
 // Stripe requests and 429s from the stand-in's counts; success-page syncs fired during the drain;
 // then every user's entitlement is checked against what the stand-in's final subscriptions imply.
 
+import { availableParallelism } from "node:os";
 import { DEFAULT_STRIPE_REQUESTS_PER_SECOND, isPaymentEvent, routeEvent } from "@gatehouse/billing";
 import type { DeliveryAttempt } from "@gatehouse/sandbox";
 import type Stripe from "stripe";
@@ -15,6 +16,7 @@ import {
   entitlementsByProduct,
   featuresByProduct,
 } from "../expected-entitlement.ts";
+import { cpuDelta, treeCpuMs } from "../process-cpu.ts";
 import { atLeast, atMost, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";
 import { control, deliverySummary, lastAttempts, waitForIdle } from "../stand-in-controls.ts";
@@ -95,6 +97,8 @@ export function stripeCallsNeeded(
   return calls;
 }
 
+const machineCores = availableParallelism();
+
 const CHAOS = { duplicateRate: 0.2, reorderWindowMs: 2000, failFirstAttemptRate: 0, dropRate: 0 };
 
 async function loadEvents(ctx: BenchContext, ids: string[]): Promise<Map<string, Stripe.Event>> {
@@ -120,7 +124,7 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   // The bench plays Stripe's side (customers paying, the clock moving) and reads the final state
   // with the limits off; they are on, at Stripe's test-mode values, while the API works.
   await setLimits(stripeUrl, LIMITS_OFF);
-  const ceiling = await apiCeiling(stack.urls.api, 200, sizes.deliveryConcurrency);
+  const ceiling = await apiCeiling(stack.urls.api, sizes.stormCustomers >= 500 ? 1000 : 200, sizes.deliveryConcurrency);
   const before = await deliverySummary(stripeUrl);
   await control(stripeUrl, "/_sandbox/chaos", CHAOS);
   // Deliveries wait while the lifecycles are generated, then drain at the endpoint's concurrency:
@@ -152,6 +156,8 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   const driveMs = performance.now() - driveStart;
   ctx.log(`webhook_storm: ${drive.customers.length} lifecycles generated in ${Math.round(driveMs)} ms, draining`);
   const drainStart = performance.now();
+  // The CPU each process spends from the drain's start to convergence: what saturates first.
+  const cpuAtDrain = treeCpuMs();
   // People who just paid reach the success page while the storm drains, one every 300 ms.
   const userSyncRuns = userSyncs.map(async (p, i) => {
     await new Promise((r) => setTimeout(r, 500 + i * 300));
@@ -196,6 +202,8 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
   const sinceLastAck = last ? Date.now() - (Date.parse(last.at) + last.latency_ms) : 0;
   const convergedAfter = await converge(ctx, acted, sizes.stormCustomers >= 500 ? 1_800_000 : 180_000);
   const convergeMs = convergedAfter === null ? null : Math.round(convergedAfter + Math.max(0, sinceLastAck));
+  const cpuSpent = cpuDelta(cpuAtDrain, treeCpuMs());
+  const cpuWallMs = performance.now() - drainStart;
   const unrecoveredEvents = await unprocessed(ctx, acted);
   if (convergeMs === null) {
     problems.push(`${unrecoveredEvents} events still unprocessed after the convergence timeout`);
@@ -293,11 +301,28 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
     return e ? routeEvent(e).kind === "sync_customer" : false;
   }).length;
   const duplicates = delivered.length - uniqueIds.length;
+  const cpuGroups = Object.entries(cpuSpent)
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const cpuMsPerDelivery = Object.fromEntries(
+    cpuGroups.map(([g, ms]) => [g, round(delivered.length ? ms / delivered.length : null, 2)]),
+  );
+  const coresBusy = Object.fromEntries(cpuGroups.map(([g, ms]) => [g, round(ms / cpuWallMs, 2)]));
+  const busiest = cpuGroups[0];
+  if (busiest)
+    notes.push(
+      `CPU from the drain's start to convergence (${Math.round(cpuWallMs / 1000)} s, all figures in cores busy on ` +
+        `average, ${machineCores} cores): ${cpuGroups.map(([g]) => `${g} ${coresBusy[g]}`).join(", ")}. ` +
+        "The node process (the bench's driver and every stand-in, fault proxies included) is one JavaScript thread: " +
+        "near 1.0 it is what limits the rate, whatever the API does.",
+    );
   if (eventsPerSecond !== null && eventsPerSecond < 300)
     notes.push(
-      `Offered rate limited by the API's local server before any I/O: GET /api/health (no I/O) through wrangler dev + workerd ` +
+      `Below the offered rate: GET /api/health (no I/O) through wrangler dev + workerd ` +
         `tops out at ${ceiling.perSecond}/s at concurrency ${sizes.deliveryConcurrency} on this machine ` +
-        `(p50 ${ceiling.p50Ms} ms), against ${round(eventsPerSecond)} webhook deliveries/s. Each delivery then adds ` +
+        `(p50 ${ceiling.p50Ms} ms, load ${ceiling.load1}; CPU ms per request: ${JSON.stringify(ceiling.cpuMsPerRequest)}: ` +
+        `the rate halves when other processes take one of the cores, the CPU per request does not), against ` +
+        `${round(eventsPerSecond)} webhook deliveries/s. Each delivery then adds ` +
         "one PostgREST round trip (record_stripe_event) on the Supabase stand-in behind its fault proxy and a send to " +
         "Miniflare's queue; the Stripe reads happen later, in the consumer.",
     );
@@ -348,8 +373,12 @@ export async function webhookStorm(ctx: BenchContext): Promise<{ result: Scenari
       syncDeliveries: syncs,
       non2xxAttempts: non2xx.length,
       failedForGood: failedForGood,
+      cpuMsPerDelivery: JSON.stringify(cpuMsPerDelivery),
+      coresBusyDuringStorm: JSON.stringify(coresBusy),
       apiHealthCeilingPerSecond: ceiling.perSecond,
       apiHealthP50MsAtConcurrency: ceiling.p50Ms,
+      apiHealthCpuMsPerRequest: JSON.stringify(ceiling.cpuMsPerRequest),
+      apiHealthLoad1: ceiling.load1,
       drainWallMs: Math.round(drainMs),
       deliveryWallMs: Math.round(wallMs),
       generateMs: Math.round(driveMs),

@@ -29,6 +29,8 @@ interface ModeResult {
   wrongStatus: number;
   missing: number;
   errors: number;
+  /** Attempts that got no answer (timeout, connection refused or reset), included in `errors`. */
+  networkErrors: number;
   firstError: string;
 }
 
@@ -49,6 +51,9 @@ async function serve(sync: SyncEngine.StripeSync): Promise<{ url: string; close(
         );
     });
   });
+  // As the stand-ins do (http/listen.ts): longer than the client's keep-alive, so a reused socket is
+  // never closed under a request in flight (undici then fails with "fetch failed").
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : 0;
@@ -59,6 +64,29 @@ async function serve(sync: SyncEngine.StripeSync): Promise<{ url: string; close(
 }
 
 const RETRY_SCHEDULE_MS = [250, 500, 1000, 2000, 4000];
+/** How long an attempt may take, as the stand-in waits for ours (its deliveryTimeoutMs). */
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+/** One signed attempt: answered 2xx, refused (status and body), or no answer (network: the cause). */
+async function deliver(
+  url: string,
+  payload: string,
+  signature: string,
+): Promise<{ ok: true } | { ok: false; network: boolean; error: string }> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      body: payload,
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    });
+    const text = await res.text();
+    return res.ok ? { ok: true } : { ok: false, network: false, error: `${res.status} ${text.slice(0, 200)}` };
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
+    return { ok: false, network: true, error: `${e instanceof Error ? e.message : String(e)}${cause}` };
+  }
+}
 
 async function runMode(
   ctx: BenchContext,
@@ -88,6 +116,7 @@ async function runMode(
   const endpoint = await serve(sync);
   const signer = new Stripe(ctx.stack.keys.stripe);
   let errors = 0;
+  let networkErrors = 0;
   let firstError = "";
   let failedForGood = 0;
   const latencies: number[] = [];
@@ -108,16 +137,14 @@ async function runMode(
       for (let attempt = 0; ; attempt++) {
         const header = signer.webhooks.generateTestHeaderString({ payload, secret: ctx.stack.keys.webhook });
         const a0 = performance.now();
-        const res = await fetch(endpoint.url, {
-          method: "POST",
-          body: payload,
-          headers: { "content-type": "application/json", "stripe-signature": header },
-        });
-        const text = await res.text();
+        const outcome = await deliver(endpoint.url, payload, header);
         latencies.push(performance.now() - a0);
-        if (res.ok) return;
+        if (outcome.ok) return;
+        // Refused, timed out or the connection failed: an error of the peer's, retried as Stripe
+        // retries any of them, never the end of the scenario.
         errors++;
-        firstError ||= `${res.status} ${text.slice(0, 200)}`;
+        if (outcome.network) networkErrors++;
+        firstError ||= outcome.error;
         const wait = RETRY_SCHEDULE_MS[attempt];
         if (wait === undefined) {
           failedForGood++;
@@ -149,6 +176,7 @@ async function runMode(
     wrongStatus: wrong,
     missing,
     errors,
+    networkErrors,
     firstError,
   };
 }
@@ -167,7 +195,11 @@ export async function peerSyncEngine(ctx: BenchContext, storm: StormCapture): Pr
     ["payload-trusting", trusting],
     ["re-fetching", refetching],
   ] as const) {
-    if (m.errors > 0) notes.push(`peer (${name}): ${m.errors} events threw, first: ${m.firstError.slice(0, 200)}`);
+    if (m.errors > 0)
+      notes.push(
+        `peer (${name}): ${m.errors} attempts failed (${m.networkErrors} without an answer: timeout after ` +
+          `${DELIVERY_TIMEOUT_MS / 1000} s or connection error), retried on the stand-in's schedule; first: ${m.firstError.slice(0, 200)}`,
+      );
   }
   notes.push(
     "The peer orders writes by event.created (whole seconds) and skips a write whose timestamp is not newer, so " +
@@ -212,6 +244,8 @@ export async function peerSyncEngine(ctx: BenchContext, storm: StormCapture): Pr
       peerRefetchMissing: refetching.missing,
       peerErrors: trusting.errors,
       peerRefetchErrors: refetching.errors,
+      peerNetworkErrors: trusting.networkErrors,
+      peerRefetchNetworkErrors: refetching.networkErrors,
       oursOverPeerThroughput: round(
         oursEps !== null && trusting.eventsPerSecond ? oursEps / trusting.eventsPerSecond : null,
         3,

@@ -23,6 +23,9 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "32" },
     path: { type: "string", default: "/api/health" },
     "no-test-scheduled": { type: "boolean", default: false },
+    // KEY=VALUE: each --api-dir is also started a second time with these variables in wrangler's
+    // environment (e.g. X_LOCAL_OBSERVABILITY=false), measured in the same rounds.
+    "variant-env": { type: "string", multiple: true },
     json: { type: "boolean", default: false },
   },
 });
@@ -48,12 +51,13 @@ const vars: Record<string, string> = {
 
 interface Server {
   apiDir: string;
+  label: string;
   url: string;
   child: ChildProcess;
   tail: string[];
 }
 
-async function startApi(apiDir: string): Promise<Server> {
+async function startApi(apiDir: string, extraEnv: Record<string, string> = {}): Promise<Server> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = [
     "dev",
@@ -72,7 +76,7 @@ async function startApi(apiDir: string): Promise<Server> {
   const tail: string[] = [];
   const child = spawn(join(apiDir, "node_modules/.bin/wrangler"), args, {
     cwd: apiDir,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -81,7 +85,8 @@ async function startApi(apiDir: string): Promise<Server> {
       tail.push(b.toString());
       if (tail.length > 40) tail.shift();
     });
-  const server = { apiDir, url: `http://127.0.0.1:${port}`, child, tail };
+  const label = [apiDir, ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`)].join(" ");
+  const server = { apiDir, label, url: `http://127.0.0.1:${port}`, child, tail };
   servers.push(server);
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -131,7 +136,13 @@ function cpuBySubtree(): Record<string, Record<string, number>> {
 
 const servers: Server[] = [];
 try {
-  for (const dir of apiDirs) await startApi(dir);
+  const variant = Object.fromEntries(
+    (values["variant-env"] ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  );
+  for (const dir of apiDirs) {
+    await startApi(dir);
+    if (Object.keys(variant).length) await startApi(dir, variant);
+  }
   const results: Array<Record<string, unknown>> = [];
   for (let r = 0; r < rounds; r++) {
     for (const server of servers) {
@@ -151,7 +162,7 @@ try {
         ...cpuDelta(cpu0.driver ?? {}, cpu1.driver ?? {}),
       };
       const row = {
-        apiDir: server.apiDir,
+        server: server.label,
         round: r + 1,
         perSecond: round(requests / seconds),
         p50Ms: round(percentile(latencies, 50)),

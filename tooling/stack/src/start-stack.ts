@@ -73,6 +73,16 @@ export interface LiveConfig {
 }
 
 /**
+ * wrangler dev's environment for tests and benchmarks. X_LOCAL_OBSERVABILITY=false: wrangler 4
+ * streams every invocation's tail events (each request, subrequest and log) to a local trace
+ * collector (one Durable Object writing them to SQLite) for its local explorer UI. Nobody reads
+ * those traces here, and they cost workerd about 1.2 ms of CPU per GET /api/health (4.5 instead of
+ * 6.0 ms, bench/src/health-ceiling.ts --variant-env, 3 rounds A/B at load 30). `npm run dev`
+ * (dev.ts) keeps them for the explorer.
+ */
+const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CI: "true", X_LOCAL_OBSERVABILITY: "false" };
+
+/**
  * A child whose last lines (all children's, 40 kept) go into the errors. With GATEHOUSE_STACK_LOG set
  * (the e2e suite sets it to test-results/stack.log), every line also goes to that file, timed, so a
  * failed spec can be read beside what the API and the SPA's server printed meanwhile.
@@ -117,7 +127,7 @@ async function startApp(
       extra: ["--test-scheduled", "--log-level", process.env.GATEHOUSE_STACK_LOG ? "info" : "warn"],
     }),
     packageDir("apps/api"),
-    { WRANGLER_SEND_METRICS: "false", CI: "true" },
+    { ...WRANGLER_ENV },
     tail,
   );
   children.push(apiChild);
@@ -142,7 +152,7 @@ async function startApp(
       extra: ["--assets", outDir, "--log-level", "warn"],
     }),
     packageDir("apps/web"),
-    { WRANGLER_SEND_METRICS: "false", CI: "true" },
+    { ...WRANGLER_ENV },
     tail,
   );
   children.push(webChild);

@@ -3,11 +3,20 @@ import { defineConfig } from "@playwright/test";
 
 // The whole flow in Debian's Chromium against the full local stack, which global-setup.ts starts
 // on free ports (sandbox + wrangler dev + the production build of the SPA) and stops afterwards.
+// Specs share a stack's Stripe clock, webhook pause and crons, so a stack serves one spec at a
+// time: with two workers, global-setup.ts starts a stack per worker (stack-info.ts picks the
+// worker's own), and the spec files are shared out between them. One worker against a stack
+// given by hand (GATEHOUSE_STACK, src/serve-stack.ts) or the live services.
+const workers =
+  process.env.GATEHOUSE_STACK || process.env.GATEHOUSE_TARGET === "live"
+    ? 1
+    : Math.max(1, Number(process.env.GATEHOUSE_E2E_WORKERS ?? 2) || 1);
+
 export default defineConfig({
   testDir: "./specs",
   globalSetup: "./src/global-setup.ts",
   fullyParallel: false,
-  workers: 1,
+  workers,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -35,6 +35,8 @@ export interface StackOptions {
   emailRetryBaseSeconds?: number;
   /** Extra text for failures: the last lines each child printed. */
   log?: (line: string) => void;
+  /** Prefix of this stack's lines in the stack log and errors (`w0:api`), when several stacks share them. */
+  logTag?: string;
 }
 
 export interface Stack {
@@ -112,12 +114,13 @@ async function startApp(
   vars: Record<string, string>,
   webEnv: Record<string, string>,
   mode: "sandbox" | "live",
-  parts: { children: ChildProcess[]; cleanups: Array<() => Promise<void> | void>; tail: string[] },
+  parts: { children: ChildProcess[]; cleanups: Array<() => Promise<void> | void>; tail: string[]; tag?: string },
 ): Promise<void> {
   const { children, cleanups, tail } = parts;
+  const named = (name: string) => (parts.tag ? `${parts.tag}:${name}` : name);
   const [inspectorPort, webInspectorPort] = [await freePort(), await freePort()];
   const apiChild = run(
-    "api",
+    named("api"),
     binOf("apps/api", "wrangler"),
     wranglerDevArgs({
       port: ports.api,
@@ -135,7 +138,7 @@ async function startApp(
   const outDir = mkdtempSync(join(tmpdir(), "gatehouse-web-"));
   cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
   const build = run(
-    "web-build",
+    named("web-build"),
     binOf("apps/web", "vite"),
     ["build", "--mode", mode, "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
     packageDir("apps/web"),
@@ -144,7 +147,7 @@ async function startApp(
   );
   if ((await finished(build)) !== 0) throw new Error(`vite build failed:\n${tail.join("\n")}`);
   const webChild = run(
-    "web",
+    named("web"),
     binOf("apps/web", "wrangler"),
     wranglerDevArgs({
       port: ports.web,
@@ -214,7 +217,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       VITE_SUPABASE_PUBLISHABLE_KEY: SANDBOX_PUBLISHABLE_KEY,
       VITE_API_URL: api,
     };
-    await startApp({ api: apiPort, web: webPort }, vars, webEnv, "sandbox", { children, cleanups, tail });
+    await startApp({ api: apiPort, web: webPort }, vars, webEnv, "sandbox", {
+      children,
+      cleanups,
+      tail,
+      ...(opts.logTag ? { tag: opts.logTag } : {}),
+    });
     return {
       target: "sandbox",
       urls: {

@@ -1,9 +1,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { BalancedShards } from "./test/shards.ts";
 
 // Integration tests inside workerd (the Workers runtime). The global setup starts the sandbox (real
 // Postgres, the Supabase and Stripe stand-ins) in Node on free ports and hands their URLs to the
 // worker as bindings. Unit tests (src/**/*.test.ts, no sandbox) are vitest.unit.config.ts.
+// `npm test` runs these files in shards side by side, a sandbox each: test/run-shards.ts.
 export default defineConfig({
   plugins: [
     cloudflareTest(({ inject }) => ({
@@ -29,5 +31,7 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // `--shard=i/n` splits the files by their measured time (test/shards.ts), not by count.
+    sequence: { sequencer: BalancedShards },
   },
 });

@@ -5,6 +5,8 @@
 //   failed : Resend refuses this email itself (bad address, …): recorded, never retried.
 // `stopBatch`: later emails of this run would meet the same answer (rate limit, bad key): stop.
 
+import { retryAfterSeconds } from "../services/waits.ts";
+
 export interface ResendAnswer {
   /** HTTP status; null when the request never got an answer (network, timeout). */
   status: number | null;
@@ -40,9 +42,13 @@ export function classifyResendAnswer(a: ResendAnswer, attempt: number, baseSecon
   }
   if (a.status === 409) return { outcome: "retry", error: describe(a), retryAfterSeconds: 5, stopBatch: false };
   if (a.status === 429) {
-    const after = Number(a.retryAfter);
-    const wait = Number.isFinite(after) && after > 0 ? Math.ceil(after) : 1;
-    return { outcome: "release", error: describe(a), retryAfterSeconds: Math.max(wait, 1), stopBatch: true };
+    const after = retryAfterSeconds(a.retryAfter) ?? 0;
+    return {
+      outcome: "release",
+      error: describe(a),
+      retryAfterSeconds: Math.max(Math.ceil(after), 1),
+      stopBatch: true,
+    };
   }
   // A missing, wrong or restricted key, an unverified domain: every email would fail the same way
   // until someone fixes the configuration. Kept, retried slowly, the run stops.

@@ -8,6 +8,7 @@ import { renderEmail } from "../emails/render-email.ts";
 import { classifyResendAnswer, type ResendAnswer, type SendOutcome } from "../emails/resend-outcome.ts";
 import { callRpc } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
+import { sleep } from "./waits.ts";
 
 /**
  * The every-minute cron (wrangler.jsonc) sends due emails; the other one (every 15 min) reconciles.
@@ -82,8 +83,6 @@ async function finish(s: Services, id: number, o: SendOutcome): Promise<void> {
     p_retry_after_seconds: o.outcome === "retry" || o.outcome === "release" ? o.retryAfterSeconds : 0,
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function sendPendingEmails(s: Services, opts: SendOptions = {}): Promise<SendReport> {
   const report: SendReport = { claimed: 0, sent: 0, retried: 0, failed: 0, skippedUnknownKind: 0, enabled: false };

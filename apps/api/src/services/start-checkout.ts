@@ -7,6 +7,7 @@ import { ApiError, UpstreamError } from "../errors.ts";
 import { callRpc, selectOne } from "./call-rpc.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, isRetryableStripeError, stripeCall } from "./stripe-errors.ts";
+import { jittered, retryAfterSeconds, sleep } from "./waits.ts";
 
 export interface CheckoutOptions {
   locale?: Locale | undefined;
@@ -31,7 +32,7 @@ async function withKeyRace<T>(fn: () => Promise<T>): Promise<T> {
         (e instanceof Stripe.errors.StripeError && e.statusCode === 409);
       // The first request may take a while on a busy Stripe: about 4 s in all before giving up.
       if (!inFlight || attempt >= 8) throw e;
-      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+      await sleep(100 * (attempt + 1));
     }
   }
 }
@@ -75,15 +76,12 @@ const LEASE_WAIT_MS = 25_000;
 /** Waits between tries of an expire that Stripe could not do now (429, lock_timeout, 5xx). */
 const EXPIRE_RETRY_WAITS_MS = [250, 500, 1000, 2000, 3000];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Stripe's Retry-After, in ms, when its answer carried one. */
+/** Stripe's Retry-After, in ms (at most 10 s), when its answer carried one. */
 function retryAfterMs(e: unknown): number | null {
   const headers =
     e instanceof Stripe.errors.StripeError ? (e.headers as Record<string, string> | undefined) : undefined;
-  const raw = headers?.["retry-after"] ?? headers?.["Retry-After"];
-  const seconds = raw === undefined ? Number.NaN : Number(raw);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 10_000) : null;
+  const seconds = retryAfterSeconds(headers?.["retry-after"] ?? headers?.["Retry-After"]);
+  return seconds === null ? null : Math.min(seconds * 1000, 10_000);
 }
 
 /**
@@ -105,7 +103,7 @@ async function closeSession(s: Services, session: Stripe.Checkout.Session): Prom
             "stripe",
             `checkout.sessions.expire ${session.id}: ${e instanceof Error ? e.message : String(e)}`,
           );
-        await sleep(retryAfterMs(e) ?? wait * (0.5 + Math.random() / 2));
+        await sleep(retryAfterMs(e) ?? jittered(wait));
         continue;
       }
       // Refused (400): it is no longer open. Expired is what we wanted; paid means the user subscribed.
@@ -197,7 +195,7 @@ async function takeLease(
     }
     if (Date.now() >= deadline)
       throw new ApiError(503, "upstream_unavailable", "Another checkout of this user held the lease too long");
-    await sleep(Math.min(25 * 2 ** attempt, 250) * (0.5 + Math.random() / 2));
+    await sleep(jittered(Math.min(25 * 2 ** attempt, 250)));
   }
 }
 

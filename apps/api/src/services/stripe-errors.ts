@@ -1,5 +1,6 @@
 import Stripe from "stripe";
 import { UpstreamError } from "../errors.ts";
+import { jittered, sleep } from "./waits.ts";
 
 /** Stripe could not answer (network, 5xx, rate limit): the work should be retried. */
 export function isRetryableStripeError(e: unknown): boolean {
@@ -35,7 +36,7 @@ export async function stripeCall<T>(what: string, fn: () => Promise<T>): Promise
     } catch (e) {
       const wait = RATE_LIMIT_WAITS_MS[attempt];
       if (isRateLimited(e) && wait !== undefined) {
-        await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random() / 2)));
+        await sleep(jittered(wait));
         continue;
       }
       if (isRetryableStripeError(e))

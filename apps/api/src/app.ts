@@ -55,7 +55,7 @@ export const app = new Hono<AppEnv>()
   .onError(handleError);
 
 function tooLarge(): never {
-  throw new ApiError(413, "payload_too_large", "The request body is too large");
+  throw new ApiError("payload_too_large", "The request body is too large");
 }
 
 export type App = typeof app;

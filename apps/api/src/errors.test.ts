@@ -61,7 +61,7 @@ describe("handleError", () => {
   });
 
   test("a 4xx keeps its message: it says what to fix", async () => {
-    const { status, body } = await answer(new ApiError(400, "invalid_price", "Price price_x is not sellable"));
+    const { status, body } = await answer(new ApiError("invalid_price", "Price price_x is not sellable"));
     expect(status).toBe(400);
     expect(body.error).toEqual({ code: "invalid_price", message: "Price price_x is not sellable", requestId: "req-1" });
   });
@@ -76,7 +76,7 @@ describe("API_ERROR_STATUS, the one map from code to status", () => {
 
   test.each(entries)("%s is answered with %i, in the error shape", async (code, status) => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const res = await appThrowing(new ApiError(statusOf(code), code, `what to fix about ${code}`)).request("/");
+    const res = await appThrowing(new ApiError(code, `what to fix about ${code}`)).request("/");
     expect(res.status).toBe(status);
     const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
     expect(body.error.code).toBe(code);

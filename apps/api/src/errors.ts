@@ -4,9 +4,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /**
  * Every error code the API sends, and the one HTTP status it is sent with. Routes, middleware and
- * services throw ApiError with a code; the status comes from here (the constructor's status
- * argument must equal it: the types refuse another). The SPA's code lists name codes of this map
- * (apps/web/src/lib/api-error-codes.test.ts).
+ * services throw ApiError with a code; the status comes from here and nowhere else. The SPA's code
+ * lists name codes of this map (apps/web/src/lib/api-error-codes.test.ts).
  */
 export const API_ERROR_STATUS = {
   // The request: fix it and send it again.
@@ -60,11 +59,8 @@ export class ApiError<C extends ApiErrorCode = ApiErrorCode> extends Error {
   readonly code: C;
   /** The run in progress, with doctor_running. */
   readonly runId: string | undefined;
-  /**
-   * `status` must be the map's for `code` (the type allows no other): written at the throw so a
-   * reader sees what the caller gets. The map decides.
-   */
-  constructor(_status: ApiErrorStatus<C>, code: C, message: string, runId?: string) {
+  /** The status is the map's for `code` (API_ERROR_STATUS). */
+  constructor(code: C, message: string, runId?: string) {
     super(message);
     this.status = API_ERROR_STATUS[code];
     this.code = code;
@@ -75,7 +71,7 @@ export class ApiError<C extends ApiErrorCode = ApiErrorCode> extends Error {
 /** An outside service (Stripe, Supabase) could not do the work: the caller should retry. */
 export class UpstreamError extends ApiError<"upstream_unavailable"> {
   constructor(service: "stripe" | "supabase", detail: string) {
-    super(503, "upstream_unavailable", `${service} is unavailable, try again shortly (${detail})`);
+    super("upstream_unavailable", `${service} is unavailable, try again shortly (${detail})`);
   }
 }
 

@@ -39,19 +39,19 @@ async function readJson(c: Context): Promise<void> {
     return;
   }
   if (!labelledJson) {
-    throw new ApiError(400, "invalid_json", "Send the request body as JSON, with Content-Type: application/json");
+    throw new ApiError("invalid_json", "Send the request body as JSON, with Content-Type: application/json");
   }
   try {
     JSON.parse(text);
   } catch {
-    throw new ApiError(400, "invalid_json", "The request body is not valid JSON");
+    throw new ApiError("invalid_json", "The request body is not valid JSON");
   }
 }
 
 /** Validates the JSON body with `schema`; the handler reads it with `c.req.valid("json")`. */
 export function jsonBody<S extends StandardSchemaV1>(schema: S) {
   const validate = sValidator("json", schema, (result) => {
-    if (!result.success) throw new ApiError(400, "invalid_body", describeIssues(result.error));
+    if (!result.success) throw new ApiError("invalid_body", describeIssues(result.error));
   });
   // The validator's type is what the route's types need (its input, for `App`): the wrapper keeps it.
   const handler = async (c: Context, next: Next) => {
@@ -64,6 +64,6 @@ export function jsonBody<S extends StandardSchemaV1>(schema: S) {
 /** Validates the query string with `schema`; the handler reads it with `c.req.valid("query")`. */
 export function queryOf<S extends StandardSchemaV1>(schema: S) {
   return sValidator("query", schema, (result) => {
-    if (!result.success) throw new ApiError(400, "invalid_query", describeIssues(result.error));
+    if (!result.success) throw new ApiError("invalid_query", describeIssues(result.error));
   });
 }

@@ -14,7 +14,7 @@ export type LimitedRoute = "checkout" | "portal" | "sync" | "change-plan";
 
 class RateLimited extends ApiError<"rate_limited"> {
   constructor(what: string) {
-    super(429, "rate_limited", `Too many ${what} in a short time: wait a minute, then try again`);
+    super("rate_limited", `Too many ${what} in a short time: wait a minute, then try again`);
   }
 }
 

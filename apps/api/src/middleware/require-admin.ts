@@ -7,7 +7,7 @@ import { ApiError } from "../errors.ts";
 import { callRpc } from "../services/call-rpc.ts";
 import { requireUser } from "./require-user.ts";
 
-const forbidden = (why: string) => new ApiError(403, "forbidden", why);
+const forbidden = (why: string) => new ApiError("forbidden", why);
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) =>
   requireUser(c, async () => {

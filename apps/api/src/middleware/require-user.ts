@@ -18,7 +18,7 @@ function jwksFor(supabaseUrl: string) {
   return jwks;
 }
 
-const unauthenticated = (why: string) => new ApiError(401, "unauthenticated", why);
+const unauthenticated = (why: string) => new ApiError("unauthenticated", why);
 
 export async function verifyAccessToken(token: string, supabaseUrl: string, jwtSecret?: string): Promise<JWTPayload> {
   let alg: string | undefined;
@@ -49,7 +49,7 @@ export async function verifyAccessToken(token: string, supabaseUrl: string, jwtS
     const code = (e as { code?: string }).code;
     if (code === "ERR_JWT_EXPIRED") throw unauthenticated("Your session has expired: sign in again");
     if (code === "ERR_JWKS_TIMEOUT" || code === "ERR_JOSE_GENERIC") {
-      throw new ApiError(503, "upstream_unavailable", "Could not load the Supabase signing keys; try again shortly");
+      throw new ApiError("upstream_unavailable", "Could not load the Supabase signing keys; try again shortly");
     }
     throw unauthenticated("The access token is not valid for this project: sign in again");
   }

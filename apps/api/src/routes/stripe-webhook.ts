@@ -42,16 +42,12 @@ function looksLikeEvent(v: unknown): v is Stripe.Event {
 
 export const stripeWebhookRoutes = new Hono<AppEnv>().post("/stripe/webhook", async (c) => {
   const signature = c.req.header("stripe-signature");
-  if (!signature) throw new ApiError(400, "invalid_signature", "Missing Stripe-Signature header");
+  if (!signature) throw new ApiError("invalid_signature", "Missing Stripe-Signature header");
   if (!hasOneTimestamp(signature)) {
-    throw new ApiError(400, "invalid_signature", "The Stripe-Signature header must carry exactly one t= timestamp");
+    throw new ApiError("invalid_signature", "The Stripe-Signature header must carry exactly one t= timestamp");
   }
   if (!timestampWithinTolerance(signature, Math.floor(Date.now() / 1000))) {
-    throw new ApiError(
-      400,
-      "invalid_signature",
-      "The Stripe-Signature timestamp is missing or more than 300 s from now",
-    );
+    throw new ApiError("invalid_signature", "The Stripe-Signature timestamp is missing or more than 300 s from now");
   }
   const raw = await c.req.text();
   const { stripe, config } = c.var.services;
@@ -67,14 +63,13 @@ export const stripeWebhookRoutes = new Hono<AppEnv>().post("/stripe/webhook", as
   } catch (e) {
     if (e instanceof Stripe.errors.StripeSignatureVerificationError) {
       throw new ApiError(
-        400,
         "invalid_signature",
         "The Stripe-Signature does not match this endpoint's secret, or is too old",
       );
     }
-    throw new ApiError(400, "invalid_payload", "The webhook body is not a JSON Stripe event");
+    throw new ApiError("invalid_payload", "The webhook body is not a JSON Stripe event");
   }
-  if (!looksLikeEvent(event)) throw new ApiError(400, "invalid_payload", "The webhook body is not a Stripe event");
+  if (!looksLikeEvent(event)) throw new ApiError("invalid_payload", "The webhook body is not a Stripe event");
   // Recorded and queued: the consumer syncs (index.ts queue handler), paced under Stripe's limits.
   const outcome = await acceptEvent(c.var.services, c.env.SYNC_QUEUE, event);
   return c.json({ received: true, outcome } satisfies WebhookResponse);

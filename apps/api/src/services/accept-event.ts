@@ -36,7 +36,7 @@ export async function acceptEvent(s: Services, queue: Queue<SyncMessage>, event:
         error: `queue: ${e instanceof Error ? e.message : String(e)}`,
       }),
     );
-    throw new ApiError(503, "upstream_unavailable", "The sync queue is unavailable, Stripe will retry this event");
+    throw new ApiError("upstream_unavailable", "The sync queue is unavailable, Stripe will retry this event");
   }
   return "queued";
 }

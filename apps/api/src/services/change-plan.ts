@@ -46,11 +46,10 @@ function requireSubscription(ctx: ChangePlanContext): NonNullable<ChangePlanCont
 } {
   const sub = ctx.subscription;
   if (!sub || !ctx.customerId) {
-    throw new ApiError(409, "no_subscription", "You have no subscription to change: subscribe to a plan first");
+    throw new ApiError("no_subscription", "You have no subscription to change: subscribe to a plan first");
   }
   if (BLOCKED_STATUSES.has(sub.status)) {
     throw new ApiError(
-      409,
       "subscription_past_due",
       `Your subscription is ${sub.status.replace("_", " ")}: fix the payment in the billing portal first, then change your plan`,
     );
@@ -62,20 +61,16 @@ async function validate(s: Services, user: AuthUser, priceId: string): Promise<C
   const ctx = await context(s, user.id, priceId);
   const target = recurring(ctx.target);
   if (!target?.sellable) {
-    throw new ApiError(
-      400,
-      "invalid_price",
-      `Price ${priceId} is not an active subscription price of a Gatehouse plan`,
-    );
+    throw new ApiError("invalid_price", `Price ${priceId} is not an active subscription price of a Gatehouse plan`);
   }
   const sub = requireSubscription(ctx);
   const current = recurring(ctx.current);
   if (!current || sub.priceId === null) {
-    throw new ApiError(409, "no_subscription", "Your subscription is not on a Gatehouse plan: manage it in the portal");
+    throw new ApiError("no_subscription", "Your subscription is not on a Gatehouse plan: manage it in the portal");
   }
-  if (sub.priceId === priceId) throw new ApiError(400, "same_plan", "You are already on this plan and billing period");
+  if (sub.priceId === priceId) throw new ApiError("same_plan", "You are already on this plan and billing period");
   if (target.currency !== current.currency) {
-    throw new ApiError(400, "invalid_price", `Price ${priceId} is in another currency than your subscription`);
+    throw new ApiError("invalid_price", `Price ${priceId} is in another currency than your subscription`);
   }
   return {
     customerId: sub.customerId,
@@ -93,7 +88,7 @@ async function retrieveSubscription(s: Services, id: string): Promise<Stripe.Sub
 
 function itemOf(sub: Stripe.Subscription): Stripe.SubscriptionItem {
   const item = sub.items.data[0];
-  if (!item) throw new ApiError(409, "no_subscription", "Your subscription has no plan to change");
+  if (!item) throw new ApiError("no_subscription", "Your subscription has no plan to change");
   return item;
 }
 
@@ -158,11 +153,7 @@ export async function previewPlanChange(
 async function exclusively<T>(s: Services, userId: string, fn: () => Promise<T>): Promise<T> {
   const token = crypto.randomUUID();
   if (!(await callRpc(s.db, "claim_plan_change", { p_user_id: userId, p_token: token }))) {
-    throw new ApiError(
-      409,
-      "change_in_progress",
-      "Another change of your plan is in progress: wait a moment and reload",
-    );
+    throw new ApiError("change_in_progress", "Another change of your plan is in progress: wait a moment and reload");
   }
   let used = false;
   try {
@@ -196,7 +187,6 @@ async function entitlementAfterSync(s: Services, user: AuthUser, customerId: str
 async function upgradeNow(s: Services, user: AuthUser, change: Change, sub: Stripe.Subscription) {
   if (sub.pending_update) {
     throw new ApiError(
-      409,
       "change_in_progress",
       "An earlier upgrade is waiting for its payment: pay or update your card in the billing portal",
     );
@@ -235,7 +225,6 @@ async function upgradeNow(s: Services, user: AuthUser, change: Change, sub: Stri
     }
     await syncCustomer(s, change.customerId, [], { cause: "plan_change", actor: user.id });
     throw new ApiError(
-      402,
       "payment_failed",
       "Your card was declined, so your plan did not change: update your card in the billing portal, then try again",
     );
@@ -281,7 +270,7 @@ export async function changePlan(s: Services, user: AuthUser, priceId: string): 
   return exclusively(s, user.id, async () => {
     const sub = await retrieveSubscription(s, change.subscriptionId);
     if (itemOf(sub).price.id === priceId) {
-      throw new ApiError(400, "same_plan", "You are already on this plan and billing period");
+      throw new ApiError("same_plan", "You are already on this plan and billing period");
     }
     return change.timing === "now" ? upgradeNow(s, user, change, sub) : scheduleAtPeriodEnd(s, user, change, sub);
   });
@@ -291,13 +280,13 @@ export async function cancelScheduledChange(s: Services, user: AuthUser): Promis
   const ctx = await context(s, user.id, null);
   const sub = ctx.subscription;
   if (!sub || !ctx.customerId) {
-    throw new ApiError(409, "no_subscription", "You have no subscription to change: subscribe to a plan first");
+    throw new ApiError("no_subscription", "You have no subscription to change: subscribe to a plan first");
   }
   const customerId = ctx.customerId;
   return exclusively(s, user.id, async () => {
     const live = await retrieveSubscription(s, sub.id);
     if (typeof live.schedule !== "string") {
-      throw new ApiError(409, "nothing_scheduled", "No plan change is scheduled");
+      throw new ApiError("nothing_scheduled", "No plan change is scheduled");
     }
     await releaseSchedule(s, live.schedule);
     return entitlementAfterSync(s, user, customerId);

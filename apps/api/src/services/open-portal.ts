@@ -7,7 +7,7 @@ import { stripeCall } from "./stripe-errors.ts";
 
 export async function openPortal(s: Services, user: AuthUser, locale?: Locale): Promise<PortalResponse> {
   const customer = await customerIdOf(s, user.id);
-  if (!customer) throw new ApiError(404, "no_customer", "No billing account yet: subscribe to a plan first");
+  if (!customer) throw new ApiError("no_customer", "No billing account yet: subscribe to a plan first");
   const session = await stripeCall("billingPortal.sessions.create", () =>
     s.stripe.billingPortal.sessions.create({
       customer,

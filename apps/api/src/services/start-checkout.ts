@@ -118,7 +118,6 @@ async function closeSession(s: Services, session: Stripe.Checkout.Session): Prom
 function paymentBeingConfirmed(session: Stripe.Checkout.Session): ApiError {
   // Paid, but not in the database yet: a second payment would charge twice.
   return new ApiError(
-    409,
     session.mode === "payment" ? "already_owned" : "already_subscribed",
     "Your payment is being confirmed: your access unlocks in a moment",
   );
@@ -194,7 +193,7 @@ async function takeLease(
       if (winner?.status === "open" && winner.url) return { winner };
     }
     if (Date.now() >= deadline)
-      throw new ApiError(503, "upstream_unavailable", "Another checkout of this user held the lease too long");
+      throw new ApiError("upstream_unavailable", "Another checkout of this user held the lease too long");
     await sleep(jittered(Math.min(25 * 2 ** attempt, 250)));
   }
 }
@@ -206,8 +205,7 @@ async function renewLease(s: Services, userId: string, lease: Lease): Promise<vo
     p_token: lease.token,
     p_seconds: LEASE_SECONDS,
   });
-  if (!got.taken)
-    throw new ApiError(503, "upstream_unavailable", "The checkout lease ran out before a session was opened");
+  if (!got.taken) throw new ApiError("upstream_unavailable", "The checkout lease ran out before a session was opened");
 }
 
 /** Ends the lease, recording sessionId (if given) as the user's open session; false if the lease was lost. */
@@ -241,15 +239,14 @@ export async function startCheckout(
 ): Promise<CheckoutResponse> {
   const { locale } = opts;
   const ctx = await callRpc(s.db, "checkout_context", { p_user_id: user.id, p_price_id: priceId });
-  if (!ctx.userExists) throw new ApiError(401, "unauthenticated", "This account no longer exists: sign in again");
+  if (!ctx.userExists) throw new ApiError("unauthenticated", "This account no longer exists: sign in again");
   if (!ctx.price) {
-    throw new ApiError(400, "invalid_price", `Price ${priceId} is not an active price of a Gatehouse product`);
+    throw new ApiError("invalid_price", `Price ${priceId} is not an active price of a Gatehouse product`);
   }
   const oneTime = ctx.price.type === "one_time";
   const currency = chosenCurrency(ctx.price, opts.currency);
   if (ctx.ownedPurchaseId) {
     throw new ApiError(
-      409,
       "already_owned",
       oneTime
         ? "You already own lifetime access: there is nothing more to buy"
@@ -259,11 +256,10 @@ export async function startCheckout(
   if (oneTime) {
     // A subscriber may buy lifetime access: their subscription is then set to end at period end.
   } else if (ctx.hasAccess) {
-    throw new ApiError(409, "already_subscribed", "You already have access: manage your plan in the billing portal");
+    throw new ApiError("already_subscribed", "You already have access: manage your plan in the billing portal");
   } else if (ctx.openSubscriptionStatus) {
     // past_due, unpaid, paused: no access, but a second subscription would charge twice.
     throw new ApiError(
-      409,
       "already_subscribed",
       `Your subscription is ${ctx.openSubscriptionStatus.replace("_", " ")}: update your payment method in the billing portal instead of subscribing again`,
     );
@@ -358,9 +354,9 @@ export async function startCheckout(
   if (!(await releaseLease(s, user.id, lease, kept.id))) {
     // The lease ran out while this request worked: another request may have opened a session meanwhile.
     await closeSession(s, kept).catch(() => undefined);
-    throw new ApiError(503, "upstream_unavailable", "The checkout lease ran out before the session was recorded");
+    throw new ApiError("upstream_unavailable", "The checkout lease ran out before the session was recorded");
   }
-  if (!kept.url) throw new ApiError(503, "upstream_unavailable", "Stripe returned a Checkout Session without a URL");
+  if (!kept.url) throw new ApiError("upstream_unavailable", "Stripe returned a Checkout Session without a URL");
   return { url: kept.url, id: kept.id };
 }
 
@@ -392,7 +388,6 @@ export function chosenCurrency(price: { id: string; currencies: string[] }, aske
   const currency = asked.toLowerCase();
   if (!price.currencies.includes(currency))
     throw new ApiError(
-      400,
       "invalid_currency",
       `This price is not sold in ${asked.toUpperCase()}: choose one of ${price.currencies.map((c) => c.toUpperCase()).join(", ")}`,
     );

@@ -19,12 +19,11 @@ async function customerOfSession(s: Services, user: AuthUser, sessionId: string)
   try {
     session = await stripeCall("checkout.sessions.retrieve", () => s.stripe.checkout.sessions.retrieve(sessionId));
   } catch (e) {
-    if (isMissingStripeObject(e)) throw new ApiError(404, "session_not_found", `No Checkout Session ${sessionId}`);
+    if (isMissingStripeObject(e)) throw new ApiError("session_not_found", `No Checkout Session ${sessionId}`);
     throw e;
   }
   const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
-  if (owner !== user.id)
-    throw new ApiError(403, "session_not_yours", "This Checkout Session belongs to another account");
+  if (owner !== user.id) throw new ApiError("session_not_yours", "This Checkout Session belongs to another account");
   // Checkout bound this customer already; syncCustomer binds it from metadata.user_id if not.
   return typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
 }

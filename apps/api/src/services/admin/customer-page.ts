@@ -7,10 +7,10 @@ import type { Services } from "../services.ts";
 /** public.admin_customer() for a known user, as its contract declares it. */
 export type CustomerPage = NonNullable<DbFunctionResult<"admin_customer">>;
 
-export const unknownUser = (userId: string) => new ApiError(404, "user_not_found", `No user ${userId}`);
+export const unknownUser = (userId: string) => new ApiError("user_not_found", `No user ${userId}`);
 
 export function checkUserId(userId: string): string {
-  if (!isUuid(userId)) throw new ApiError(404, "user_not_found", `No user ${userId}: a user id is a uuid`);
+  if (!isUuid(userId)) throw new ApiError("user_not_found", `No user ${userId}: a user id is a uuid`);
   return userId.toLowerCase();
 }
 

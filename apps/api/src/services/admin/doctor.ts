@@ -83,7 +83,7 @@ export async function startDoctor(
     if (error.code === "23505") {
       const running = await s.db.from("doctor_runs").select("id").eq("status", "running").maybeSingle();
       const id = running.data?.id;
-      throw new ApiError(409, "doctor_running", `A doctor run is already in progress (${id ?? "?"}): wait for it`, id);
+      throw new ApiError("doctor_running", `A doctor run is already in progress (${id ?? "?"}): wait for it`, id);
     }
     throw new Error(`doctor_runs: ${error.message}`);
   }
@@ -138,10 +138,10 @@ export async function runDoctor(s: Services, runId: string, admin: AuthUser, rep
 
 export async function readDoctorRun(s: Services, runId: string): Promise<DoctorRun> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId)) {
-    throw new ApiError(404, "run_not_found", `No doctor run ${runId}`);
+    throw new ApiError("run_not_found", `No doctor run ${runId}`);
   }
   const { data, error } = await s.db.from("doctor_runs").select("*").eq("id", runId).maybeSingle();
   if (error) throw new Error(`doctor_runs: ${error.message}`);
-  if (!data) throw new ApiError(404, "run_not_found", `No doctor run ${runId}`);
+  if (!data) throw new ApiError("run_not_found", `No doctor run ${runId}`);
   return toRun(data);
 }

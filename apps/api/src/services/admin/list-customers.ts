@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_STATUSES } from "@gatehouse/billing";
 import { isUuid } from "@gatehouse/types";
 import type { DbFunctionResult } from "@gatehouse/types/db-functions";
 import { ApiError } from "../../errors.ts";
@@ -8,17 +9,8 @@ import { readCursor, signCursor } from "./page-cursor.ts";
 /** A row of public.admin_customers() as its contract declares it. */
 export type CustomerListItem = DbFunctionResult<"admin_customers">[number];
 
-export const CUSTOMER_STATUSES = [
-  "none",
-  "active",
-  "trialing",
-  "past_due",
-  "unpaid",
-  "canceled",
-  "incomplete",
-  "incomplete_expired",
-  "paused",
-] as const;
+/** A customer's status in the console: a subscription's, or none. */
+export const CUSTOMER_STATUSES = ["none", ...SUBSCRIPTION_STATUSES] as const;
 
 export interface ListQuery {
   q?: string | undefined;
@@ -35,18 +27,18 @@ export async function listCustomers(
 ): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
   const status = query.status?.trim() || null;
   if (status && !(CUSTOMER_STATUSES as readonly string[]).includes(status)) {
-    throw new ApiError(400, "invalid_status", `status must be one of ${CUSTOMER_STATUSES.join(", ")}`);
+    throw new ApiError("invalid_status", `status must be one of ${CUSTOMER_STATUSES.join(", ")}`);
   }
   const limit = query.limit === undefined ? 25 : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new ApiError(400, "invalid_limit", "limit must be a whole number from 1 to 100");
+    throw new ApiError("invalid_limit", "limit must be a whole number from 1 to 100");
   }
   const q = query.q?.trim() ?? "";
-  if (q.length > 200) throw new ApiError(400, "invalid_query", "q must be at most 200 characters");
+  if (q.length > 200) throw new ApiError("invalid_query", "q must be at most 200 characters");
   const secret = s.config.SUPABASE_SECRET_KEY;
   const position = query.cursor ? await readCursor(secret, query.cursor) : null;
   if (position && (!isUuid(position.id) || Number.isNaN(Date.parse(position.at)))) {
-    throw new ApiError(400, "invalid_cursor", "This cursor is not one the API gave: start again from the first page");
+    throw new ApiError("invalid_cursor", "This cursor is not one the API gave: start again from the first page");
   }
   const rows = await callRpc(s.db, "admin_customers", {
     p_q: q || null,

@@ -37,7 +37,7 @@ export async function signCursor(secret: string, position: PagePosition): Promis
 }
 
 const invalid = () =>
-  new ApiError(400, "invalid_cursor", "This cursor is not one the API gave: start again from the first page");
+  new ApiError("invalid_cursor", "This cursor is not one the API gave: start again from the first page");
 
 export async function readCursor(secret: string, cursor: string): Promise<PagePosition> {
   const [body, mac, extra] = cursor.split(".");

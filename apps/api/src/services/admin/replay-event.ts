@@ -18,10 +18,10 @@ export type ReplayOutcome = "processed" | "ignored";
  */
 export async function replayEvent(s: Services, admin: AuthUser, eventId: string): Promise<{ outcome: ReplayOutcome }> {
   if (!/^evt_\w{1,200}$/.test(eventId)) {
-    throw new ApiError(404, "event_not_found", `No event ${eventId} in the ledger: an event id starts with evt_`);
+    throw new ApiError("event_not_found", `No event ${eventId} in the ledger: an event id starts with evt_`);
   }
   const row = await selectOne(s.db, "stripe_events", ["id", "type", "customer_id"], "id", eventId);
-  if (!row) throw new ApiError(404, "event_not_found", `No event ${eventId} in the ledger`);
+  if (!row) throw new ApiError("event_not_found", `No event ${eventId} in the ledger`);
   let outcome: ReplayOutcome = "processed";
   let targetUserId: string | null = null;
   if (row.customer_id) {

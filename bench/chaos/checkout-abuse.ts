@@ -13,6 +13,18 @@ async function customersOf(ctx: ChaosContext, userId: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/** The user's Stripe customer, and how many of its Checkout Sessions Stripe has open now. */
+async function openSessionsOf(ctx: ChaosContext, userId: string): Promise<{ customer: string; open: number }> {
+  const { rows } = await ctx.db.query<{ stripe_customer_id: string }>(
+    "select stripe_customer_id from public.customers where user_id = $1",
+    [userId],
+  );
+  const customer = rows[0]?.stripe_customer_id ?? "";
+  if (!customer) return { customer, open: 0 };
+  const open = (await ctx.stripe.checkout.sessions.list({ customer, status: "open", limit: 100 })).data.length;
+  return { customer, open };
+}
+
 export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
   const started = performance.now();
   const notes: string[] = [];
@@ -29,6 +41,15 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
       unexpected++;
       notes.push(`${name}: got ${res.status} ${text.slice(0, 160)} (want ${want.join("/")}${code ? ` ${code}` : ""})`);
     }
+  };
+  /** The distinct session ids of the 200 answers; any other answer is counted as unexpected. */
+  const sessionIdsOf = async (answers: Response[], name: string) => {
+    const ids = new Set<string>();
+    for (const res of answers) {
+      if (res.status === 200) ids.add(((await res.json()) as { id: string }).id);
+      else await expectStatus(name, res, [200]);
+    }
+    return ids;
   };
 
   // Prices that must be refused: unknown, inactive, of a product that grants nothing, one-time.
@@ -83,19 +104,8 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
   const answers = await Promise.all(
     Array.from({ length: n }, () => post({ priceId: ctx.stack.prices.monthly }, racer.token)),
   );
-  const ids = new Set<string>();
-  for (const res of answers) {
-    if (res.status === 200) ids.add(((await res.json()) as { id: string }).id);
-    else await expectStatus("concurrent checkout", res, [200]);
-  }
-  const { rows: custRows } = await ctx.db.query<{ stripe_customer_id: string }>(
-    "select stripe_customer_id from public.customers where user_id = $1",
-    [racer.id],
-  );
-  const racerCustomer = custRows[0]?.stripe_customer_id ?? "";
-  const openAfterOnePlan = racerCustomer
-    ? (await stripe.checkout.sessions.list({ customer: racerCustomer, status: "open", limit: 100 })).data.length
-    : 0;
+  const ids = await sessionIdsOf(answers, "concurrent checkout");
+  const { open: openAfterOnePlan } = await openSessionsOf(ctx, racer.id);
   let dupCustomers = Math.max(0, (await customersOf(ctx, racer.id)) - 1);
   let dupOpen = Math.max(0, openAfterOnePlan - 1);
   notes.push(`one plan × ${n}: ${ids.size} distinct session id(s), ${openAfterOnePlan} open`);
@@ -118,19 +128,8 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
         return post({ priceId: i % 2 ? ctx.stack.prices.yearly : ctx.stack.prices.monthly }, tabs.token);
       }),
     );
-    const tabIds = new Set<string>();
-    for (const res of mixed) {
-      if (res.status === 200) tabIds.add(((await res.json()) as { id: string }).id);
-      else await expectStatus("concurrent two-plan checkout", res, [200]);
-    }
-    const { rows: tabCust } = await ctx.db.query<{ stripe_customer_id: string }>(
-      "select stripe_customer_id from public.customers where user_id = $1",
-      [tabs.id],
-    );
-    const tabsCustomer = tabCust[0]?.stripe_customer_id ?? "";
-    const openTabs = tabsCustomer
-      ? (await stripe.checkout.sessions.list({ customer: tabsCustomer, status: "open", limit: 100 })).data.length
-      : 0;
+    const tabIds = await sessionIdsOf(mixed, "concurrent two-plan checkout");
+    const { customer: tabsCustomer, open: openTabs } = await openSessionsOf(ctx, tabs.id);
     dupOpen += Math.max(0, openTabs - 1);
     if (openTabs === 0) deadEnds++;
     dupCustomers += Math.max(0, (await customersOf(ctx, tabs.id)) - 1);

@@ -9,7 +9,9 @@ import {
   type SubscriptionStatus,
 } from "@gatehouse/billing";
 import pg from "pg";
-import Stripe from "stripe";
+import type Stripe from "stripe";
+import { ENTITLEMENT_DB_COLUMNS, type EntitlementDbRow } from "../src/expected-entitlement.ts";
+import { standInStripe } from "../src/stack-context.ts";
 
 export interface StackLike {
   urls: { api: string; web: string; supabase: string; stripe: string; postgres: string };
@@ -40,14 +42,7 @@ export interface TestUser {
 }
 
 export function createContext(stack: StackLike, smoke: boolean, log: (line: string) => void): ChaosContext {
-  const target = new URL(stack.urls.stripe);
-  const stripe = new Stripe(stack.keys.stripe, {
-    host: target.hostname,
-    port: Number(target.port),
-    protocol: "http",
-    maxNetworkRetries: 2,
-    timeout: 30_000,
-  });
+  const stripe = standInStripe(stack.urls.stripe, stack.keys.stripe, { maxNetworkRetries: 2, timeout: 30_000 });
   const db = new pg.Pool({ connectionString: stack.urls.postgres, max: 6 });
   db.on("error", () => undefined);
   return { stack, stripe, db, smoke, log };
@@ -168,6 +163,24 @@ export async function setFault(
     body: JSON.stringify(state),
   });
   if (!res.ok) throw new Error(`fault ${service}: ${res.status}`);
+}
+
+/**
+ * After `leadMs`, the Supabase fault proxy is down for `outageMs` (the API cannot reach its
+ * database); `window` records when it went down and came back.
+ */
+export async function supabaseOutage(
+  ctx: ChaosContext,
+  leadMs: number,
+  outageMs: number,
+  window: { from: number; to: number },
+): Promise<void> {
+  await sleep(leadMs);
+  window.from = Date.now();
+  await setFault(ctx, "supabase", { down: true });
+  await sleep(outageMs);
+  await setFault(ctx, "supabase", { down: false });
+  window.to = Date.now();
 }
 
 /** A test-mode event's JSON body as Stripe sends it (this API version), around `object`. */
@@ -318,25 +331,9 @@ export async function expectedEntitlement(
   return { ...fromSubs, active: true, features: [...features].sort(), source: "purchase" };
 }
 
-interface EntitlementRow {
-  active: boolean;
-  entitlement: string | null;
-  status: string | null;
-  subscription_id: string | null;
-  cancel_at: Date | null;
-  current_period_end: Date | null;
-  features: string[];
-  trial_end: Date | null;
-  scheduled_price_id: string | null;
-  scheduled_at: Date | null;
-  source: string | null;
-}
-
-export async function entitlementRow(ctx: ChaosContext, userId: string): Promise<EntitlementRow | null> {
-  const { rows } = await ctx.db.query<EntitlementRow>(
-    `select active, entitlement, status, subscription_id, cancel_at, current_period_end, features, trial_end,
-            scheduled_price_id, scheduled_at, source
-       from public.entitlements where user_id = $1`,
+export async function entitlementRow(ctx: ChaosContext, userId: string): Promise<EntitlementDbRow | null> {
+  const { rows } = await ctx.db.query<EntitlementDbRow>(
+    `select ${ENTITLEMENT_DB_COLUMNS.join(", ")} from public.entitlements where user_id = $1`,
     [userId],
   );
   return rows[0] ?? null;

@@ -6,6 +6,7 @@
 //      ledger (stripe_events) must count every attempt that reached the API;
 //  (c) deliveries dropped for good for some customers, then the cron (wrangler --test-scheduled)
 //      must bring them right.
+import type { PgRow } from "@gatehouse/types";
 import {
   type ChaosContext,
   checkout,
@@ -18,6 +19,7 @@ import {
   setFault,
   sleep,
   subscribe,
+  supabaseOutage,
   type TestUser,
   wrongUsers,
 } from "./context.ts";
@@ -102,12 +104,7 @@ async function converge(ctx: ChaosContext, users: Array<{ userId: string; custom
   return { at: wrong.length ? null : Date.now(), wrong };
 }
 
-interface LedgerRow {
-  id: string;
-  attempts: number;
-  processed_at: Date | null;
-  last_error: string | null;
-}
+type LedgerRow = Pick<PgRow<"stripe_events", "processed_at">, "id" | "attempts" | "processed_at" | "last_error">;
 
 /** Figures from the stand-in's delivery log and the ledger for the events attempted since `since`. */
 async function ledgerFigures(ctx: ChaosContext, since: number, window: { from: number; to: number }) {
@@ -153,17 +150,12 @@ async function outageRound(
   const since = Date.now();
   const lead = ctx.smoke ? 3_000 : 8_000;
   const spreadMs = kind === "supabase_down" ? lead * 2 + outageMs : Math.max(10_000, n * 50);
-  let window = { from: 0, to: 0 };
+  const window = { from: 0, to: 0 };
   const faults = (async () => {
     if (kind === "supabase_down") {
-      await sleep(lead);
-      window = { from: Date.now(), to: 0 };
-      await setFault(ctx, "supabase", { down: true });
-      await sleep(outageMs);
-      await setFault(ctx, "supabase", { down: false });
-      window.to = Date.now();
+      await supabaseOutage(ctx, lead, outageMs, window);
     } else {
-      window = { from: Date.now(), to: 0 };
+      window.from = Date.now();
       await setFault(ctx, "stripe", { failRate: 0.2 });
     }
   })();

@@ -18,6 +18,7 @@ import {
   setFault,
   signatureFor,
   sleep,
+  supabaseOutage,
   type TestUser,
   wrongUsers,
 } from "./context.ts";
@@ -98,15 +99,8 @@ export async function runQueueFaults(ctx: ChaosContext): Promise<PartResult> {
 
   // The storm: every session paid, spread so the database goes down in the middle of it.
   const spreadMs = lead * 2 + outageMs;
-  let outage = { from: 0, to: 0 };
-  const fault = (async () => {
-    await sleep(lead);
-    outage = { from: Date.now(), to: 0 };
-    await setFault(ctx, "supabase", { down: true });
-    await sleep(outageMs);
-    await setFault(ctx, "supabase", { down: false });
-    outage.to = Date.now();
-  })();
+  const outage = { from: 0, to: 0 };
+  const fault = supabaseOutage(ctx, lead, outageMs, outage);
   const users: Array<{ userId: string; customer: string }> = [];
   const poison = Array.from({ length: poisonCount }, poisonEvent);
   const poisonTaken: Promise<boolean>[] = [];

@@ -83,27 +83,15 @@ function largeInvoiceEvent(r: () => number): string {
       },
     ],
   }));
-  return JSON.stringify({
-    id: `evt_fuzz_${hex(12)}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created: now,
-    livemode: false,
-    pending_webhooks: 1,
-    request: null,
-    // Not routed: recorded and ignored, so the fuzz costs no Stripe call.
-    type: "invoice.created",
-    data: {
-      object: {
-        id: invoice,
-        object: "invoice",
-        customer: `cus_${hex(12)}`,
-        currency: "eur",
-        status: "draft",
-        lines: { object: "list", data, has_more: false, url: `/v1/invoices/${invoice}/lines` },
-        total: lines * 1000,
-      },
-    },
+  // invoice.created is not routed: recorded and ignored, so the fuzz costs no Stripe call.
+  return eventPayload(`evt_fuzz_${hex(12)}`, "invoice.created", {
+    id: invoice,
+    object: "invoice",
+    customer: `cus_${hex(12)}`,
+    currency: "eur",
+    status: "draft",
+    lines: { object: "list", data, has_more: false, url: `/v1/invoices/${invoice}/lines` },
+    total: lines * 1000,
   });
 }
 

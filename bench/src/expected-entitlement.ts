@@ -7,6 +7,7 @@ import {
   type SubscriptionFacts,
   type SubscriptionStatus,
 } from "@gatehouse/billing";
+import type { PgRow } from "@gatehouse/types";
 import type pg from "pg";
 import type Stripe from "stripe";
 
@@ -82,19 +83,27 @@ export function customerIdOf(sub: Stripe.Subscription): string {
   return typeof sub.customer === "string" ? sub.customer : sub.customer.id;
 }
 
-interface EntitlementDbRow {
-  user_id: string;
-  active: boolean;
-  entitlement: string | null;
-  status: string | null;
-  subscription_id: string | null;
-  current_period_end: Date | null;
-  cancel_at: Date | null;
-  features: string[];
-  trial_end: Date | null;
-  scheduled_price_id: string | null;
-  scheduled_at: Date | null;
-}
+/** The columns of an entitlements row the comparisons read (the benchmark's and the fault suite's). */
+export const ENTITLEMENT_DB_COLUMNS = [
+  "user_id",
+  "active",
+  "entitlement",
+  "status",
+  "subscription_id",
+  "current_period_end",
+  "cancel_at",
+  "features",
+  "trial_end",
+  "scheduled_price_id",
+  "scheduled_at",
+  "source",
+] as const;
+
+/** Such a row as node-postgres returns it (timestamps as Dates). */
+export type EntitlementDbRow = Pick<
+  PgRow<"entitlements", "current_period_end" | "cancel_at" | "trial_end" | "scheduled_at">,
+  (typeof ENTITLEMENT_DB_COLUMNS)[number]
+>;
 
 export interface Mismatch {
   userId: string;
@@ -132,9 +141,7 @@ export async function compareEntitlements(
   tiers?: TierFacts,
 ): Promise<{ checked: number; mismatches: Mismatch[] }> {
   const { rows } = await db.query<EntitlementDbRow>(
-    `select user_id, active, entitlement, status, subscription_id, current_period_end, cancel_at, features,
-            trial_end, scheduled_price_id, scheduled_at
-       from public.entitlements where user_id = any($1::uuid[])`,
+    `select ${ENTITLEMENT_DB_COLUMNS.join(", ")} from public.entitlements where user_id = any($1::uuid[])`,
     [users.map((u) => u.userId)],
   );
   const byUser = new Map(rows.map((r) => [r.user_id, r]));
@@ -145,20 +152,7 @@ export async function compareEntitlements(
     const expected = deriveEntitlement(subs, rules);
     const row = byUser.get(u.userId);
     if (!same(expected, row, tiers)) {
-      const actual = row
-        ? {
-            active: row.active,
-            entitlement: row.entitlement,
-            status: row.status,
-            subscription_id: row.subscription_id,
-            current_period_end: row.current_period_end,
-            cancel_at: row.cancel_at,
-            features: row.features,
-            trial_end: row.trial_end,
-            scheduled_price_id: row.scheduled_price_id,
-            scheduled_at: row.scheduled_at,
-          }
-        : null;
+      const actual = row ? (({ user_id: _user, ...rest }) => rest)(row) : null;
       mismatches.push({ userId: u.userId, customerId: u.customerId, expected, actual });
     }
   }

@@ -5,8 +5,9 @@
 // `node bench/src/profile-webhook.ts` (PROFILE_N, PROFILE_ONLY=<part of a hop's name>, PROFILE_SETTLE_MS).
 import { startStack } from "@gatehouse/stack";
 import pg from "pg";
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { cpuDelta, treeCpuMs } from "./process-cpu.ts";
+import { standInStripe } from "./stack-context.ts";
 import { control } from "./stand-in-controls.ts";
 import { percentile, pool, round } from "./stats.ts";
 
@@ -16,8 +17,7 @@ const settleMs = Number(process.env.PROFILE_SETTLE_MS ?? 0);
 const stack = await startStack({ deliveryConcurrency: 32 });
 const db = new pg.Pool({ connectionString: stack.urls.postgres, max: 40 });
 try {
-  const url = new URL(stack.urls.stripeDirect);
-  const stripe = new Stripe(stack.keys.stripe, { host: url.hostname, port: Number(url.port), protocol: "http" });
+  const stripe = standInStripe(stack.urls.stripeDirect, stack.keys.stripe);
   const { rows } = await db.query<{ id: string }>(
     "insert into auth.users (id, email) values (gen_random_uuid(), 'profile@bench.test') returning id",
   );
@@ -40,6 +40,17 @@ try {
   const subs = await stripe.subscriptions.list({ customer: customer.id, status: "all" });
   const subsJson = JSON.stringify(subs.data);
 
+  /** A PostgREST RPC on the Supabase stand-in with the secret key, as the API makes it. */
+  const rpc = (fn: string, args: Record<string, unknown>) =>
+    fetch(`${stack.sandbox.urls.supabase}/rest/v1/rpc/${fn}`, {
+      method: "POST",
+      headers: {
+        apikey: stack.keys.secret,
+        authorization: `Bearer ${stack.keys.secret}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(args),
+    }).then((r) => r.text());
   const hops: Record<string, (i: number) => Promise<unknown>> = {
     "api GET /api/health (wrangler dev + workerd, no I/O)": () =>
       fetch(`${stack.urls.api}/api/health`).then((r) => r.text()),
@@ -57,29 +68,13 @@ try {
         headers: { authorization: `Bearer ${stack.keys.stripe}` },
       }).then((r) => r.text()),
     "supabase stand-in rpc record_stripe_event (through fault proxy)": (i) =>
-      fetch(`${stack.sandbox.urls.supabase}/rest/v1/rpc/record_stripe_event`, {
-        method: "POST",
-        headers: {
-          apikey: stack.keys.secret,
-          authorization: `Bearer ${stack.keys.secret}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ p_id: `evt_profile_${i}`, p_type: "x", p_created: new Date().toISOString() }),
-      }).then((r) => r.text()),
+      rpc("record_stripe_event", { p_id: `evt_profile_${i}`, p_type: "x", p_created: new Date().toISOString() }),
     "supabase stand-in rpc sync_customer (through fault proxy)": () =>
-      fetch(`${stack.sandbox.urls.supabase}/rest/v1/rpc/sync_customer`, {
-        method: "POST",
-        headers: {
-          apikey: stack.keys.secret,
-          authorization: `Bearer ${stack.keys.secret}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({
-          p_customer_id: customer.id,
-          p_subscriptions: subs.data,
-          p_snapshot_at: new Date().toISOString(),
-        }),
-      }).then((r) => r.text()),
+      rpc("sync_customer", {
+        p_customer_id: customer.id,
+        p_subscriptions: subs.data,
+        p_snapshot_at: new Date().toISOString(),
+      }),
     "postgres select sync_customer (pg)": () =>
       db.query("select public.sync_customer($1, $2::jsonb, now(), null)", [customer.id, subsJson]),
     "api webhook, fresh event id (workerd)": (i) => {

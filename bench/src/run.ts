@@ -4,7 +4,6 @@
 import { join, resolve } from "node:path";
 import { type Stack, startStack } from "@gatehouse/stack";
 import pg from "pg";
-import Stripe from "stripe";
 import { parseBenchArgs, SCENARIOS, type ScenarioName } from "./args.ts";
 import { gitRevision, machineInfo } from "./machine.ts";
 import { type BenchReport, markdownTable, writeReport } from "./report.ts";
@@ -14,7 +13,7 @@ import { dbLimit } from "./scenarios/db-limit.ts";
 import { peerSyncEngine } from "./scenarios/peer-sync-engine.ts";
 import { timeToUnlock } from "./scenarios/time-to-unlock.ts";
 import { type StormCapture, webhookStorm } from "./scenarios/webhook-storm.ts";
-import type { BenchContext, Sizes } from "./stack-context.ts";
+import { type BenchContext, type Sizes, standInStripe } from "./stack-context.ts";
 
 const benchDir = resolve(import.meta.dirname, "..");
 const repoRoot = resolve(benchDir, "..");
@@ -68,13 +67,7 @@ try {
     retrySchedule: [250, 500, 1000, 2000, 4000],
   });
   db = new pg.Pool({ connectionString: stack.urls.postgres, max: 8 });
-  const url = new URL(stack.urls.stripeDirect);
-  const stripe = new Stripe(stack.keys.stripe, {
-    host: url.hostname,
-    port: Number(url.port),
-    protocol: "http",
-    maxNetworkRetries: 0,
-  });
+  const stripe = standInStripe(stack.urls.stripeDirect, stack.keys.stripe, { maxNetworkRetries: 0 });
   const ctx: BenchContext = { stack, db, stripe, sizes, log };
   log(`stack up in ${Math.round(performance.now() - t0)} ms`);
   const want = (s: ScenarioName) => args.scenarios.includes(s);

@@ -2,7 +2,7 @@
 // the stand-in, and the sizes of this run.
 import type { Stack } from "@gatehouse/stack";
 import type pg from "pg";
-import type Stripe from "stripe";
+import Stripe from "stripe";
 
 export interface Sizes {
   stormCustomers: number;
@@ -14,6 +14,12 @@ export interface Sizes {
   deliveryRate: number;
   unlockRuns: number;
   lighthouse: boolean;
+}
+
+/** A Stripe SDK client on the stand-in at `url` (plain HTTP): its retries as given, else the SDK's. */
+export function standInStripe(url: string, key: string, opts: { maxNetworkRetries?: number; timeout?: number } = {}) {
+  const target = new URL(url);
+  return new Stripe(key, { host: target.hostname, port: Number(target.port), protocol: "http", ...opts });
 }
 
 export interface BenchContext {

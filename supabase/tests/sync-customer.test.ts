@@ -1,4 +1,5 @@
 import { SUBSCRIPTION_STATUSES } from "@gatehouse/billing";
+import type { PgRow } from "@gatehouse/types";
 import type pg from "pg";
 import { describe, expect, test } from "vitest";
 import { asOwner, asRole, createCustomer, createUser, errorCode, stripeSubscription, useSeededPool } from "./db.ts";
@@ -7,15 +8,10 @@ const pool = useSeededPool();
 const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);
 
-interface EntRow {
-  active: boolean;
-  entitlement: string | null;
-  status: string | null;
-  subscription_id: string | null;
-  current_period_end: Date | null;
-  cancel_at: Date | null;
-  updated_at: Date;
-}
+type EntRow = Pick<
+  PgRow<"entitlements", "current_period_end" | "cancel_at" | "updated_at">,
+  "active" | "entitlement" | "status" | "subscription_id" | "current_period_end" | "cancel_at" | "updated_at"
+>;
 
 /** A fresh user bound to a fresh customer, inside the service-role transaction. */
 const customer = (q: pg.PoolClient) => createCustomer(q);

@@ -2,7 +2,9 @@
 // sent through the Resend stand-in into the mail inbox by the every-minute cron, once; the
 // provider failing → kept and retried, never duplicated; an address the provider refuses →
 // recorded, not retried.
+
 import { env } from "cloudflare:test";
+import type { Tables } from "@gatehouse/types";
 import { afterEach, beforeEach, describe, expect, inject, test } from "vitest";
 import { parseEnv } from "../src/env.ts";
 import worker from "../src/index.ts";
@@ -19,14 +21,10 @@ interface InboxMail {
   text?: string;
   tags?: Array<{ name: string; value: string }>;
 }
-interface OutboxRow {
-  kind: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-  provider_id: string | null;
-  sent_at: string | null;
-}
+type OutboxRow = Pick<
+  Tables<"email_outbox">,
+  "kind" | "status" | "attempts" | "last_error" | "provider_id" | "sent_at"
+>;
 
 async function rpc<T>(fn: string, args: Record<string, unknown>): Promise<T> {
   const res = await serviceRest(`rpc/${fn}`, { method: "POST", body: JSON.stringify(args) });

@@ -1,7 +1,9 @@
 // One-time purchases through the real path: POST /api/checkout with the lifetime price (payment
 // mode, currencies, tax), the hosted page's Pay, the sync re-reading Stripe, refunds and disputes
 // delivered as signed webhooks through the queue, and the rules around lifetime owners.
+
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import type { Tables } from "@gatehouse/types";
 import type Stripe from "stripe";
 import { describe, expect, test } from "vitest";
 import worker from "../src/index.ts";
@@ -64,16 +66,10 @@ async function buyLifetime(currency = "usd", country = "US", taxId?: string) {
   };
 }
 
-interface PurchaseRow {
-  id: string;
-  status: string;
-  amount: number;
-  amount_tax: number;
-  amount_refunded: number;
-  currency: string;
-  receipt_url: string | null;
-  product_id: string;
-}
+type PurchaseRow = Pick<
+  Tables<"purchases">,
+  "id" | "status" | "amount" | "amount_tax" | "amount_refunded" | "currency" | "receipt_url" | "product_id"
+>;
 
 const purchaseRow = async (id: string) =>
   (await adminSelect<PurchaseRow>("purchases", `id=eq.${id}&select=*`))[0] ?? null;

@@ -10,6 +10,7 @@
 // delivery is switched off meanwhile. A second round goes through the stand-in's chaos mode.
 // After each schedule the user's entitlements row must equal what Stripe's final state derives.
 import { createHmac } from "node:crypto";
+import { switchAtPeriodEnd } from "@gatehouse/billing";
 import type Stripe from "stripe";
 import {
   api,
@@ -282,17 +283,7 @@ async function lifecycle(ctx: ChaosContext, seed: number, label: string, purchas
               ? current.schedule
               : (await ctx.stripe.subscriptionSchedules.create({ from_subscription: sub })).id;
           const schedule = await ctx.stripe.subscriptionSchedules.retrieve(scheduleId);
-          await ctx.stripe.subscriptionSchedules.update(scheduleId, {
-            end_behavior: "release",
-            phases: [
-              {
-                items: [{ price: item.price.id, quantity: 1 }],
-                start_date: schedule.current_phase?.start_date ?? item.current_period_start,
-                end_date: item.current_period_end,
-              },
-              { items: [{ price: monthly, quantity: 1 }] },
-            ],
-          });
+          await ctx.stripe.subscriptionSchedules.update(scheduleId, switchAtPeriodEnd(schedule, item, monthly));
           break;
         }
         case "release_schedule": {
@@ -635,12 +626,7 @@ async function hostileRounds(
     "cancel_change_api",
     "cancel_change_api:ok",
     "buy_lifetime",
-    "refund_partial",
-    "refund_full",
-    "dispute_won",
-    "dispute_lost",
-    "dispute_open",
-    "dispute_close",
+    ...PURCHASE_ACTIONS,
     "subscribe_after_lifetime",
   ].map((action) => `${action} ×${schedules.filter((x) => x.actions.some((a) => a.includes(action))).length}`);
   ctx.log(`hostile-delivery: schedules with tier changes and purchases: ${tiers.join(", ")}`);

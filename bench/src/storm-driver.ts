@@ -3,6 +3,7 @@
 // POST /api/checkout does, paid on the stand-in (Pro with its 7-day trial); then plan switches
 // (upgrades at once, downgrades scheduled with subscription schedules, some applied by the clock),
 // cancellations, failed renewals and the clock moving forward.
+import { switchAtPeriodEnd } from "@gatehouse/billing";
 import type pg from "pg";
 import type Stripe from "stripe";
 import { control } from "./stand-in-controls.ts";
@@ -119,17 +120,7 @@ async function scheduleAtPeriodEnd(input: DriveInput, sub: Stripe.Subscription, 
   const item = sub.items.data[0];
   if (!item || sub.status === "canceled") return;
   const schedule = await input.stripe.subscriptionSchedules.create({ from_subscription: sub.id });
-  await input.stripe.subscriptionSchedules.update(schedule.id, {
-    end_behavior: "release",
-    phases: [
-      {
-        items: [{ price: item.price.id, quantity: 1 }],
-        start_date: schedule.current_phase?.start_date ?? item.current_period_start,
-        end_date: item.current_period_end,
-      },
-      { items: [{ price: to, quantity: 1 }] },
-    ],
-  });
+  await input.stripe.subscriptionSchedules.update(schedule.id, switchAtPeriodEnd(schedule, item, to));
 }
 
 /** Creates the users, customers and paid subscriptions, then plays each customer's fate. */

@@ -68,31 +68,12 @@ export const ENTITLEMENT_CASES: EntitlementCase[] = [
     pastDueGraceMs: 3 * DAY,
     expect: { active: false, status: "past_due", subscriptionId: "sub_p", cancelAt: null },
   },
-  {
-    name: "unpaid does not",
-    subs: [sub({ id: "sub_u", status: "unpaid" })],
-    expect: { active: false, status: "unpaid", subscriptionId: "sub_u", cancelAt: null },
-  },
-  {
-    name: "canceled does not",
-    subs: [sub({ id: "sub_c", status: "canceled" })],
-    expect: { active: false, status: "canceled", subscriptionId: "sub_c", cancelAt: null },
-  },
-  {
-    name: "incomplete does not",
-    subs: [sub({ id: "sub_i", status: "incomplete" })],
-    expect: { active: false, status: "incomplete", subscriptionId: "sub_i", cancelAt: null },
-  },
-  {
-    name: "incomplete_expired does not",
-    subs: [sub({ id: "sub_x", status: "incomplete_expired" })],
-    expect: { active: false, status: "incomplete_expired", subscriptionId: "sub_x", cancelAt: null },
-  },
-  {
-    name: "paused does not",
-    subs: [sub({ id: "sub_z", status: "paused" })],
-    expect: { active: false, status: "paused", subscriptionId: "sub_z", cancelAt: null },
-  },
+  // Every other status grants nothing, whatever the rest says.
+  ...(["unpaid", "canceled", "incomplete", "incomplete_expired", "paused"] as const).map((status) => ({
+    name: `${status} does not`,
+    subs: [sub({ id: `sub_${status}`, status })],
+    expect: { active: false, status, subscriptionId: `sub_${status}`, cancelAt: null },
+  })),
   {
     name: "active without an entitlement key grants nothing",
     subs: [sub({ id: "sub_n", entitlement: null, features: [] })],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { amountPerMonth, type PlanPriceFacts, planChangeTiming } from "./plan-change.ts";
+import { amountPerMonth, type PlanPriceFacts, planChangeTiming, switchAtPeriodEnd } from "./plan-change.ts";
 
 const BASIC = ["library.basic"];
 const PRO = ["downloads", "library.basic", "library.pro"];
@@ -37,5 +37,27 @@ describe("amountPerMonth", () => {
     expect(amountPerMonth(basicYearly)).toBe(750);
     expect(amountPerMonth({ unitAmount: 5200, interval: "week", intervalCount: 1 })).toBe(22_533.333333333332);
     expect(amountPerMonth({ unitAmount: 1800, interval: "month", intervalCount: 2 })).toBe(900);
+  });
+});
+
+describe("switchAtPeriodEnd", () => {
+  const item = { price: { id: "price_pro" }, quantity: 2, current_period_start: 100, current_period_end: 200 };
+
+  test("keeps the price and quantity until the period ends, then switches and releases", () => {
+    const phases = [{ start_date: 90 }];
+    expect(switchAtPeriodEnd({ current_phase: { start_date: 100 }, phases }, item, "price_basic")).toEqual({
+      end_behavior: "release",
+      phases: [
+        { items: [{ price: "price_pro", quantity: 2 }], start_date: 100, end_date: 200 },
+        { items: [{ price: "price_basic", quantity: 2 }] },
+      ],
+    });
+  });
+
+  test("a schedule not started yet starts at its first phase, or else at the period's start", () => {
+    const first = switchAtPeriodEnd({ current_phase: null, phases: [{ start_date: 90 }] }, item, "price_basic");
+    expect(first.phases?.[0]?.start_date).toBe(90);
+    const none = switchAtPeriodEnd({ current_phase: null, phases: [] }, { ...item, quantity: undefined }, "b");
+    expect(none.phases?.[0]).toMatchObject({ start_date: 100, items: [{ price: "price_pro", quantity: 1 }] });
   });
 });

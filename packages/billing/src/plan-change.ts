@@ -2,6 +2,7 @@
 // An upgrade (more features, or a higher amount per month for the same features) applies now,
 // prorated and invoiced at once; a downgrade, a sideways move, or a switch to a shorter interval
 // waits for the end of the period the customer paid for.
+import type Stripe from "stripe";
 
 export type BillingInterval = "day" | "week" | "month" | "year";
 
@@ -37,4 +38,32 @@ export function planChangeTiming(current: PlanPriceFacts, target: PlanPriceFacts
   if (losesSome) return "period_end";
   if (gets.size > had.size) return "now";
   return amountPerMonth(target) > amountPerMonth(current) ? "now" : "period_end";
+}
+
+/**
+ * The subscription schedule update for a change at the period's end: the current price until the
+ * period ends, then `to`, and the schedule released (the subscription carries on by itself).
+ */
+export function switchAtPeriodEnd(
+  schedule: { current_phase: { start_date: number } | null; phases: readonly { start_date: number }[] },
+  item: {
+    price: { id: string };
+    quantity?: number | undefined;
+    current_period_start: number;
+    current_period_end: number;
+  },
+  to: string,
+): Stripe.SubscriptionScheduleUpdateParams {
+  const quantity = item.quantity ?? 1;
+  return {
+    end_behavior: "release",
+    phases: [
+      {
+        items: [{ price: item.price.id, quantity }],
+        start_date: schedule.current_phase?.start_date ?? schedule.phases[0]?.start_date ?? item.current_period_start,
+        end_date: item.current_period_end,
+      },
+      { items: [{ price: to, quantity }] },
+    ],
+  };
 }

@@ -3,7 +3,7 @@
 // (payment_behavior pending_if_incomplete keeps the old plan otherwise). A downgrade or a shorter
 // interval waits for the end of the period through a subscription schedule. The preview comes from
 // invoices.createPreview with the proration date the confirmation then uses.
-import { type PlanChangeTiming, type PlanPriceFacts, planChangeTiming } from "@gatehouse/billing";
+import { type PlanChangeTiming, type PlanPriceFacts, planChangeTiming, switchAtPeriodEnd } from "@gatehouse/billing";
 import type { ChangePlanPreviewResponse, EntitlementView } from "@gatehouse/types";
 import type { ChangePlanContext, PlanPriceRow } from "@gatehouse/types/db-functions";
 import Stripe from "stripe";
@@ -248,19 +248,8 @@ async function scheduleAtPeriodEnd(s: Services, user: AuthUser, change: Change, 
   const schedule = await stripeCall("subscriptionSchedules.retrieve", () =>
     s.stripe.subscriptionSchedules.retrieve(scheduleId),
   );
-  const start = schedule.current_phase?.start_date ?? schedule.phases[0]?.start_date ?? item.current_period_start;
   await stripeCall("subscriptionSchedules.update", () =>
-    s.stripe.subscriptionSchedules.update(scheduleId, {
-      end_behavior: "release",
-      phases: [
-        {
-          items: [{ price: item.price.id, quantity: item.quantity ?? 1 }],
-          start_date: start,
-          end_date: item.current_period_end,
-        },
-        { items: [{ price: change.target.priceId, quantity: item.quantity ?? 1 }] },
-      ],
-    }),
+    s.stripe.subscriptionSchedules.update(scheduleId, switchAtPeriodEnd(schedule, item, change.target.priceId)),
   );
   return entitlementAfterSync(s, user, change.customerId);
 }

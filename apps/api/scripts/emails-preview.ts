@@ -3,29 +3,12 @@
 //   --out=<dir>   where to write (default <repo>/.emails-preview)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { EMAIL_KINDS, type EmailPayload, linksFor } from "../src/emails/email-copy.ts";
+import { EMAIL_KINDS, linksFor } from "../src/emails/email-copy.ts";
 import { renderEmail } from "../src/emails/render-email.ts";
+import { SAMPLE_EMAIL_PAYLOAD as sample } from "../src/emails/sample-payload.ts";
 
 const repo = resolve(import.meta.dirname, "..", "..", "..");
 const out = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? join(repo, ".emails-preview");
-const day = (n: number) => new Date(Date.UTC(2026, 11, 2) + n * 86_400_000).toISOString();
-const sample: EmailPayload = {
-  planName: "Gatehouse Pro",
-  amount: 1900,
-  currency: "eur",
-  interval: "month",
-  currentPeriodEnd: day(30),
-  cancelAt: day(30),
-  trialEnd: day(3),
-  endedAt: day(0),
-  previousPlanName: "Gatehouse Basic",
-  previousAmount: 900,
-  previousCurrency: "eur",
-  previousInterval: "month",
-  productName: "Gatehouse Lifetime",
-  receiptNumber: "1042-7731",
-  purchasedAt: day(0),
-};
 const links = linksFor(process.env.APP_URL ?? "http://127.0.0.1:5173");
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 

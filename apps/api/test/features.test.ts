@@ -1,9 +1,9 @@
 // Tiers by feature through the real path: the catalog's features reach entitlements.features and
 // /api/me, product webhooks keep the features mirror current, and the trial is given once.
 import type { EntitlementView, MeResponse } from "@gatehouse/types";
-import type Stripe from "stripe";
 import { describe, expect, test } from "vitest";
 import { adminSelect, advanceClock, api, createUser, deliver, pay, prices, stripe, subscribe } from "./helpers.ts";
+import { event } from "./stripe-objects.ts";
 
 async function syncAndRead(token: string, sessionId: string): Promise<EntitlementView> {
   const res = await api("/api/billing/sync", { method: "POST", token, json: { sessionId } });
@@ -39,19 +39,7 @@ describe("features by tier", () => {
     const feature = await stripe.entitlements.features.create({ lookup_key: key, name: "Test feature" });
     const product = await stripe.products.create({ name: "Feature test tier", metadata: { entitlement: "test" } });
     const attached = await stripe.products.createFeature(product.id, { entitlement_feature: feature.id });
-    const event = (type: string): Stripe.Event =>
-      ({
-        id: `evt_${crypto.randomUUID().replaceAll("-", "")}`,
-        object: "event",
-        api_version: "2026-10-28.endive",
-        created: Math.floor(Date.now() / 1000),
-        data: { object: product },
-        livemode: false,
-        pending_webhooks: 1,
-        request: { id: null, idempotency_key: null },
-        type,
-      }) as unknown as Stripe.Event;
-    expect(await deliver([event("product.updated")])).toEqual([200]);
+    expect(await deliver([event("product.updated", product)])).toEqual([200]);
     const rows = () =>
       adminSelect<{ feature: string }>("product_features", `product_id=eq.${product.id}&select=feature`);
     expect(await rows()).toEqual([{ feature: key }]);
@@ -60,7 +48,7 @@ describe("features by tier", () => {
     ]);
 
     await stripe.products.deleteFeature(product.id, attached.id);
-    expect(await deliver([event("product.updated")])).toEqual([200]);
+    expect(await deliver([event("product.updated", product)])).toEqual([200]);
     expect(await rows()).toEqual([]);
   });
 });

@@ -16,20 +16,10 @@ import {
   subscribe,
   waitForLedger,
 } from "./helpers.ts";
+import { event } from "./stripe-objects.ts";
 
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
-const fakeEvent = (type: string, object: Record<string, unknown>): string =>
-  JSON.stringify({
-    id: `evt_test_${crypto.randomUUID().replace(/-/g, "")}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: null,
-    type,
-    data: { object },
-  });
+const fakeEvent = (type: string, object: Record<string, unknown>): string => JSON.stringify(event(type, object));
 
 /** What the stand-in's current subscription state says the user should have. */
 async function expectedActive(customer: string): Promise<boolean> {

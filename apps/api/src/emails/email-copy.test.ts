@@ -1,24 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { EMAIL_KINDS, emailCopy, formatAmount, formatDate, linksFor, plainText } from "./email-copy.ts";
 import { renderEmail } from "./render-email.ts";
+import { SAMPLE_EMAIL_PAYLOAD } from "./sample-payload.ts";
 
 const links = linksFor("https://app.test");
-const payload = {
-  planName: "Gatehouse Pro",
-  amount: 1900,
-  currency: "eur",
-  interval: "month",
-  currentPeriodEnd: "2026-12-31T00:00:00+00:00",
-  cancelAt: "2026-12-31T00:00:00+00:00",
-  trialEnd: "2026-12-05T00:00:00+00:00",
-  endedAt: "2026-12-02T00:00:00+00:00",
-  previousPlanName: "Gatehouse Basic",
-  previousAmount: 900,
-  previousCurrency: "eur",
-  previousInterval: "month",
-  productName: "Lifetime library",
-  purchasedAt: "2026-12-02T00:00:00+00:00",
-};
+const payload = SAMPLE_EMAIL_PAYLOAD;
 
 describe("formatAmount and formatDate", () => {
   test.each([

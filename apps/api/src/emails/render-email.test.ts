@@ -3,25 +3,10 @@ import { EMAIL_KINDS, type EmailPayload, emailCopy, linksFor } from "./email-cop
 import { EMAIL_LAYOUT } from "./email-layout.generated.ts";
 import { layoutFromReactEmail, renderWithReactEmail } from "./email-template.ts";
 import { renderEmail } from "./render-email.ts";
+import { SAMPLE_EMAIL_PAYLOAD } from "./sample-payload.ts";
 
 const links = linksFor("https://app.test");
-const payload: EmailPayload = {
-  planName: "Gatehouse Pro",
-  amount: 1900,
-  currency: "eur",
-  interval: "month",
-  currentPeriodEnd: "2026-12-31T00:00:00+00:00",
-  cancelAt: "2026-12-31T00:00:00+00:00",
-  trialEnd: "2026-12-05T00:00:00+00:00",
-  endedAt: "2026-12-02T00:00:00+00:00",
-  previousPlanName: "Gatehouse Basic",
-  previousAmount: 900,
-  previousCurrency: "eur",
-  previousInterval: "month",
-  productName: "Lifetime library",
-  receiptNumber: "1042-7731",
-  purchasedAt: "2026-12-02T00:00:00+00:00",
-};
+const payload = SAMPLE_EMAIL_PAYLOAD;
 // Names from Stripe's dashboard reach the email as they are: markup, quotes, a placeholder lookalike, and
 // a name long enough to push the preview past React Email's 150 characters.
 const hostile: EmailPayload = {

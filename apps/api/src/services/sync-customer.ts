@@ -135,27 +135,21 @@ export async function syncCustomer(
   // the events processed: if this fails, the events stay unprocessed and are retried. Their own
   // transaction declares the same cause, so a change of access they make (a purchase, a refund, a
   // dispute) is in the access history with its event, like a subscription's.
-  const writePurchases = () =>
-    callRpc(s.db, "sync_purchases_caused", {
-      p_customer_id: customerId,
-      p_purchases: jsonArg(purchases),
-      p_snapshot_at: snapshotAt,
-      p_event_ids: eventIds,
-      p_cause: why.cause,
-      p_event_id: why.eventId ?? null,
-      p_actor: why.actor ?? null,
-    });
+  const caused = {
+    p_customer_id: customerId,
+    p_snapshot_at: snapshotAt,
+    p_event_ids: eventIds,
+    p_cause: why.cause,
+    p_event_id: why.eventId ?? null,
+    p_actor: why.actor ?? null,
+  };
+  const writePurchases = () => callRpc(s.db, "sync_purchases_caused", { ...caused, p_purchases: jsonArg(purchases) });
   // One transaction: the sync, the events that asked for it, every event of this customer
   // received before the read began (the read answers them too), and the access history.
   const write = () =>
     callRpc(s.db, "sync_customer_caused", {
-      p_customer_id: customerId,
+      ...caused,
       p_subscriptions: jsonArg(subscriptions),
-      p_snapshot_at: snapshotAt,
-      p_event_ids: eventIds,
-      p_cause: why.cause,
-      p_event_id: why.eventId ?? null,
-      p_actor: why.actor ?? null,
       // Unread purchases: the customer's payment events stay unprocessed for a sync that reads them.
       p_purchases_read: withPurchases,
     });

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import styles from "./alert.module.css";
+import { LineIcon } from "./line-icon.tsx";
 
 export type AlertTone = "info" | "success" | "warning" | "danger";
 
@@ -27,18 +28,10 @@ export function Alert({ tone, title, children, actions, role, testId }: AlertPro
       role={role ?? (tone === "danger" ? "alert" : "status")}
       data-testid={testId}
     >
-      <svg
-        aria-hidden="true"
-        viewBox="0 0 24 24"
-        className={styles.icon}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-      >
+      <LineIcon className={styles.icon}>
         <circle cx="12" cy="12" r="9.5" />
         {ICONS[tone]}
-      </svg>
+      </LineIcon>
       <div className={styles.body}>
         {title ? <p className={styles.title}>{title}</p> : null}
         {children ? <div>{children}</div> : null}

@@ -1,10 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { Link } from "react-router";
+import { ApiErrorAlert } from "@/components/api-error-alert.tsx";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button, buttonClassName } from "@/components/ui/button.tsx";
 import { type MessageKey, useI18n } from "@/features/i18n/index.ts";
 import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
-import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
 import { cancelScheduledChange, createPortalSession } from "@/lib/gatehouse-api.ts";
 import { formatLongDate } from "../format-date.ts";
 import styles from "./account.module.css";
@@ -182,11 +182,7 @@ export function AccountView(props: AccountViewProps) {
 
       <div aria-live="polite">
         {portal.isError || keepPlan.isError ? (
-          <Alert tone="danger" title={t(apiErrorMessageKey(portal.error ?? keepPlan.error))} testId="account-error">
-            {apiErrorReference(portal.error ?? keepPlan.error)
-              ? t("api.error.reference", { requestId: apiErrorReference(portal.error ?? keepPlan.error) ?? "" })
-              : null}
-          </Alert>
+          <ApiErrorAlert error={portal.error ?? keepPlan.error} testId="account-error" />
         ) : null}
       </div>
 

@@ -1,3 +1,4 @@
+import { LineIcon } from "@/components/ui/line-icon.tsx";
 import { isLocale, LOCALES } from "../locale.ts";
 import { useI18n } from "../use-i18n.ts";
 import styles from "./language-switch.module.css";
@@ -7,18 +8,11 @@ export function LanguageSwitch() {
   return (
     <label className={styles.switch}>
       <span className="visually-hidden">{t("nav.language")}</span>
-      <svg
-        aria-hidden="true"
-        viewBox="0 0 24 24"
-        className={styles.icon}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="1.8"
-      >
+      <LineIcon className={styles.icon} strokeWidth={1.8} strokeLinecap="butt">
         <circle cx="12" cy="12" r="9" />
         <ellipse cx="12" cy="12" rx="4" ry="9" />
         <path d="M3 12h18" />
-      </svg>
+      </LineIcon>
       <select
         className={styles.select}
         value={locale}

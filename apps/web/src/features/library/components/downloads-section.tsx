@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
+import { LoadError } from "@/components/load-error.tsx";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
@@ -123,18 +124,7 @@ export function DownloadsSection({ userId }: DownloadsSectionProps) {
       </div>
     );
   } else if (files.isError) {
-    body = (
-      <Alert
-        tone="danger"
-        title={t("downloads.loadError")}
-        testId="downloads-error"
-        actions={
-          <Button size="sm" variant="secondary" onClick={() => files.refetch()} loading={files.isFetching}>
-            {t("app.retry")}
-          </Button>
-        }
-      />
-    );
+    body = <LoadError title={t("downloads.loadError")} query={files} testId="downloads-error" />;
   } else if (files.data.length === 0) {
     body = <p className={styles.muted}>{t("downloads.empty")}</p>;
   } else {

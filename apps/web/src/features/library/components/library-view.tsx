@@ -1,6 +1,6 @@
 import { useCallback, useState } from "react";
+import { LoadError } from "@/components/load-error.tsx";
 import { Alert } from "@/components/ui/alert.tsx";
-import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
 import { planUnlocking, usePlans } from "@/features/pricing/api/get-plans.ts";
@@ -54,18 +54,7 @@ export function LibraryView({ userId, signInHref }: LibraryViewProps) {
   if (content.isPending || (previews.isPending && !unlocked && !content.isError)) return <LibrarySkeleton />;
   const failed = content.isError ? content : previews.isError ? previews : null;
   if (failed) {
-    return (
-      <Alert
-        tone="danger"
-        title={t("library.loadError")}
-        testId="library-error"
-        actions={
-          <Button size="sm" variant="secondary" onClick={() => failed.refetch()} loading={failed.isFetching}>
-            {t("app.retry")}
-          </Button>
-        }
-      />
-    );
+    return <LoadError title={t("library.loadError")} query={failed} testId="library-error" />;
   }
   if (unlocked) {
     // Rows of features the plan does not hold stay locked, tagged with the plan that unlocks them.

@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
+import { ApiErrorAlert } from "@/components/api-error-alert.tsx";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button, buttonClassName } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
 import { isApiError } from "@/lib/api-error.ts";
-import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
 import { changePlan, createPortalSession, previewPlanChange } from "@/lib/gatehouse-api.ts";
 import { queryKeys } from "@/lib/query-keys.ts";
 import type { Plan, PlanPrice } from "../api/get-plans.ts";
@@ -123,11 +123,7 @@ export function PlanChangeDialog({ plan, price, userId, accessToken, onClose }: 
             }
           />
         ) : failure ? (
-          <Alert tone="danger" title={t(apiErrorMessageKey(failure))} testId="plan-change-error">
-            {apiErrorReference(failure)
-              ? t("api.error.reference", { requestId: apiErrorReference(failure) ?? "" })
-              : null}
-          </Alert>
+          <ApiErrorAlert error={failure} testId="plan-change-error" />
         ) : null}
       </div>
 

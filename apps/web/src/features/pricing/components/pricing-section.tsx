@@ -1,12 +1,12 @@
 import { planChangeTiming } from "@gatehouse/billing";
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { ApiErrorAlert } from "@/components/api-error-alert.tsx";
+import { LoadError } from "@/components/load-error.tsx";
 import { Alert } from "@/components/ui/alert.tsx";
-import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { withPageMessages } from "@/features/i18n/dictionaries.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
-import { apiErrorMessageKey, apiErrorReference } from "@/lib/api-error-message.ts";
 import { type BillingInterval, type Plan, type PlanPrice, useOneTimeOffers, usePlans } from "../api/get-plans.ts";
 import { type SubscribeDeps, useOpenPortal, useSubscribe } from "../api/use-subscribe.ts";
 import { isSellingCurrency, SELLING_CURRENCIES, useCurrency } from "../currency.ts";
@@ -157,13 +157,7 @@ export function PricingSection(props: PricingSectionProps) {
         {checkoutCanceled && !failure && !subscribe.isPending ? (
           <Alert tone="info" title={t("pricing.canceled")} testId="checkout-canceled" />
         ) : null}
-        {failure ? (
-          <Alert tone="danger" title={t(apiErrorMessageKey(failure))} testId="pricing-error">
-            {apiErrorReference(failure)
-              ? t("api.error.reference", { requestId: apiErrorReference(failure) ?? "" })
-              : null}
-          </Alert>
-        ) : null}
+        {failure ? <ApiErrorAlert error={failure} testId="pricing-error" /> : null}
       </div>
 
       {plans.isPending ? (
@@ -174,16 +168,7 @@ export function PricingSection(props: PricingSectionProps) {
           <PlanSkeleton />
         </div>
       ) : plans.isError ? (
-        <Alert
-          tone="danger"
-          title={t("pricing.loadError")}
-          testId="pricing-load-error"
-          actions={
-            <Button size="sm" variant="secondary" onClick={() => plans.refetch()} loading={plans.isFetching}>
-              {t("app.retry")}
-            </Button>
-          }
-        />
+        <LoadError title={t("pricing.loadError")} query={plans} testId="pricing-load-error" />
       ) : plans.data.length === 0 ? (
         <Alert tone="info" title={t("pricing.empty")} testId="pricing-empty" />
       ) : (

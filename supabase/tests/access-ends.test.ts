@@ -1,5 +1,7 @@
 // Item 8 of issue 12: with the past-due grace on, access ends exactly when the grace ends, even
 // though nothing re-syncs the customer at that moment.
+
+import { inTransaction } from "@gatehouse/sandbox/postgres";
 import type pg from "pg";
 import { describe, expect, test } from "vitest";
 import { asOwner, asRole, createUser, stripeSubscription, useSeededPool } from "./db.ts";
@@ -23,16 +25,12 @@ async function premiumRowsAs(q: pg.PoolClient, user: string): Promise<number> {
 
 describe("the past-due grace", () => {
   test("access ends when the grace ends, with no re-sync", async () => {
-    const client = await pool.connect();
-    let user = "";
-    let endsAt: Date | null = null;
-    try {
-      await client.query("begin");
+    const { user, endsAt } = await inTransaction(pool, async (client) => {
       // The setting is shared by every test file: hold its row lock and put it back before commit.
       const saved = (
         await client.query<{ g: string }>("select past_due_grace::text as g from public.billing_settings for update")
       ).rows[0]?.g;
-      user = await createUser(client);
+      const user = await createUser(client);
       const cus = `cus_grace_${user.slice(0, 8)}`;
       await client.query("select public.bind_customer($1, $2)", [user, cus]);
       const periodStart = Math.floor(Date.now() / 1000) - 3 * DAY;
@@ -51,19 +49,14 @@ describe("the past-due grace", () => {
         ],
       );
       expect(synced.rows[0]?.active).toBe(true);
-      endsAt = synced.rows[0]?.access_ends_at ?? null;
+      const endsAt = synced.rows[0]?.access_ends_at ?? null;
       const txNow = (await client.query<{ now: Date }>("select now()")).rows[0]?.now;
       expect(endsAt?.getTime()).toBe((txNow?.getTime() ?? 0) + 1);
       // Within the grace the user reads premium content.
       expect(await premiumRowsAs(client, user)).toBeGreaterThan(0);
       await client.query("update public.billing_settings set past_due_grace = $1::interval", [saved]);
-      await client.query("commit");
-    } catch (e) {
-      await client.query("rollback").catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      return { user, endsAt };
+    });
 
     // Wait for the database clock (not a fixed sleep) to pass the end of the grace.
     for (let i = 0; i < 1000; i++) {

@@ -1,4 +1,5 @@
 export { type ApplyResult, applyMigrations, repoRoot, supabaseDir } from "./apply-migrations.ts";
+export { inTransaction } from "./in-transaction.ts";
 export {
   assertPortFree,
   freePort,

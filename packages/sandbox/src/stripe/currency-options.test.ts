@@ -3,7 +3,7 @@
 // switches and schedules) is the option's `unit_amount` in the subscription's currency.
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { clockNow, firstItem, itemPeriod, makePlan, useHarness } from "./test-support.ts";
+import { clockNow, firstItem, itemPeriod, makePlan, switchingPortal, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
 const h = useHarness();
@@ -140,24 +140,10 @@ describe("a subscription billed in its price's currency option", () => {
 
   it("offers and schedules the portal's switches by the USD amounts, and bills the downgrade in USD", async () => {
     const { basic, pro } = await tiers();
-    const config = await h.stripe.billingPortal.configurations.create({
-      features: {
-        subscription_update: {
-          enabled: true,
-          default_allowed_updates: ["price"],
-          proration_behavior: "always_invoice",
-          products: [
-            { product: String(basic.product), prices: [basic.id] },
-            { product: String(pro.product), prices: [pro.id] },
-          ],
-          schedule_at_period_end: { conditions: [{ type: "decreasing_item_amount" }] },
-        },
-      },
-    });
     const sub = await subscribeInUsd(pro.id);
-    const portal = await h.stripe.billingPortal.sessions.create({
-      customer: String(sub.customer),
-      configuration: config.id,
+    const { portal } = await switchingPortal(h, sub.customer, {
+      prices: [basic, pro],
+      scheduleAtPeriodEnd: ["decreasing_item_amount"],
     });
     const html = await (await fetch(portal.url)).text();
     expect(html).toContain("$33.00 per month");

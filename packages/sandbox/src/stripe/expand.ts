@@ -1,22 +1,27 @@
 import { invalidParameter } from "./errors.ts";
-import type { Store } from "./store.ts";
+import type { Kind, Store } from "./store.ts";
 
 type Json = unknown;
 
+/** The kind of object an id names, by its prefix (the longer prefix first: sub_sched_ before sub_). */
+const KIND_BY_PREFIX = [
+  ["prod_", "product"],
+  ["price_", "price"],
+  ["cus_", "customer"],
+  ["sub_sched_", "subscription_schedule"],
+  ["sub_", "subscription"],
+  ["in_", "invoice"],
+  ["cs_", "checkout_session"],
+  ["feat_", "feature"],
+  ["pi_", "payment_intent"],
+  ["ch_", "charge"],
+  ["re_", "refund"],
+  ["du_", "dispute"],
+] as const satisfies readonly (readonly [string, Kind])[];
+
 function lookup(store: Store, id: string): Json | undefined {
-  if (id.startsWith("prod_")) return store.get("product", id);
-  if (id.startsWith("price_")) return store.get("price", id);
-  if (id.startsWith("cus_")) return store.get("customer", id);
-  if (id.startsWith("sub_sched_")) return store.get("subscription_schedule", id);
-  if (id.startsWith("sub_")) return store.get("subscription", id);
-  if (id.startsWith("in_")) return store.get("invoice", id);
-  if (id.startsWith("cs_")) return store.get("checkout_session", id);
-  if (id.startsWith("feat_")) return store.get("feature", id);
-  if (id.startsWith("pi_")) return store.get("payment_intent", id);
-  if (id.startsWith("ch_")) return store.get("charge", id);
-  if (id.startsWith("re_")) return store.get("refund", id);
-  if (id.startsWith("du_")) return store.get("dispute", id);
-  return undefined;
+  const kind = KIND_BY_PREFIX.find(([prefix]) => id.startsWith(prefix))?.[1];
+  return kind ? store.get(kind, id) : undefined;
 }
 
 function isRecord(v: Json): v is Record<string, Json> {

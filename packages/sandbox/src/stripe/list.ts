@@ -23,36 +23,33 @@ export function listPage<T extends { id: string }>(
   if (limit < 1 || limit > 100) throw invalidParameter("limit", "Invalid limit: must be between 1 and 100");
   const after = params.str("starting_after");
   const before = params.str("ending_before");
-  const data: T[] = [];
-  let hasMore = false;
+  /** Up to `limit` kept items, visiting ids in the order of `indexes`, and whether more follow. */
+  const take = (indexes: Iterable<number>): { data: T[]; hasMore: boolean } => {
+    const data: T[] = [];
+    for (const i of indexes) {
+      const item = get(ids[i] ?? "");
+      if (!item || !keep(item)) continue;
+      if (data.length === limit) return { data, hasMore: true };
+      data.push(item);
+    }
+    return { data, hasMore: false };
+  };
   if (before) {
     // Items newer than `before`, the page closest to it, still newest first.
     const from = ids.lastIndexOf(before);
-    const found: T[] = [];
-    for (let i = from < 0 ? ids.length : from + 1; i < ids.length; i++) {
-      const item = get(ids[i] ?? "");
-      if (!item || !keep(item)) continue;
-      if (found.length === limit) {
-        hasMore = true;
-        break;
-      }
-      found.push(item);
-    }
-    return { object: "list", data: found.reverse(), has_more: hasMore, url };
+    const { data, hasMore } = take(range(from < 0 ? ids.length : from + 1, ids.length, 1));
+    return { object: "list", data: data.reverse(), has_more: hasMore, url };
   }
   let start = ids.length - 1;
   if (after) {
     const at = ids.lastIndexOf(after);
     start = at < 0 ? -1 : at - 1;
   }
-  for (let i = start; i >= 0; i--) {
-    const item = get(ids[i] ?? "");
-    if (!item || !keep(item)) continue;
-    if (data.length === limit) {
-      hasMore = true;
-      break;
-    }
-    data.push(item);
-  }
+  const { data, hasMore } = take(range(start, -1, -1));
   return { object: "list", data, has_more: hasMore, url };
+}
+
+/** from, from + step, … up to but not including `to`. */
+function* range(from: number, to: number, step: 1 | -1): Generator<number> {
+  for (let i = from; step > 0 ? i < to : i > to; i += step) yield i;
 }

@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { checkout, clockNow, firstItem, itemPeriod, makePlan, useHarness } from "./test-support.ts";
+import { checkout, clockNow, firstItem, itemPeriod, makePlan, switchingPortal, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
 const h = useHarness();
@@ -386,24 +386,8 @@ describe("invoices.createPreview and prorated upgrades", () => {
   it("offers the configuration's products in the portal (across tiers) and ignores a forged switch", async () => {
     const { basic, pro } = await tiers();
     const other = await makePlan(h.stripe, { amount: 100 });
-    const config = await h.stripe.billingPortal.configurations.create({
-      features: {
-        subscription_update: {
-          enabled: true,
-          default_allowed_updates: ["price"],
-          proration_behavior: "always_invoice",
-          products: [
-            { product: String(basic.product), prices: [basic.id] },
-            { product: String(pro.product), prices: [pro.id] },
-          ],
-        },
-      },
-    });
     const { subscription } = await checkout(h, basic.id);
-    const portal = await h.stripe.billingPortal.sessions.create({
-      customer: String(subscription.customer),
-      configuration: config.id,
-    });
+    const { portal } = await switchingPortal(h, subscription.customer, { prices: [basic, pro] });
     const html = await (await fetch(portal.url)).text();
     expect(html).toContain("Switch to Pro · €29.00 per month");
     expect(html).not.toContain(other.id);

@@ -1,5 +1,6 @@
 import pg from "pg";
 import type Stripe from "stripe";
+import { inTransaction } from "../postgres/in-transaction.ts";
 import type { LineSpec } from "./resources/invoices.ts";
 
 /** Internal state the stand-in keeps beside a subscription (not part of Stripe's object). */
@@ -381,15 +382,13 @@ export class Store {
     if (batch.length === 0) return;
     const puts = batch.filter((w) => !w.deleted);
     const dels = batch.filter((w) => w.deleted);
-    const client = await this.pool.connect();
-    try {
-      await client.query("begin");
+    await inTransaction(this.pool, async (client) => {
       for (let i = 0; i < puts.length; i += CHUNK) {
         const chunk = puts.slice(i, i + CHUNK);
         await client.query(
           `insert into stripe_sandbox.objects (kind, id, seq, data)
-           select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
-           on conflict (kind, id) do update set data = excluded.data`,
+         select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
+         on conflict (kind, id) do update set data = excluded.data`,
           [
             chunk.map((w) => w.kind),
             chunk.map((w) => w.id),
@@ -404,13 +403,7 @@ export class Store {
           [dels.map((w) => w.kind), dels.map((w) => w.id)],
         );
       }
-      await client.query("commit");
-    } catch (e) {
-      await client.query("rollback").catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async reset(): Promise<void> {

@@ -1,6 +1,14 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { advanceClockTo, checkout, firstItem, itemPeriod, makePlan, useHarness } from "./test-support.ts";
+import {
+  advanceClockTo,
+  checkout,
+  firstItem,
+  itemPeriod,
+  makePlan,
+  switchingPortal,
+  useHarness,
+} from "./test-support.ts";
 
 const DAY = 86_400;
 const h = useHarness();
@@ -162,25 +170,14 @@ describe("subscription schedules", () => {
 
   it("lets the hosted portal schedule a shorter interval at the period end, and keep the plan (EN and FR)", async () => {
     const { proYearly, proMonthly } = await tiers();
-    const config = await h.stripe.billingPortal.configurations.create({
-      features: {
-        subscription_update: {
-          enabled: true,
-          default_allowed_updates: ["price"],
-          proration_behavior: "always_invoice",
-          schedule_at_period_end: { conditions: [{ type: "shortening_interval" }, { type: "decreasing_item_amount" }] },
-        },
-      },
+    const { subscription } = await checkout(h, proYearly.id);
+    const { config, portal } = await switchingPortal(h, subscription.customer, {
+      scheduleAtPeriodEnd: ["shortening_interval", "decreasing_item_amount"],
     });
     expect(config.features.subscription_update.schedule_at_period_end?.conditions.map((c) => c.type)).toEqual([
       "shortening_interval",
       "decreasing_item_amount",
     ]);
-    const { subscription } = await checkout(h, proYearly.id);
-    const portal = await h.stripe.billingPortal.sessions.create({
-      customer: String(subscription.customer),
-      configuration: config.id,
-    });
     const post = (body: Record<string, string>) =>
       fetch(portal.url, { method: "POST", body: new URLSearchParams(body), redirect: "manual" });
     await post({ action: "switch", subscription: subscription.id, price: proMonthly.id });

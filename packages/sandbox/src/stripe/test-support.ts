@@ -225,3 +225,36 @@ export async function checkout(
   const subscription = await h.stripe.subscriptions.retrieve(done.body.subscription);
   return { session: await h.stripe.checkout.sessions.retrieve(session.id), subscription };
 }
+
+/**
+ * A portal for `customer` whose configuration lets them switch prices, invoiced at once: among
+ * `prices` (each under its product) when given, and scheduled for the period's end under the
+ * given conditions.
+ */
+export async function switchingPortal(
+  h: Harness,
+  customer: string | Stripe.Customer | Stripe.DeletedCustomer,
+  opts: {
+    prices?: Stripe.Price[];
+    scheduleAtPeriodEnd?: Array<"decreasing_item_amount" | "shortening_interval">;
+  } = {},
+): Promise<{ config: Stripe.BillingPortal.Configuration; portal: Stripe.BillingPortal.Session }> {
+  const config = await h.stripe.billingPortal.configurations.create({
+    features: {
+      subscription_update: {
+        enabled: true,
+        default_allowed_updates: ["price"],
+        proration_behavior: "always_invoice",
+        ...(opts.prices ? { products: opts.prices.map((p) => ({ product: String(p.product), prices: [p.id] })) } : {}),
+        ...(opts.scheduleAtPeriodEnd
+          ? { schedule_at_period_end: { conditions: opts.scheduleAtPeriodEnd.map((type) => ({ type })) } }
+          : {}),
+      },
+    },
+  });
+  const portal = await h.stripe.billingPortal.sessions.create({
+    customer: typeof customer === "string" ? customer : customer.id,
+    configuration: config.id,
+  });
+  return { config, portal };
+}

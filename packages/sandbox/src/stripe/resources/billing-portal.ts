@@ -3,57 +3,18 @@ import { type ApiRequest, type Ctx, type Route, route } from "../context.ts";
 import { invalidParameter, resourceMissing } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { listPage } from "../list.ts";
+import { HOSTED_PAGE_LOCALES } from "../locales.ts";
 import { mergeMetadata, Params, pageSpec, type SpecObject } from "../params.ts";
 import { getCustomer } from "./customers.ts";
 
 const portalLocales: readonly Stripe.BillingPortal.Session.Locale[] = [
-  "auto",
-  "bg",
-  "cs",
-  "da",
-  "de",
-  "el",
-  "en",
+  ...HOSTED_PAGE_LOCALES,
   "en-AU",
   "en-CA",
-  "en-GB",
   "en-IE",
   "en-IN",
   "en-NZ",
   "en-SG",
-  "es",
-  "es-419",
-  "et",
-  "fi",
-  "fil",
-  "fr",
-  "fr-CA",
-  "hr",
-  "hu",
-  "id",
-  "it",
-  "ja",
-  "ko",
-  "lt",
-  "lv",
-  "ms",
-  "mt",
-  "nb",
-  "nl",
-  "pl",
-  "pt",
-  "pt-BR",
-  "ro",
-  "ru",
-  "sk",
-  "sl",
-  "sv",
-  "th",
-  "tr",
-  "vi",
-  "zh",
-  "zh-HK",
-  "zh-TW",
 ];
 
 const configurationSpec: SpecObject = {

@@ -12,6 +12,7 @@ import type { RequestInfo } from "../events.ts";
 import { expand } from "../expand.ts";
 import { newId } from "../ids.ts";
 import { type ApiList, listPage } from "../list.ts";
+import { HOSTED_PAGE_LOCALES } from "../locales.ts";
 import { mergeMetadata, Params, pageSpec } from "../params.ts";
 import { behaviorOf, computeTax } from "../tax.ts";
 import { getCustomer } from "./customers.ts";
@@ -97,50 +98,7 @@ function invoiceCreationOf(
 }
 
 /** Checkout's locales (the pages themselves speak English and French; others fall back to English). */
-const locales: readonly Stripe.Checkout.Session.Locale[] = [
-  "auto",
-  "bg",
-  "cs",
-  "da",
-  "de",
-  "el",
-  "en",
-  "en-GB",
-  "es",
-  "es-419",
-  "et",
-  "fi",
-  "fil",
-  "fr",
-  "fr-CA",
-  "hi-IN",
-  "hr",
-  "hu",
-  "id",
-  "it",
-  "ja",
-  "ko",
-  "lt",
-  "lv",
-  "ms",
-  "mt",
-  "nb",
-  "nl",
-  "pl",
-  "pt",
-  "pt-BR",
-  "ro",
-  "ru",
-  "sk",
-  "sl",
-  "sv",
-  "th",
-  "tr",
-  "vi",
-  "zh",
-  "zh-HK",
-  "zh-TW",
-];
+const locales: readonly Stripe.Checkout.Session.Locale[] = [...HOSTED_PAGE_LOCALES, "hi-IN"];
 
 export function getSession(ctx: Ctx, id: string, param = "session"): Stripe.Checkout.Session {
   const s = ctx.store.get("checkout_session", id);

@@ -422,6 +422,14 @@ export function newInvoice(ctx: Ctx, init: InvoiceInit): Stripe.Invoice {
 export function chargeInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stripe.Invoice): Stripe.Invoice {
   ctx.events.emit("invoice.created", invoice, request);
   ctx.events.emit("invoice.finalized", invoice, request);
+  return settleInvoice(ctx, request, invoice);
+}
+
+/**
+ * Pays an open invoice: stores it paid and emits invoice.paid (with what changed) and
+ * invoice.payment_succeeded, as Stripe does when a charge succeeds. Returns the paid invoice.
+ */
+export function settleInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Stripe.Invoice): Stripe.Invoice {
   const paid = markPaid(ctx, invoice);
   ctx.events.emit("invoice.paid", paid, request, {
     status: "open",

@@ -5,7 +5,7 @@ import { cardDeclined, invalidParameter, stateError } from "../errors.ts";
 import type { RequestInfo } from "../events.ts";
 import { prorate, prorationDescription } from "../proration.ts";
 import type { SubscriptionState } from "../store.ts";
-import { type LineSpec, markFailed, markPaid, newInvoice, periodLines, productIdOf } from "./invoices.ts";
+import { type LineSpec, markFailed, newInvoice, periodLines, productIdOf, settleInvoice } from "./invoices.ts";
 import { addInterval, getPrice, priceIn, requirePriceIn } from "./prices.ts";
 import { periodOf, planOf, saveSubscription, withPeriod } from "./subscriptions.ts";
 
@@ -186,14 +186,7 @@ function collect(
   ctx.events.emit("invoice.created", invoice, request);
   ctx.events.emit("invoice.finalized", invoice, request);
   if (invoice.amount_due === 0 || offSessionSucceeds(card)) {
-    const paid = markPaid(ctx, invoice);
-    ctx.events.emit("invoice.paid", paid, request, {
-      status: "open",
-      amount_paid: 0,
-      amount_remaining: invoice.amount_due,
-    });
-    ctx.events.emit("invoice.payment_succeeded", paid, request);
-    return { paid: true, invoice: paid };
+    return { paid: true, invoice: settleInvoice(ctx, request, invoice) };
   }
   const failed = markFailed(ctx, invoice, nextAttempt);
   ctx.events.emit("invoice.payment_failed", failed, request);
@@ -394,13 +387,7 @@ export function payInvoice(ctx: Ctx, request: RequestInfo | null, invoice: Strip
     ctx.events.emit("invoice.payment_failed", failed, request);
     throw cardDeclined();
   }
-  const paid = markPaid(ctx, invoice);
-  ctx.events.emit("invoice.paid", paid, request, {
-    status: "open",
-    amount_paid: 0,
-    amount_remaining: invoice.amount_due,
-  });
-  ctx.events.emit("invoice.payment_succeeded", paid, request);
+  const paid = settleInvoice(ctx, request, invoice);
   if (!sub) return paid;
   if (state.pendingChange?.invoice === invoice.id) applyPendingUpdate(ctx, request, sub);
   else if (state.openInvoice === invoice.id) {

@@ -3,8 +3,8 @@
 // token then carries the `pkce_` prefix, GET /verify answers with `?code=<auth code>` instead of a
 // session in the fragment, and POST /token?grant_type=pkce redeems the code once with the verifier.
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { inTransaction } from "../../postgres/in-transaction.ts";
 import type { StandInContext } from "../context.ts";
-import { inTransaction } from "../in-transaction.ts";
 import { AuthError } from "./auth-error.ts";
 import { issueSession, type SessionJson } from "./sessions.ts";
 

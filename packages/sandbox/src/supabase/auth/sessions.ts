@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
+import { inTransaction } from "../../postgres/in-transaction.ts";
 import type { StandInContext } from "../context.ts";
-import { inTransaction } from "../in-transaction.ts";
 import { AuthError } from "./auth-error.ts";
 import { findUserById, type UserRow, userJson } from "./users.ts";
 

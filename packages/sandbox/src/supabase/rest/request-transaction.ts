@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { inTransaction } from "../in-transaction.ts";
+import { inTransaction } from "../../postgres/in-transaction.ts";
 import type { RequestRole } from "../request-role.ts";
 
 /**

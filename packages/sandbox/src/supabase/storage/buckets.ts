@@ -1,6 +1,5 @@
-import type { RequestRole } from "../request-role.ts";
 import { isValidBucketName } from "./object-key.ts";
-import type { StorageContext } from "./storage-context.ts";
+import type { StorageCall } from "./storage-context.ts";
 import { asCaller, BUCKET_COLUMNS, type BucketRow } from "./storage-db.ts";
 import { STORAGE_ERRORS, StorageError } from "./storage-error.ts";
 
@@ -19,14 +18,8 @@ export function parseFileSizeLimit(v: unknown): number | null {
 }
 
 /** GET `/bucket` and `/bucket/<id>`: what the caller may select of storage.buckets. */
-export async function readBuckets(
-  st: StorageContext,
-  req: Request,
-  who: RequestRole,
-  id: string | undefined,
-  path: string,
-): Promise<BucketRow[] | BucketRow> {
-  const { rows } = await asCaller(st.ctx.db, who, req, path, (c) =>
+export async function readBuckets(call: StorageCall, id: string | undefined): Promise<BucketRow[] | BucketRow> {
+  const { rows } = await asCaller(call, (c) =>
     id === undefined
       ? c.query<BucketRow>(`select ${BUCKET_COLUMNS} from storage.buckets order by id`)
       : c.query<BucketRow>(`select ${BUCKET_COLUMNS} from storage.buckets where id = $1`, [id]),
@@ -38,13 +31,7 @@ export async function readBuckets(
 }
 
 /** POST `/bucket` `{id, name, public, file_size_limit, allowed_mime_types}` → `{name}`, as the caller. */
-export async function createBucket(
-  st: StorageContext,
-  req: Request,
-  who: RequestRole,
-  body: Record<string, unknown>,
-  path: string,
-): Promise<{ name: string }> {
+export async function createBucket(call: StorageCall, body: Record<string, unknown>): Promise<{ name: string }> {
   const id = body.id ?? body.name;
   if (typeof id !== "string") throw STORAGE_ERRORS.badRequest("body must have required property 'name'");
   if (!isValidBucketName(id)) throw STORAGE_ERRORS.invalidBucketName(id);
@@ -54,9 +41,10 @@ export async function createBucket(
   if (mimeTypes !== null && (!Array.isArray(mimeTypes) || mimeTypes.some((m) => typeof m !== "string"))) {
     throw STORAGE_ERRORS.badRequest("body/allowed_mime_types must be array");
   }
+  const { who } = call;
   const owner = who.role === "authenticated" && typeof who.claims.sub === "string" ? who.claims.sub : null;
   try {
-    await asCaller(st.ctx.db, who, req, path, (c) =>
+    await asCaller(call, (c) =>
       c.query(
         `insert into storage.buckets (id, name, owner, owner_id, public, file_size_limit, allowed_mime_types)
          values ($1, $1, $2::uuid, $2::text, $3, $4, $5)`,

@@ -1,5 +1,4 @@
-import type { RequestRole } from "../request-role.ts";
-import type { StorageContext } from "./storage-context.ts";
+import type { StorageCall } from "./storage-context.ts";
 import { asCaller } from "./storage-db.ts";
 import { STORAGE_ERRORS } from "./storage-error.ts";
 
@@ -18,12 +17,9 @@ function int(body: Record<string, unknown>, name: string, min: number, fallback:
  * immediate children of `prefix` the caller may select, through storage.search run as the caller.
  */
 export async function listObjects(
-  st: StorageContext,
-  req: Request,
-  who: RequestRole,
+  call: StorageCall,
   bucketId: string,
   body: Record<string, unknown>,
-  path: string,
 ): Promise<unknown[]> {
   let prefix = body.prefix;
   if (prefix === undefined) throw STORAGE_ERRORS.badRequest("body must have required property 'prefix'");
@@ -40,7 +36,7 @@ export async function listObjects(
   }
   if (typeof order !== "string") throw STORAGE_ERRORS.badRequest("body/sortBy/order must be string");
   if (prefix.length > 0 && !prefix.endsWith("/")) prefix = `${prefix}/`;
-  const { rows } = await asCaller(st.ctx.db, who, req, path, (c) =>
+  const { rows } = await asCaller(call, (c) =>
     c.query("select * from storage.search($1, $2, $3, $4, $5, $6, $7)", [
       prefix,
       bucketId,

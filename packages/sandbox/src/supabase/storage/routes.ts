@@ -8,7 +8,7 @@ import { listObjects } from "./list-objects.ts";
 import { removeObject, removeObjects } from "./remove-objects.ts";
 import { downloadObject, publicDownload, signedDownload } from "./serve-object.ts";
 import { signObject } from "./sign-object.ts";
-import type { StorageContext } from "./storage-context.ts";
+import type { StorageCall, StorageContext } from "./storage-context.ts";
 import { STORAGE_ERRORS, StorageError } from "./storage-error.ts";
 import { uploadObject } from "./upload-object.ts";
 
@@ -83,6 +83,8 @@ const ok = (value: unknown) => jsonResponse(200, value);
  * caller's role, then objects and buckets; errors in Storage's shape.
  */
 export function storageRoutes(st: StorageContext): Hono<StorageEnv> {
+  /** The request as the handlers take it, once the middleware below has said who asks. */
+  const call = (c: Context<StorageEnv>): StorageCall => ({ st, req: c.req.raw, who: c.var.who, path: c.req.path });
   return new Hono<StorageEnv>()
     .get("/object/sign/*", (c) => {
       const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object/sign"));
@@ -100,43 +102,43 @@ export function storageRoutes(st: StorageContext): Hono<StorageEnv> {
       const rest = segmentsAfter(c, "/object/sign");
       if (rest.length < 2) throw STORAGE_ERRORS.notSupported("Signing several objects at once (createSignedUrls)");
       const { bucket, key } = bucketAndKey(rest);
-      return ok(await signObject(st, c.req.raw, c.var.who, bucket, key, await jsonBody(c), c.req.path));
+      return ok(await signObject(call(c), bucket, key, await jsonBody(c)));
     })
     .post("/object/list/:bucket", async (c) => {
       const { bucket } = bucketAndKey(segmentsAfter(c, "/object/list"));
-      return ok(await listObjects(st, c.req.raw, c.var.who, bucket, await jsonBody(c), c.req.path));
+      return ok(await listObjects(call(c), bucket, await jsonBody(c)));
     })
     .all("/object/:op{info|upload|move|copy|list-v2}/*", (c) => {
       throw STORAGE_ERRORS.notSupported(`${c.req.method} /object/${c.req.param("op")}`);
     })
     .get("/object/authenticated/*", (c) => {
       const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object/authenticated"));
-      return downloadObject(st, c.req.raw, c.var.who, bucket, key, c.req.path);
+      return downloadObject(call(c), bucket, key);
     })
     .get("/object/:bucket/*", (c) => {
       const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object"));
-      return downloadObject(st, c.req.raw, c.var.who, bucket, key, c.req.path);
+      return downloadObject(call(c), bucket, key);
     })
     .on(["POST", "PUT"], "/object/:bucket/*", async (c) => {
       const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object"));
       const method = c.req.method;
       const mode = method === "PUT" ? "update" : c.req.header("x-upsert") === "true" ? "upsert" : "create";
-      return ok(await uploadObject(st, c.req.raw, c.var.who, bucket, key, mode, c.req.path));
+      return ok(await uploadObject(call(c), bucket, key, mode));
     })
     .delete("/object/:bucket", async (c) => {
       const { bucket } = bucketAndKey(segmentsAfter(c, "/object"));
-      return ok(await removeObjects(st, c.req.raw, c.var.who, bucket, await jsonBody(c), c.req.path));
+      return ok(await removeObjects(call(c), bucket, await jsonBody(c)));
     })
     .delete("/object/:bucket/*", async (c) => {
       const { bucket, key } = bucketAndKey(segmentsAfter(c, "/object"));
-      return ok(await removeObject(st, c.req.raw, c.var.who, bucket, key, c.req.path));
+      return ok(await removeObject(call(c), bucket, key));
     })
-    .get("/bucket", async (c) => ok(await readBuckets(st, c.req.raw, c.var.who, undefined, c.req.path)))
+    .get("/bucket", async (c) => ok(await readBuckets(call(c), undefined)))
     .get("/bucket/:id", async (c) => {
       const { bucket } = bucketAndKey(segmentsAfter(c, "/bucket"));
-      return ok(await readBuckets(st, c.req.raw, c.var.who, bucket, c.req.path));
+      return ok(await readBuckets(call(c), bucket));
     })
-    .post("/bucket", async (c) => ok(await createBucket(st, c.req.raw, c.var.who, await jsonBody(c), c.req.path)))
+    .post("/bucket", async (c) => ok(await createBucket(call(c), await jsonBody(c))))
     .all("/bucket/*", (c) => {
       const [sub, ...rest] = segmentsAfter(c, "/bucket");
       throw STORAGE_ERRORS.notSupported(`${c.req.method} /bucket${sub ? `/${sub}` : ""}${rest.length ? "/…" : ""}`);

@@ -1,7 +1,6 @@
 import { Readable } from "node:stream";
-import type { RequestRole } from "../request-role.ts";
 import { isValidKey } from "./object-key.ts";
-import type { StorageContext } from "./storage-context.ts";
+import type { StorageCall, StorageContext } from "./storage-context.ts";
 import { asCaller, findBucket, findObject, type ObjectRow } from "./storage-db.ts";
 import { STORAGE_ERRORS } from "./storage-error.ts";
 
@@ -35,17 +34,10 @@ function checkKey(key: string): void {
 }
 
 /** GET/HEAD `/object/[authenticated/]<bucket>/<key>`: the caller must be able to select the row. */
-export async function downloadObject(
-  st: StorageContext,
-  req: Request,
-  who: RequestRole,
-  bucketId: string,
-  key: string,
-  path: string,
-): Promise<Response> {
+export async function downloadObject(call: StorageCall, bucketId: string, key: string): Promise<Response> {
   checkKey(key);
-  const obj = await asCaller(st.ctx.db, who, req, path, (c) => findObject(c, bucketId, key));
-  return stream(st, req, obj);
+  const obj = await asCaller(call, (c) => findObject(c, bucketId, key));
+  return stream(call.st, call.req, obj);
 }
 
 function attachment(download: string | null, key: string): Record<string, string> {

@@ -1,6 +1,5 @@
-import type { RequestRole } from "../request-role.ts";
 import { isValidKey } from "./object-key.ts";
-import type { StorageContext } from "./storage-context.ts";
+import type { StorageCall } from "./storage-context.ts";
 import { asCaller, findObject } from "./storage-db.ts";
 import { STORAGE_ERRORS } from "./storage-error.ts";
 
@@ -13,13 +12,10 @@ const MAX_EXPIRES_IN = Math.floor(Number.MAX_SAFE_INTEGER / 1000) - Math.floor(D
  * anyone until it expires.
  */
 export async function signObject(
-  st: StorageContext,
-  req: Request,
-  who: RequestRole,
+  call: StorageCall,
   bucketId: string,
   key: string,
   body: Record<string, unknown>,
-  path: string,
 ): Promise<{ signedURL: string }> {
   const expiresIn = body.expiresIn;
   if (expiresIn === undefined) throw STORAGE_ERRORS.badRequest("body must have required property 'expiresIn'");
@@ -33,8 +29,8 @@ export async function signObject(
     throw STORAGE_ERRORS.notSupported("Image transformation");
   }
   if (!isValidKey(key)) throw STORAGE_ERRORS.invalidKey(key);
-  await asCaller(st.ctx.db, who, req, path, (c) => findObject(c, bucketId, key));
+  await asCaller(call, (c) => findObject(c, bucketId, key));
   const url = `${bucketId}/${key}`;
-  const token = await st.signer.sign(url, expiresIn);
+  const token = await call.st.signer.sign(url, expiresIn);
   return { signedURL: `/object/sign/${url}?token=${token}` };
 }

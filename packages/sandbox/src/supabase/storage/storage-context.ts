@@ -1,4 +1,5 @@
 import type { StandInContext } from "../context.ts";
+import type { RequestRole } from "../request-role.ts";
 import type { BlobStore } from "./blob-store.ts";
 import type { UrlSigner } from "./url-signing.ts";
 
@@ -12,4 +13,12 @@ export interface StorageContext {
   signer: UrlSigner;
   /** The project-wide upload limit; a bucket's own limit can only lower it. */
   globalFileSizeLimit: number;
+}
+
+/** One request to Storage: the handlers' context, the request, who asks (role, claims) and its path. */
+export interface StorageCall {
+  st: StorageContext;
+  req: Request;
+  who: RequestRole;
+  path: string;
 }

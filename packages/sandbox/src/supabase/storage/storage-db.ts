@@ -1,8 +1,8 @@
 import type pg from "pg";
-import { inTransaction } from "../in-transaction.ts";
-import type { RequestRole } from "../request-role.ts";
+import { inTransaction } from "../../postgres/in-transaction.ts";
 import { isPgError } from "../rest/pg-error.ts";
 import { inRequestTransaction } from "../rest/request-transaction.ts";
+import type { StorageCall } from "./storage-context.ts";
 import { STORAGE_ERRORS, StorageError } from "./storage-error.ts";
 
 export interface BucketRow {
@@ -46,15 +46,9 @@ export function storageErrorFromPg(e: unknown): unknown {
 }
 
 /** Runs fn as the caller (role, claims, RLS), exactly as the PostgREST path does. */
-export async function asCaller<T>(
-  db: pg.Pool,
-  who: RequestRole,
-  req: Request,
-  path: string,
-  fn: (c: pg.PoolClient) => Promise<T>,
-): Promise<T> {
+export async function asCaller<T>(call: StorageCall, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   try {
-    return await inRequestTransaction(db, who, req, path, fn);
+    return await inRequestTransaction(call.st.ctx.db, call.who, call.req, call.path, fn);
   } catch (e) {
     throw storageErrorFromPg(e);
   }
@@ -63,15 +57,9 @@ export async function asCaller<T>(
 class Rollback extends Error {}
 
 /** Storage's testPermission: runs the write as the caller to let RLS decide, then rolls it back. */
-export async function testPermission(
-  db: pg.Pool,
-  who: RequestRole,
-  req: Request,
-  path: string,
-  fn: (c: pg.PoolClient) => Promise<void>,
-): Promise<void> {
+export async function testPermission(call: StorageCall, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
   try {
-    await asCaller(db, who, req, path, async (c) => {
+    await asCaller(call, async (c) => {
       await fn(c);
       throw new Rollback();
     });

@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { readBytes } from "../../http/body.ts";
-import type { RequestRole } from "../request-role.ts";
 import { type BlobStore, BlobTooLargeError, type StoredBlob } from "./blob-store.ts";
 import { isValidKey } from "./object-key.ts";
-import type { StorageContext } from "./storage-context.ts";
+import type { StorageCall } from "./storage-context.ts";
 import { completeUpload, findBucket, type ObjectMetadata, testPermission } from "./storage-db.ts";
 import { STORAGE_ERRORS } from "./storage-error.ts";
 
@@ -94,18 +93,16 @@ function rawFile(req: Request): IncomingFile {
  * Storage's own rights. Answers `{Id, Key}`.
  */
 export async function uploadObject(
-  st: StorageContext,
-  req: Request,
-  who: RequestRole,
+  call: StorageCall,
   bucketId: string,
   key: string,
   mode: UploadMode,
-  path: string,
 ): Promise<{ Id: string; Key: string }> {
+  const { st, req, who } = call;
   if (!isValidKey(key)) throw STORAGE_ERRORS.invalidKey(key);
   const bucket = await findBucket(st.ctx.db, bucketId);
   const owner = who.role === "authenticated" && typeof who.claims.sub === "string" ? who.claims.sub : null;
-  await testPermission(st.ctx.db, who, req, path, async (c) => {
+  await testPermission(call, async (c) => {
     if (mode === "update") {
       const { rowCount } = await c.query(
         "update storage.objects set owner = $3::uuid, owner_id = $3::text, version = $4 where bucket_id = $1 and name = $2",

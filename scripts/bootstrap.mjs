@@ -50,18 +50,14 @@ function ensureNode() {
     `Node ${process.version} is older than ${NODE_MIN.join(".")}: installing ${pkg}@${NODE_MAJOR} into .tools/node22 (once)`,
   );
   mkdirSync(prefix, { recursive: true });
-  run("npm", [
-    "install",
-    "--prefix",
-    prefix,
-    "--no-save",
-    "--no-audit",
-    "--no-fund",
-    "--loglevel=error",
-    `${pkg}@${NODE_MAJOR}`,
-  ]);
+  run("npm", npmInstallInto(prefix, `${pkg}@${NODE_MAJOR}`));
   if (!existsSync(exe)) fail(`npm installed ${pkg} but ${exe} is missing`);
   return bin;
+}
+
+/** npm's arguments to install one package into `prefix` (under .tools/), quietly and without a lockfile change. */
+function npmInstallInto(prefix, spec) {
+  return ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", spec];
 }
 
 // 2. pnpm 12: the one on PATH if it is the pinned major, or one from the registry into .tools/pnpm.
@@ -73,20 +69,7 @@ function ensurePnpm(env) {
   if (!existsSync(join(bin, "pnpm"))) {
     say(`installing pnpm@${PNPM_VERSION} into .tools/pnpm (once)`);
     mkdirSync(prefix, { recursive: true });
-    run(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        prefix,
-        "--no-save",
-        "--no-audit",
-        "--no-fund",
-        "--loglevel=error",
-        `pnpm@${PNPM_VERSION}`,
-      ],
-      { env },
-    );
+    run("npm", npmInstallInto(prefix, `pnpm@${PNPM_VERSION}`), { env });
   }
   return bin;
 }

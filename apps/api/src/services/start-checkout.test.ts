@@ -35,6 +35,27 @@ function context(over: Partial<CheckoutContext> = {}): CheckoutContext {
   };
 }
 
+/**
+ * Services for a checkout that opens a session: the lease is free, Stripe lists no open session,
+ * and the one it creates (cs_1, kept in `created` as sent) is recorded as the user's open one.
+ */
+function opening(ctx: CheckoutContext, created: Record<string, unknown>[]) {
+  return fakeServices({
+    rpc: {
+      checkout_context: () => ctx,
+      take_checkout_lease: () => ({ taken: true, openSessionId: null }),
+      release_checkout_lease: (args) => args.p_session_id === "cs_1",
+    },
+    stripe: {
+      "GET /v1/checkout/sessions": () => ({ object: "list", data: [], has_more: false, url: "/v1/checkout/sessions" }),
+      "POST /v1/checkout/sessions": (form) => {
+        created.push(form);
+        return { id: "cs_1", object: "checkout.session", status: "open", url: "https://pay.test/cs_1" };
+      },
+    },
+  });
+}
+
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
   const e = await promise.then(
     () => null,
@@ -102,25 +123,7 @@ describe("startCheckout refuses before touching Stripe", () => {
 describe("startCheckout opens a session", () => {
   test("for the user's customer, names the user, and records the session as the open one", async () => {
     const created: Record<string, unknown>[] = [];
-    const s = fakeServices({
-      rpc: {
-        checkout_context: () => context(),
-        take_checkout_lease: () => ({ taken: true, openSessionId: null }),
-        release_checkout_lease: (args) => args.p_session_id === "cs_1",
-      },
-      stripe: {
-        "GET /v1/checkout/sessions": () => ({
-          object: "list",
-          data: [],
-          has_more: false,
-          url: "/v1/checkout/sessions",
-        }),
-        "POST /v1/checkout/sessions": (form) => {
-          created.push(form);
-          return { id: "cs_1", object: "checkout.session", status: "open", url: "https://pay.test/cs_1" };
-        },
-      },
-    });
+    const s = opening(context(), created);
     expect(await startCheckout(s, user, price.id, { locale: "fr" })).toEqual({
       id: "cs_1",
       url: "https://pay.test/cs_1",
@@ -151,25 +154,7 @@ describe("startCheckout opens a payment-mode session for a one-time price", () =
     async (locale, description) => {
       const lifetime = { ...price, id: "price_lifetime", type: "one_time" as const, interval: null };
       const created: Record<string, unknown>[] = [];
-      const s = fakeServices({
-        rpc: {
-          checkout_context: () => context({ price: lifetime }),
-          take_checkout_lease: () => ({ taken: true, openSessionId: null }),
-          release_checkout_lease: () => true,
-        },
-        stripe: {
-          "GET /v1/checkout/sessions": () => ({
-            object: "list",
-            data: [],
-            has_more: false,
-            url: "/v1/checkout/sessions",
-          }),
-          "POST /v1/checkout/sessions": (form) => {
-            created.push(form);
-            return { id: "cs_1", object: "checkout.session", status: "open", url: "https://pay.test/cs_1" };
-          },
-        },
-      });
+      const s = opening(context({ price: lifetime }), created);
       await startCheckout(s, user, lifetime.id, { locale });
       expect(created[0]).toMatchObject({
         mode: "payment",

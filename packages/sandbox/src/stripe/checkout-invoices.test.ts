@@ -2,7 +2,7 @@
 // and the portal's invoice history, through the real SDK and the hosted pages.
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { checkout, makePlan, useHarness } from "./test-support.ts";
+import { checkout, makePlan, paymentSession as openPaymentSession, useHarness } from "./test-support.ts";
 
 const h = useHarness();
 const success = "http://127.0.0.1:5173/billing/success?session_id={CHECKOUT_SESSION_ID}";
@@ -18,20 +18,9 @@ async function lifetime() {
   });
 }
 
-/** A payment-mode session as Gatehouse opens it (an existing customer, tax, tax ID collection). */
-function paymentSession(price: string, customer: string, extra: Partial<Stripe.Checkout.SessionCreateParams> = {}) {
-  return h.stripe.checkout.sessions.create({
-    mode: "payment",
-    customer,
-    line_items: [{ price, quantity: 1 }],
-    automatic_tax: { enabled: true },
-    billing_address_collection: "required",
-    customer_update: { address: "auto", name: "auto" },
-    tax_id_collection: { enabled: true },
-    success_url: success,
-    ...extra,
-  });
-}
+/** A payment-mode session as Gatehouse opens it, on this file's stand-in. */
+const paymentSession = (price: string, customer: string, extra: Partial<Stripe.Checkout.SessionCreateParams> = {}) =>
+  openPaymentSession(h, price, customer, extra);
 
 async function pay(sessionId: string, country: string, taxId?: string) {
   return h.control<{ session: Stripe.Checkout.Session }>(`/_sandbox/checkout/sessions/${sessionId}/complete`, {

@@ -1,7 +1,7 @@
 // One-time payments through the real SDK: payment-mode Checkout, currency options, tax, refunds, disputes.
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { useHarness } from "./test-support.ts";
+import { paymentSession, useHarness } from "./test-support.ts";
 
 const h = useHarness();
 
@@ -29,17 +29,9 @@ async function buy(
   } = {},
 ) {
   const customer = opts.customer ?? (await h.stripe.customers.create({ email: "buyer@example.com" })).id;
-  const session = await h.stripe.checkout.sessions.create({
-    mode: "payment",
-    customer,
-    line_items: [{ price, quantity: 1 }],
-    automatic_tax: { enabled: true },
-    billing_address_collection: "required",
-    customer_update: { address: "auto", name: "auto" },
-    tax_id_collection: { enabled: true },
+  const session = await paymentSession(h, price, customer, {
     payment_intent_data: { metadata: { user_id: "u1" } },
     ...(opts.currency ? { currency: opts.currency } : {}),
-    success_url: success,
   });
   const done = await h.control<{ session: Stripe.Checkout.Session; payment_intent: string }>(
     `/_sandbox/checkout/sessions/${session.id}/complete`,

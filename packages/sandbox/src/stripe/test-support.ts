@@ -258,3 +258,23 @@ export async function switchingPortal(
   });
   return { config, portal };
 }
+
+/** A payment-mode session as Gatehouse opens it: an existing customer, tax, tax ID collection. */
+export function paymentSession(
+  h: Harness,
+  price: string,
+  customer: string,
+  extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
+): Promise<Stripe.Checkout.Session> {
+  return h.stripe.checkout.sessions.create({
+    mode: "payment",
+    customer,
+    line_items: [{ price, quantity: 1 }],
+    automatic_tax: { enabled: true },
+    billing_address_collection: "required",
+    customer_update: { address: "auto", name: "auto" },
+    tax_id_collection: { enabled: true },
+    success_url: "http://127.0.0.1:5173/billing/success?session_id={CHECKOUT_SESSION_ID}",
+    ...extra,
+  });
+}

@@ -213,8 +213,10 @@ function billingInfoSection(
 function invoiceHistorySection(ctx: Ctx, session: Stripe.BillingPortal.Session): string {
   const lang = langOf(session.locale);
   const m = t(lang);
-  const invoices = ctx.store
-    .ids("invoice")
+  // Newest first as GET /v1/invoices lists them: by created, and in creation order within a second
+  // (the ids are held oldest first, and the sort keeps the order of ties).
+  const invoices = [...ctx.store.ids("invoice")]
+    .reverse()
     .flatMap((id) => {
       const x = ctx.store.get("invoice", id);
       return x && x.customer === session.customer && x.status !== "draft" ? [x] : [];

@@ -213,11 +213,30 @@ describe("admin console API", () => {
       }
       return [...sums].sort().map(([currency, amount]) => ({ currency, amount: Math.round(amount) }));
     };
+    // Rows the database still mirrors as paying while Stripe no longer does (another file moved the
+    // shared clock and their webhooks are still on their way, or were paused): the overview reads the
+    // mirror, so those customers are re-synced first, by the admin route made for exactly that.
+    const resyncStale = async () => {
+      const rows = await adminSelect<{ id: string; user_id: string }>(
+        "subscriptions",
+        "select=id,user_id&status=in.(active,past_due)",
+      );
+      const users = new Set<string>();
+      for (const row of rows) {
+        const s = await stripe.subscriptions.retrieve(row.id).catch(() => null);
+        if (s?.status !== "active" && s?.status !== "past_due") users.add(row.user_id);
+      }
+      for (const userId of users) {
+        const res = await api(`/api/admin/customers/${userId}/resync`, { method: "POST", token: admin.token });
+        expect(res.status).toBeLessThan(500);
+      }
+    };
     // Other test files share the sandbox and subscribe meanwhile: compare only in a window where
     // Stripe's own sum did not move (read before and after the overview); a few tries at most.
     let o: Overview | undefined;
     let expected: Awaited<ReturnType<typeof stripeMrr>> | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
+      await resyncStale();
       const before = await stripeMrr();
       const res = await api("/api/admin/overview", { token: admin.token });
       expect(res.status).toBe(200);

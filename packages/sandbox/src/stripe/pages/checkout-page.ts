@@ -4,6 +4,7 @@ import { canSkipCard, sessionTrialDays } from "../lifecycle.ts";
 import { buyerAddress, collectsTaxId, needsAddress, preselectedCountry } from "../payment-checkout.ts";
 import { priceIn } from "../resources/prices.ts";
 import { behaviorOf, CHECKOUT_COUNTRIES, computeTax, type TaxBehavior, taxRateOf } from "../tax.ts";
+import { addressInputs } from "./address.ts";
 import { esc, layout, money } from "./html.ts";
 import { type Lang, langOf, perInterval, t } from "./i18n.ts";
 
@@ -37,29 +38,9 @@ function taxTable(gross: number, behavior: TaxBehavior, lang: Lang, currency: st
 
 /** The address fields (country first: it decides the tax) and the optional tax ID. */
 function addressFields(m: ReturnType<typeof t>, form: CheckoutForm, selected: string, taxId: boolean): string {
-  const options = [
-    `<option value=""${selected ? "" : " selected"}>—</option>`,
-    ...CHECKOUT_COUNTRIES.map(
-      (c) => `<option value="${c}"${c === selected ? " selected" : ""}>${esc(m.countries[c] ?? c)}</option>`,
-    ),
-  ].join("");
-  const a = form.address;
   return `<fieldset>
         <legend>${esc(m.billingAddress)}</legend>
-        <label for="country">${esc(m.country)}
-          <select id="country" name="country" autocomplete="country" required>${options}</select>
-        </label>
-        <label for="line1">${esc(m.line1)}
-          <input id="line1" name="line1" autocomplete="address-line1" value="${esc(a?.line1 ?? "")}">
-        </label>
-        <div class="row">
-          <label for="postalCode">${esc(m.postalCode)}
-            <input id="postalCode" name="postalCode" autocomplete="postal-code" value="${esc(a?.postal_code ?? "")}">
-          </label>
-          <label for="city">${esc(m.city)}
-            <input id="city" name="city" autocomplete="address-level2" value="${esc(a?.city ?? "")}">
-          </label>
-        </div>
+        ${addressInputs(m, form.address, selected, { country: "country", line1: "line1", postalCode: "postalCode", city: "city" })}
         ${
           taxId
             ? `<label for="taxId">${esc(m.taxId)}

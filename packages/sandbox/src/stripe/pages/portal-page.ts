@@ -1,12 +1,12 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../context.ts";
-import { type CustomerUpdateNotice, customerUpdateNotices, portalMayUpdate } from "../portal-customer-update.ts";
+import { customerUpdateNotices, portalMayUpdate } from "../portal-customer-update.ts";
 import { defaultConfigurationOf } from "../resources/billing-portal.ts";
 import { priceIn } from "../resources/prices.ts";
 import { scheduledChangeOf } from "../resources/subscription-schedules.ts";
 import { periodOf } from "../resources/subscriptions.ts";
 import { modelledTaxIdTypes, taxIdsOf } from "../resources/tax-ids.ts";
-import { CHECKOUT_COUNTRIES } from "../tax.ts";
+import { addressInputs } from "./address.ts";
 import { date, esc, layout, money } from "./html.ts";
 import { langOf, perInterval, t } from "./i18n.ts";
 
@@ -110,26 +110,24 @@ export const portalNotices = [
 ] as const;
 export type PortalNotice = (typeof portalNotices)[number];
 
+/** The notices that are not an error code: the message each shows and whether it reports a problem. */
+const noticeMessages = {
+  card_updated: ["cardUpdated", false],
+  payment_failed: ["switchPaymentFailed", true],
+  address_updated: ["addressUpdated", false],
+  address_invalid: ["addressInvalid", true],
+  tax_id_added: ["taxIdAdded", false],
+  tax_id_invalid: ["taxIdInvalid", true],
+  tax_id_removed: ["taxIdRemoved", false],
+} as const satisfies Partial<Record<PortalNotice, readonly [keyof ReturnType<typeof t>, boolean]>>;
+
 /** The sentence a notice shows and whether it reports a problem. */
 function noticeText(m: ReturnType<typeof t>, n: PortalNotice): { text: string; error: boolean } {
-  switch (n) {
-    case "card_updated":
-      return { text: m.cardUpdated, error: false };
-    case "payment_failed":
-      return { text: m.switchPaymentFailed, error: true };
-    case "address_updated":
-      return { text: m.addressUpdated, error: false };
-    case "address_invalid":
-      return { text: m.addressInvalid, error: true };
-    case "tax_id_added":
-      return { text: m.taxIdAdded, error: false };
-    case "tax_id_invalid":
-      return { text: m.taxIdInvalid, error: true };
-    case "tax_id_removed":
-      return { text: m.taxIdRemoved, error: false };
-    default:
-      return { text: m.errors[noticeError(n)], error: true };
+  if (n in noticeMessages) {
+    const [key, error] = noticeMessages[n as keyof typeof noticeMessages];
+    return { text: m[key], error };
   }
+  return { text: m.errors[noticeError(n)], error: true };
 }
 
 /** The Billing information card: the address form and the tax IDs, as far as the configuration allows. */
@@ -145,29 +143,10 @@ function billingInfoSection(
   const customer = ctx.store.get("customer", session.customer);
   const a = customer?.address ?? null;
   const post = `method="post" action="/portal/${esc(session.id)}"`;
-  const countries = [
-    `<option value=""${a?.country ? "" : " selected"}>—</option>`,
-    ...CHECKOUT_COUNTRIES.map(
-      (c) => `<option value="${c}"${c === a?.country ? " selected" : ""}>${esc(m.countries[c] ?? c)}</option>`,
-    ),
-  ].join("");
   const addressForm = address
     ? `<form ${post} data-testid="address-form">
     <input type="hidden" name="action" value="address">
-    <label for="portal-country">${esc(m.country)}
-      <select id="portal-country" name="country" autocomplete="country" required>${countries}</select>
-    </label>
-    <label for="portal-line1">${esc(m.line1)}
-      <input id="portal-line1" name="line1" autocomplete="address-line1" value="${esc(a?.line1 ?? "")}">
-    </label>
-    <div class="row">
-      <label for="portal-postal-code">${esc(m.postalCode)}
-        <input id="portal-postal-code" name="postalCode" autocomplete="postal-code" value="${esc(a?.postal_code ?? "")}">
-      </label>
-      <label for="portal-city">${esc(m.city)}
-        <input id="portal-city" name="city" autocomplete="address-level2" value="${esc(a?.city ?? "")}">
-      </label>
-    </div>
+    ${addressInputs(m, a, a?.country ?? "", { country: "portal-country", line1: "portal-line1", postalCode: "portal-postal-code", city: "portal-city" })}
     <button type="submit" class="secondary" id="save-address">${esc(m.saveAddress)}</button>
   </form>`
     : "";
@@ -241,7 +220,8 @@ function invoiceHistorySection(ctx: Ctx, session: Stripe.BillingPortal.Session):
 </section>`;
 }
 
-function noticeError(n: Exclude<PortalNotice, "payment_failed" | "card_updated" | CustomerUpdateNotice>) {
+/** The card error a notice that is not in noticeMessages reports. */
+function noticeError(n: PortalNotice) {
   return n === "card_declined"
     ? "declined"
     : n === "card_incorrect"

@@ -70,19 +70,51 @@ export function periodLines(
   });
 }
 
-function lineItem(invoiceId: string, sub: Stripe.Subscription, l: LineSpec): Stripe.InvoiceLineItem {
+/** The fields every invoice line has, whatever its parent (a subscription item or an invoice item). */
+function invoiceLine(
+  l: { amount: number; description: string; price: Stripe.Price; quantity: number },
+  on: {
+    invoice: string;
+    currency: string;
+    discountable: boolean;
+    parent: Stripe.InvoiceLineItem.Parent;
+    period: Stripe.InvoiceLineItem.Period;
+    subscription: string | null;
+  },
+): Stripe.InvoiceLineItem {
   return {
     id: newId("il"),
     object: "line_item",
     amount: l.amount,
-    currency: sub.currency,
+    currency: on.currency,
     description: l.description,
     discount_amounts: [],
-    discountable: !l.proration,
+    discountable: on.discountable,
     discounts: [],
-    invoice: invoiceId,
+    invoice: on.invoice,
     livemode: false,
     metadata: {},
+    parent: on.parent,
+    period: on.period,
+    pretax_credit_amounts: [],
+    pricing: {
+      type: "price_details",
+      price_details: { price: l.price.id, product: productIdOf(l.price) },
+      unit_amount_decimal: null,
+    },
+    quantity: l.quantity,
+    quantity_decimal: null,
+    subscription: on.subscription,
+    subtotal: l.amount,
+    taxes: [],
+  };
+}
+
+function lineItem(invoiceId: string, sub: Stripe.Subscription, l: LineSpec): Stripe.InvoiceLineItem {
+  return invoiceLine(l, {
+    invoice: invoiceId,
+    currency: sub.currency,
+    discountable: !l.proration,
     parent: {
       type: "subscription_item_details",
       invoice_item_details: null,
@@ -95,18 +127,8 @@ function lineItem(invoiceId: string, sub: Stripe.Subscription, l: LineSpec): Str
       },
     },
     period: l.period,
-    pretax_credit_amounts: [],
-    pricing: {
-      type: "price_details",
-      price_details: { price: l.price.id, product: productIdOf(l.price) },
-      unit_amount_decimal: null,
-    },
-    quantity: l.quantity,
-    quantity_decimal: null,
     subscription: sub.id,
-    subtotal: l.amount,
-    taxes: [],
-  };
+  });
 }
 
 /**
@@ -209,41 +231,25 @@ export function newPaymentInvoice(
   const id = newId("in");
   const now = ctx.clock.now();
   const { customer, currency } = init;
-  const lines: Stripe.InvoiceLineItem[] = init.lines.map((l) => ({
-    id: newId("il"),
-    object: "line_item",
-    amount: l.amount,
-    currency,
-    description: l.description,
-    discount_amounts: [],
-    discountable: true,
-    discounts: [],
-    invoice: id,
-    livemode: false,
-    metadata: {},
-    parent: {
-      type: "invoice_item_details",
-      invoice_item_details: {
-        invoice_item: newId("ii"),
-        proration: false,
-        proration_details: { credited_items: null },
-        subscription: null,
+  const lines: Stripe.InvoiceLineItem[] = init.lines.map((l) =>
+    invoiceLine(l, {
+      invoice: id,
+      currency,
+      discountable: true,
+      parent: {
+        type: "invoice_item_details",
+        invoice_item_details: {
+          invoice_item: newId("ii"),
+          proration: false,
+          proration_details: { credited_items: null },
+          subscription: null,
+        },
+        subscription_item_details: null,
       },
-      subscription_item_details: null,
-    },
-    period: { start: now, end: now },
-    pretax_credit_amounts: [],
-    pricing: {
-      type: "price_details",
-      price_details: { price: l.price.id, product: productIdOf(l.price) },
-      unit_amount_decimal: null,
-    },
-    quantity: l.quantity,
-    quantity_decimal: null,
-    subscription: null,
-    subtotal: l.amount,
-    taxes: [],
-  }));
+      period: { start: now, end: now },
+      subscription: null,
+    }),
+  );
   const sum = (f: (l: PaymentLine) => number) => init.lines.reduce((s, l) => s + f(l), 0);
   const tax = { net: sum((l) => l.tax.net), tax: sum((l) => l.tax.tax), total: sum((l) => l.tax.total) };
   const first = init.lines[0];

@@ -380,13 +380,7 @@ export function closeDispute(ctx: Ctx, disputeId: string, outcome: "won" | "lost
   return closed;
 }
 
-function retrieve<K extends "payment_intent" | "charge" | "refund" | "dispute">(
-  ctx: Ctx,
-  req: ApiRequest,
-  kind: K,
-  id: string,
-  param: string,
-) {
+function retrieve<K extends PaymentKind>(ctx: Ctx, req: ApiRequest, kind: K, id: string, param: string) {
   const p = new Params(req.params, { expand: "list" });
   const x = ctx.store.get(kind, id);
   if (!x) throw resourceMissing(kind, id, param);
@@ -394,14 +388,14 @@ function retrieve<K extends "payment_intent" | "charge" | "refund" | "dispute">(
 }
 
 type Refs = Partial<Record<"customer" | "payment_intent" | "charge", string | { id: string } | null>>;
+type PaymentKind = "payment_intent" | "charge" | "refund" | "dispute";
 
 /** A list page, filtered by the given references (`customer`, `payment_intent`, `charge`). */
-function list<K extends "payment_intent" | "charge" | "refund" | "dispute">(
+function list<K extends PaymentKind>(
   ctx: Ctx,
   req: ApiRequest,
   kind: K,
-  filters: ReadonlyArray<keyof Refs>,
-  refs: (x: Kinds[K]) => Refs,
+  filters: ReadonlyArray<keyof Refs & keyof Kinds[K]>,
   url: string,
 ) {
   const spec: SpecObject = { ...pageSpec };
@@ -414,53 +408,30 @@ function list<K extends "payment_intent" | "charge" | "refund" | "dispute">(
   const page = listPage(
     ctx.store.ids(kind),
     (id) => ctx.store.get(kind, id),
-    (x) => {
-      const r = refs(x);
-      return wanted.every(([f, v]) => idOf(r[f] ?? null) === v);
-    },
+    (x) => wanted.every(([f, v]) => idOf((x as Refs)[f] ?? null) === v),
     p,
     url,
   );
   return expand(ctx.store, page, p.list("expand"));
 }
 
+/** `GET /v1/<path>/:id` and `GET /v1/<path>` (filtered by `filters`) for one kind. */
+function readRoutes<K extends PaymentKind>(
+  kind: K,
+  path: string,
+  param: string,
+  filters: ReadonlyArray<keyof Refs & keyof Kinds[K]>,
+): Route[] {
+  return [
+    route.get(`/${path}/:id`, (ctx, req, [id = ""]) => retrieve(ctx, req, kind, id, param)),
+    route.get(`/${path}`, (ctx, req) => list(ctx, req, kind, filters, `/v1/${path}`)),
+  ];
+}
+
 export const paymentRoutes: Route[] = [
   route.post("/refunds", (ctx, req) => createRefund(ctx, req)),
-  route.get("/payment_intents/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "payment_intent", id, "intent")),
-  route.get("/payment_intents", (ctx, req) =>
-    list(ctx, req, "payment_intent", ["customer"], (x) => ({ customer: x.customer }), "/v1/payment_intents"),
-  ),
-  route.get("/charges/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "charge", id, "charge")),
-  route.get("/charges", (ctx, req) =>
-    list(
-      ctx,
-      req,
-      "charge",
-      ["customer", "payment_intent"],
-      (x) => ({ customer: x.customer, payment_intent: x.payment_intent }),
-      "/v1/charges",
-    ),
-  ),
-  route.get("/refunds/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "refund", id, "refund")),
-  route.get("/refunds", (ctx, req) =>
-    list(
-      ctx,
-      req,
-      "refund",
-      ["charge", "payment_intent"],
-      (x) => ({ charge: x.charge, payment_intent: x.payment_intent }),
-      "/v1/refunds",
-    ),
-  ),
-  route.get("/disputes/:id", (ctx, req, [id = ""]) => retrieve(ctx, req, "dispute", id, "dispute")),
-  route.get("/disputes", (ctx, req) =>
-    list(
-      ctx,
-      req,
-      "dispute",
-      ["charge", "payment_intent"],
-      (x) => ({ charge: x.charge, payment_intent: x.payment_intent }),
-      "/v1/disputes",
-    ),
-  ),
+  ...readRoutes("payment_intent", "payment_intents", "intent", ["customer"]),
+  ...readRoutes("charge", "charges", "charge", ["customer", "payment_intent"]),
+  ...readRoutes("refund", "refunds", "refund", ["charge", "payment_intent"]),
+  ...readRoutes("dispute", "disputes", "dispute", ["charge", "payment_intent"]),
 ];

@@ -118,26 +118,17 @@ export function planChange(
         },
         cycleReset,
       );
-      if (p.credit !== 0)
-        lines.push({
-          description: prorationDescription("unused", productName(ctx, old.price), oldQty, at),
-          amount: p.credit,
-          price: old.price,
-          quantity: oldQty,
-          subscriptionItem: old.id,
-          period: { start: at, end },
-          proration: true,
-        });
-      if (p.charge !== 0)
-        lines.push({
-          description: prorationDescription("remaining", productName(ctx, neu.price), newQty, at),
-          amount: p.charge,
-          price: neu.price,
-          quantity: newQty,
-          subscriptionItem: neu.id,
-          period: { start: at, end },
-          proration: true,
-        });
+      const line = (side: "unused" | "remaining", item: typeof old, quantity: number, amount: number): LineSpec => ({
+        description: prorationDescription(side, productName(ctx, item.price), quantity, at),
+        amount,
+        price: item.price,
+        quantity,
+        subscriptionItem: item.id,
+        period: { start: at, end },
+        proration: true,
+      });
+      if (p.credit !== 0) lines.push(line("unused", old, oldQty, p.credit));
+      if (p.charge !== 0) lines.push(line("remaining", neu, newQty, p.charge));
     });
   }
   if (cycleReset && first) {

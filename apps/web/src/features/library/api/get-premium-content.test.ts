@@ -1,21 +1,13 @@
 import type { Db } from "@gatehouse/types";
 import { QueryClient } from "@tanstack/react-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { LESSON } from "@/testing/lessons.ts";
 import {
   type Lesson,
   premiumContentQueryOptions,
   readPremiumContentAhead,
   takeReadAhead,
 } from "./get-premium-content.ts";
-
-const LESSON: Lesson = {
-  slug: "one",
-  title: "One",
-  summary: "The first",
-  body: "Body",
-  feature: "library.basic",
-  position: 1,
-};
 
 /** A client answering the premium_content read with these rows, counting the reads. */
 function clientAnswering(rows: Lesson[]) {

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Lesson } from "./get-premium-content.ts";
+import { LESSON } from "@/testing/lessons.ts";
 import { reserveReadAhead, takeReadAhead } from "./read-ahead.ts";
-
-const LESSON: Lesson = {
-  slug: "one",
-  title: "One",
-  summary: "The first",
-  body: "Body",
-  feature: "library.basic",
-  position: 1,
-};
 
 describe("a reserved read ahead", () => {
   it("is what the page takes once the read started (no second read)", async () => {

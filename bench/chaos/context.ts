@@ -1,6 +1,7 @@
 // What every chaos part needs: the running stack, a Stripe client and a Postgres pool that bypass
 // the fault proxies, users made through the Supabase stand-in, signed webhooks, and the one
 // comparison that matters (the user's entitlements row against Stripe's own state).
+
 import {
   deriveEntitlement,
   type Entitlement,
@@ -8,6 +9,7 @@ import {
   type SubscriptionFacts,
   type SubscriptionStatus,
 } from "@gatehouse/billing";
+import { sandboxControl as control, setFault as setFaultAt } from "@gatehouse/sandbox/control";
 import pg from "pg";
 import type Stripe from "stripe";
 import { ENTITLEMENT_DB_COLUMNS, type EntitlementDbRow } from "../src/expected-entitlement.ts";
@@ -142,27 +144,16 @@ export async function subscribe(ctx: ChaosContext, priceId: string, label = "cha
   return { user, sessionId, customer: body.session.customer ?? "", subscription: body.session.subscription ?? "" };
 }
 
-export async function sandboxControl(ctx: ChaosContext, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${ctx.stack.urls.stripe}/_sandbox/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+export function sandboxControl(ctx: ChaosContext, path: string, body?: unknown): Promise<unknown> {
+  return control(ctx.stack.urls.stripe, path, body);
 }
 
-export async function setFault(
+export function setFault(
   ctx: ChaosContext,
   service: "supabase" | "stripe",
   state: { down?: boolean; failRate?: number },
 ): Promise<void> {
-  const res = await fetch(`${ctx.stack.sandbox.faults[service].url}/_fault`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(state),
-  });
-  if (!res.ok) throw new Error(`fault ${service}: ${res.status}`);
+  return setFaultAt(ctx.stack.sandbox.faults[service].url, state);
 }
 
 /**

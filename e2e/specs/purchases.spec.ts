@@ -4,6 +4,7 @@
 // a subscriber who buys keeps access and their subscription ends at period end.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { sandboxControl } from "@gatehouse/sandbox/control";
 import { expect, type Page, test } from "@playwright/test";
 import {
   accessToken,
@@ -26,15 +27,7 @@ const shot = (page: Page, name: string) =>
 
 const stripe = () => sandboxStripe({ maxNetworkRetries: 2 });
 
-async function sandbox(path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${stackInfo().urls.stripe}/_sandbox/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const sandbox = (path: string, body: unknown) => sandboxControl(stackInfo().urls.stripe, path, body);
 
 const deliveriesSettle = () => sandbox("deliveries/wait", { timeoutMs: 20_000 });
 

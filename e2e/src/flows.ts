@@ -1,4 +1,5 @@
 // Steps a person takes, shared by the specs.
+import { sandboxControl as control } from "@gatehouse/sandbox/control";
 import { expect, type Page } from "@playwright/test";
 import Stripe from "stripe";
 import { isLive, stackInfo } from "./stack-info.ts";
@@ -140,14 +141,8 @@ export async function subscribeThenFailRenewal(page: Page, email: string): Promi
 }
 
 /** The Stripe stand-in's `/_sandbox/…` controls (not Stripe). */
-async function sandboxControl(path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${stackInfo().urls.stripe}/_sandbox/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+function sandboxControl(path: string, body?: unknown): Promise<unknown> {
+  return control(stackInfo().urls.stripe, path, body);
 }
 
 const DAY = 86_400;

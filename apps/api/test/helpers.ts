@@ -1,4 +1,5 @@
 // Helpers for tests that run inside workerd against the sandbox started by global-setup.ts.
+import { sandboxRequest, setFault as setFaultAt } from "@gatehouse/sandbox/control";
 import type { Tables } from "@gatehouse/types";
 import Stripe from "stripe";
 import { inject } from "vitest";
@@ -114,11 +115,7 @@ export async function entitlementOf(userId: string) {
 }
 
 export async function sandbox(path: string, body?: unknown): Promise<Response> {
-  return fetch(`${inject("stripeUrl")}/_sandbox/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  return sandboxRequest(inject("stripeUrl"), path, body);
 }
 
 /** What the hosted page's Pay button does. */
@@ -135,13 +132,7 @@ export async function setFault(
   service: "supabase" | "stripe",
   state: { down?: boolean; failRate?: number; status?: number },
 ) {
-  const base = service === "supabase" ? urls.supabase : urls.stripe;
-  const res = await fetch(`${base}/_fault`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(state),
-  });
-  if (!res.ok) throw new Error(`fault ${service}: ${res.status}`);
+  await setFaultAt(service === "supabase" ? urls.supabase : urls.stripe, state);
 }
 
 /** Signs a payload exactly as Stripe does, with the endpoint's secret unless told otherwise. */

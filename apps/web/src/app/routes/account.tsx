@@ -1,8 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { useNavigate } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
-import { Button, buttonClassName } from "@/components/ui/button.tsx";
+import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useAccessHistory } from "@/features/account/api/get-access-history.ts";
 import { usePurchases } from "@/features/account/api/get-purchases.ts";
@@ -12,6 +12,7 @@ import { EmailPreferencesSection } from "@/features/account/components/email-pre
 import { PurchasesList } from "@/features/account/components/purchases-list.tsx";
 import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
+import { SignInRequired } from "@/features/auth/components/sign-in-required.tsx";
 import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
 import { useBillingResync } from "@/features/billing/api/use-billing-resync.ts";
 import { useEntitlementChanges } from "@/features/billing/api/use-entitlement-changes.ts";
@@ -69,17 +70,7 @@ export default function AccountRoute() {
   let body: ReactNode;
   if (session.status === "loading") body = <AccountSkeleton />;
   else if (!signedIn) {
-    body = (
-      <Alert
-        tone="info"
-        title={t("account.signInRequired")}
-        actions={
-          <Link to="/sign-in?next=%2Faccount" className={buttonClassName({ size: "sm" })}>
-            {t("nav.signIn")}
-          </Link>
-        }
-      />
-    );
+    body = <SignInRequired title={t("account.signInRequired")} next="/account" />;
   } else if (entitlement.isPending) body = <AccountSkeleton />;
   // A failed re-read (after a sync, a Realtime change) keeps showing the row read before.
   else if (entitlement.isError && entitlement.data === undefined) {

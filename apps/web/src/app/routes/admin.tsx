@@ -1,12 +1,12 @@
 import { Component, type ReactNode } from "react";
-import { Link, NavLink, Route, Routes, useParams } from "react-router";
+import { NavLink, Route, Routes, useParams } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
-import { buttonClassName } from "@/components/ui/button.tsx";
 import styles from "@/features/admin/components/admin.module.css";
 import { CustomerDetail } from "@/features/admin/components/customer-detail.tsx";
 import { CustomersList } from "@/features/admin/components/customers-list.tsx";
 import { OverviewPanel } from "@/features/admin/components/overview-panel.tsx";
 import { useSession } from "@/features/auth/api/use-session.ts";
+import { SignInRequired } from "@/features/auth/components/sign-in-required.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
 import { usePageTitle } from "@/hooks/use-page-title.ts";
 import { ApiError } from "@/lib/api-error.ts";
@@ -41,15 +41,7 @@ export default function AdminRoute() {
   if (session.status !== "signed_in") {
     return (
       <Page title={t("admin.title")}>
-        <Alert
-          tone="info"
-          title={t("admin.signIn")}
-          actions={
-            <Link to="/sign-in?next=%2Fadmin" className={buttonClassName({ size: "sm" })}>
-              {t("nav.signIn")}
-            </Link>
-          }
-        />
+        <SignInRequired title={t("admin.signIn")} next="/admin" />
       </Page>
     );
   }

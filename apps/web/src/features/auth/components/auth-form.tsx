@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, type InputHTMLAttributes, type ReactNode, useId, useState } from "react";
 import { Link } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
@@ -142,47 +142,36 @@ export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, notice, acti
         aria-describedby={errorMessage ? errorId : undefined}
       >
         {mode === "magic-link" ? <p className={styles.hint}>{t("auth.magicHint")}</p> : null}
-        <div className={styles.field}>
-          <label className={styles.label} htmlFor={emailId}>
-            {t("auth.email")}
-          </label>
-          <input
-            id={emailId}
-            className={styles.input}
-            type="email"
-            name="email"
-            autoComplete="email"
-            inputMode="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            aria-invalid={localError === "email" || undefined}
-          />
-        </div>
+        <Field
+          id={emailId}
+          label={t("auth.email")}
+          type="email"
+          name="email"
+          autoComplete="email"
+          inputMode="email"
+          value={email}
+          onValue={setEmail}
+          invalid={localError === "email"}
+        />
         {mode !== "magic-link" ? (
-          <div className={styles.field}>
-            <label className={styles.label} htmlFor={passwordId}>
-              {t("auth.password")}
-            </label>
-            <input
-              id={passwordId}
-              className={styles.input}
-              type="password"
-              name="password"
-              autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
-              minLength={mode === "sign-up" ? 6 : undefined}
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              aria-describedby={mode === "sign-up" ? hintId : undefined}
-              aria-invalid={localError === "password" || undefined}
-            />
+          <Field
+            id={passwordId}
+            label={t("auth.password")}
+            type="password"
+            name="password"
+            autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+            minLength={mode === "sign-up" ? 6 : undefined}
+            value={password}
+            onValue={setPassword}
+            aria-describedby={mode === "sign-up" ? hintId : undefined}
+            invalid={localError === "password"}
+          >
             {mode === "sign-up" ? (
               <p id={hintId} className={styles.hint}>
                 {t("auth.passwordHint")}
               </p>
             ) : null}
-          </div>
+          </Field>
         ) : null}
         <div id={errorId} aria-live="assertive">
           {errorMessage ? <Alert tone="danger" title={errorMessage} testId="auth-error" /> : null}
@@ -198,5 +187,36 @@ export function AuthForm({ mode, next, sandboxInboxUrl, onSignedIn, notice, acti
         </Alert>
       ) : null}
     </section>
+  );
+}
+
+/** A labelled, required input of the form; `invalid` marks it for assistive technology. */
+function Field({
+  label,
+  invalid,
+  onValue,
+  children,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "onChange" | "className" | "required"> & {
+  id: string;
+  label: string;
+  invalid: boolean;
+  onValue: (value: string) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <div className={styles.field}>
+      <label className={styles.label} htmlFor={input.id}>
+        {label}
+      </label>
+      <input
+        {...input}
+        className={styles.input}
+        required
+        onChange={(event) => onValue(event.target.value)}
+        aria-invalid={invalid || undefined}
+      />
+      {children}
+    </div>
   );
 }

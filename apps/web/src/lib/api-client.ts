@@ -75,6 +75,11 @@ export function urlOf(path: string, params?: Record<string, string>, query?: obj
   return qs ? `${filled}?${qs}` : filled;
 }
 
+/** The caller's token and abort signal, and nothing else it was given (to spread into an apiCall request). */
+export function authOf({ accessToken, signal }: { accessToken: string; signal?: AbortSignal }) {
+  return { accessToken, signal };
+}
+
 /** Calls the Gatehouse API; every failure becomes an ApiError (code, status, request id). */
 export async function apiCall<M extends ApiMethod, P extends ApiPath<M>>(
   request: ApiRequest<M, P>,

@@ -1,5 +1,5 @@
 import type { Locale } from "@gatehouse/types";
-import { type ApiAnswer, apiAnswerOf, apiCall } from "./api-client.ts";
+import { type ApiAnswer, apiAnswerOf, apiCall, authOf } from "./api-client.ts";
 import { timingMark } from "./timing-mark.ts";
 
 // The SPA's calls to the Gatehouse API (apps/api): paths, bodies and answers typed by the API's
@@ -28,12 +28,7 @@ export function createCheckout(input: { priceId: string; locale: ApiLocale; acce
 }
 
 export function createPortalSession(input: { locale: ApiLocale; accessToken: string }) {
-  return apiCall({
-    method: "POST",
-    path: "/api/billing/portal",
-    body: { locale: input.locale },
-    accessToken: input.accessToken,
-  });
+  return apiCall({ method: "POST", path: "/api/billing/portal", body: { locale: input.locale }, ...authOf(input) });
 }
 
 export async function syncBilling(input: {
@@ -45,8 +40,7 @@ export async function syncBilling(input: {
     method: "POST",
     path: "/api/billing/sync",
     body: input.sessionId ? { sessionId: input.sessionId } : {},
-    accessToken: input.accessToken,
-    signal: input.signal,
+    ...authOf(input),
   });
   timingMark("gh:sync-answered");
   return answer;
@@ -63,22 +57,12 @@ export async function syncAnswerOf(sent: Promise<Response>): Promise<SyncAnswer>
 }
 
 export function fetchMe(input: { accessToken: string; signal?: AbortSignal }) {
-  return apiCall({
-    method: "GET",
-    path: "/api/me",
-    accessToken: input.accessToken,
-    signal: input.signal,
-  });
+  return apiCall({ method: "GET", path: "/api/me", ...authOf(input) });
 }
 
 export function previewPlanChange(input: { priceId: string; accessToken: string; signal?: AbortSignal }) {
-  return apiCall({
-    method: "POST",
-    path: "/api/billing/change-plan/preview",
-    body: { priceId: input.priceId },
-    accessToken: input.accessToken,
-    signal: input.signal,
-  });
+  const body = { priceId: input.priceId };
+  return apiCall({ method: "POST", path: "/api/billing/change-plan/preview", body, ...authOf(input) });
 }
 
 export function changePlan(input: { priceId: string; accessToken: string }) {
@@ -86,7 +70,7 @@ export function changePlan(input: { priceId: string; accessToken: string }) {
     method: "POST",
     path: "/api/billing/change-plan",
     body: { priceId: input.priceId },
-    accessToken: input.accessToken,
+    ...authOf(input),
   });
 }
 

@@ -101,14 +101,19 @@ describe("Stripe's rate limits", () => {
 });
 
 describe("object locks", () => {
-  it("answer 429 lock_timeout to a write while another write holds the same object", async () => {
-    await limits({ perSecond: 0, perEndpointPerSecond: 0, lockTimeoutMs: 0 });
+  /** No rate limits, this lock timeout, and a fresh subscription (its id) to write to. */
+  async function subscriptionWithLockTimeout(lockTimeoutMs: number): Promise<string> {
+    await limits({ perSecond: 0, perEndpointPerSecond: 0, lockTimeoutMs });
     const plan = await makePlan(h.stripe);
-    const { subscription: sub } = await checkout(h, plan.id);
-    const subscription = sub.id;
-    const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => h.stripe.subscriptions.update(subscription, { metadata: { n: String(i) } })),
-    );
+    return (await checkout(h, plan.id)).subscription.id;
+  }
+  /** `n` metadata updates of the subscription, sent at once. */
+  const concurrentUpdates = (subscription: string, n: number) =>
+    Array.from({ length: n }, (_, i) => h.stripe.subscriptions.update(subscription, { metadata: { n: String(i) } }));
+
+  it("answer 429 lock_timeout to a write while another write holds the same object", async () => {
+    const subscription = await subscriptionWithLockTimeout(0);
+    const results = await Promise.allSettled(concurrentUpdates(subscription, 8));
     const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     expect(results.some((r) => r.status === "fulfilled")).toBe(true);
     expect(errors.length).toBeGreaterThan(0);
@@ -121,13 +126,8 @@ describe("object locks", () => {
   });
 
   it("let a write that waits within lockTimeoutMs through", async () => {
-    await limits({ perSecond: 0, perEndpointPerSecond: 0, lockTimeoutMs: 5000 });
-    const plan = await makePlan(h.stripe);
-    const { subscription: sub } = await checkout(h, plan.id);
-    const subscription = sub.id;
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => h.stripe.subscriptions.update(subscription, { metadata: { n: String(i) } })),
-    );
+    const subscription = await subscriptionWithLockTimeout(5000);
+    const results = await Promise.all(concurrentUpdates(subscription, 6));
     expect(results).toHaveLength(6);
   });
 });

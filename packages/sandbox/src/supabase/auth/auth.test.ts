@@ -84,11 +84,17 @@ describe("sign-up and password sign-in", () => {
   });
 });
 
+/** A new user signed in with their password: the user, the client holding the session, its tokens. */
+async function signedInClient() {
+  const u = await sb.createUser();
+  const c = sb.client();
+  const { data } = await c.auth.signInWithPassword({ email: u.email, password: u.password });
+  return { u, c, token: data.session?.access_token ?? "", refreshToken: data.session?.refresh_token };
+}
+
 describe("access tokens", () => {
   test("carries Supabase's claims, signed ES256 with a kid", async () => {
-    const u = await sb.createUser();
-    const { data } = await sb.client().auth.signInWithPassword({ email: u.email, password: u.password });
-    const token = data.session?.access_token ?? "";
+    const { u, token } = await signedInClient();
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: "ES256", typ: "JWT", kid: expect.any(String) });
     const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${sb.url}/auth/v1/.well-known/jwks.json`)), {
       issuer: `${sb.url}/auth/v1`,
@@ -111,9 +117,7 @@ describe("access tokens", () => {
   });
 
   test("getClaims() verifies the token locally against the JWKS", async () => {
-    const u = await sb.createUser();
-    const c = sb.client();
-    await c.auth.signInWithPassword({ email: u.email, password: u.password });
+    const { u, c } = await signedInClient();
     const { data, error } = await c.auth.getClaims();
     expect(error).toBeNull();
     expect(data?.claims.sub).toBe(u.id);
@@ -159,10 +163,7 @@ describe("refresh, current user and logout", () => {
   });
 
   test("GET /user answers the signed-in user, 401 without a token and 403 bad_jwt for a forged one", async () => {
-    const u = await sb.createUser();
-    const c = sb.client();
-    const { data } = await c.auth.signInWithPassword({ email: u.email, password: u.password });
-    const token = data.session?.access_token ?? "";
+    const { u, c, token } = await signedInClient();
     const me = await c.auth.getUser(token);
     expect(me.data.user?.id).toBe(u.id);
     expect((await authFetch("/user")).status).toBe(401);
@@ -174,10 +175,7 @@ describe("refresh, current user and logout", () => {
   });
 
   test("logout answers 204, ends the session and revokes its refresh token", async () => {
-    const u = await sb.createUser();
-    const c = sb.client();
-    const { data } = await c.auth.signInWithPassword({ email: u.email, password: u.password });
-    const token = data.session?.access_token ?? "";
+    const { token, refreshToken } = await signedInClient();
     const res = await authFetch("/logout?scope=global", {
       method: "POST",
       headers: { Authorization: `Bearer ${token}` },
@@ -189,15 +187,13 @@ describe("refresh, current user and logout", () => {
     expect(await me.json()).toMatchObject({ code: "session_not_found" });
     const refresh = await authFetch("/token?grant_type=refresh_token", {
       method: "POST",
-      body: JSON.stringify({ refresh_token: data.session?.refresh_token }),
+      body: JSON.stringify({ refresh_token: refreshToken }),
     });
     expect(await refresh.json()).toMatchObject({ code: "refresh_token_not_found" });
   });
 
   test("supabase-js signOut() succeeds and clears the client's session", async () => {
-    const u = await sb.createUser();
-    const c = sb.client();
-    await c.auth.signInWithPassword({ email: u.email, password: u.password });
+    const { c } = await signedInClient();
     const { error } = await c.auth.signOut();
     expect(error).toBeNull();
     expect((await c.auth.getSession()).data.session).toBeNull();

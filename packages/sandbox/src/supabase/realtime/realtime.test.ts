@@ -84,6 +84,23 @@ async function subscribe(
 const setActive = (userId: string, active: boolean) =>
   sb.owner.query("update public.entitlements set active = $2, updated_at = now() where user_id = $1", [userId, active]);
 
+/**
+ * Changes Bob's row, then Alice's, on Alice's channel: Alice's change arrives and, as it was
+ * committed after Bob's, once it is here Bob's was not sent to her. Closes the channel.
+ */
+async function expectOnlyAlice(
+  sub: Awaited<ReturnType<typeof subscribe>>,
+  changeBob: () => Promise<unknown>,
+  changeAlice: () => Promise<unknown>,
+) {
+  const own = sub.next(5000);
+  await changeBob();
+  await changeAlice();
+  expect((await own)?.new).toMatchObject({ user_id: alice.id });
+  expect(sub.changes.map((c) => (c.new as Row).user_id)).toEqual([alice.id]);
+  await alice.client.removeChannel(sub.channel);
+}
+
 beforeAll(async () => {
   sb = await startTestStandIn();
   alice = await signedIn();
@@ -116,26 +133,23 @@ describe("postgres_changes through supabase-js", () => {
 
   test("a user subscribed to the whole table never receives another user's row", async () => {
     const sub = await subscribe(alice.client, "whole-table");
-    const own = sub.next(5000);
-    await setActive(bob.id, true);
-    await setActive(alice.id, false);
-    // Alice's change was committed after Bob's: once it is here, Bob's was not sent to her.
-    expect((await own)?.new).toMatchObject({ user_id: alice.id });
-    expect(sub.changes.map((c) => (c.new as Row).user_id)).toEqual([alice.id]);
-    await alice.client.removeChannel(sub.channel);
+    await expectOnlyAlice(
+      sub,
+      () => setActive(bob.id, true),
+      () => setActive(alice.id, false),
+    );
   });
 
   test("a filter naming another user's id does not get around RLS", async () => {
     const sub = await subscribe(alice.client, "spy", `user_id=eq.${bob.id}`, [
       { event: "*", filter: `user_id=eq.${alice.id}` },
     ]);
-    const own = sub.next(5000);
-    await setActive(bob.id, false);
-    await setActive(alice.id, true);
     // The channel's own-row binding receives the later change: the earlier one for Bob was dropped.
-    expect((await own)?.new).toMatchObject({ user_id: alice.id });
-    expect(sub.changes.map((c) => (c.new as Row).user_id)).toEqual([alice.id]);
-    await alice.client.removeChannel(sub.channel);
+    await expectOnlyAlice(
+      sub,
+      () => setActive(bob.id, false),
+      () => setActive(alice.id, true),
+    );
   });
 
   test("anon receives no entitlement changes; the secret key receives all", async () => {

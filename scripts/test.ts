@@ -49,10 +49,16 @@ const timings: Array<{ what: string; seconds: number }> = [];
 const started = Date.now();
 const secondsSince = (t: number) => (Date.now() - t) / 1000;
 
-function fail(what: string, code: number | null): never {
+/** Every exit path ends here or at the end: the run's Postgres is stopped before the process exits. */
+async function exit(code: number): Promise<never> {
+  await stopPostgres();
+  process.exit(code);
+}
+
+async function fail(what: string, code: number | null): Promise<never> {
   console.error(`✖ ${what} failed (exit ${code ?? "signal"})`);
   report();
-  process.exit(code || 1);
+  return exit(code || 1);
 }
 
 /** Runs a command with the terminal; records its time. */
@@ -62,7 +68,7 @@ function step(what: string, cmd: string, args: string[], env: NodeJS.ProcessEnv 
   return new Promise((resolve) => {
     spawn(cmd, args, { stdio: "inherit", env }).once("exit", (code) => {
       timings.push({ what, seconds: secondsSince(t) });
-      if (code !== 0) fail(what, code);
+      if (code !== 0) return void fail(what, code);
       console.log(`✔ ${what} in ${secondsSince(t).toFixed(1)} s`);
       resolve();
     });
@@ -91,21 +97,36 @@ async function runLanes(lanes: Job[][], env: NodeJS.ProcessEnv): Promise<void> {
     }
   };
   await Promise.all(lanes.map(lane));
-  if (failures.length) fail(failures.join(", "), 1);
+  if (failures.length) await fail(failures.join(", "), 1);
 }
 
-/** The run's one Postgres with the template database (packages/sandbox/src/postgres). */
-async function startPostgres(): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * The run's one Postgres with the template database (packages/sandbox/src/postgres), in a process
+ * of its own that stops the cluster when its stdin closes, even while it is still building it.
+ */
+function startPostgres(): { url: Promise<string>; child: ChildProcess } {
   const t = Date.now();
   const child = spawn(process.execPath, ["packages/sandbox/src/postgres/test-cluster-process.ts"], {
     stdio: ["pipe", "pipe", "inherit"],
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const url = new Promise<string>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the test Postgres exited early (${code})`)));
     createInterface({ input: child.stdout }).once("line", (line) => resolve((JSON.parse(line) as { url: string }).url));
   });
-  timings.push({ what: "Postgres + template database", seconds: secondsSince(t) });
+  void url.then(
+    () => timings.push({ what: "Postgres + template database", seconds: secondsSince(t) }),
+    () => {},
+  );
   return { url, child };
+}
+
+/** Asks the Postgres process to stop its cluster and waits until it has. */
+async function stopPostgres(): Promise<void> {
+  const { child } = postgres;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.stdin?.end();
+  await exited;
 }
 
 function report(): void {
@@ -118,8 +139,10 @@ function report(): void {
 }
 
 // The Postgres and its template database get ready while lint and typecheck run.
-const postgresReady = startPostgres();
-postgresReady.catch(() => undefined); // awaited below, after lint and typecheck
+const postgres = startPostgres();
+postgres.url.catch(() => undefined); // awaited below, after lint and typecheck
+// Ctrl-C or a kill stops the Postgres too (the process group's SIGINT reaches it as well).
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void exit(130));
 await step("lint", "biome", ["check", "."]);
 // No relative import crosses a package boundary (scripts/package-boundaries.ts says what counts).
 await step("package boundaries", process.execPath, [
@@ -130,16 +153,13 @@ await step("package boundaries", process.execPath, [
 await step("typecheck", "turbo", ["run", "typecheck", "--output-logs=errors-only"]);
 await step("typecheck scripts", "tsc", ["-p", "tsconfig.scripts.json"]);
 
-const postgres = await postgresReady;
-const env = { ...process.env, GATEHOUSE_TEST_POSTGRES_URL: postgres.url };
-try {
-  const t = Date.now();
-  console.log(`\n▶ ${quick ? "unit and database tests" : "every package's tests"}, in two lanes side by side`);
-  await runLanes(lanes, env);
-  timings.push({ what: "tests (wall clock, two lanes)", seconds: secondsSince(t) });
-} finally {
-  postgres.child.stdin?.end();
-}
+const url = await postgres.url.catch((e: Error) => fail(e.message, 1));
+const env = { ...process.env, GATEHOUSE_TEST_POSTGRES_URL: url };
+const t = Date.now();
+console.log(`\n▶ ${quick ? "unit and database tests" : "every package's tests"}, in two lanes side by side`);
+await runLanes(lanes, env);
+timings.push({ what: "tests (wall clock, two lanes)", seconds: secondsSince(t) });
+await stopPostgres();
 
 report();
 console.log(`\nall checks passed in ${secondsSince(started).toFixed(1)} s`);

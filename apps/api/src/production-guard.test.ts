@@ -204,20 +204,24 @@ describe("productionConfigProblems", () => {
 });
 
 describe("isLocalUrl", () => {
-  test.each([
-    ["http://127.0.0.1:5173", true],
-    ["http://127.10.0.1", true],
-    ["http://localhost:8787", true],
-    ["http://app.localhost", true],
-    ["http://[::1]:5173", true],
-    ["http://0.0.0.0:5173", true],
-    ["https://gatehouse.acme.dev", false],
-    ["https://127.0.0.1.nip.io", false],
-    ["https://localhost.acme.dev", false],
-    ["not a url", false],
-  ])("%s → %s", (url, local) => {
-    expect(isLocalUrl(url)).toBe(local);
+  // Loopback (all of 127/8, ::1) and the unspecified address, then localhost and its subdomains.
+  test.each(["http://127.0.0.1:5173", "http://127.10.0.1", "http://[::1]:5173", "http://0.0.0.0:5173"])(
+    "%s is local",
+    (url) => {
+      expect(isLocalUrl(url)).toBe(true);
+    },
+  );
+
+  test.each(["http://localhost:8787", "http://app.localhost"])("%s is local", (url) => {
+    expect(isLocalUrl(url)).toBe(true);
   });
+
+  test.each(["https://gatehouse.acme.dev", "https://127.0.0.1.nip.io", "https://localhost.acme.dev", "not a url"])(
+    "%s is not",
+    (url) => {
+      expect(isLocalUrl(url)).toBe(false);
+    },
+  );
 
   test("a deployed configuration is one whose APP_URL is not local", () => {
     expect(isProductionConfig(prod)).toBe(true);

@@ -2,13 +2,12 @@ import { describe, expect, test } from "vitest";
 import { billingInterval, currencyOptions, isPurchaseStatus, jsonObject, stringMetadata } from "./db-columns.ts";
 
 describe("the columns the generated types call string or Json", () => {
-  test.each([
-    ["paid", true],
-    ["refunded", true],
-    ["disputed", true],
-    ["pending", false],
-  ])("purchases.status %s is one the check constraint allows: %s", (status, allowed) => {
-    expect(isPurchaseStatus(status)).toBe(allowed);
+  test.each(["paid", "refunded", "disputed"])("purchases.status %s is one the check constraint allows", (status) => {
+    expect(isPurchaseStatus(status)).toBe(true);
+  });
+
+  test("purchases.status pending is not one the check constraint allows", () => {
+    expect(isPurchaseStatus("pending")).toBe(false);
   });
 
   test.each([

@@ -3,16 +3,12 @@ import { expiryValid } from "./hosted-pages.ts";
 
 describe("expiryValid", () => {
   const next = new Date().getUTCFullYear() + 1;
-  it.each([
-    [`12 / ${String(next).slice(2)}`, true],
-    [`01/${next}`, true],
-    ["13/40", false],
-    ["00/40", false],
-    ["12/20", false],
-    ["", false],
-    ["1234", true],
-    ["ab/cd", false],
-  ])("%s → %s", (input, ok) => {
-    expect(expiryValid(input)).toBe(ok);
+  it.each([`12 / ${String(next).slice(2)}`, `01/${next}`, "1234"])("%s is a valid expiry", (input) => {
+    expect(expiryValid(input)).toBe(true);
+  });
+
+  // Month 13, month 00, in the past, empty, not digits.
+  it.each(["13/40", "00/40", "12/20", "", "ab/cd"])("%j is not", (input) => {
+    expect(expiryValid(input)).toBe(false);
   });
 });

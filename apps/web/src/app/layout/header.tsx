@@ -1,11 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { Link, NavLink, useLocation, useNavigate } from "react-router";
+import { Link, NavLink, useLocation } from "react-router";
 import { Button, buttonClassName } from "@/components/ui/button.tsx";
-import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
+import { useSignOut } from "@/features/auth/api/use-sign-out.ts";
 import { LanguageSwitch, useI18n } from "@/features/i18n/index.ts";
-import { queryKeys } from "@/lib/query-keys.ts";
 import styles from "./layout.module.css";
 
 function BrandMark() {
@@ -23,21 +20,8 @@ export function Header() {
   const session = useSession();
   // Only shows the link: the console itself asks the API, which checks the role again.
   const isAdmin = session.status === "signed_in" && session.session.user.app_metadata?.role === "admin";
-  const navigate = useNavigate();
   const location = useLocation();
-  const queryClient = useQueryClient();
-  const [signingOut, setSigningOut] = useState(false);
-
-  const onSignOut = async () => {
-    setSigningOut(true);
-    try {
-      await signOut();
-    } finally {
-      queryClient.removeQueries({ queryKey: queryKeys.everyUser() });
-      setSigningOut(false);
-      navigate("/");
-    }
-  };
+  const { signingOut, onSignOut } = useSignOut();
   const here = `${location.pathname}${location.search}`;
   const signInHref = location.pathname === "/sign-in" ? here : `/sign-in?next=${encodeURIComponent(here)}`;
   const navClass = ({ isActive }: { isActive: boolean }) => `${styles.navLink} ${isActive ? styles.navActive : ""}`;

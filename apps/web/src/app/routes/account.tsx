@@ -1,6 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
-import { useNavigate } from "react-router";
+import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert.tsx";
 import { Button } from "@/components/ui/button.tsx";
 import { Skeleton } from "@/components/ui/skeleton.tsx";
@@ -10,8 +9,8 @@ import { AccessStory } from "@/features/account/components/access-story.tsx";
 import { AccountView } from "@/features/account/components/account-view.tsx";
 import { EmailPreferencesSection } from "@/features/account/components/email-preferences-section.tsx";
 import { PurchasesList } from "@/features/account/components/purchases-list.tsx";
-import { signOut } from "@/features/auth/api/auth-actions.ts";
 import { useSession } from "@/features/auth/api/use-session.ts";
+import { useSignOut } from "@/features/auth/api/use-sign-out.ts";
 import { SignInRequired } from "@/features/auth/components/sign-in-required.tsx";
 import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
 import { useBillingResync } from "@/features/billing/api/use-billing-resync.ts";
@@ -40,9 +39,8 @@ export default function AccountRoute() {
   const { t, locale, intlLocale } = useI18n();
   usePageTitle(t("nav.account"));
   const session = useSession();
-  const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [signingOut, setSigningOut] = useState(false);
+  const { signingOut, onSignOut } = useSignOut();
   const signedIn = session.status === "signed_in" ? session.session : null;
   const entitlement = useEntitlement(signedIn?.user.id ?? null);
   const plans = usePlans();
@@ -56,16 +54,6 @@ export default function AccountRoute() {
   useEntitlementChanges(signedIn?.user.id ?? null);
   // Back from the billing portal: one re-sync per page load, not per visit.
   useBillingResync(signedIn?.user.id ?? null, signedIn?.access_token ?? null);
-
-  const onSignOut = async () => {
-    setSigningOut(true);
-    try {
-      await signOut();
-    } finally {
-      queryClient.removeQueries({ queryKey: queryKeys.everyUser() });
-      navigate("/");
-    }
-  };
 
   let body: ReactNode;
   if (session.status === "loading") body = <AccountSkeleton />;

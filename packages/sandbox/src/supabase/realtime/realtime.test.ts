@@ -263,7 +263,17 @@ async function rawSocket(vsn: "1.0.0" | "2.0.0" = "2.0.0") {
     }
     return undefined;
   };
-  return { ws, frames, next, send: (f: unknown) => ws.send(JSON.stringify(f)) };
+  const send = (f: unknown) => ws.send(JSON.stringify(f));
+  /** phx_join of `realtime:<topic>` (join_ref = ref) with these postgres_changes bindings. */
+  const join = (ref: string, topic: string, bindings: unknown[], accessToken: string) =>
+    send([
+      ref,
+      ref,
+      `realtime:${topic}`,
+      "phx_join",
+      { config: { postgres_changes: bindings }, access_token: accessToken },
+    ]);
+  return { ws, frames, next, send, join };
 }
 
 const isEvent = (event: string) => (f: unknown) => Array.isArray(f) && f[3] === event;
@@ -321,7 +331,7 @@ describe("Phoenix protocol", () => {
 
   test("refuses a join with an invalid token", async () => {
     const s = await rawSocket();
-    s.send(["1", "1", "realtime:bad", "phx_join", { config: { postgres_changes: [] }, access_token: "garbage" }]);
+    s.join("1", "bad", [], "garbage");
     const reply = (await s.next(isEvent("phx_reply"))) as unknown[];
     expect(reply[4]).toMatchObject({ status: "error", response: { reason: expect.stringContaining("Invalid JWT") } });
     s.ws.close();
@@ -329,16 +339,7 @@ describe("Phoenix protocol", () => {
 
   test("refuses a table outside publication supabase_realtime", async () => {
     const s = await rawSocket();
-    s.send([
-      "1",
-      "1",
-      "realtime:x",
-      "phx_join",
-      {
-        config: { postgres_changes: [{ event: "*", schema: "public", table: "customers" }] },
-        access_token: alice.token,
-      },
-    ]);
+    s.join("1", "x", [{ event: "*", schema: "public", table: "customers" }], alice.token);
     expect(((await s.next(isEvent("phx_reply"))) as unknown[])[4]).toMatchObject({ status: "error" });
     s.ws.close();
   });
@@ -346,20 +347,8 @@ describe("Phoenix protocol", () => {
   test("closes the channel when a refreshed token is invalid, and stops delivering after phx_leave", async () => {
     const s = await rawSocket();
     const binding = { event: "*", schema: "public", table: "entitlements" };
-    s.send([
-      "1",
-      "1",
-      "realtime:a",
-      "phx_join",
-      { config: { postgres_changes: [binding] }, access_token: alice.token },
-    ]);
-    s.send([
-      "2",
-      "2",
-      "realtime:b",
-      "phx_join",
-      { config: { postgres_changes: [binding] }, access_token: alice.token },
-    ]);
+    s.join("1", "a", [binding], alice.token);
+    s.join("2", "b", [binding], alice.token);
     await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[2] === "realtime:a");
     await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[2] === "realtime:b");
     s.send(["1", "3", "realtime:a", "access_token", { access_token: "garbage" }]);
@@ -367,13 +356,7 @@ describe("Phoenix protocol", () => {
     s.send(["2", "4", "realtime:b", "phx_leave", {}]);
     expect(await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[1] === "4")).toBeDefined();
     // A channel that stays joined receives the changes; none reaches the closed or left ones.
-    s.send([
-      "5",
-      "5",
-      "realtime:c",
-      "phx_join",
-      { config: { postgres_changes: [binding] }, access_token: alice.token },
-    ]);
+    s.join("5", "c", [binding], alice.token);
     await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[2] === "realtime:c");
     s.frames.length = 0;
     await setActive(alice.id, false);
@@ -396,14 +379,8 @@ describe("Phoenix protocol", () => {
       const { access_token: short } = (await signIn.json()) as { access_token: string };
       const s = await rawSocket();
       const binding = { event: "*", schema: "public", table: "entitlements", filter: `user_id=eq.${alice.id}` };
-      s.send(["1", "1", "realtime:kept", "phx_join", { config: { postgres_changes: [binding] }, access_token: short }]);
-      s.send([
-        "2",
-        "2",
-        "realtime:lapsed",
-        "phx_join",
-        { config: { postgres_changes: [binding] }, access_token: short },
-      ]);
+      s.join("1", "kept", [binding], short);
+      s.join("2", "lapsed", [binding], short);
       await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[1] === "1");
       await s.next((f) => isEvent("phx_reply")(f) && (f as unknown[])[1] === "2");
       s.send(["1", "3", "realtime:kept", "access_token", { access_token: alice.token }]);

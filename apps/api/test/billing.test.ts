@@ -1,5 +1,16 @@
 import { describe, expect, test } from "vitest";
-import { api, createUser, entitlementOf, openCheckout, pay, prices, subscribe } from "./helpers.ts";
+import {
+  adminSelect,
+  api,
+  createUser,
+  deliver,
+  entitlementOf,
+  eventsFor,
+  openCheckout,
+  pay,
+  prices,
+  subscribe,
+} from "./helpers.ts";
 
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
@@ -37,6 +48,37 @@ describe("POST /api/billing/sync", () => {
     const res = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId: id } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { entitlement: { active: boolean } }).entitlement.active).toBe(false);
+  });
+
+  test("after the checkout's webhooks were synced, answers the entitlement they wrote without syncing again", async () => {
+    const { user, sessionId, customer, subscription } = await subscribe(prices.monthly());
+    await deliver(await eventsFor(customer));
+    const lastSynced = async () =>
+      (
+        await adminSelect<{ last_synced_at: string | null }>("customers", `user_id=eq.${user.id}&select=last_synced_at`)
+      )[0]?.last_synced_at;
+    const before = await lastSynced();
+    expect(before).not.toBeNull();
+    const res = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId } });
+    expect(res.status).toBe(200);
+    const { entitlement } = (await res.json()) as { entitlement: { active: boolean; status: string } };
+    expect(entitlement).toMatchObject({ active: true, status: "active" });
+    expect((await entitlementOf(user.id))?.subscription_id).toBe(subscription);
+    // No new Stripe snapshot was written: the webhooks' sync is the answer.
+    expect(await lastSynced()).toBe(before);
+    // Without the session id, the caller's sync still re-reads Stripe.
+    expect((await api("/api/billing/sync", { method: "POST", token: user.token })).status).toBe(200);
+    expect(await lastSynced()).not.toBe(before);
+  });
+
+  test("a caller who already has access still gets 403 for another user's session id", async () => {
+    const { sessionId } = await subscribe(prices.monthly());
+    const mallory = await subscribe(prices.monthly());
+    await deliver(await eventsFor(mallory.customer));
+    expect((await entitlementOf(mallory.user.id))?.active).toBe(true);
+    const res = await api("/api/billing/sync", { method: "POST", token: mallory.user.token, json: { sessionId } });
+    expect(res.status).toBe(403);
+    expect(await codeOf(res)).toBe("session_not_yours");
   });
 
   test("refuses another user's session id with 403 session_not_yours", async () => {

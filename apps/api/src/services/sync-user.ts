@@ -5,7 +5,7 @@ import type { AuthUser } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { selectOne } from "./call-rpc.ts";
 import { customerIdOf } from "./customer-id-of.ts";
-import { ENTITLEMENT_COLUMNS, toEntitlementView } from "./entitlement-view.ts";
+import { accessIsCurrent, ENTITLEMENT_COLUMNS, toEntitlementView } from "./entitlement-view.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
 import { syncCustomer } from "./sync-customer.ts";
@@ -14,7 +14,8 @@ export function readEntitlement(s: Services, userId: string): Promise<Tables<"en
   return selectOne(s.db, "entitlements", ENTITLEMENT_COLUMNS, "user_id", userId);
 }
 
-async function customerOfSession(s: Services, user: AuthUser, sessionId: string): Promise<string | null> {
+/** The Checkout Session, if it is this user's (404 session_not_found, 403 session_not_yours otherwise). */
+async function sessionOf(s: Services, user: AuthUser, sessionId: string): Promise<Stripe.Checkout.Session> {
   let session: Stripe.Checkout.Session;
   try {
     session = await stripeCall("checkout.sessions.retrieve", () => s.stripe.checkout.sessions.retrieve(sessionId));
@@ -24,12 +25,48 @@ async function customerOfSession(s: Services, user: AuthUser, sessionId: string)
   }
   const owner = session.client_reference_id ?? session.metadata?.user_id ?? null;
   if (owner !== user.id) throw new ApiError("session_not_yours", "This Checkout Session belongs to another account");
-  // Checkout bound this customer already; syncCustomer binds it from metadata.user_id if not.
+  return session;
+}
+
+/** Checkout bound this customer already; syncCustomer binds it from metadata.user_id if not. */
+function customerOf(session: Stripe.Checkout.Session): string | null {
   return typeof session.customer === "string" ? session.customer : (session.customer?.id ?? null);
 }
 
+/**
+ * Has a sync already written what this paid subscription Checkout Session did? True when the
+ * user's access is current and comes from the session's own subscription: a sync (the checkout's
+ * webhooks, which usually arrive before the success page's request) has re-read it from Stripe
+ * after the payment, so re-reading every subscription and purchase again would write nothing new.
+ */
+export function sessionAlreadySynced(
+  session: Pick<Stripe.Checkout.Session, "mode" | "status" | "subscription">,
+  row: Tables<"entitlements"> | null,
+  now = Date.now(),
+): boolean {
+  if (!row || session.mode !== "subscription" || session.status !== "complete") return false;
+  const subscription = typeof session.subscription === "string" ? session.subscription : session.subscription?.id;
+  return !!subscription && row.subscription_id === subscription && accessIsCurrent(row, now);
+}
+
+/**
+ * The caller's sync. With a Checkout Session id (the success page): the session is read from
+ * Stripe and, at the same time, the user's entitlement from the database; if a sync already wrote
+ * the session's subscription (sessionAlreadySynced), that entitlement is the answer (one Stripe
+ * call and one read instead of three calls and a write); otherwise the session's customer is
+ * synced from Stripe. The session's owner is checked either way.
+ */
 export async function syncUser(s: Services, user: AuthUser, sessionId?: string): Promise<EntitlementView> {
-  const customer = sessionId ? await customerOfSession(s, user, sessionId) : await customerIdOf(s, user.id);
+  if (sessionId) {
+    const stored = readEntitlement(s, user.id);
+    stored.catch(() => undefined); // awaited below unless the session is refused
+    const session = await sessionOf(s, user, sessionId);
+    const row = await stored;
+    const customer = customerOf(session);
+    if (!customer || sessionAlreadySynced(session, row)) return toEntitlementView(row);
+    return toEntitlementView(await syncCustomer(s, customer, [], { cause: "checkout_sync", actor: user.id }));
+  }
+  const customer = await customerIdOf(s, user.id);
   if (!customer) return toEntitlementView(await readEntitlement(s, user.id));
   return toEntitlementView(await syncCustomer(s, customer, [], { cause: "checkout_sync", actor: user.id }));
 }

@@ -81,6 +81,9 @@ export interface UnlockBreakdown {
   /** POST /api/billing/sync sent and answered (Resource Timing; null if aborted or not sent). */
   syncSent: number | null;
   syncDone: number | null;
+  /** GET /rest/v1/entitlements sent and answered (the first: the boot's read of the row). */
+  accessSent: number | null;
+  accessDone: number | null;
   /** GET /rest/v1/premium_content sent (the last one, which unlocked the page). */
   contentSent: number | null;
   /** supabase-js restored the session (mark gh:session-ready). */
@@ -122,6 +125,7 @@ function breakdownOf(t: PageTimings, clickEpochMs: number, visible: number): Unl
   const entry = scripts.find((r) => r.name === t.entryScript) ?? scripts[0];
   const route = scripts.find((r) => /billing-success/.test(r.name));
   const sync = t.resources.find((r) => r.name.includes("/api/billing/sync"));
+  const access = t.resources.find((r) => r.name.includes("/rest/v1/entitlements"));
   const content = t.resources
     .filter((r) => r.name.includes("/rest/v1/premium_content") && r.startTime <= paintedAt)
     .at(-1);
@@ -133,6 +137,8 @@ function breakdownOf(t: PageTimings, clickEpochMs: number, visible: number): Unl
     routeChunkLoaded: at(route?.responseEnd),
     syncSent: at(sync?.startTime),
     syncDone: at(sync?.responseEnd),
+    accessSent: at(access?.startTime),
+    accessDone: at(access?.responseEnd),
     contentSent: at(content?.startTime),
     sessionReady: at(mark("gh:session-ready")),
     syncAnswered: at(mark("gh:sync-answered")),
@@ -314,6 +320,8 @@ function breakdownFigures(b: UnlockBreakdown | null): Record<string, number | nu
     "syncAnswered",
     "syncSent",
     "syncDone",
+    "accessSent",
+    "accessDone",
     "contentSent",
     "contentAnswered",
     "painted",
@@ -334,6 +342,8 @@ function describeBreakdown(b: UnlockBreakdown): string {
     ["route chunk", b.routeChunkLoaded],
     ["sync sent", b.syncSent],
     ["sync done", b.syncDone],
+    ["row read sent", b.accessSent],
+    ["row read done", b.accessDone],
     ["content sent", b.contentSent],
     ["session ready", b.sessionReady],
     ["sync answered", b.syncAnswered],

@@ -1,4 +1,4 @@
-import { lazy } from "react";
+import { type ComponentType, lazy } from "react";
 import { Route, Routes } from "react-router";
 import { withPageMessages } from "@/features/i18n/dictionaries.ts";
 import { AppLayout } from "./layout/app-layout.tsx";
@@ -16,22 +16,59 @@ const loaders = {
   "/admin": withPageMessages(() => import("./routes/admin.tsx")),
 } as const;
 
-const SignInRoute = lazy(loaders["/sign-in"]);
-const AuthCallbackRoute = lazy(loaders["/auth/callback"]);
-const BillingSuccessRoute = lazy(loaders["/billing/success"]);
-const LibraryRoute = lazy(loaders["/library"]);
-const AccountRoute = lazy(loaders["/account"]);
-const AdminRoute = lazy(loaders["/admin"]);
+type LazyPath = keyof typeof loaders;
+
+/**
+ * A page loaded on demand that renders at once when its chunk is already here: React.lazy always
+ * suspends on its first render, and content revealed after a Suspense fallback is committed no
+ * sooner than 300 ms after that fallback (React's FALLBACK_THROTTLE_MS), which on a direct load of
+ * the success page held the unlocked content back that long.
+ */
+function lazyRoute(load: () => Promise<{ default: ComponentType }>) {
+  let loaded: ComponentType | null = null;
+  const preload = () =>
+    load().then((module) => {
+      loaded = module.default;
+      return module;
+    });
+  const Lazy = lazy(preload);
+  function Route() {
+    const Loaded = loaded;
+    return Loaded ? <Loaded /> : <Lazy />;
+  }
+  return { preload, Route };
+}
+
+const routes = Object.fromEntries(Object.entries(loaders).map(([path, load]) => [path, lazyRoute(load)])) as Record<
+  LazyPath,
+  ReturnType<typeof lazyRoute>
+>;
+
+const SignInRoute = routes["/sign-in"].Route;
+const AuthCallbackRoute = routes["/auth/callback"].Route;
+const BillingSuccessRoute = routes["/billing/success"].Route;
+const LibraryRoute = routes["/library"].Route;
+const AccountRoute = routes["/account"].Route;
+const AdminRoute = routes["/admin"].Route;
 const NotFoundRoute = lazy(withPageMessages(() => import("./routes/not-found.tsx")));
 
-function isLazyPath(path: string): path is keyof typeof loaders {
+function isLazyPath(path: string): path is LazyPath {
   return Object.hasOwn(loaders, path);
 }
 
-/** Starts loading the page's chunk before React renders (a direct visit to /billing/success, say). */
-export function preloadRoute(pathname: string): void {
+/**
+ * Starts loading the page's chunk before React renders (a direct visit to /billing/success, say);
+ * resolves once it is here (at once for a page in the entry), never rejects: a chunk that failed
+ * is loaded again, and reported, by the page's own render.
+ */
+export function preloadRoute(pathname: string): Promise<void> {
   const path = pathname.replace(/\/+$/, "");
-  if (isLazyPath(path)) void loaders[path]();
+  return isLazyPath(path)
+    ? routes[path].preload().then(
+        () => undefined,
+        () => undefined,
+      )
+    : Promise.resolve();
 }
 
 export function AppRoutes() {

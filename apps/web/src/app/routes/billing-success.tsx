@@ -9,7 +9,7 @@ import { entitlementQueryOptions } from "@/features/billing/api/get-entitlement.
 import { useActivation } from "@/features/billing/api/use-activation.ts";
 import { ActivationPanel } from "@/features/billing/components/activation-panel.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
-import { premiumContentQueryOptions } from "@/features/library/api/get-premium-content.ts";
+import { premiumContentQueryOptions, takeAnsweredReadAhead } from "@/features/library/api/get-premium-content.ts";
 import { LibraryView } from "@/features/library/components/library-view.tsx";
 import { usePageTitle } from "@/hooks/use-page-title.ts";
 import { getSupabase } from "@/lib/supabase.ts";
@@ -51,9 +51,16 @@ export default function BillingSuccessRoute() {
     [userId, sessionId, syncEnabled, realtimeEnabled],
   );
   const activation = useActivation(sources, {
+    // Without the sync, the first poll at once (it takes the boot's read of the row).
+    firstPollMs: syncEnabled ? 500 : 0,
     onActive: () => {
-      // Drop anything cached while locked, so the content is read fresh under the new entitlement.
-      queryClient.removeQueries({ queryKey: premiumContentQueryOptions(userId).queryKey });
+      // Drop anything cached while locked, so the content is read fresh under the new entitlement;
+      // rows the boot already read under it (read once active) go in the cache before the unlocked
+      // state renders, so its first render shows them.
+      const { queryKey } = premiumContentQueryOptions(userId);
+      queryClient.removeQueries({ queryKey });
+      const answered = userId ? takeAnsweredReadAhead(userId) : null;
+      if (answered) queryClient.setQueryData(queryKey, answered);
       void queryClient.invalidateQueries({ queryKey: entitlementQueryOptions(userId).queryKey });
     },
   });

@@ -1,6 +1,6 @@
 import type { Db } from "@gatehouse/types";
 import { syncBilling } from "@/lib/gatehouse-api.ts";
-import { takeEarlySync } from "./early-sync.ts";
+import { takeEarlyAccess, takeEarlySync } from "./early-sync.ts";
 import { type EntitlementRow, fetchEntitlement } from "./entitlement-row.ts";
 
 /** What the success page needs to know about the entitlement. */
@@ -12,8 +12,10 @@ export interface EntitlementSnapshot {
 /**
  * Three ways to learn that the subscription is active. The hook races them; tests pass fakes.
  * - sync: ask the API to re-sync from Stripe now (null when disabled);
- * - subscribe: push updates (Supabase Realtime); returns an unsubscribe function;
- * - poll: read the row once.
+ * - subscribe: push updates (Supabase Realtime) and, without the sync, the row read once the
+ *   channel is subscribed (a change committed before that is pushed to no one); returns an
+ *   unsubscribe function;
+ * - poll: read the row once (the first time, the read the success page's boot made, if any).
  */
 export interface ActivationSources {
   sync: (signal: AbortSignal) => Promise<EntitlementSnapshot | null>;
@@ -64,15 +66,27 @@ export function createSupabaseActivationSources(input: SupabaseSourcesInput): Ac
               onChange({ active: payload.new.active, status: payload.new.status });
             },
           )
-          .subscribe();
+          .subscribe((status) => {
+            // Without the sync, a change committed before the channel was subscribed is pushed to
+            // no one: read the row once. (With it, the sync is the answer about this checkout: a
+            // subscriber's row is active before the sync wrote what they just bought.)
+            if (status !== "SUBSCRIBED" || stopped || syncEnabled) return;
+            fetchEntitlement(client, userId)
+              .then((row) => {
+                if (row && !stopped) onChange({ active: row.active, status: row.status });
+              })
+              .catch(() => undefined);
+          });
         unsubscribe = () => {
+          stopped = true;
           void client.removeChannel(channel);
         };
       });
       return () => unsubscribe();
     },
     async poll() {
-      const row = await fetchEntitlement(await getClient(), userId);
+      const early = takeEarlyAccess(userId);
+      const row = (early ? await early : null) ?? (await fetchEntitlement(await getClient(), userId));
       return row ? { active: row.active, status: row.status } : null;
     },
   };

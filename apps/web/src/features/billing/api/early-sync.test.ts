@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { takeReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
-import { startEarlySync, storedSession, takeEarlySync } from "./early-sync.ts";
+import { startEarlySync, storedSession, takeEarlyAccess, takeEarlySync } from "./early-sync.ts";
+import type { EntitlementRow } from "./entitlement-row.ts";
 
 /** A supabase-js client as far as the early sync uses it: the restored session, or none. */
 function clientWith(accessToken: string | null) {
@@ -55,10 +56,81 @@ function readsAhead() {
   return { tokens, read };
 }
 
+/** The user's entitlement row as the boot reads it: active or not, and the reads made. */
+function rowReads(active: boolean | null, answered: Promise<void> = Promise.resolve()) {
+  const reads: Array<{ accessToken: string; userId: string }> = [];
+  const readAccess = async (accessToken: string, userId: string) => {
+    reads.push({ accessToken, userId });
+    await answered;
+    return active === null ? null : ({ user_id: userId, active, status: active ? "active" : null } as EntitlementRow);
+  };
+  return { reads, readAccess };
+}
+
+const never = <T>() => new Promise<T>(() => undefined);
+
 describe("early sync", () => {
   afterEach(async () => {
     await takeEarlySync(null, "");
     takeReadAhead("user-1");
+    takeEarlyAccess("user-1");
+  });
+
+  it.each([
+    [true, ["token-1"]],
+    [false, []],
+  ])(
+    "with gh_sync=0 sends no sync, reads the row at once (active: %s) and the content only if active; the page's poll takes the row",
+    async (active, contentReads) => {
+      const { calls, send } = answerSyncs();
+      const { reads, readAccess } = rowReads(active);
+      const { tokens, read } = readsAhead();
+      startEarlySync(
+        new URL("https://app.test/billing/success?session_id=cs_1&gh_sync=0"),
+        clientWith("token-1"),
+        send,
+        undefined,
+        read,
+        readAccess,
+      );
+      await expect(takeEarlySync("cs_1", "token-1")).resolves.toBeNull();
+      await expect(takeEarlyAccess("user-1")).resolves.toMatchObject({ active });
+      expect(reads).toEqual([{ accessToken: "token-1", userId: "user-1" }]);
+      expect(takeEarlyAccess("user-1")).toBeNull(); // once
+      const ahead = takeReadAhead("user-1");
+      if (active) await expect(ahead).resolves.toEqual([LESSON]);
+      else expect(ahead).toBeNull();
+      expect(tokens).toEqual(contentReads);
+      expect(calls).toHaveLength(0);
+    },
+  );
+
+  it("with the sync, reads no row: a subscriber's is active before the sync wrote what they bought", async () => {
+    const { reads, readAccess } = rowReads(true);
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1"),
+      clientWith("token-1"),
+      answerSyncs().send,
+      undefined,
+      readsAhead().read,
+      readAccess,
+    );
+    await expect(takeEarlySync("cs_1", "token-1")).resolves.toEqual(ACTIVE);
+    expect(reads).toHaveLength(0);
+    expect(takeEarlyAccess("user-1")).toBeNull();
+  });
+
+  it("hands the row read only to the same user's page", async () => {
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1&gh_sync=0"),
+      clientWith("token-1"),
+      answerSyncs().send,
+      undefined,
+      readsAhead().read,
+      rowReads(true).readAccess,
+    );
+    await expect(takeEarlyAccess("user-2")).resolves.toBeNull();
+    expect(takeEarlyAccess("user-1")).toBeNull();
   });
 
   it("reads the content with the user's token once the sync says active, and the page takes that read", async () => {
@@ -70,6 +142,7 @@ describe("early sync", () => {
       send,
       undefined,
       read,
+      rowReads(null).readAccess,
     );
     await expect(takeEarlySync("cs_1", "token-1")).resolves.toEqual(ACTIVE);
     await expect(takeReadAhead("user-1")).resolves.toEqual([LESSON]);
@@ -84,6 +157,7 @@ describe("early sync", () => {
       send,
       undefined,
       readsAhead().read,
+      rowReads(null).readAccess,
     );
     await expect(takeEarlySync("cs_1", "token-1")).resolves.toEqual(ACTIVE);
     expect(calls).toEqual([{ sessionId: "cs_1", accessToken: "token-1" }]);
@@ -92,36 +166,49 @@ describe("early sync", () => {
 
   it("is not used for another session or another token", async () => {
     const { send } = answerSyncs();
-    startEarlySync(new URL("https://app.test/billing/success?session_id=cs_1"), clientWith("token-1"), send);
+    const url = new URL("https://app.test/billing/success?session_id=cs_1");
+    const { read } = readsAhead();
+    const { readAccess } = rowReads(null);
+    startEarlySync(url, clientWith("token-1"), send, undefined, read, readAccess);
     await expect(takeEarlySync("cs_2", "token-1")).resolves.toBeNull();
-    startEarlySync(new URL("https://app.test/billing/success?session_id=cs_1"), clientWith("token-1"), send);
+    startEarlySync(url, clientWith("token-1"), send, undefined, read, readAccess);
     await expect(takeEarlySync("cs_1", "token-2")).resolves.toBeNull();
   });
 
-  it("sends nothing for a visitor, without a session id, with gh_sync=0 or on another page", async () => {
+  it("sends and reads nothing for a visitor, without a session id or on another page", async () => {
     const { calls, send } = answerSyncs();
-    startEarlySync(new URL("https://app.test/billing/success?session_id=cs_1"), clientWith(null), send);
+    const { reads, readAccess } = rowReads(true);
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1&gh_sync=0"),
+      clientWith(null),
+      send,
+      undefined,
+      readsAhead().read,
+      readAccess,
+    );
     await expect(takeEarlySync("cs_1", "")).resolves.toBeNull();
     for (const url of [
       "https://app.test/billing/success",
-      "https://app.test/billing/success?session_id=cs_1&gh_sync=0",
-      "https://app.test/library?session_id=cs_1",
+      "https://app.test/billing/success?gh_sync=0",
+      "https://app.test/library?session_id=cs_1&gh_sync=0",
     ]) {
-      startEarlySync(new URL(url), clientWith("token-1"), send);
+      startEarlySync(new URL(url), clientWith("token-1"), send, undefined, readsAhead().read, readAccess);
       await expect(takeEarlySync("cs_1", "token-1")).resolves.toBeNull();
     }
     expect(calls).toHaveLength(0);
+    expect(reads).toHaveLength(0);
+    await expect(takeEarlyAccess("user-1") ?? Promise.resolve("none taken")).resolves.toBeNull();
   });
 
   it("sends with the token supabase-js saved, without waiting for supabase-js to load", async () => {
     const { calls, send } = answerSyncs();
-    const never = () => new Promise<Db>(() => undefined);
     startEarlySync(
       new URL("https://app.test/billing/success?session_id=cs_1"),
-      never,
+      () => never<Db>(),
       send,
       () => ({ accessToken: "token-saved", userId: "user-1" }),
       readsAhead().read,
+      rowReads(null).readAccess,
     );
     await expect(takeEarlySync("cs_1", "token-saved")).resolves.toEqual(ACTIVE);
     expect(calls).toEqual([{ sessionId: "cs_1", accessToken: "token-saved" }]);

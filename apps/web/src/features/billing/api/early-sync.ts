@@ -4,6 +4,7 @@ import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
 import { timingMark } from "@/lib/timing-mark.ts";
+import { ENTITLEMENT_COLUMNS, type EntitlementRow, withAccessAsOf } from "./entitlement-row.ts";
 
 interface EarlySync {
   sessionId: string;
@@ -18,6 +19,18 @@ export interface BootSession {
 }
 
 let pending: Promise<EarlySync | null> | null = null;
+
+/** The user's entitlement row as the boot read it (the page's first poll takes it). */
+interface EarlyAccess {
+  at: number;
+  /** Whose row, and the row; null for a visitor. */
+  read: Promise<{ userId: string; row: EntitlementRow | null } | null>;
+}
+
+/** A boot read older than this is not handed to the page (it reads the row again). */
+const ACCESS_FRESH_MS = 5_000;
+
+let pendingAccess: EarlyAccess | null = null;
 
 /**
  * supabase-js refreshes a token that expires within 90 s (auth-js EXPIRY_MARGIN_MS) when it
@@ -109,6 +122,24 @@ function readContentNow(accessToken: string): Promise<Lesson[]> {
     });
 }
 
+/**
+ * The user's entitlement row with fetch alone (PostgREST, the publishable key and the user's own
+ * token: RLS lets them read only their own row), as the page's poll reads it with supabase-js.
+ * Null when they have none.
+ */
+function readAccessNow(accessToken: string, userId: string): Promise<EntitlementRow | null> {
+  const env = getEnv();
+  const url = `${env.supabaseUrl}/rest/v1/entitlements?select=${ENTITLEMENT_COLUMNS}&user_id=eq.${encodeURIComponent(userId)}&limit=1`;
+  return fetch(url, {
+    headers: { accept: "application/json", apikey: env.supabasePublishableKey, authorization: `Bearer ${accessToken}` },
+  })
+    .then((res) => {
+      if (!res.ok) throw new Error(`entitlements answered ${res.status}`);
+      return res.json() as Promise<EntitlementRow[]>;
+    })
+    .then((rows) => (rows[0] ? withAccessAsOf(rows[0], Date.now()) : null));
+}
+
 /** The same read through supabase-js (its retries, its refreshed token), if the plain one failed. */
 async function readWithSupabase(getClient: () => Promise<Db>): Promise<Lesson[]> {
   const [{ fetchPremiumContent }, client] = await Promise.all([
@@ -119,13 +150,19 @@ async function readWithSupabase(getClient: () => Promise<Db>): Promise<Lesson[]>
 }
 
 /**
- * On a direct load of `/billing/success?session_id=…` (the redirect back from Checkout), sends the
- * sync before React renders, in parallel with the route's chunk, instead of after the page
- * mounted: with the token supabase-js saved (`stored`, read only on that page) without waiting
- * for supabase-js to load, or else once supabase-js has restored the session. When it says
- * active, reads the premium rows at once for the page (`read`). The page takes the answer with
- * {@link takeEarlySync}, only if its own session has the same token; a signed-out visitor or a
- * page that asks no sync (`gh_sync=0`) starts nothing.
+ * On a direct load of `/billing/success?session_id=…` (the redirect back from Checkout), before
+ * React renders and in parallel with the route's chunk, with the token supabase-js saved (`stored`,
+ * read only on that page) without waiting for supabase-js to load, or else once supabase-js has
+ * restored the session:
+ * - sends the sync, whose answer the page takes with {@link takeEarlySync}, only if its own
+ *   session has the same token;
+ * - or, on a page that asks no sync (`gh_sync=0`: it waits for the webhooks), reads the user's
+ *   entitlement row (`readAccess`) as the page's first poll would, which takes this read
+ *   ({@link takeEarlyAccess}). Not with the sync: a subscriber's row is already active before the
+ *   sync wrote what they just bought, and the sync is the answer about this checkout;
+ * - once that says active, reads the premium rows for the page (`read`), with the user's own
+ *   token (RLS decides).
+ * A signed-out visitor starts nothing.
  */
 export function startEarlySync(
   url: URL,
@@ -134,32 +171,62 @@ export function startEarlySync(
   stored: () => BootSession | null = () => null,
   read: (accessToken: string) => Promise<Lesson[]> = (accessToken) =>
     readContentNow(accessToken).catch(() => readWithSupabase(getClient)),
+  readAccess: (accessToken: string, userId: string) => Promise<EntitlementRow | null> = readAccessNow,
 ): void {
   if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return;
   const sessionId = url.searchParams.get("session_id");
-  if (!sessionId || url.searchParams.get("gh_sync") === "0") return;
+  if (!sessionId) return;
+  const syncOn = url.searchParams.get("gh_sync") !== "0";
   const saved = stored();
-  const session = saved ? Promise.resolve(saved) : restoredSession(getClient);
+  const session = (saved ? Promise.resolve(saved) : restoredSession(getClient)).catch(() => null);
+  if (!syncOn) {
+    const access = session.then(async (user) => {
+      if (!user) return null;
+      const row = await readAccess(user.accessToken, user.userId).catch(() => null);
+      readAheadIf(Promise.resolve(row?.active === true), user, read);
+      return { userId: user.userId, row };
+    });
+    pendingAccess = { at: Date.now(), read: access.catch(() => null) };
+    return;
+  }
   pending = session
     .then((user) => {
       if (!user) return null;
-      const { accessToken, userId } = user;
+      const { accessToken } = user;
       const sync: SentSync = send
         ? (() => {
             const answer = send({ sessionId, accessToken });
             return { answer, active: answer.then((a) => a.entitlement?.active === true).catch(() => false) };
           })()
         : sendSyncNow({ sessionId, accessToken });
-      // Active: read the content right away, while React renders the unlocked state. Reserved now
-      // and started as soon as the sync says active, so the page (which learns of the answer
-      // later) takes this read instead of making a second one.
-      const readAhead = reserveReadAhead(userId);
-      void sync.active.then((active) => (active ? readAhead.start(() => read(accessToken)) : readAhead.drop()));
+      readAheadIf(sync.active, user, read);
       // Whoever takes it handles its failure; an untaken answer must not be an unhandled rejection.
       sync.answer.catch(() => undefined);
       return { sessionId, accessToken, answer: sync.answer };
     })
     .catch(() => null);
+}
+
+/**
+ * Active: read the content right away, while React renders the unlocked state. Reserved now and
+ * started as soon as `active` says so, so the page (which learns of it later) takes this read
+ * instead of making a second one.
+ */
+function readAheadIf(active: Promise<boolean>, user: BootSession, read: (accessToken: string) => Promise<Lesson[]>) {
+  const readAhead = reserveReadAhead(user.userId);
+  void active.then((yes) => (yes ? readAhead.start(() => read(user.accessToken)) : readAhead.drop()));
+}
+
+/**
+ * The entitlement row the boot read, once, for this user's page: null when the boot read none
+ * (or long ago), and resolves to null when it was another user's or the read failed (the caller
+ * then reads on its own).
+ */
+export function takeEarlyAccess(userId: string): Promise<EntitlementRow | null> | null {
+  const early = pendingAccess;
+  pendingAccess = null;
+  if (!early || Date.now() - early.at >= ACCESS_FRESH_MS) return null;
+  return early.read.then((r) => (r && r.userId === userId ? r.row : null));
 }
 
 /**

@@ -6,7 +6,8 @@ import type { Db, Tables } from "@gatehouse/types";
 /** The user's row of public.entitlements, as generated from the migrations. */
 export type EntitlementRow = Tables<"entitlements">;
 
-const COLUMNS =
+/** Every column of the row (the page's read and the success page's boot read ask for the same). */
+export const ENTITLEMENT_COLUMNS =
   "user_id,active,entitlement,status,subscription_id,price_id,current_period_end,cancel_at,updated_at,features,trial_end,scheduled_price_id,scheduled_at,access_ends_at,source";
 
 /**
@@ -20,7 +21,7 @@ export function withAccessAsOf(row: EntitlementRow, now: number): EntitlementRow
 
 /** The user's own entitlement row (RLS: only the owner reads it), or null if they never subscribed. */
 export async function fetchEntitlement(client: Db, userId: string): Promise<EntitlementRow | null> {
-  const { data, error } = await client.from("entitlements").select(COLUMNS).eq("user_id", userId).limit(1);
+  const { data, error } = await client.from("entitlements").select(ENTITLEMENT_COLUMNS).eq("user_id", userId).limit(1);
   if (error) throw new Error(error.message);
   return data[0] ? withAccessAsOf(data[0], Date.now()) : null;
 }

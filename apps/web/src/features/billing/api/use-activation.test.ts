@@ -69,6 +69,24 @@ describe("useActivation", () => {
     expect(fake.sources.poll).toHaveBeenCalledTimes(3);
   });
 
+  it("polls at once with firstPollMs 0 (a page without the sync), 500 ms later by default", async () => {
+    const atOnce = fakeSources({ poll: vi.fn(async () => ACTIVE) });
+    const { result } = renderHook(() => useActivation(atOnce.sources, { firstPollMs: 0 }));
+    await act(async () => {});
+    expect(result.current).toMatchObject({ phase: "active", source: "poll" });
+
+    const later = fakeSources({ poll: vi.fn(async () => ACTIVE) });
+    const second = renderHook(() => useActivation(later.sources));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(499);
+    });
+    expect(later.sources.poll).not.toHaveBeenCalled();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1);
+    });
+    expect(second.result.current).toMatchObject({ phase: "active", source: "poll" });
+  });
+
   it("says the checkout was not paid when the sync answers inactive, yet still unlocks if a push follows", async () => {
     const fake = fakeSources({ sync: vi.fn(async () => INACTIVE) });
     const { result } = renderHook(() => useActivation(fake.sources));

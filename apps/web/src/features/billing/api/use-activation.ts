@@ -18,6 +18,11 @@ export interface ActivationState {
 
 export interface ActivationOptions {
   pollIntervalMs?: number;
+  /**
+   * When the first poll is made (default 500 ms: the sync, the answer about this checkout, goes
+   * first; a subscriber's row is active before it). 0 for a page without the sync.
+   */
+  firstPollMs?: number;
   /** Polling stops after this many reads (Realtime keeps listening). */
   maxPolls?: number;
   slowAfterMs?: number;
@@ -43,7 +48,7 @@ export const FATAL_CODES: ReadonlySet<string> = new Set([
  * listening in case that changes. `retry()` starts everything again.
  */
 export function useActivation(sources: ActivationSources | null, options: ActivationOptions = {}) {
-  const { pollIntervalMs = 1500, maxPolls = 40, slowAfterMs = 15_000, onActive } = options;
+  const { pollIntervalMs = 1500, firstPollMs = 500, maxPolls = 40, slowAfterMs = 15_000, onActive } = options;
   const [state, setState] = useState<ActivationState>(INITIAL);
   const [attempt, setAttempt] = useState(0);
   const onActiveRef = useRef(onActive);
@@ -120,7 +125,8 @@ export function useActivation(sources: ActivationSources | null, options: Activa
           if (!done && polls < maxPolls) later(pollOnce, pollIntervalMs);
         });
     };
-    later(pollOnce, Math.min(pollIntervalMs, 500));
+    if (firstPollMs <= 0) pollOnce();
+    else later(pollOnce, Math.min(pollIntervalMs, firstPollMs));
     later(() => {
       if (!done) setState((s) => ({ ...s, slow: true }));
     }, slowAfterMs);
@@ -129,7 +135,7 @@ export function useActivation(sources: ActivationSources | null, options: Activa
       done = true;
       stop();
     };
-  }, [sources, attempt, pollIntervalMs, maxPolls, slowAfterMs]);
+  }, [sources, attempt, pollIntervalMs, firstPollMs, maxPolls, slowAfterMs]);
 
   return { ...state, retry };
 }

@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
 import { timingMark } from "@/lib/timing-mark.ts";
-import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead, takeReadAhead } from "./read-ahead.ts";
+import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead, takeAnsweredReadAhead, takeReadAhead } from "./read-ahead.ts";
 
 /** A row of public.premium_content this user may read (RLS decides by the row's feature). */
 export type Lesson = Pick<Tables<"premium_content">, "slug" | "title" | "summary" | "body" | "feature" | "position">;
@@ -28,7 +28,7 @@ export function readPremiumContentAhead(client: Db, userId: string): void {
   reserveReadAhead(userId).start(() => fetchPremiumContent(client));
 }
 
-export { takeReadAhead };
+export { takeAnsweredReadAhead, takeReadAhead };
 
 /** The query of the rows; `getClient` is the Supabase client it reads with (the app's own by default). */
 export const premiumContentQueryOptions = (userId: string | null, getClient: () => Promise<Db> = getSupabase) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LESSON } from "@/testing/lessons.ts";
-import { reserveReadAhead, takeReadAhead } from "./read-ahead.ts";
+import type { Lesson } from "./get-premium-content.ts";
+import { reserveReadAhead, takeAnsweredReadAhead, takeReadAhead } from "./read-ahead.ts";
 
 describe("a reserved read ahead", () => {
   it("is what the page takes once the read started (no second read)", async () => {
@@ -32,5 +33,28 @@ describe("a reserved read ahead", () => {
     expect(takeReadAhead("user-1")).toBeNull();
     reserveReadAhead("user-1").start(async () => [LESSON]);
     expect(takeReadAhead("user-2")).toBeNull();
+  });
+
+  it("is handed over as rows only once they answered; before that it is left for takeReadAhead", async () => {
+    let answer: (rows: Lesson[]) => void = () => undefined;
+    reserveReadAhead("user-1").start(() => new Promise<Lesson[]>((resolve) => (answer = resolve)));
+    expect(takeAnsweredReadAhead("user-1")).toBeNull();
+    answer([LESSON]);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(takeAnsweredReadAhead("user-2")).toBeNull();
+    expect(takeAnsweredReadAhead("user-1")).toEqual([LESSON]);
+    expect(takeAnsweredReadAhead("user-1")).toBeNull();
+    expect(takeReadAhead("user-1")).toBeNull();
+  });
+
+  it("gives no rows from a read that failed", async () => {
+    reserveReadAhead("user-1").start(async () => {
+      throw new Error("premium_content answered 500");
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(takeAnsweredReadAhead("user-1")).toBeNull();
+    await expect(takeReadAhead("user-1")).resolves.toBeNull();
   });
 });

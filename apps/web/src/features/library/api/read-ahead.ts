@@ -9,6 +9,8 @@ interface Ahead {
   /** When the read started; null while reserved (the sync has not answered yet). */
   at: number | null;
   rows: Promise<Lesson[]> | null;
+  /** The rows once the read answered (undefined before, or if it failed). */
+  answered?: Lesson[];
 }
 
 /** The columns the library shows (get-premium-content.ts and the boot's read ahead ask for the same). */
@@ -40,7 +42,12 @@ export function reserveReadAhead(userId: string): ReadAheadReservation {
       } catch (error) {
         rows = Promise.reject(error);
       }
-      rows.catch(() => undefined);
+      rows.then(
+        (answered) => {
+          entry.answered = answered;
+        },
+        () => undefined,
+      );
       entry.at = Date.now();
       entry.rows = rows;
     },
@@ -59,4 +66,16 @@ export function takeReadAhead(userId: string): Promise<Lesson[] | null> | null {
   ahead = null;
   if (!found || found.userId !== userId || found.rows === null || found.at === null) return null;
   return Date.now() - found.at < AHEAD_FRESH_MS ? found.rows.catch(() => null) : null;
+}
+
+/**
+ * The rows read ahead for this user, once, if they have already answered (and recently): the page
+ * puts them in its cache before rendering the unlocked state, so that render shows them instead of
+ * a skeleton and a second render. Otherwise null, and the read (if any) is left for takeReadAhead.
+ */
+export function takeAnsweredReadAhead(userId: string): Lesson[] | null {
+  const found = ahead;
+  if (!found || found.userId !== userId || found.answered === undefined || found.at === null) return null;
+  ahead = null;
+  return Date.now() - found.at < AHEAD_FRESH_MS ? found.answered : null;
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 
 export interface ScriptRun {
@@ -18,19 +18,15 @@ export function runScript(
   timeoutMs = 60_000,
 ): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, script), ...args], {
-      env: { PATH: process.env.PATH ?? "", ...env },
-      timeout: timeoutMs,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [join(import.meta.dirname, script), ...args],
+      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        // A non-zero exit is an answer (its status); killed by the timeout or a signal: status null.
+        if (error && typeof error.code !== "number" && !error.killed && !error.signal) reject(error);
+        else resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }

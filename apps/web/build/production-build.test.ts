@@ -1,6 +1,6 @@
 // The real `vite build` of this app, as a child process: what the production guard refuses, and
 // the dist/_headers every build writes.
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,20 +24,20 @@ const productionValues = {
 
 function build(mode: string, values: Record<string, string>, outDir: string) {
   return new Promise<{ status: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(vite, ["build", "--mode", mode, "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"], {
-      cwd: appDir,
-      env: { PATH: process.env.PATH ?? "", ...values },
-      timeout: 120_000,
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, output }));
+    execFile(
+      vite,
+      ["build", "--mode", mode, "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
+      { cwd: appDir, env: { PATH: process.env.PATH ?? "", ...values }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        // A non-zero exit is an answer (its status); killed by the timeout or a signal: status null.
+        if (error && typeof error.code !== "number" && !error.killed && !error.signal) reject(error);
+        else
+          resolve({
+            status: error ? (typeof error.code === "number" ? error.code : null) : 0,
+            output: stdout + stderr,
+          });
+      },
+    );
   });
 }
 

@@ -2,7 +2,13 @@
 // and the portal's invoice history, through the real SDK and the hosted pages.
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { checkout, makePlan, paymentSession as openPaymentSession, useHarness } from "./test-support.ts";
+import {
+  checkout,
+  FULL_INVOICE_CREATION,
+  makePlan,
+  paymentSession as openPaymentSession,
+  useHarness,
+} from "./test-support.ts";
 
 const h = useHarness();
 const success = "http://127.0.0.1:5173/billing/success?session_id={CHECKOUT_SESSION_ID}";
@@ -54,18 +60,7 @@ describe("Checkout post-payment invoices (invoice_creation)", () => {
   it("makes a paid invoice for the payment, with the tax, the invoice_data and Stripe's events in order", async () => {
     const price = await lifetime();
     const customer = await h.stripe.customers.create({ email: "invoice@example.com", metadata: { user_id: "u1" } });
-    const session = await paymentSession(price.id, customer.id, {
-      invoice_creation: {
-        enabled: true,
-        invoice_data: {
-          description: "One-time purchase on Gatehouse",
-          metadata: { user_id: "u1" },
-          footer: "Thank you",
-          custom_fields: [{ name: "Order", value: "42" }],
-          rendering_options: { amount_tax_display: "include_inclusive_tax" },
-        },
-      },
-    });
+    const session = await paymentSession(price.id, customer.id, { invoice_creation: FULL_INVOICE_CREATION });
     expect(session.invoice_creation).toEqual({
       enabled: true,
       invoice_data: {
@@ -302,16 +297,8 @@ describe("tax IDs entered at Checkout", () => {
   it("are saved from a subscription Checkout too, and listed on its invoices", async () => {
     const plan = await makePlan(h.stripe);
     const customer = await h.stripe.customers.create({ email: "sub-vat@example.com" });
-    const session = await h.stripe.checkout.sessions.create({
-      mode: "subscription",
-      customer: customer.id,
-      line_items: [{ price: plan.id, quantity: 1 }],
-      automatic_tax: { enabled: true },
-      billing_address_collection: "required",
-      customer_update: { address: "auto", name: "auto" },
-      tax_id_collection: { enabled: true },
-      success_url: success,
-    });
+    // The same session as Gatehouse's purchases, in subscription mode.
+    const session = await paymentSession(plan.id, customer.id, { mode: "subscription" });
     expect((await pay(session.id, "GB", "GB123456789")).status).toBe(200);
     const done = await h.stripe.checkout.sessions.retrieve(session.id, { expand: ["invoice"] });
     expect(done.customer_details?.tax_ids).toEqual([{ type: "gb_vat", value: "GB123456789" }]);

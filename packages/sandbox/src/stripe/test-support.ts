@@ -259,7 +259,22 @@ export async function switchingPortal(
   return { config, portal };
 }
 
-/** A payment-mode session as Gatehouse opens it: an existing customer, tax, tax ID collection. */
+/** Post-payment invoices with every `invoice_data` field the stand-in models. */
+export const FULL_INVOICE_CREATION = {
+  enabled: true,
+  invoice_data: {
+    description: "One-time purchase on Gatehouse",
+    metadata: { user_id: "u1" },
+    footer: "Thank you",
+    custom_fields: [{ name: "Order", value: "42" }],
+    rendering_options: { amount_tax_display: "include_inclusive_tax" },
+  },
+} satisfies Stripe.Checkout.SessionCreateParams.InvoiceCreation;
+
+/**
+ * A payment-mode session as Gatehouse opens it: an existing customer, tax, tax ID collection
+ * (`extra` may change any of it, the mode included).
+ */
 export function paymentSession(
   h: Harness,
   price: string,

@@ -3,7 +3,15 @@
 // stripe package's type declarations (enums closed, no unknown fields, every declared field present).
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkout, type Harness, makePlan, startHarness, startReceiver } from "../test-support.ts";
+import {
+  checkout,
+  FULL_INVOICE_CREATION,
+  type Harness,
+  makePlan,
+  paymentSession,
+  startHarness,
+  startReceiver,
+} from "../test-support.ts";
 import { ConformanceChecker, describeProblems, type RecordedBody } from "./conformance.ts";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 240_000 });
@@ -119,30 +127,12 @@ async function driveLifecycle(): Promise<void> {
       ["usd", "US"],
       ["eur", "DE"],
     ] as const) {
-      const session = await stripe.checkout.sessions.create({
-        mode: "payment",
-        customer: customer.id,
+      const session = await paymentSession(h, lifetime.id, customer.id, {
         currency,
-        line_items: [{ price: lifetime.id, quantity: 1 }],
-        automatic_tax: { enabled: true },
-        billing_address_collection: "required",
-        customer_update: { address: "auto", name: "auto" },
-        tax_id_collection: { enabled: true },
         payment_intent_data: { metadata: { user_id: "u1" } },
         // Post-payment invoices: with every invoice_data field the stand-in models, and without any.
         ...(country === "FR"
-          ? {
-              invoice_creation: {
-                enabled: true,
-                invoice_data: {
-                  description: "One-time purchase",
-                  metadata: { user_id: "u1" },
-                  footer: "Thank you",
-                  custom_fields: [{ name: "Order", value: "42" }],
-                  rendering_options: { amount_tax_display: "include_inclusive_tax" },
-                },
-              },
-            }
+          ? { invoice_creation: FULL_INVOICE_CREATION }
           : country === "US"
             ? { invoice_creation: { enabled: true } }
             : {}),

@@ -5,7 +5,7 @@ import { createHmac, createPrivateKey, generateKeyPairSync, type KeyObject, sign
 import type { Database } from "@gatehouse/types";
 import { createClient } from "@supabase/supabase-js";
 import { type ChaosContext, createUser, sleep, subscribe, type TestUser } from "./context.ts";
-import { figure, type PartResult } from "./figures.ts";
+import { figure, type PartResult, partResult } from "./figures.ts";
 import { pkceAttacks } from "./pkce-attacks.ts";
 import { storageAttacks } from "./storage-attacks.ts";
 import { tokenAttacks } from "./token-attacks.ts";
@@ -570,19 +570,14 @@ export async function runAccessAttacks(ctx: ChaosContext): Promise<PartResult> {
   const successes = outcomes.filter((o) => o.success);
   for (const o of successes) notes.push(`ATTACK WORKED: ${o.name} → ${o.detail}`);
   notes.push(`attacks tried: ${outcomes.map((o) => o.name).join(" | ")}`);
-  return {
-    part: "access-attacks",
-    durationMs: Math.round(performance.now() - started),
-    notes,
-    figures: [
-      figure("access_attempts", outcomes.length, "attacks"),
-      figure("access_successes", successes.length, "attacks", {
-        mustBeZero: true,
-        ...(successes.length ? { detail: successes.map((s) => s.name).join("; ") } : {}),
-      }),
-      figure("access_controls_failed", notes.filter((n) => n.startsWith("control failed")).length, "checks", {
-        mustBeZero: true,
-      }),
-    ],
-  };
+  return partResult("access-attacks", started, notes, [
+    figure("access_attempts", outcomes.length, "attacks"),
+    figure("access_successes", successes.length, "attacks", {
+      mustBeZero: true,
+      ...(successes.length ? { detail: successes.map((s) => s.name).join("; ") } : {}),
+    }),
+    figure("access_controls_failed", notes.filter((n) => n.startsWith("control failed")).length, "checks", {
+      mustBeZero: true,
+    }),
+  ]);
 }

@@ -2,7 +2,7 @@
 // unexpected methods and content types, unicode garbage, deep nesting: a clear 4xx in the one
 // error shape ({error:{code,message,requestId}}), never a 5xx.
 import { type ChaosContext, createUser, pool } from "./context.ts";
-import { figure, type PartResult } from "./figures.ts";
+import { figure, type PartResult, partResult } from "./figures.ts";
 
 export interface InputCase {
   name: string;
@@ -210,16 +210,11 @@ export async function runBadInput(ctx: ChaosContext): Promise<PartResult> {
       }
     }
   });
-  return {
-    part: "bad-input",
-    durationMs: Math.round(performance.now() - started),
-    notes,
-    figures: [
-      figure("bad_input_cases", cases.length, "cases"),
-      figure("bad_input_5xx", tally.fiveXx, "cases", { mustBeZero: true }),
-      figure("bad_input_not_4xx", tally.not4xx, "cases", { mustBeZero: true }),
-      figure("bad_input_without_error_shape", tally.badShape, "cases", { mustBeZero: true }),
-      figure("bad_input_transport_errors", tally.errors, "cases", { mustBeZero: true }),
-    ],
-  };
+  return partResult("bad-input", started, notes, [
+    figure("bad_input_cases", cases.length, "cases"),
+    figure("bad_input_5xx", tally.fiveXx, "cases", { mustBeZero: true }),
+    figure("bad_input_not_4xx", tally.not4xx, "cases", { mustBeZero: true }),
+    figure("bad_input_without_error_shape", tally.badShape, "cases", { mustBeZero: true }),
+    figure("bad_input_transport_errors", tally.errors, "cases", { mustBeZero: true }),
+  ]);
 }

@@ -3,7 +3,7 @@
 // session with arrivals spread, every session paid),
 // already-subscribed users, other users' session ids on /api/billing/sync.
 import { api, type ChaosContext, createUser, pay, sleep, subscribe } from "./context.ts";
-import { figure, type PartResult } from "./figures.ts";
+import { figure, type PartResult, partResult } from "./figures.ts";
 
 async function customersOf(ctx: ChaosContext, userId: string): Promise<number> {
   const { rows } = await ctx.db.query<{ n: string }>(
@@ -197,21 +197,16 @@ export async function runCheckoutAbuse(ctx: ChaosContext): Promise<PartResult> {
   ]);
   const stolenAccess = stolen.length + (attackerEnt[0]?.active ? 1 : 0);
 
-  return {
-    part: "checkout-abuse",
-    durationMs: Math.round(performance.now() - started),
-    notes,
-    figures: [
-      figure("checkout_duplicate_customers", dupCustomers, "customers", { mustBeZero: true }),
-      figure("checkout_duplicate_open_sessions", dupOpen, "sessions", { mustBeZero: true }),
-      figure("checkout_duplicate_active_subscriptions", dupActive, "subscriptions", { mustBeZero: true }),
-      figure("checkout_unexpected_answers", unexpected, "requests", { mustBeZero: true }),
-      figure("checkout_race_rounds", rounds, "rounds", { detail: `two plans × ${n} concurrent requests per round` }),
-      figure("checkout_race_no_payable_session", deadEnds, "rounds", {
-        mustBeZero: true,
-        detail: "rounds where every session handed out had been expired by a concurrent request",
-      }),
-      figure("checkout_access_gained_by_foreign_session", stolenAccess, "rows", { mustBeZero: true }),
-    ],
-  };
+  return partResult("checkout-abuse", started, notes, [
+    figure("checkout_duplicate_customers", dupCustomers, "customers", { mustBeZero: true }),
+    figure("checkout_duplicate_open_sessions", dupOpen, "sessions", { mustBeZero: true }),
+    figure("checkout_duplicate_active_subscriptions", dupActive, "subscriptions", { mustBeZero: true }),
+    figure("checkout_unexpected_answers", unexpected, "requests", { mustBeZero: true }),
+    figure("checkout_race_rounds", rounds, "rounds", { detail: `two plans × ${n} concurrent requests per round` }),
+    figure("checkout_race_no_payable_session", deadEnds, "rounds", {
+      mustBeZero: true,
+      detail: "rounds where every session handed out had been expired by a concurrent request",
+    }),
+    figure("checkout_access_gained_by_foreign_session", stolenAccess, "rows", { mustBeZero: true }),
+  ]);
 }

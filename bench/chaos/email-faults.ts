@@ -4,7 +4,7 @@
 // cron runs every second (wrangler dev --test-scheduled). At the end: every email in the inbox
 // exactly once (none lost, none duplicated), every outbox row sent, and the attempts it took.
 import { type ChaosContext, createUser, sleep, type TestUser } from "./context.ts";
-import { type Figure, figure, type PartResult } from "./figures.ts";
+import { type Figure, figure, type PartResult, partResult } from "./figures.ts";
 
 interface InboxMail {
   to: string;
@@ -116,5 +116,5 @@ export async function runEmailFaults(ctx: ChaosContext): Promise<PartResult> {
       detail: "from the end of the fault until every email was sent (-1: never)",
     }),
   ];
-  return { part: "email-faults", durationMs: Math.round(performance.now() - started), notes, figures };
+  return partResult("email-faults", started, notes, figures);
 }

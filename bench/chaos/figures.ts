@@ -20,6 +20,14 @@ export interface PartResult {
   durationMs: number;
 }
 
+/** A part's result: its figures and notes, and how long it took since `started` (performance.now()). */
+export const partResult = (part: string, started: number, notes: string[], figures: Figure[]): PartResult => ({
+  part,
+  durationMs: Math.round(performance.now() - started),
+  notes,
+  figures,
+});
+
 export const figure = (name: string, value: number, unit: string, extra: Partial<Figure> = {}): Figure => ({
   name: `chaos_${name}`,
   value,

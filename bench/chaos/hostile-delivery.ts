@@ -31,7 +31,7 @@ import {
   type TestUser,
   wrongUsers,
 } from "./context.ts";
-import { figure, type PartResult } from "./figures.ts";
+import { figure, type PartResult, partResult } from "./figures.ts";
 
 interface Schedule {
   userId: string;
@@ -688,25 +688,20 @@ async function hostileRounds(
     x.actions.some((a) => a.startsWith("buy_lifetime") && !a.includes("-refused")),
   );
 
-  return {
-    part: "hostile-delivery",
-    durationMs: Math.round(performance.now() - started),
-    notes,
-    figures: [
-      figure("hostile_schedules", schedules.length + chaosSchedules.length, "schedules", {
-        detail: `${schedules.length} replayed by the suite, ${chaosSchedules.length} through the stand-in's chaos mode`,
-      }),
-      figure("hostile_schedules_not_run", failedToRun.length, "schedules", { mustBeZero: true }),
-      figure("hostile_lifetime_purchases", bought.length, "schedules", {
-        detail: `${bought.length} schedules bought Lifetime; ${bought.filter((x) => x.actions.some((a) => a.startsWith("refund"))).length} refunded, ${bought.filter((x) => x.actions.some((a) => a.startsWith("dispute"))).length} disputed`,
-      }),
-      figure("hostile_events", copiesPerEvent.length, "events"),
-      figure("hostile_deliveries", deliverer.deliveries, "requests", {
-        detail: `${totalCopies} scheduled copies (1–5 per event) within ${windowMs} ms windows, plus retries`,
-      }),
-      figure("hostile_5xx_answers", deliverer.fiveXx, "requests"),
-      figure("hostile_deliveries_lost", deliverer.lostForGood, "events", { mustBeZero: true }),
-      figure("hostile_schedules_wrong_entitlement", wrong1.length + wrong2.length, "schedules", { mustBeZero: true }),
-    ],
-  };
+  return partResult("hostile-delivery", started, notes, [
+    figure("hostile_schedules", schedules.length + chaosSchedules.length, "schedules", {
+      detail: `${schedules.length} replayed by the suite, ${chaosSchedules.length} through the stand-in's chaos mode`,
+    }),
+    figure("hostile_schedules_not_run", failedToRun.length, "schedules", { mustBeZero: true }),
+    figure("hostile_lifetime_purchases", bought.length, "schedules", {
+      detail: `${bought.length} schedules bought Lifetime; ${bought.filter((x) => x.actions.some((a) => a.startsWith("refund"))).length} refunded, ${bought.filter((x) => x.actions.some((a) => a.startsWith("dispute"))).length} disputed`,
+    }),
+    figure("hostile_events", copiesPerEvent.length, "events"),
+    figure("hostile_deliveries", deliverer.deliveries, "requests", {
+      detail: `${totalCopies} scheduled copies (1–5 per event) within ${windowMs} ms windows, plus retries`,
+    }),
+    figure("hostile_5xx_answers", deliverer.fiveXx, "requests"),
+    figure("hostile_deliveries_lost", deliverer.lostForGood, "events", { mustBeZero: true }),
+    figure("hostile_schedules_wrong_entitlement", wrong1.length + wrong2.length, "schedules", { mustBeZero: true }),
+  ]);
 }

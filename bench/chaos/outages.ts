@@ -23,7 +23,7 @@ import {
   type TestUser,
   wrongUsers,
 } from "./context.ts";
-import { type Figure, figure, type PartResult } from "./figures.ts";
+import { type Figure, figure, type PartResult, partResult } from "./figures.ts";
 
 interface Attempt {
   event_id: string;
@@ -308,5 +308,5 @@ export async function runOutages(ctx: ChaosContext): Promise<PartResult> {
   const rec = await reconcileRound(ctx);
   figures.push(...rec.figures);
   notes.push(...rec.notes);
-  return { part: "outages", durationMs: Math.round(performance.now() - started), notes, figures };
+  return partResult("outages", started, notes, figures);
 }

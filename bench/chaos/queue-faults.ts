@@ -22,7 +22,7 @@ import {
   type TestUser,
   wrongUsers,
 } from "./context.ts";
-import { type Figure, figure, type PartResult } from "./figures.ts";
+import { type Figure, figure, type PartResult, partResult } from "./figures.ts";
 
 const LIMITS_ON = { perSecond: 25, perEndpointPerSecond: 25 };
 const LIMITS_OFF = { perSecond: 0, perEndpointPerSecond: 0 };
@@ -183,5 +183,5 @@ export async function runQueueFaults(ctx: ChaosContext): Promise<PartResult> {
     figure("queue_poison_unprocessed", poisonOpen, "events", { mustBeZero: true }),
     figure("queue_poison_bound", Number(bound[0]?.n ?? 0), "customers", { mustBeZero: true }),
   ];
-  return { part: "queue-faults", durationMs: Math.round(performance.now() - started), notes, figures };
+  return partResult("queue-faults", started, notes, figures);
 }

@@ -3,7 +3,7 @@
 // at their limit (development config: 60 a minute per user and route, 300 failed sign-ins a minute
 // per IP) with 429 rate_limited and Retry-After, answer no 5xx, and leave other users alone.
 import { api, type ChaosContext, createUser, sleep } from "./context.ts";
-import { figure, type PartResult } from "./figures.ts";
+import { figure, type PartResult, partResult } from "./figures.ts";
 
 /** wrangler.jsonc (top level): USER_RATE_LIMITER and IP_RATE_LIMITER, period 60 s. */
 const USER_LIMIT = 60;
@@ -87,41 +87,36 @@ export async function runRateLimits(ctx: ChaosContext): Promise<PartResult> {
   const signIns = await count(failedAnswers, 401);
   notes.push(`one address × ${failedAnswers.length} failed sign-ins: ${signIns.ok} 401, ${signIns.limited} 429`);
 
-  return {
-    part: "rate-limits",
-    durationMs: Math.round(performance.now() - started),
-    notes,
-    figures: [
-      figure("rate_limit_user_burst", burst, "requests", { detail: "concurrent POST /api/billing/sync, one user" }),
-      figure("rate_limit_user_limited", syncs.limited, "requests", {
-        detail: `429 rate_limited (limit ${USER_LIMIT}/min)`,
-      }),
-      figure("rate_limit_user_overrun", Math.max(0, syncs.ok - USER_LIMIT), "requests", {
-        mustBeZero: true,
-        detail: "syncs served beyond the per-user limit",
-      }),
-      figure("rate_limit_user_not_limited", syncs.limited === 0 ? 1 : 0, "bursts", {
-        mustBeZero: true,
-        detail: "a burst over the limit that got no 429 at all",
-      }),
-      figure("rate_limit_bystander_refused", bystanderRes.status === 200 ? 0 : 1, "requests", {
-        mustBeZero: true,
-        detail: "another user's sync during the burst",
-      }),
-      figure("rate_limit_ip_failed_signins", failedAnswers.length, "requests"),
-      figure("rate_limit_ip_limited", signIns.limited, "requests", {
-        detail: `429 rate_limited (limit ${IP_LIMIT}/min)`,
-      }),
-      figure("rate_limit_ip_overrun", Math.max(0, signIns.ok - IP_LIMIT), "requests", {
-        mustBeZero: true,
-        detail: "failed sign-ins answered 401 beyond the per-IP limit",
-      }),
-      figure("rate_limit_5xx", syncs.fiveXx + signIns.fiveXx, "requests", { mustBeZero: true }),
-      figure("rate_limit_bad_429", syncs.badShape + signIns.badShape, "requests", {
-        mustBeZero: true,
-        detail: "429 without code rate_limited or without Retry-After",
-      }),
-      figure("rate_limit_unexpected_status", syncs.other + signIns.other, "requests", { mustBeZero: true }),
-    ],
-  };
+  return partResult("rate-limits", started, notes, [
+    figure("rate_limit_user_burst", burst, "requests", { detail: "concurrent POST /api/billing/sync, one user" }),
+    figure("rate_limit_user_limited", syncs.limited, "requests", {
+      detail: `429 rate_limited (limit ${USER_LIMIT}/min)`,
+    }),
+    figure("rate_limit_user_overrun", Math.max(0, syncs.ok - USER_LIMIT), "requests", {
+      mustBeZero: true,
+      detail: "syncs served beyond the per-user limit",
+    }),
+    figure("rate_limit_user_not_limited", syncs.limited === 0 ? 1 : 0, "bursts", {
+      mustBeZero: true,
+      detail: "a burst over the limit that got no 429 at all",
+    }),
+    figure("rate_limit_bystander_refused", bystanderRes.status === 200 ? 0 : 1, "requests", {
+      mustBeZero: true,
+      detail: "another user's sync during the burst",
+    }),
+    figure("rate_limit_ip_failed_signins", failedAnswers.length, "requests"),
+    figure("rate_limit_ip_limited", signIns.limited, "requests", {
+      detail: `429 rate_limited (limit ${IP_LIMIT}/min)`,
+    }),
+    figure("rate_limit_ip_overrun", Math.max(0, signIns.ok - IP_LIMIT), "requests", {
+      mustBeZero: true,
+      detail: "failed sign-ins answered 401 beyond the per-IP limit",
+    }),
+    figure("rate_limit_5xx", syncs.fiveXx + signIns.fiveXx, "requests", { mustBeZero: true }),
+    figure("rate_limit_bad_429", syncs.badShape + signIns.badShape, "requests", {
+      mustBeZero: true,
+      detail: "429 without code rate_limited or without Retry-After",
+    }),
+    figure("rate_limit_unexpected_status", syncs.other + signIns.other, "requests", { mustBeZero: true }),
+  ]);
 }

@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { repoRoot } from "@gatehouse/sandbox";
 import { BAD_BODIES } from "./bad-input.ts";
 import { type ChaosContext, createUser, pool } from "./context.ts";
-import { figure, type PartResult } from "./figures.ts";
+import { figure, type PartResult, partResult } from "./figures.ts";
 
 const SECRET_SHAPES: Array<[string, RegExp]> = [
   ["stripe secret key", /\bsk_(live|test)_[A-Za-z0-9_]{8,}/],
@@ -180,16 +180,11 @@ export async function runSecretsScan(ctx: ChaosContext): Promise<PartResult> {
   }
   for (const l of leakyBodies) notes.push(l);
 
-  return {
-    part: "secrets-scan",
-    durationMs: Math.round(performance.now() - started),
-    notes,
-    figures: [
-      figure("secrets_files_scanned", scanned, "files"),
-      figure("secrets_bundle_findings", findings, "findings", { mustBeZero: true }),
-      figure("secrets_build_failures", buildFailures, "builds", { mustBeZero: true }),
-      figure("secrets_error_bodies_checked", calls.length + 6, "responses"),
-      figure("secrets_error_body_leaks", leakyBodies.length, "responses", { mustBeZero: true }),
-    ],
-  };
+  return partResult("secrets-scan", started, notes, [
+    figure("secrets_files_scanned", scanned, "files"),
+    figure("secrets_bundle_findings", findings, "findings", { mustBeZero: true }),
+    figure("secrets_build_failures", buildFailures, "builds", { mustBeZero: true }),
+    figure("secrets_error_bodies_checked", calls.length + 6, "responses"),
+    figure("secrets_error_body_leaks", leakyBodies.length, "responses", { mustBeZero: true }),
+  ]);
 }

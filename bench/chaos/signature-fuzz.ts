@@ -2,7 +2,7 @@
 // values, huge and empty bodies, garbage headers. Nothing but a correctly signed body may pass.
 import { createHmac, randomBytes } from "node:crypto";
 import { type ChaosContext, eventPayload, percentile, pick, rng } from "./context.ts";
-import { figure, type PartResult } from "./figures.ts";
+import { figure, partResult } from "./figures.ts";
 
 interface Case {
   kind: string;
@@ -306,34 +306,29 @@ export async function runSignatureFuzz(ctx: ChaosContext, opts: { count?: number
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const result: PartResult = {
-    part: "signature-fuzz",
-    durationMs: Math.round(performance.now() - started),
-    notes,
-    figures: [
-      figure("fuzz_requests", count, "requests"),
-      figure("fuzz_case_kinds", byKind.size, "kinds"),
-      figure("fuzz_accepted_forgeries", tally.forgeriesAccepted, "requests", { mustBeZero: true }),
-      figure("fuzz_5xx", tally.fiveXx, "requests", { mustBeZero: true }),
-      figure("fuzz_legitimate", tally.legit, "requests", {
-        detail: "correctly signed, incl. one valid v1 among invalid",
-      }),
-      figure("fuzz_legitimate_rejected", tally.legitRejected, "requests", { mustBeZero: true }),
-      figure("fuzz_future_signed_accepted", tally.futureAccepted, "requests", {
-        detail: `of ${tally.future} correctly signed requests dated > 300 s ahead (not forgeries: they need the secret; a longer replay window)`,
-      }),
-      figure("fuzz_large_signed_events", tally.largeLegit, "requests", {
-        detail: "correctly signed invoices of 40 to 200 lines (well over 16 KiB); counted in fuzz_legitimate",
-      }),
-      figure("fuzz_two_timestamps_accepted", tally.twoTAccepted, "requests", {
-        mustBeZero: true,
-        detail: `of ${tally.twoT} Stripe-Signature headers with two t= values`,
-      }),
-      figure("fuzz_huge_not_413", tally.hugeNot413, "requests", { mustBeZero: true }),
-      figure("fuzz_transport_errors", tally.errors, "requests", { mustBeZero: true }),
-      figure("fuzz_rejection_p50", percentile(rejectionMs, 50), "ms"),
-      figure("fuzz_rejection_p99", percentile(rejectionMs, 99), "ms"),
-    ],
-  };
+  const result = partResult("signature-fuzz", started, notes, [
+    figure("fuzz_requests", count, "requests"),
+    figure("fuzz_case_kinds", byKind.size, "kinds"),
+    figure("fuzz_accepted_forgeries", tally.forgeriesAccepted, "requests", { mustBeZero: true }),
+    figure("fuzz_5xx", tally.fiveXx, "requests", { mustBeZero: true }),
+    figure("fuzz_legitimate", tally.legit, "requests", {
+      detail: "correctly signed, incl. one valid v1 among invalid",
+    }),
+    figure("fuzz_legitimate_rejected", tally.legitRejected, "requests", { mustBeZero: true }),
+    figure("fuzz_future_signed_accepted", tally.futureAccepted, "requests", {
+      detail: `of ${tally.future} correctly signed requests dated > 300 s ahead (not forgeries: they need the secret; a longer replay window)`,
+    }),
+    figure("fuzz_large_signed_events", tally.largeLegit, "requests", {
+      detail: "correctly signed invoices of 40 to 200 lines (well over 16 KiB); counted in fuzz_legitimate",
+    }),
+    figure("fuzz_two_timestamps_accepted", tally.twoTAccepted, "requests", {
+      mustBeZero: true,
+      detail: `of ${tally.twoT} Stripe-Signature headers with two t= values`,
+    }),
+    figure("fuzz_huge_not_413", tally.hugeNot413, "requests", { mustBeZero: true }),
+    figure("fuzz_transport_errors", tally.errors, "requests", { mustBeZero: true }),
+    figure("fuzz_rejection_p50", percentile(rejectionMs, 50), "ms"),
+    figure("fuzz_rejection_p99", percentile(rejectionMs, 99), "ms"),
+  ]);
   return result;
 }

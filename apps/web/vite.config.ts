@@ -1,5 +1,6 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { prerenderShells } from "./build/prerender-plugin.ts";
 import { productionGuard } from "./build/production-guard-plugin.ts";
 import { securityHeaders } from "./build/security-headers-plugin.ts";
 
@@ -13,8 +14,27 @@ const SUCCESS_PAGE_BOOT = [
   "src/lib/gatehouse-api.ts",
 ];
 
+// The pages that paint from their HTML, before the entry has run (build/prerender-plugin.ts): the
+// landing (hero and pricing), the library and the success page, each as the app first renders it.
+const shells = prerenderShells([
+  { path: "/", file: "index.html", varies: ["checkout"] },
+  { path: "/library", file: "library.html", module: "src/app/routes/library.tsx" },
+  {
+    path: "/billing/success",
+    file: "billing/success.html",
+    module: "src/app/routes/billing-success.tsx",
+    location: "/billing/success?session_id=cs_prerendered",
+    requires: ["session_id"],
+  },
+]);
+
 export default defineConfig({
-  plugins: [react(), productionGuard(), securityHeaders({ "/billing/success": SUCCESS_PAGE_BOOT })],
+  plugins: [
+    react(),
+    productionGuard(),
+    shells,
+    securityHeaders({ "/billing/success": SUCCESS_PAGE_BOOT }, shells.inlineSources),
+  ],
   resolve: { alias: { "@": decodeURIComponent(new URL("./src", import.meta.url).pathname) } },
   build: { target: "es2022", sourcemap: false },
 });

@@ -1,10 +1,14 @@
-// The real `vite build` of this app, as a child process: what the production guard refuses, and
-// the dist/_headers every build writes.
+// The real `vite build` of this app, as a child process: what the production guard refuses, the
+// dist/_headers every build writes, and the prerendered pages (build/prerender-plugin.ts).
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { enFirst } from "../src/features/i18n/dictionary-en.ts";
+import { enPages } from "../src/features/i18n/dictionary-en-pages.ts";
+import { fr } from "../src/features/i18n/dictionary-fr.ts";
 
 const appDir = join(import.meta.dirname, "..");
 const vite = join(appDir, "node_modules", ".bin", "vite");
@@ -70,15 +74,28 @@ describe("vite build", () => {
     expect(res.output).toBe("");
     expect(res.status).toBe(0);
     const headers = readFileSync(join(outDir, "_headers"), "utf8");
-    expect(headers).toContain(
-      "  Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' https://abcdefghijklmnop.supabase.co wss://abcdefghijklmnop.supabase.co https://gatehouse-api.acme.workers.dev; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'\n",
+    const csp = headers.match(/\n {2}Content-Security-Policy: (.+)\n/)?.[1] ?? "";
+    expect(csp.replace(/ 'sha256-[\w+/=]+'/g, "")).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' https://abcdefghijklmnop.supabase.co wss://abcdefghijklmnop.supabase.co https://gatehouse-api.acme.workers.dev; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     );
     expect(headers).toContain("  X-Content-Type-Options: nosniff\n");
     expect(headers).toContain("  Strict-Transport-Security: max-age=63072000; includeSubDomains\n");
     expect(headers).toMatch(/\n\/assets\/\*\n {2}Cache-Control: public, max-age=31536000, immutable\n/);
-    // The bundle carries the deployed values, nothing of the sandbox.
-    const html = readFileSync(join(outDir, "index.html"), "utf8");
-    expect(html).not.toMatch(/<script>|<style>/);
+    // Inline, only the prerendered pages' script and CSS, each allowed by its exact hash and nothing else.
+    const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+    const sources = (directive: string) => csp.match(new RegExp(`${directive} 'self'((?: '[^']+')*);`))?.[1]?.trim();
+    const inline = ["index.html", "library.html", "billing/success.html"].map((file) => {
+      const html = readFileSync(join(outDir, file), "utf8");
+      expect(html.match(/<script>/g)).toHaveLength(1);
+      expect(html.match(/<style>/g)).toHaveLength(1);
+      expect(html).not.toMatch(/ style="/);
+      return {
+        script: hash(html.match(/<script>([\s\S]*?)<\/script>/)?.[1] ?? ""),
+        style: hash(html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? ""),
+      };
+    });
+    expect(sources("script-src")).toBe([...new Set(inline.map((i) => i.script))].join(" "));
+    expect(sources("style-src")?.split(" ").sort()).toEqual([...new Set(inline.map((i) => i.style))].sort());
   }, 120_000);
 
   it("builds the sandbox's values with --mode sandbox (local e2e and bench bundles)", async () => {
@@ -92,5 +109,31 @@ describe("vite build", () => {
     expect(link).toMatch(/^<\/assets\/billing-success-[\w-]+\.js>; rel=modulepreload, /);
     expect(link).toMatch(/<\/assets\/gatehouse-api-[\w-]+\.js>; rel=modulepreload/);
     expect(link).toMatch(/<\/assets\/billing-success-[\w-]+\.css>; rel=preload; as=style; crossorigin/);
+
+    // The pages that paint before their JS: each one's first render, English in #root, French in a template.
+    const page = (file: string) => {
+      const html = readFileSync(join(outDir, file), "utf8");
+      const root = html.match(
+        /<div id="root" ([^>]*)>([\s\S]*?)<\/div><template id="gh-shell-fr">([\s\S]*?)<\/template>/,
+      );
+      return { attributes: root?.[1] ?? "", en: root?.[2] ?? "", fr: root?.[3] ?? "" };
+    };
+    const landing = page("index.html");
+    expect(landing.attributes).toBe('data-shell="/" data-shell-locale="en" data-shell-varies="checkout"');
+    expect(landing.en).toContain(`<h1 id="hero-title" class="_title_`);
+    expect(landing.en).toContain(`>${enFirst["hero.title"]}</h1>`);
+    expect(landing.en).toContain(`>${enFirst["pricing.title"]}</h2>`);
+    expect(landing.fr).toContain(`>${fr["hero.title"]}</h1>`);
+    expect(landing.fr).toContain('<option value="fr" lang="fr" selected="">');
+    const library = page("library.html");
+    expect(library.attributes).toBe('data-shell="/library" data-shell-locale="en"');
+    expect(library.en).toContain(`>${enPages["library.title"]}</h1>`);
+    expect(library.fr).toContain(`>${fr["library.title"]}</h1>`);
+    const success = page("billing/success.html");
+    expect(success.attributes).toBe(
+      'data-shell="/billing/success" data-shell-locale="en" data-shell-requires="session_id"',
+    );
+    expect(success.en).toContain(`${enFirst["app.loading"]}</span>`);
+    expect(success.fr).toContain(`${fr["app.loading"]}</span>`);
   }, 120_000);
 });

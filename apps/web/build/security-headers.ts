@@ -20,8 +20,17 @@ function originOf(url: string | undefined): string | null {
   }
 }
 
+/** Hash sources (`'sha256-…'`) of the inline scripts and styles the build wrote (the prerendered pages'). */
+export interface InlineSources {
+  scripts: string[];
+  styles: string[];
+}
+
 /** The Content-Security-Policy of the SPA: its own origin, plus Supabase and the API for connections. */
-export function contentSecurityPolicy(origins: HeaderOrigins): string {
+export function contentSecurityPolicy(
+  origins: HeaderOrigins,
+  inline: InlineSources = { scripts: [], styles: [] },
+): string {
   const supabase = originOf(origins.supabaseUrl);
   const api = originOf(origins.apiUrl);
   const connect = ["'self'"];
@@ -29,8 +38,8 @@ export function contentSecurityPolicy(origins: HeaderOrigins): string {
   if (api && api !== supabase) connect.push(api);
   return [
     "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
+    ["script-src 'self'", ...inline.scripts].join(" "),
+    ["style-src 'self'", ...inline.styles].join(" "),
     // The favicon is an inline SVG (index.html).
     "img-src 'self' data:",
     "font-src 'self'",
@@ -55,11 +64,15 @@ export const SECURITY_HEADERS = {
 
 /**
  * The text of dist/_headers. `links`: a Link header per path (the files that path's boot loads,
- * announced with its HTML: build/route-preloads.ts).
+ * announced with its HTML: build/route-preloads.ts); `inline`: as for the CSP.
  */
-export function headersFile(origins: HeaderOrigins, links: Record<string, string> = {}): string {
+export function headersFile(
+  origins: HeaderOrigins,
+  links: Record<string, string> = {},
+  inline: InlineSources = { scripts: [], styles: [] },
+): string {
   const all: Record<string, string> = {
-    "Content-Security-Policy": contentSecurityPolicy(origins),
+    "Content-Security-Policy": contentSecurityPolicy(origins, inline),
     ...SECURITY_HEADERS,
   };
   const block = (path: string, headers: Record<string, string>) =>

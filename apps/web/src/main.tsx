@@ -1,6 +1,6 @@
 import "./styles/index.css";
 import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
+import { createRoot, hydrateRoot } from "react-dom/client";
 import { App } from "./app/app.tsx";
 import { EnvError } from "./app/env-error.tsx";
 import { preloadRoute } from "./app/router.tsx";
@@ -29,8 +29,12 @@ if (root) {
       }
     });
   }
-  const render = () =>
-    createRoot(root).render(<StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>);
+  const render = () => {
+    const app = <StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>;
+    // A prerendered page the inline script kept (build/prerender-plugin.ts) is this render already.
+    if (env.ok && root.dataset.shell !== undefined) hydrateRoot(root, app);
+    else createRoot(root).render(app);
+  };
   // The visitor's language before the first paint (French is its own chunk; English is here). The
   // success page renders with its chunk (sent with its HTML): no fallback first, which would hold
   // the page back 300 ms (router.tsx, lazyRoute).

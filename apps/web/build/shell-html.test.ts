@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { shellHtml, shellMarkup, stylesheetsOf } from "./shell-html.ts";
+
+const index = `<!doctype html>
+<html lang="en">
+  <head>
+    <script type="module" crossorigin src="/assets/index-a.js"></script>
+    <link rel="stylesheet" crossorigin href="/assets/button-b.css">
+    <link rel="stylesheet" crossorigin href="/assets/index-c.css">
+  </head>
+  <body>
+    <div id="root"></div>
+  </body>
+</html>`;
+
+describe("shell HTML", () => {
+  it("names the stylesheets index.html links, relative to the output folder", () => {
+    expect(stylesheetsOf(index)).toEqual(["assets/button-b.css", "assets/index-c.css"]);
+  });
+
+  it("puts the English render in #root with what the inline script checks, the French one in a template, the CSS inline", () => {
+    const html = shellHtml(
+      index,
+      { path: "/billing/success", file: "billing/success.html", requires: ["session_id"], varies: ["a", "b"] },
+      { en: "<h1>Hello</h1>", fr: "<h1>Bonjour</h1>" },
+      { script: "run()", style: ".a{color:red}" },
+    );
+    expect(html).toContain(
+      '<div id="root" data-shell="/billing/success" data-shell-locale="en" data-shell-requires="session_id" data-shell-varies="a,b"><h1>Hello</h1></div><template id="gh-shell-fr"><h1>Bonjour</h1></template><script>run()</script>',
+    );
+    expect(html).toContain("<style>.a{color:red}</style>");
+    expect(html).not.toContain('rel="stylesheet"');
+    expect(html).toContain('<script type="module" crossorigin src="/assets/index-a.js"></script>');
+  });
+
+  it("moves style attributes out of the markup (the CSP refuses them; the inline script applies them)", () => {
+    expect(shellMarkup('<span class="s" style="width:40%;height:1rem"></span>')).toBe(
+      '<span class="s" data-shell-style="width:40%;height:1rem"></span>',
+    );
+  });
+
+  it("refuses an index.html without an empty #root or a stylesheet, and inline text that would close its element", () => {
+    const page = { path: "/", file: "index.html" };
+    const rendered = { en: "", fr: "" };
+    expect(() => shellHtml("<body></body>", page, rendered, { script: "", style: "" })).toThrow(/no <div id="root">/);
+    expect(() => shellHtml(index.replace(/<link[^>]*>/g, ""), page, rendered, { script: "", style: "" })).toThrow(
+      /no stylesheet/,
+    );
+    expect(() => shellHtml(index, page, rendered, { script: "'</script>'", style: "" })).toThrow(/<\/script/);
+    expect(() => shellHtml(index, page, rendered, { script: "", style: "a{content:'</style>'}" })).toThrow(/<\/style/);
+  });
+});

@@ -1,0 +1,64 @@
+// The HTML of a prerendered page: the client build's index.html with the page's first render in
+// #root (English), the other language's in a <template>, the inline script that picks, and the
+// page's CSS inline instead of its stylesheet links (see prerender-plugin.ts and
+// src/app/shell/shell-script.ts).
+
+export interface ShellPage {
+  /** The path the page answers (`/`, `/library`). */
+  path: string;
+  /** Its file in dist/ (`index.html`, `library.html`, `billing/success.html`). */
+  file: string;
+  /** The page's lazy module, whose CSS the shell needs too (`src/app/routes/library.tsx`). */
+  module?: string;
+  /** The URL rendered, when the page's first render needs a query (`/billing/success?session_id=…`). */
+  location?: string;
+  /** Query parameters that must be present for the shell to stand (`session_id`). */
+  requires?: string[];
+  /** Query parameters whose presence changes the first render (`checkout`): no shell then. */
+  varies?: string[];
+}
+
+const ROOT = '<div id="root"></div>';
+const STYLESHEET = /<link rel="stylesheet"[^>]*href="([^"]+)"[^>]*>\s*/g;
+
+const attr = (value: string) => value.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
+
+/** The files of index.html's stylesheet links, relative to the output folder. */
+export function stylesheetsOf(indexHtml: string, base = "/"): string[] {
+  return [...indexHtml.matchAll(STYLESHEET)].map((m) => (m[1] as string).slice(base.length));
+}
+
+/**
+ * `style` attributes become `data-shell-style`: the CSP does not allow style attributes in HTML, so
+ * the inline script applies them (through the DOM, which the CSP allows) before the first paint.
+ */
+export function shellMarkup(rendered: string): string {
+  return rendered.replaceAll(' style="', ' data-shell-style="');
+}
+
+export function shellHtml(
+  indexHtml: string,
+  page: ShellPage,
+  rendered: { en: string; fr: string },
+  inline: { script: string; style: string },
+): string {
+  if (!indexHtml.includes(ROOT)) throw new Error(`index.html has no ${ROOT} to put the shell in`);
+  if (inline.script.includes("</script")) throw new Error("the shell's inline script contains </script");
+  if (inline.style.includes("</style")) throw new Error("the shell's CSS contains </style");
+  const attributes = [
+    `data-shell="${attr(page.path)}"`,
+    'data-shell-locale="en"',
+    page.requires?.length ? `data-shell-requires="${attr(page.requires.join(","))}"` : "",
+    page.varies?.length ? `data-shell-varies="${attr(page.varies.join(","))}"` : "",
+  ].filter(Boolean);
+  let links = 0;
+  const styled = indexHtml.replace(STYLESHEET, () => (links++ === 0 ? `<style>${inline.style}</style>\n` : ""));
+  if (links === 0) throw new Error("index.html links no stylesheet to inline");
+  return styled.replace(
+    ROOT,
+    () =>
+      `<div id="root" ${attributes.join(" ")}>${shellMarkup(rendered.en)}</div>` +
+      `<template id="gh-shell-fr">${shellMarkup(rendered.fr)}</template>` +
+      `<script>${inline.script}</script>`,
+  );
+}

@@ -1,0 +1,30 @@
+// Inlined into each prerendered page right after #root (build/prerender-plugin.ts; the CSP allows it
+// by its hash), it runs before the first paint and makes the shell true for this visit: the
+// visitor's language (another language's shell is in a <template>), the currency picker's value, the
+// style attributes the CSP keeps out of HTML (build/shell-html.ts), or no shell at all when this URL's first render is not the one prerendered (main.tsx then renders
+// from scratch, as without a shell).
+import { visitorLocale } from "@/features/i18n/locale.ts";
+import { visitorCurrency } from "@/features/pricing/currency-pick.ts";
+import { shellFits } from "./shell-fit.ts";
+
+const root = document.getElementById("root");
+if (root && root.dataset.shell !== undefined) {
+  const locale = visitorLocale();
+  const fits = shellFits(root.dataset, window.location);
+  const other = document.getElementById(`gh-shell-${locale}`);
+  if (fits && locale !== root.dataset.shellLocale && other instanceof HTMLTemplateElement) {
+    root.replaceChildren(other.content.cloneNode(true));
+    root.dataset.shellLocale = locale;
+  }
+  if (!fits || root.dataset.shellLocale !== locale) {
+    root.replaceChildren();
+    delete root.dataset.shell;
+  }
+  for (const element of root.querySelectorAll<HTMLElement>("[data-shell-style]")) {
+    element.style.cssText = element.dataset.shellStyle ?? "";
+    delete element.dataset.shellStyle;
+  }
+  document.documentElement.lang = locale;
+  const picker = document.getElementById("pricing-currency");
+  if (picker instanceof HTMLSelectElement) picker.value = visitorCurrency();
+}

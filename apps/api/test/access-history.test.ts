@@ -1,5 +1,16 @@
 import { describe, expect, test } from "vitest";
-import { adminSelect, api, createUser, deliver, eventsFor, prices, sandbox, stripe, subscribe } from "./helpers.ts";
+import {
+  adminSelect,
+  api,
+  createUser,
+  deliver,
+  eventsFor,
+  postCheckout,
+  prices,
+  sandbox,
+  stripe,
+  subscribe,
+} from "./helpers.ts";
 
 interface ChangeRow {
   cause: string;
@@ -70,11 +81,7 @@ describe("access history through the API's sync paths", () => {
 
   test("a lifetime purchase and its full refund, delivered as webhooks, are recorded with their events (not as database)", async () => {
     const user = await createUser();
-    const res = await api("/api/checkout", {
-      method: "POST",
-      token: user.token,
-      json: { priceId: prices.lifetime(), currency: "usd" },
-    });
+    const res = await postCheckout(user.token, { priceId: prices.lifetime(), currency: "usd" });
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as { id: string };
     const paid = await sandbox(`checkout/sessions/${id}/complete`, {

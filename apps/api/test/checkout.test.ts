@@ -1,16 +1,22 @@
 import { describe, expect, test } from "vitest";
-import { APP_URL, adminSelect, api, createUser, openCheckout, prices, stripe, subscribe } from "./helpers.ts";
+import {
+  APP_URL,
+  adminSelect,
+  api,
+  createUser,
+  openCheckout,
+  postCheckout,
+  prices,
+  stripe,
+  subscribe,
+} from "./helpers.ts";
 
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
 describe("POST /api/checkout — happy", () => {
   test("opens a Checkout Session that names the user everywhere Stripe will echo it", async () => {
     const user = await createUser();
-    const res = await api("/api/checkout", {
-      method: "POST",
-      token: user.token,
-      json: { priceId: prices.monthly(), locale: "fr" },
-    });
+    const res = await postCheckout(user.token, { priceId: prices.monthly(), locale: "fr" });
     expect(res.status).toBe(200);
     const { url, id } = (await res.json()) as { url: string; id: string };
     expect(id).toMatch(/^cs_/);
@@ -45,9 +51,7 @@ describe("POST /api/checkout — happy", () => {
   test("20 concurrent requests for one user make one customer and at most one open session", async () => {
     const user = await createUser();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } }),
-      ),
+      Array.from({ length: 20 }, () => postCheckout(user.token, { priceId: prices.monthly() })),
     );
     const bodies = (await Promise.all(results.map((r) => r.json()))) as Array<{ id?: string }>;
     expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
@@ -72,11 +76,7 @@ test("concurrent checkouts for two plans leave exactly one payable session", asy
   const user = await createUser();
   const results = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
-      api("/api/checkout", {
-        method: "POST",
-        token: user.token,
-        json: { priceId: i % 2 ? prices.yearly() : prices.monthly() },
-      }),
+      postCheckout(user.token, { priceId: i % 2 ? prices.yearly() : prices.monthly() }),
     ),
   );
   expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
@@ -98,7 +98,7 @@ test("concurrent checkouts for two plans leave exactly one payable session", asy
 test("a user with an open session who asks for both plans in many tabs at once keeps one payable session", async () => {
   const { pay } = await import("./helpers.ts");
   const user = await createUser();
-  const post = (priceId: string) => api("/api/checkout", { method: "POST", token: user.token, json: { priceId } });
+  const post = (priceId: string) => postCheckout(user.token, { priceId });
   expect((await post(prices.monthly())).status).toBe(200);
   // Every yearly request must replace the monthly session; the monthly ones race them.
   const results = await Promise.all(
@@ -141,7 +141,7 @@ describe("POST /api/checkout — errors", () => {
     [{ priceId: "price_1", extra: true }, "extra"],
   ])("refuses the body %j, naming %s", async (json, field) => {
     const user = await createUser();
-    const res = await api("/api/checkout", { method: "POST", token: user.token, json });
+    const res = await postCheckout(user.token, json);
     expect(res.status).toBe(400);
     const err = await codeOf(res);
     expect(err.code).toBe("invalid_body");
@@ -154,7 +154,7 @@ describe("POST /api/checkout — errors", () => {
     ["a price of a product without metadata.entitlement", () => prices.noEntitlement()],
   ])("refuses %s with invalid_price", async (_label, price) => {
     const user = await createUser();
-    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: price() } });
+    const res = await postCheckout(user.token, { priceId: price() });
     expect(res.status).toBe(400);
     expect((await codeOf(res)).code).toBe("invalid_price");
   });
@@ -163,7 +163,7 @@ describe("POST /api/checkout — errors", () => {
     const { user, sessionId } = await subscribe(prices.monthly());
     const sync = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId } });
     expect(sync.status).toBe(200);
-    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.yearly() } });
+    const res = await postCheckout(user.token, { priceId: prices.yearly() });
     expect(res.status).toBe(409);
     expect((await codeOf(res)).code).toBe("already_subscribed");
   });
@@ -171,17 +171,13 @@ describe("POST /api/checkout — errors", () => {
 
 describe("POST /api/checkout — security", () => {
   test("returns 401 without a session", async () => {
-    const res = await api("/api/checkout", { method: "POST", json: { priceId: prices.monthly() } });
+    const res = await postCheckout(undefined, { priceId: prices.monthly() });
     expect(res.status).toBe(401);
   });
 
   test("never takes the user from the body", async () => {
     const user = await createUser();
-    const res = await api("/api/checkout", {
-      method: "POST",
-      token: user.token,
-      json: { priceId: prices.monthly(), userId: crypto.randomUUID() },
-    });
+    const res = await postCheckout(user.token, { priceId: prices.monthly(), userId: crypto.randomUUID() });
     expect(res.status).toBe(400);
   });
 });
@@ -193,7 +189,7 @@ describe("POST /api/checkout — a subscription that is not over", () => {
     await advanceClock(31 * 86_400);
     await deliver(await eventsFor(customer));
     expect((await entitlementOf(user.id))?.active).toBe(false);
-    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } });
+    const res = await postCheckout(user.token, { priceId: prices.monthly() });
     expect(res.status).toBe(409);
     const err = await codeOf(res);
     expect(err.code).toBe("already_subscribed");
@@ -207,7 +203,7 @@ describe("POST /api/checkout — coming back", () => {
     const { user, customer, subscription } = await subscribe(prices.monthly());
     await stripe.subscriptions.cancel(subscription);
     await deliver(await eventsFor(customer));
-    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.monthly() } });
+    const res = await postCheckout(user.token, { priceId: prices.monthly() });
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as { id: string };
     expect((await stripe.checkout.sessions.retrieve(id)).status).toBe("open");
@@ -218,7 +214,7 @@ describe("POST /api/checkout — coming back", () => {
     const user = await createUser();
     const first = await openCheckout(user, prices.monthly());
     expect((await pay(first.id)).ok).toBe(true);
-    const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId: prices.yearly() } });
+    const res = await postCheckout(user.token, { priceId: prices.yearly() });
     expect(res.status).toBe(409);
   });
 });

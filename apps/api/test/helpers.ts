@@ -215,8 +215,13 @@ export async function deliver(events: Stripe.Event[]): Promise<number[]> {
 }
 
 /** POST /api/checkout for this user and price; the session it opened (throws unless 200). */
+/** POST /api/checkout with this JSON body, as the holder of `token` (undefined: signed out). */
+export function postCheckout(token: string | undefined, json: unknown): Promise<Response> {
+  return api("/api/checkout", { method: "POST", ...(token === undefined ? {} : { token }), json });
+}
+
 export async function openCheckout(user: TestUser, priceId: string): Promise<{ id: string; url: string }> {
-  const res = await api("/api/checkout", { method: "POST", token: user.token, json: { priceId } });
+  const res = await postCheckout(user.token, { priceId });
   if (res.status !== 200) throw new Error(`checkout: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string; url: string };
 }

@@ -25,6 +25,15 @@ const guide = Buffer.from("%PDF-1.7 the Basic guide\n");
 
 const signedIn = () => sb.signIn();
 
+/** Uploads `body` to `path` in `bucket` as `client`'s caller, as a PDF unless `options` say otherwise. */
+const upload = (
+  client: SupabaseClient,
+  bucket: string,
+  path: string,
+  body: Buffer,
+  options: { contentType?: string; upsert?: boolean } = {},
+) => client.storage.from(bucket).upload(path, body, { contentType: "application/pdf", ...options });
+
 /** The user's entitlement as the sync writes it: active with these features, or ended (none). */
 async function grant(userId: string, features: string[]) {
   await sb.owner.query(
@@ -64,13 +73,9 @@ beforeAll(async () => {
   await grant(pro.id, ["library.basic", "library.pro"]);
   await grant(basic.id, ["library.basic"]);
   for (const bucket of [BUCKET, SMALL]) {
-    const up1 = await admin.storage
-      .from(bucket)
-      .upload("library.pro/handbook.pdf", handbook, { contentType: "application/pdf", upsert: true });
+    const up1 = await upload(admin, bucket, "library.pro/handbook.pdf", handbook, { upsert: true });
     expect(up1.error).toBeNull();
-    const up2 = await admin.storage
-      .from(bucket)
-      .upload("library.basic/guide.pdf", guide, { contentType: "application/pdf", upsert: true });
+    const up2 = await upload(admin, bucket, "library.basic/guide.pdf", guide, { upsert: true });
     expect(up2.error).toBeNull();
   }
 }, 60_000);
@@ -82,9 +87,7 @@ afterAll(async () => {
 describe("upload with the secret key", () => {
   test("answers the object's id and full key, and records size, type and eTag", async () => {
     const body = Buffer.from("%PDF-1.7 notes");
-    const { data, error } = await admin.storage
-      .from(SMALL)
-      .upload("library.basic/notes.pdf", body, { contentType: "application/pdf" });
+    const { data, error } = await upload(admin, SMALL, "library.basic/notes.pdf", body);
     expect(error).toBeNull();
     expect(data).toMatchObject({ path: "library.basic/notes.pdf", fullPath: `${SMALL}/library.basic/notes.pdf` });
     expect(data?.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -100,18 +103,13 @@ describe("upload with the secret key", () => {
   });
 
   test("a second upload to the same key without upsert is refused as a duplicate", async () => {
-    const { error } = await admin.storage.from(SMALL).upload("library.basic/guide.pdf", guide, {
-      contentType: "application/pdf",
-    });
+    const { error } = await upload(admin, SMALL, "library.basic/guide.pdf", guide);
     expect(error).toMatchObject({ status: 400, statusCode: "409", message: "The resource already exists" });
   });
 
   test("upsert replaces the bytes; update (PUT) of a missing key is Object not found", async () => {
     const next = Buffer.from("%PDF-1.7 notes, second edition");
-    const up = await admin.storage.from(SMALL).upload("library.basic/notes.pdf", next, {
-      contentType: "application/pdf",
-      upsert: true,
-    });
+    const up = await upload(admin, SMALL, "library.basic/notes.pdf", next, { upsert: true });
     expect(up.error).toBeNull();
     const { data } = await admin.storage.from(SMALL).download("library.basic/notes.pdf");
     expect(Buffer.from(await (data as Blob).arrayBuffer()).equals(next)).toBe(true);
@@ -133,24 +131,22 @@ describe("upload with the secret key", () => {
 
 describe("bad input answers as Supabase Storage does", () => {
   test("an unknown bucket is Bucket not found", async () => {
-    const { error } = await admin.storage.from("nope").upload("a/b.pdf", guide, { contentType: "application/pdf" });
+    const { error } = await upload(admin, "nope", "a/b.pdf", guide);
     expect(error).toMatchObject({ status: 400, statusCode: "404", message: "Bucket not found" });
   });
 
   test("a file over the bucket's size limit is refused with EntityTooLarge, and nothing is stored", async () => {
     const big = Buffer.alloc(LIMIT + 1, 1);
-    const { error } = await admin.storage
-      .from(SMALL)
-      .upload("library.pro/big.pdf", big, { contentType: "application/pdf" });
+    const { error } = await upload(admin, SMALL, "library.pro/big.pdf", big);
     expect(error).toMatchObject({ status: 400, statusCode: "413", code: "EntityTooLarge" });
     const { rowCount } = await sb.owner.query("select 1 from storage.objects where name = 'library.pro/big.pdf'");
     expect(rowCount).toBe(0);
   });
 
   test("a content type outside the bucket's allowlist is refused with InvalidMimeType", async () => {
-    const { error } = await admin.storage
-      .from(SMALL)
-      .upload("library.pro/tool.exe", guide, { contentType: "application/x-msdownload" });
+    const { error } = await upload(admin, SMALL, "library.pro/tool.exe", guide, {
+      contentType: "application/x-msdownload",
+    });
     expect(error).toMatchObject({
       status: 400,
       statusCode: "415",
@@ -179,7 +175,7 @@ describe("bad input answers as Supabase Storage does", () => {
       });
     }
     // fetch resolves `..` before sending: the request no longer names a key at all.
-    const { error } = await admin.storage.from(SMALL).upload("../x.pdf", guide, { contentType: "application/pdf" });
+    const { error } = await upload(admin, SMALL, "../x.pdf", guide);
     expect(error?.status).toBe(400);
   });
 
@@ -251,9 +247,7 @@ describe("reads of the downloads bucket run as the caller, under the migrations'
   });
 
   test("a user cannot upload into the bucket: RLS refuses the insert", async () => {
-    const { error } = await pro.client.storage
-      .from(BUCKET)
-      .upload("library.pro/mine.pdf", guide, { contentType: "application/pdf" });
+    const { error } = await upload(pro.client, BUCKET, "library.pro/mine.pdf", guide);
     expect(error).toMatchObject({
       status: 400,
       statusCode: "403",
@@ -362,7 +356,7 @@ describe("signed URLs", () => {
 
 describe("remove and buckets", () => {
   test("the secret key removes objects and their bytes; a user's remove deletes nothing", async () => {
-    await admin.storage.from(SMALL).upload("library.basic/tmp.pdf", guide, { contentType: "application/pdf" });
+    await upload(admin, SMALL, "library.basic/tmp.pdf", guide);
     const denied = await pro.client.storage.from(SMALL).remove(["library.basic/tmp.pdf"]);
     expect(denied.data).toEqual([]);
     const { data, error } = await admin.storage.from(SMALL).remove(["library.basic/tmp.pdf"]);

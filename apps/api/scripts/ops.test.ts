@@ -106,14 +106,8 @@ async function failedEvent(customerId: string | null, type = "customer.subscript
   return id;
 }
 
-async function entitlementOf(userId: string) {
-  const { data } = await services.db
-    .from("entitlements")
-    .select("active,entitlement,status")
-    .eq("user_id", userId)
-    .maybeSingle();
-  return data as { active: boolean; entitlement: string | null; status: string | null } | null;
-}
+const entitlementOf = async (userId: string) =>
+  (await services.db.from("entitlements").select("active,entitlement,status").eq("user_id", userId).maybeSingle()).data;
 
 async function ledgerRow(id: string) {
   const { data } = await services.db
@@ -121,7 +115,8 @@ async function ledgerRow(id: string) {
     .select("processed_at,last_error,attempts")
     .eq("id", id)
     .single();
-  return data as { processed_at: string | null; last_error: string | null; attempts: number };
+  if (!data) throw new Error(`no ledger row ${id}`);
+  return data;
 }
 
 describe("stripe:setup", () => {

@@ -71,6 +71,16 @@ describe("POST /api/billing/sync", () => {
     expect(await lastSynced()).not.toBe(before);
   });
 
+  test("a caller with a customer of their own but no access gets 403 for another user's session id, and stays locked", async () => {
+    const { sessionId } = await subscribe(prices.monthly());
+    const mallory = await createUser();
+    await openCheckout(mallory, prices.monthly());
+    const res = await api("/api/billing/sync", { method: "POST", token: mallory.token, json: { sessionId } });
+    expect(res.status).toBe(403);
+    expect(await codeOf(res)).toBe("session_not_yours");
+    expect((await entitlementOf(mallory.id))?.active ?? false).toBe(false);
+  });
+
   test("a caller who already has access still gets 403 for another user's session id", async () => {
     const { sessionId } = await subscribe(prices.monthly());
     const mallory = await subscribe(prices.monthly());

@@ -8,7 +8,7 @@ import { customerIdOf } from "./customer-id-of.ts";
 import { accessIsCurrent, ENTITLEMENT_COLUMNS, toEntitlementView } from "./entitlement-view.ts";
 import type { Services } from "./services.ts";
 import { isMissingStripeObject, stripeCall } from "./stripe-errors.ts";
-import { syncCustomer } from "./sync-customer.ts";
+import { type ChangeCause, syncCustomer } from "./sync-customer.ts";
 
 export function readEntitlement(s: Services, userId: string): Promise<Tables<"entitlements"> | null> {
   return selectOne(s.db, "entitlements", ENTITLEMENT_COLUMNS, "user_id", userId);
@@ -51,22 +51,33 @@ export function sessionAlreadySynced(
 
 /**
  * The caller's sync. With a Checkout Session id (the success page): the session is read from
- * Stripe and, at the same time, the user's entitlement from the database; if a sync already wrote
- * the session's subscription (sessionAlreadySynced), that entitlement is the answer (one Stripe
- * call and one read instead of three calls and a write); otherwise the session's customer is
- * synced from Stripe. The session's owner is checked either way.
+ * Stripe and, at the same time, the user's entitlement and bound customer from the database.
+ * - No current access (a first checkout, the common case): nothing can have synced this session
+ *   yet, so the bound customer's sync starts at once, while Stripe answers about the session (one
+ *   Stripe round trip less); it is the answer once the session proves to be this user's, for this
+ *   customer (a session of another customer is synced as before).
+ * - Access already current: if a sync already wrote the session's subscription
+ *   (sessionAlreadySynced), that entitlement is the answer (one Stripe call and two reads instead of
+ *   three calls and a write); otherwise the session's customer is synced.
+ * The session's owner is checked either way before anything is answered; the early sync only ever
+ * re-reads the caller's own customer, as a sync without a session id does.
  */
 export async function syncUser(s: Services, user: AuthUser, sessionId?: string): Promise<EntitlementView> {
-  if (sessionId) {
-    const stored = readEntitlement(s, user.id);
-    stored.catch(() => undefined); // awaited below unless the session is refused
-    const session = await sessionOf(s, user, sessionId);
-    const row = await stored;
-    const customer = customerOf(session);
-    if (!customer || sessionAlreadySynced(session, row)) return toEntitlementView(row);
-    return toEntitlementView(await syncCustomer(s, customer, [], { cause: "checkout_sync", actor: user.id }));
+  const why: ChangeCause = { cause: "checkout_sync", actor: user.id };
+  if (!sessionId) {
+    const customer = await customerIdOf(s, user.id);
+    if (!customer) return toEntitlementView(await readEntitlement(s, user.id));
+    return toEntitlementView(await syncCustomer(s, customer, [], why));
   }
-  const customer = await customerIdOf(s, user.id);
-  if (!customer) return toEntitlementView(await readEntitlement(s, user.id));
-  return toEntitlementView(await syncCustomer(s, customer, [], { cause: "checkout_sync", actor: user.id }));
+  const session = sessionOf(s, user, sessionId);
+  session.catch(() => undefined); // awaited below
+  const [row, bound] = await Promise.all([readEntitlement(s, user.id), customerIdOf(s, user.id)]);
+  const early = bound && !(row && accessIsCurrent(row, Date.now())) ? syncCustomer(s, bound, [], why) : null;
+  early?.catch(() => undefined); // awaited below unless the session is refused
+  const paid = await session;
+  const customer = customerOf(paid);
+  if (!customer) return toEntitlementView(row);
+  if (early && customer === bound) return toEntitlementView(await early);
+  if (sessionAlreadySynced(paid, row)) return toEntitlementView(row);
+  return toEntitlementView(await syncCustomer(s, customer, [], why));
 }

@@ -1,6 +1,7 @@
 // budgets: initial JS of the pricing page (the Vite entry chunk and its static imports, from the
 // build manifest) and of the whole SPA, the worker bundle (wrangler deploy --dry-run --minify),
-// all gzip-compressed; and Lighthouse 13 performance and accessibility of the pricing page.
+// all gzip-compressed, and the landing's HTML (prerendered, CSS inline); and Lighthouse 13
+// performance and accessibility of the landing, the success page and the library.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,7 +77,9 @@ async function webBudgets(ctx: BenchContext, root: string, outDir: string) {
   const pricingJs = [...initial].filter((f) => f.endsWith(".js")).reduce((s, f) => s + gzipKiB(join(outDir, f)), 0);
   const allJs = filesUnder(outDir, (f) => f.endsWith(".js"));
   const spaJs = allJs.reduce((s, f) => s + gzipKiB(f), 0);
-  return { pricingJs, pricingChunks: initial.size, spaJs, spaChunks: allJs.length };
+  // The landing's HTML: its prerendered first render in English and French and its CSS, inline.
+  const landingHtml = gzipKiB(join(outDir, "index.html"));
+  return { pricingJs, pricingChunks: initial.size, spaJs, spaChunks: allJs.length, landingHtml };
 }
 
 async function workerBudget(root: string, outDir: string) {
@@ -169,6 +172,7 @@ export async function budgets(ctx: BenchContext, root: string): Promise<Scenario
       parameters: {
         compression: "gzip (zlib default level 6)",
         pricingPage: "Vite entry chunk + its static imports (the landing route, where pricing lives, is eager)",
+        landingHtml: "dist/index.html: the landing prerendered in English and French, its CSS inline (apps/web/build/prerender-plugin.ts)",
         lighthouse: ctx.sizes.lighthouse
           ? `13, default (mobile, simulated throttling), headless Debian Chromium, signed out: ${LIGHTHOUSE_PAGES.map((p) => p.path).join(", ")}`
           : "skipped (smoke)",
@@ -178,6 +182,7 @@ export async function budgets(ctx: BenchContext, root: string): Promise<Scenario
         pricingInitialChunks: web.pricingChunks,
         spaJsGzipKiB: kib(web.spaJs),
         spaJsFiles: web.spaChunks,
+        landingHtmlGzipKiB: kib(web.landingHtml),
         workerGzipKiB: kib(worker.workerGzip),
         workerRawKiB: kib(worker.workerRaw),
         ...lhFigures,

@@ -1,7 +1,8 @@
-import { type ComponentType, lazy } from "react";
+import { lazy } from "react";
 import { Route, Routes } from "react-router";
 import { withPageMessages } from "@/features/i18n/dictionaries.ts";
 import { AppLayout } from "./layout/app-layout.tsx";
+import { lazyRoute } from "./lazy-route.tsx";
 import { LandingRoute } from "./routes/landing.tsx";
 
 // The landing page (hero + pricing) is in the entry chunk; every other page loads on demand, with the
@@ -17,27 +18,6 @@ const loaders = {
 } as const;
 
 type LazyPath = keyof typeof loaders;
-
-/**
- * A page loaded on demand that renders at once when its chunk is already here: React.lazy always
- * suspends on its first render, and content revealed after a Suspense fallback is committed no
- * sooner than 300 ms after that fallback (React's FALLBACK_THROTTLE_MS), which on a direct load of
- * the success page held the unlocked content back that long.
- */
-function lazyRoute(load: () => Promise<{ default: ComponentType }>) {
-  let loaded: ComponentType | null = null;
-  const preload = () =>
-    load().then((module) => {
-      loaded = module.default;
-      return module;
-    });
-  const Lazy = lazy(preload);
-  function Route() {
-    const Loaded = loaded;
-    return Loaded ? <Loaded /> : <Lazy />;
-  }
-  return { preload, Route };
-}
 
 const routes = Object.fromEntries(Object.entries(loaders).map(([path, load]) => [path, lazyRoute(load)])) as Record<
   LazyPath,

@@ -3,7 +3,7 @@ import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { SandboxStartError } from "../postgres/index.ts";
 import { startStripeStandIn } from "./index.ts";
-import { checkout, makePlan, sdk, useHarness } from "./test-support.ts";
+import { checkout, makePlan, openSession, sdk, useHarness } from "./test-support.ts";
 
 const h = useHarness();
 
@@ -135,11 +135,7 @@ describe("errors", () => {
 
   it("answers a declined card with a 402 card_error the SDK maps to StripeCardError", async () => {
     const price = await makePlan(h.stripe);
-    const session = await h.stripe.checkout.sessions.create({
-      mode: "subscription",
-      line_items: [{ price: price.id, quantity: 1 }],
-      success_url: "http://127.0.0.1:5173/ok?session_id={CHECKOUT_SESSION_ID}",
-    });
+    const session = await openSession(h, price.id);
     const res = await h.control<{ error: Stripe.StripeRawError }>(
       `/_sandbox/checkout/sessions/${session.id}/complete`,
       { card: "4000000000000002", email: "d@example.com" },

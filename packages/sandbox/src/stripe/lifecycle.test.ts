@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { checkout, makePlan, useHarness } from "./test-support.ts";
+import { checkout, makePlan, openSession, useHarness } from "./test-support.ts";
 
 const DAY = 86_400;
 const h = useHarness();
@@ -99,11 +99,7 @@ describe("subscription lifecycle on the sandbox clock", () => {
 
   it("expires an unpaid checkout session when its time passes", async () => {
     const price = await makePlan(h.stripe);
-    const session = await h.stripe.checkout.sessions.create({
-      mode: "subscription",
-      line_items: [{ price: price.id, quantity: 1 }],
-      success_url: "http://127.0.0.1:5173/ok",
-    });
+    const session = await openSession(h, price.id);
     await advance(25 * 3600);
     expect((await h.stripe.checkout.sessions.retrieve(session.id)).status).toBe("expired");
     expect((await eventsFor(session.id)).map((e) => e.type)).toContain("checkout.session.expired");

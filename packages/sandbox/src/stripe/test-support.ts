@@ -226,6 +226,20 @@ export async function checkout(
   return { session: await h.stripe.checkout.sessions.retrieve(session.id), subscription };
 }
 
+/** A Checkout Session for one of `price`, left unpaid: subscription mode unless `extra` changes it. */
+export function openSession(
+  h: Harness,
+  price: string,
+  extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
+): Promise<Stripe.Checkout.Session> {
+  return h.stripe.checkout.sessions.create({
+    mode: "subscription",
+    line_items: [{ price, quantity: 1 }],
+    success_url: "http://127.0.0.1:5173/ok?session_id={CHECKOUT_SESSION_ID}",
+    ...extra,
+  });
+}
+
 /**
  * A portal for `customer` whose configuration lets them switch prices, invoiced at once: among
  * `prices` (each under its product) when given, and scheduled for the period's end under the
@@ -281,10 +295,9 @@ export function paymentSession(
   customer: string,
   extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Promise<Stripe.Checkout.Session> {
-  return h.stripe.checkout.sessions.create({
+  return openSession(h, price, {
     mode: "payment",
     customer,
-    line_items: [{ price, quantity: 1 }],
     automatic_tax: { enabled: true },
     billing_address_collection: "required",
     customer_update: { address: "auto", name: "auto" },

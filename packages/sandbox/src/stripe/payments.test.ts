@@ -1,7 +1,7 @@
 // One-time payments through the real SDK: payment-mode Checkout, currency options, tax, refunds, disputes.
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { paymentSession, useHarness } from "./test-support.ts";
+import { makePlan, openSession, paymentSession, useHarness } from "./test-support.ts";
 
 const h = useHarness();
 
@@ -118,12 +118,7 @@ describe("one-time payments", () => {
 
   it("refuses bad payment-mode parameters in Stripe's shape", async () => {
     const price = await lifetime();
-    const recurring = await h.stripe.prices.create({
-      product: String(price.product),
-      currency: "eur",
-      unit_amount: 900,
-      recurring: { interval: "month" },
-    });
+    const recurring = await makePlan(h.stripe, { product: String(price.product) });
     const base = { mode: "payment" as const, success_url: success };
     const attempts: Array<[Stripe.Checkout.SessionCreateParams, string, RegExp]> = [
       [{ ...base, line_items: [{ price: price.id, quantity: 1 }], currency: "jpy" }, "currency", /jpy/],
@@ -239,15 +234,13 @@ describe("one-time payments", () => {
 describe("tax on the hosted checkout and on invoices", () => {
   it("the hosted page asks for the address, shows the tax for the chosen country and charges it", async () => {
     const price = await lifetime();
-    const session = await h.stripe.checkout.sessions.create({
+    const session = await openSession(h, price.id, {
       mode: "payment",
-      line_items: [{ price: price.id, quantity: 1 }],
       customer_email: "page@example.com",
       automatic_tax: { enabled: true },
       billing_address_collection: "required",
       tax_id_collection: { enabled: true },
       locale: "fr",
-      success_url: success,
     });
     expect(session).toMatchObject({ automatic_tax: { enabled: true, status: "requires_location_inputs" } });
     const page = await (await fetch(String(session.url))).text();
@@ -272,21 +265,15 @@ describe("tax on the hosted checkout and on invoices", () => {
 
   it("a subscription Checkout with automatic tax taxes its invoices (total_taxes) by the customer's country", async () => {
     const product = await h.stripe.products.create({ name: "Pro" });
-    const price = await h.stripe.prices.create({
+    const price = await makePlan(h.stripe, {
       product: product.id,
-      currency: "eur",
-      unit_amount: 1000,
-      recurring: { interval: "month" },
-      tax_behavior: "exclusive",
-      currency_options: { usd: { unit_amount: 1100 } },
+      amount: 1000,
+      extra: { tax_behavior: "exclusive", currency_options: { usd: { unit_amount: 1100 } } },
     });
-    const session = await h.stripe.checkout.sessions.create({
-      mode: "subscription",
-      line_items: [{ price: price.id, quantity: 1 }],
+    const session = await openSession(h, price.id, {
       customer_email: "sub@example.com",
       automatic_tax: { enabled: true },
       billing_address_collection: "required",
-      success_url: success,
     });
     const done = await h.control<{ subscription: string }>(`/_sandbox/checkout/sessions/${session.id}/complete`, {
       address: { country: "DE" },

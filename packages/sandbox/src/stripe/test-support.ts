@@ -185,7 +185,14 @@ export async function startReceiver(secret: string): Promise<Receiver> {
 /** A monthly product and price, created through the SDK. */
 export async function makePlan(
   stripe: Stripe,
-  opts: { amount?: number; interval?: "month" | "year"; trialDays?: number; product?: string } = {},
+  opts: {
+    amount?: number;
+    interval?: "month" | "year";
+    trialDays?: number;
+    product?: string;
+    /** More of the price's parameters (tax behaviour, currency options…). */
+    extra?: Partial<Stripe.PriceCreateParams>;
+  } = {},
 ): Promise<Stripe.Price> {
   const product =
     opts.product ?? (await stripe.products.create({ name: "Gatehouse Pro", metadata: { entitlement: "pro" } })).id;
@@ -197,6 +204,7 @@ export async function makePlan(
       interval: opts.interval ?? "month",
       ...(opts.trialDays ? { trial_period_days: opts.trialDays } : {}),
     },
+    ...opts.extra,
   });
 }
 

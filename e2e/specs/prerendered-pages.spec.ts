@@ -64,6 +64,36 @@ test.describe("a French browser", () => {
   });
 });
 
+test.describe("a French browser, before the app's JavaScript has arrived", () => {
+  test.use({ locale: "fr-FR" });
+  test("picks English on the painted page: the app starts in English, with no hydration error", async ({ page }) => {
+    const { web } = stackInfo().urls;
+    const errors = collectErrors(page);
+    // Hold the entry script until the visitor has used the page painted from the HTML.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(web, { waitUntil: "commit" });
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+      "Apprenez le métier, débloqué dès que vous vous abonnez.",
+    );
+    await page.getByLabel("Langue").selectOption("en");
+    release();
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+      "Learn the craft, unlocked the moment you subscribe.",
+    );
+    await expect(page.getByLabel("Language")).toHaveValue("en");
+    await expect(page.getByTestId("plan-card").first()).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+});
+
 test("the library's heading is hydrated, not painted twice; a path without a shell renders as before", async ({
   page,
 }) => {

@@ -31,9 +31,12 @@ if (root) {
   }
   const render = () => {
     const app = <StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>;
-    // A prerendered page the inline script kept (build/prerender-plugin.ts) is this render already.
-    if (env.ok && root.dataset.shell !== undefined) hydrateRoot(root, app);
+    // A prerendered page the inline script kept (build/prerender-plugin.ts) is this render already,
+    // unless the visitor picked another language on it meanwhile (shell-script.ts remembered it).
+    const shell = root.dataset.shell !== undefined && root.dataset.shellLocale === visitorLocale();
+    if (env.ok && shell) hydrateRoot(root, app);
     else createRoot(root).render(app);
+    delete root.dataset.shell;
   };
   // The visitor's language before the first paint (French is its own chunk; English is here). The
   // success page renders with its chunk (sent with its HTML): no fallback first, which would hold

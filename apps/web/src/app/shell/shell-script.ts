@@ -3,8 +3,8 @@
 // visitor's language (another language's shell is in a <template>), the currency picker's value, the
 // style attributes the CSP keeps out of HTML (build/shell-html.ts), or no shell at all when this URL's first render is not the one prerendered (main.tsx then renders
 // from scratch, as without a shell).
-import { visitorLocale } from "@/features/i18n/locale.ts";
-import { visitorCurrency } from "@/features/pricing/currency-pick.ts";
+import { isLocale, LOCALE_STORAGE_KEY, visitorLocale } from "@/features/i18n/locale.ts";
+import { CURRENCY_STORAGE_KEY, isSellingCurrency, visitorCurrency } from "@/features/pricing/currency-pick.ts";
 import { shellFits } from "./shell-fit.ts";
 
 const root = document.getElementById("root");
@@ -27,4 +27,18 @@ if (root && root.dataset.shell !== undefined) {
   document.documentElement.lang = locale;
   const picker = document.getElementById("pricing-currency");
   if (picker instanceof HTMLSelectElement) picker.value = visitorCurrency();
+  // The page looks ready before its JavaScript is: a language or currency picked meanwhile is
+  // remembered, so the app starts with it (main.tsx renders afresh for another language, and
+  // removes data-shell, which ends this).
+  root.addEventListener("change", (event) => {
+    const select = event.target;
+    if (root.dataset.shell === undefined || !(select instanceof HTMLSelectElement)) return;
+    try {
+      if (select.id === "pricing-currency") {
+        if (isSellingCurrency(select.value)) window.localStorage.setItem(CURRENCY_STORAGE_KEY, select.value);
+      } else if (isLocale(select.value)) window.localStorage.setItem(LOCALE_STORAGE_KEY, select.value);
+    } catch {
+      // Storage blocked: the choice is lost, as the app's own would be after a reload.
+    }
+  });
 }

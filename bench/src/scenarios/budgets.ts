@@ -172,7 +172,8 @@ export async function budgets(ctx: BenchContext, root: string): Promise<Scenario
       parameters: {
         compression: "gzip (zlib default level 6)",
         pricingPage: "Vite entry chunk + its static imports (the landing route, where pricing lives, is eager)",
-        landingHtml: "dist/index.html: the landing prerendered in English and French, its CSS inline (apps/web/build/prerender-plugin.ts)",
+        landingHtml:
+          "dist/index.html: the landing prerendered in English and French, its CSS inline (apps/web/build/prerender-plugin.ts)",
         lighthouse: ctx.sizes.lighthouse
           ? `13, default (mobile, simulated throttling), headless Debian Chromium, signed out: ${LIGHTHOUSE_PAGES.map((p) => p.path).join(", ")}`
           : "skipped (smoke)",

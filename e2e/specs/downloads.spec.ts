@@ -6,6 +6,7 @@ import {
   accessToken,
   advanceClock,
   apiMe,
+  createCheckout,
   newEmail,
   pay,
   restSelect,
@@ -66,13 +67,7 @@ async function subscribeTo(page: Page, feature: "library.pro" | "library.basic")
   await page.goto(urls.web);
   await useSession(page, user.json);
   const priceId = await monthlyPriceWith(feature, user.accessToken);
-  const res = await fetch(`${urls.api}/api/checkout`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ priceId }),
-  });
-  if (!res.ok) throw new Error(`POST /api/checkout: ${res.status} ${await res.text()}`);
-  await page.goto(((await res.json()) as { url: string }).url);
+  await page.goto(await createCheckout(user.accessToken, priceId));
   await pay(page);
   await page.waitForURL(/\/billing\/success\?session_id=cs_/);
   await expect.poll(async () => (await apiMe(page)).entitlement.active, { timeout: 15_000 }).toBe(true);

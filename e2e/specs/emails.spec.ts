@@ -6,6 +6,7 @@ import { expect, test } from "@playwright/test";
 import {
   advanceClock,
   apiMe,
+  createCheckout,
   fillCard,
   newEmail,
   pay,
@@ -123,13 +124,7 @@ test("in French: the Pro trial's end 3 days before, the cancellation scheduled i
   expect(prefs.status).toBe(200);
   await page.goto(urls.web);
   await useSession(page, user.json);
-  const res = await fetch(`${urls.api}/api/checkout`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ priceId: prices.proMonthly }),
-  });
-  expect(res.status).toBe(200);
-  await page.goto(((await res.json()) as { url: string }).url);
+  await page.goto(await createCheckout(user.accessToken, prices.proMonthly));
   await pay(page);
   await page.waitForURL(/\/billing\/success\?session_id=cs_/);
   await expect.poll(async () => (await apiMe(page)).entitlement.status, { timeout: 15_000 }).toBe("trialing");

@@ -1,6 +1,15 @@
 import { expect, test } from "@playwright/test";
 import type Stripe from "stripe";
-import { apiMe, newEmail, pay, sandboxStripe, signUpApi, subscribeFast, useSession } from "../src/flows.ts";
+import {
+  apiMe,
+  createCheckout,
+  newEmail,
+  pay,
+  sandboxStripe,
+  signUpApi,
+  subscribeFast,
+  useSession,
+} from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 const DAY = 86_400_000;
@@ -54,13 +63,7 @@ test("switching yearly → monthly in the portal is scheduled for the year's end
   const user = await signUpApi(newEmail("interval-down"));
   await page.goto(urls.web);
   await useSession(page, user.json);
-  const res = await fetch(`${urls.api}/api/checkout`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${user.accessToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ priceId: prices.yearly }),
-  });
-  expect(res.status).toBe(200);
-  await page.goto(((await res.json()) as { url: string }).url);
+  await page.goto(await createCheckout(user.accessToken, prices.yearly));
   await pay(page);
   await page.waitForURL(/\/billing\/success\?session_id=cs_/);
   await expect(page.getByTestId("premium-content")).toBeVisible({ timeout: 15_000 });

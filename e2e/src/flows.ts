@@ -227,13 +227,12 @@ export async function useSession(page: Page, sessionJson: string): Promise<void>
   await page.evaluate(([k, v]) => window.localStorage.setItem(k, v), [key, sessionJson] as const);
 }
 
-/** `POST /api/checkout` for the monthly price, as the holder of `token`: the hosted checkout URL. */
-export async function createCheckout(token: string): Promise<string> {
-  const { urls, prices } = stackInfo();
-  const res = await fetch(`${urls.api}/api/checkout`, {
+/** `POST /api/checkout` for `priceId` (the monthly price unless given), as the holder of `token`: the hosted checkout URL. */
+export async function createCheckout(token: string, priceId = stackInfo().prices.monthly): Promise<string> {
+  const res = await fetch(`${stackInfo().urls.api}/api/checkout`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ priceId: prices.monthly }),
+    body: JSON.stringify({ priceId }),
   });
   if (!res.ok) throw new Error(`POST /api/checkout: ${res.status} ${await res.text()}`);
   const { url } = (await res.json()) as { url: string };

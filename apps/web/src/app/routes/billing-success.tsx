@@ -1,10 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { Link, useLocation, useSearchParams } from "react-router";
 import { Alert } from "@/components/ui/alert.tsx";
 import { buttonClassName } from "@/components/ui/button.tsx";
 import { useSession } from "@/features/auth/api/use-session.ts";
 import { createSupabaseActivationSources } from "@/features/billing/api/activation-sources.ts";
+import { bootSession } from "@/features/billing/api/early-sync.ts";
 import { entitlementQueryOptions } from "@/features/billing/api/get-entitlement.ts";
 import { useActivation } from "@/features/billing/api/use-activation.ts";
 import { ActivationPanel } from "@/features/billing/components/activation-panel.tsx";
@@ -16,6 +17,10 @@ import { getSupabase } from "@/lib/supabase.ts";
 import { Page } from "../layout/page.tsx";
 import { PageFallback } from "../layout/page-fallback.tsx";
 
+/** The boot's saved session does not change after the boot. */
+const noChange = () => () => undefined;
+const beforeBoot = () => null;
+
 /** `/billing/success?session_id=…`: activate, then show the premium content right here. */
 export default function BillingSuccessRoute() {
   const { t } = useI18n();
@@ -25,13 +30,18 @@ export default function BillingSuccessRoute() {
   const syncEnabled = params.get("gh_sync") !== "0";
   const realtimeEnabled = params.get("gh_realtime") !== "0";
   const session = useSession();
+  // While supabase-js loads and restores the session, the user its saved session names (read by
+  // the boot): the activation and the content do not wait for supabase-js. Null while hydrating
+  // the prerendered page (which shows the session loading), then read.
+  const boot = useSyncExternalStore(noChange, bootSession, beforeBoot);
   const queryClient = useQueryClient();
   const signedIn = session.status === "signed_in" ? session.session : null;
-  const userId = signedIn?.user.id ?? null;
+  const early = session.status === "loading" ? boot : null;
+  const userId = signedIn?.user.id ?? early?.userId ?? null;
 
   // The sources read the latest token when they call the API; the ref follows it after each render
   // (never written during render).
-  const token = signedIn?.access_token ?? "";
+  const token = signedIn?.access_token ?? early?.accessToken ?? "";
   const tokenRef = useRef(token);
   useEffect(() => {
     tokenRef.current = token;
@@ -82,7 +92,7 @@ export default function BillingSuccessRoute() {
       </Page>
     );
   }
-  if (session.status === "loading") return <PageFallback />;
+  if (session.status === "loading" && !early) return <PageFallback />;
   if (!userId) {
     const next = `${location.pathname}${location.search}`;
     return (

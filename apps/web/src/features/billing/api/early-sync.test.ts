@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { takeReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
-import { startEarlySync, storedSession, takeEarlyAccess, takeEarlySync } from "./early-sync.ts";
+import { bootSession, startEarlySync, storedSession, takeEarlyAccess, takeEarlySync } from "./early-sync.ts";
 import type { EntitlementRow } from "./entitlement-row.ts";
 
 /** A supabase-js client as far as the early sync uses it: the restored session, or none. */
@@ -212,6 +212,36 @@ describe("early sync", () => {
     );
     await expect(takeEarlySync("cs_1", "token-saved")).resolves.toEqual(ACTIVE);
     expect(calls).toEqual([{ sessionId: "cs_1", accessToken: "token-saved" }]);
+  });
+
+  it("names the saved session's user to the success page, before supabase-js has loaded; no one elsewhere", async () => {
+    const saved = { accessToken: "token-saved", userId: "user-1" };
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1"),
+      () => never<Db>(),
+      answerSyncs().send,
+      () => saved,
+      readsAhead().read,
+      rowReads(null).readAccess,
+    );
+    expect(bootSession()).toEqual(saved);
+    await takeEarlySync("cs_1", "token-saved");
+    startEarlySync(
+      new URL("https://app.test/library"),
+      () => never<Db>(),
+      answerSyncs().send,
+      () => saved,
+    );
+    expect(bootSession()).toBeNull();
+    startEarlySync(
+      new URL("https://app.test/billing/success?session_id=cs_1"),
+      clientWith("token-1"),
+      answerSyncs().send,
+      () => null,
+      readsAhead().read,
+      rowReads(null).readAccess,
+    );
+    expect(bootSession()).toBeNull();
   });
 
   it("reads the saved session only on the success page", () => {

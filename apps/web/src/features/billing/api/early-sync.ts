@@ -32,6 +32,19 @@ const ACCESS_FRESH_MS = 5_000;
 
 let pendingAccess: EarlyAccess | null = null;
 
+/** The session supabase-js saved, as the success page's boot read it (null elsewhere or without one). */
+let savedAtBoot: BootSession | null = null;
+
+/**
+ * The signed-in user the success page's boot found in supabase-js's saved session, before
+ * supabase-js itself has loaded: the page shows the activation with it instead of waiting for the
+ * session restore (its token is the one supabase-js will hand out: storedSession). Null when the
+ * boot found none, or on another page.
+ */
+export function bootSession(): BootSession | null {
+  return savedAtBoot;
+}
+
 /**
  * supabase-js refreshes a token that expires within 90 s (auth-js EXPIRY_MARGIN_MS) when it
  * restores the session; a token with less left is not used ahead of it.
@@ -173,11 +186,13 @@ export function startEarlySync(
     readContentNow(accessToken).catch(() => readWithSupabase(getClient)),
   readAccess: (accessToken: string, userId: string) => Promise<EntitlementRow | null> = readAccessNow,
 ): void {
+  savedAtBoot = null;
   if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return;
   const sessionId = url.searchParams.get("session_id");
   if (!sessionId) return;
   const syncOn = url.searchParams.get("gh_sync") !== "0";
   const saved = stored();
+  savedAtBoot = saved;
   const session = (saved ? Promise.resolve(saved) : restoredSession(getClient)).catch(() => null);
   if (!syncOn) {
     const access = session.then(async (user) => {

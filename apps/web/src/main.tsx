@@ -1,5 +1,5 @@
 import "./styles/index.css";
-import { StrictMode } from "react";
+import { StrictMode, startTransition } from "react";
 import { createRoot, hydrateRoot } from "react-dom/client";
 import { App } from "./app/app.tsx";
 import { EnvError } from "./app/env-error.tsx";
@@ -33,8 +33,10 @@ if (root) {
     const app = <StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>;
     // A prerendered page the inline script kept (build/prerender-plugin.ts) is this render already,
     // unless the visitor picked another language on it meanwhile (shell-script.ts remembered it).
+    // Hydrated in a transition, React yields to the browser every few ms instead of one long task
+    // (an event on the page meanwhile hydrates its part at once).
     const shell = root.dataset.shell !== undefined && root.dataset.shellLocale === visitorLocale();
-    if (env.ok && shell) hydrateRoot(root, app);
+    if (env.ok && shell) startTransition(() => void hydrateRoot(root, app));
     else createRoot(root).render(app);
     delete root.dataset.shell;
   };

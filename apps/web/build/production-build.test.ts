@@ -110,11 +110,11 @@ describe("vite build", () => {
     expect(link).toMatch(/<\/assets\/gatehouse-api-[\w-]+\.js>; rel=modulepreload/);
     expect(link).toMatch(/<\/assets\/billing-success-[\w-]+\.css>; rel=preload; as=style; crossorigin/);
 
-    // The pages that paint before their JS: each one's first render, English in #root, French in a template.
+    // The pages that paint before their JS: each one's first render, English in #root, French as text.
     const page = (file: string) => {
       const html = readFileSync(join(outDir, file), "utf8");
       const root = html.match(
-        /<div id="root" ([^>]*)>([\s\S]*?)<\/div><template id="gh-shell-fr">([\s\S]*?)<\/template>/,
+        /<div id="root" ([^>]*)>([\s\S]*?)<\/div><script type="text\/html" id="gh-shell-fr">([\s\S]*?)<\/script>/,
       );
       return { attributes: root?.[1] ?? "", en: root?.[2] ?? "", fr: root?.[3] ?? "" };
     };

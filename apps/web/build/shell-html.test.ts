@@ -18,7 +18,7 @@ describe("shell HTML", () => {
     expect(stylesheetsOf(index)).toEqual(["assets/button-b.css", "assets/index-c.css"]);
   });
 
-  it("puts the English render in #root with what the inline script checks, the French one in a template, the CSS inline", () => {
+  it("puts the English render in #root with what the inline script checks, the French one as text, the CSS inline", () => {
     const html = shellHtml(
       index,
       { path: "/billing/success", file: "billing/success.html", requires: ["session_id"], varies: ["a", "b"] },
@@ -26,7 +26,7 @@ describe("shell HTML", () => {
       { script: "run()", style: ".a{color:red}" },
     );
     expect(html).toContain(
-      '<div id="root" data-shell="/billing/success" data-shell-locale="en" data-shell-requires="session_id" data-shell-varies="a,b"><h1>Hello</h1></div><template id="gh-shell-fr"><h1>Bonjour</h1></template><script>run()</script>',
+      '<div id="root" data-shell="/billing/success" data-shell-locale="en" data-shell-requires="session_id" data-shell-varies="a,b"><h1>Hello</h1></div><script type="text/html" id="gh-shell-fr"><h1>Bonjour</h1></script><script>run()</script>',
     );
     expect(html).toContain("<style>.a{color:red}</style>");
     expect(html).not.toContain('rel="stylesheet"');
@@ -48,5 +48,6 @@ describe("shell HTML", () => {
     );
     expect(() => shellHtml(index, page, rendered, { script: "'</script>'", style: "" })).toThrow(/<\/script/);
     expect(() => shellHtml(index, page, rendered, { script: "", style: "a{content:'</style>'}" })).toThrow(/<\/style/);
+    expect(() => shellHtml(index, page, { en: "", fr: "</script>" }, { script: "", style: "" })).toThrow(/French/);
   });
 });

@@ -1,5 +1,6 @@
 // The HTML of a prerendered page: the client build's index.html with the page's first render in
-// #root (English), the other language's in a <template>, the inline script that picks, and the
+// #root (English), the other language's as text in a <script type="text/html"> (not parsed into
+// DOM unless the visitor reads it), the inline script that picks, and the
 // page's CSS inline instead of its stylesheet links (see prerender-plugin.ts and
 // src/app/shell/shell-script.ts).
 
@@ -45,6 +46,7 @@ export function shellHtml(
   if (!indexHtml.includes(ROOT)) throw new Error(`index.html has no ${ROOT} to put the shell in`);
   if (inline.script.includes("</script")) throw new Error("the shell's inline script contains </script");
   if (inline.style.includes("</style")) throw new Error("the shell's CSS contains </style");
+  if (rendered.fr.includes("</script")) throw new Error("the French render contains </script");
   const attributes = [
     `data-shell="${attr(page.path)}"`,
     'data-shell-locale="en"',
@@ -58,7 +60,7 @@ export function shellHtml(
     ROOT,
     () =>
       `<div id="root" ${attributes.join(" ")}>${shellMarkup(rendered.en)}</div>` +
-      `<template id="gh-shell-fr">${shellMarkup(rendered.fr)}</template>` +
+      `<script type="text/html" id="gh-shell-fr">${shellMarkup(rendered.fr)}</script>` +
       `<script>${inline.script}</script>`,
   );
 }

@@ -1,6 +1,6 @@
 // Inlined into each prerendered page right after #root (build/prerender-plugin.ts; the CSP allows it
 // by its hash), it runs before the first paint and makes the shell true for this visit: the
-// visitor's language (another language's shell is in a <template>), the currency picker's value, the
+// visitor's language (another language's shell is text in a <script type="text/html">), the currency picker's value, the
 // style attributes the CSP keeps out of HTML (build/shell-html.ts), or no shell at all when this URL's first render is not the one prerendered (main.tsx then renders
 // from scratch, as without a shell).
 import { isLocale, LOCALE_STORAGE_KEY, visitorLocale } from "@/features/i18n/locale.ts";
@@ -12,8 +12,8 @@ if (root && root.dataset.shell !== undefined) {
   const locale = visitorLocale();
   const fits = shellFits(root.dataset, window.location);
   const other = document.getElementById(`gh-shell-${locale}`);
-  if (fits && locale !== root.dataset.shellLocale && other instanceof HTMLTemplateElement) {
-    root.replaceChildren(other.content.cloneNode(true));
+  if (fits && locale !== root.dataset.shellLocale && other instanceof HTMLScriptElement) {
+    root.innerHTML = other.text;
     root.dataset.shellLocale = locale;
   }
   if (!fits || root.dataset.shellLocale !== locale) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import react from "@vitejs/plugin-react";
@@ -49,7 +49,11 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
     ...extra,
   });
   const render = async () => {
-    const outDir = join(config.root, "node_modules/.gatehouse-prerender");
+    // A folder of its own per build: builds run side by side (e2e starts a stack per worker, the
+    // bench another), and a shared folder let one build empty another's. Under node_modules, so the
+    // server build's bare imports (react, …) resolve from the app's dependencies.
+    mkdirSync(join(config.root, "node_modules"), { recursive: true });
+    const outDir = mkdtempSync(join(config.root, "node_modules/.gatehouse-prerender-"));
     const result = await build(
       inner({ plugins: [react()], build: { ssr: join(config.root, RENDER_ENTRY), outDir, emptyOutDir: true } }),
     );

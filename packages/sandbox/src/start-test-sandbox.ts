@@ -3,7 +3,7 @@
 // test can take either down.
 import { FAULT_BODIES, type FaultProxy, startFaultProxy } from "./fault-proxy.ts";
 import { SANDBOX_WEBHOOK_SECRET } from "./keys.ts";
-import { freePort, startTestDatabase } from "./postgres/index.ts";
+import { startTestDatabase } from "./postgres/index.ts";
 import { type RateLimitSettings, startStripeStandIn } from "./stripe/index.ts";
 import { startSupabaseStandIn } from "./supabase/index.ts";
 
@@ -38,17 +38,19 @@ export async function startTestSandbox(opts: TestSandboxOptions = {}): Promise<T
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
+    // The stand-ins bind port 0 and report what they got: a port picked free beforehand can be
+    // taken by a sandbox starting beside this one before it is bound (CI saw it: EADDRINUSE).
     const db = await startTestDatabase();
     stops.push(() => db.stop());
     const supabase = await startSupabaseStandIn({
       databaseUrl: db.url,
-      port: await freePort(),
+      port: 0,
       ...(opts.log ? { log: opts.log } : {}),
     });
     stops.push(() => supabase.stop());
     const stripe = await startStripeStandIn({
       databaseUrl: db.url,
-      port: await freePort(),
+      port: 0,
       ...(opts.webhookUrl
         ? { webhook: { url: opts.webhookUrl, secret: opts.webhookSecret ?? SANDBOX_WEBHOOK_SECRET } }
         : {}),

@@ -25,6 +25,8 @@ const shells = prerenderShells([
     module: "src/app/routes/billing-success.tsx",
     location: "/billing/success?session_id=cs_prerendered",
     requires: ["session_id"],
+    // Sends the sync from the HTML, before the entry has loaded (features/billing/api/html-sync.ts).
+    headScript: "src/app/shell/success-sync-script.ts",
   },
 ]);
 

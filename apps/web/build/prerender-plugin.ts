@@ -38,6 +38,8 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
 } {
   let config: ResolvedConfig;
   let script = "";
+  /** The pages' head scripts (ShellPage.headScript), bundled: module → code. */
+  const headScripts = new Map<string, string>();
   const styleHashes = new Set<string>();
   const inner = (extra: InlineConfig): InlineConfig => ({
     configFile: false,
@@ -48,6 +50,20 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
     resolve: { alias: config.resolve.alias },
     ...extra,
   });
+  /** A module bundled for an inline <script> (IIFE, minified; the VITE_* values inlined as in the app). */
+  const bundleInline = async (entry: string, name: string) => {
+    const result = await build(
+      inner({
+        build: {
+          write: false,
+          minify: true,
+          target: config.build.target,
+          lib: { entry: join(config.root, entry), formats: ["iife"], name },
+        },
+      }),
+    );
+    return entryChunk(result).code.trim();
+  };
   const render = async () => {
     // A folder of its own per build: builds run side by side (e2e starts a stack per worker, the
     // bench another), and a shared folder let one build empty another's. Under node_modules, so the
@@ -76,23 +92,19 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
     apply: "build",
     // After Vite's own generateBundle has written index.html into the bundle.
     enforce: "post",
-    inlineSources: () => ({ scripts: script ? [hashSource(script)] : [], styles: [...styleHashes] }),
+    inlineSources: () => ({
+      scripts: [script, ...headScripts.values()].filter(Boolean).map(hashSource),
+      styles: [...styleHashes],
+    }),
     configResolved(resolved) {
       config = resolved;
     },
     async buildStart() {
       if (config.build.ssr) return;
-      const result = await build(
-        inner({
-          build: {
-            write: false,
-            minify: true,
-            target: config.build.target,
-            lib: { entry: join(config.root, SCRIPT_ENTRY), formats: ["iife"], name: "ghShell" },
-          },
-        }),
-      );
-      script = entryChunk(result).code.trim();
+      script = await bundleInline(SCRIPT_ENTRY, "ghShell");
+      for (const entry of new Set(pages.flatMap((page) => (page.headScript ? [page.headScript] : [])))) {
+        headScripts.set(entry, await bundleInline(entry, "ghHead"));
+      }
     },
     async generateBundle(_options, bundle) {
       if (config.build.ssr) return;
@@ -112,7 +124,12 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
           : [];
         const style = [...new Set([...entryStyles, ...routeStyles])].map(css).join("\n");
         styleHashes.add(hashSource(style));
-        const html = shellHtml(indexHtml, page, rendered[i] as { en: string; fr: string }, { script, style });
+        const headScript = page.headScript ? headScripts.get(page.headScript) : undefined;
+        const html = shellHtml(indexHtml, page, rendered[i] as { en: string; fr: string }, {
+          script,
+          style,
+          ...(headScript ? { headScript } : {}),
+        });
         if (page.file === "index.html") index.source = html;
         else this.emitFile({ type: "asset", fileName: page.file, source: html });
       });

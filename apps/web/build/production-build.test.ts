@@ -81,20 +81,27 @@ describe("vite build", () => {
     expect(headers).toContain("  X-Content-Type-Options: nosniff\n");
     expect(headers).toContain("  Strict-Transport-Security: max-age=63072000; includeSubDomains\n");
     expect(headers).toMatch(/\n\/assets\/\*\n {2}Cache-Control: public, max-age=31536000, immutable\n/);
-    // Inline, only the prerendered pages' script and CSS, each allowed by its exact hash and nothing else.
+    // Inline, only the prerendered pages' scripts and CSS, each allowed by its exact hash and nothing
+    // else: the shell's script on each page, and the success page's sync in its <head>.
     const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
     const sources = (directive: string) => csp.match(new RegExp(`${directive} 'self'((?: '[^']+')*);`))?.[1]?.trim();
+    const scriptsIn = (html: string) => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
     const inline = ["index.html", "library.html", "billing/success.html"].map((file) => {
       const html = readFileSync(join(outDir, file), "utf8");
-      expect(html.match(/<script>/g)).toHaveLength(1);
+      expect(html.match(/<script>/g)).toHaveLength(file === "billing/success.html" ? 2 : 1);
       expect(html.match(/<style>/g)).toHaveLength(1);
       expect(html).not.toMatch(/ style="/);
       return {
-        script: hash(html.match(/<script>([\s\S]*?)<\/script>/)?.[1] ?? ""),
+        scripts: scriptsIn(html).map(hash),
         style: hash(html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? ""),
       };
     });
-    expect(sources("script-src")).toBe([...new Set(inline.map((i) => i.script))].join(" "));
+    expect(sources("script-src")?.split(" ").sort()).toEqual([...new Set(inline.flatMap((i) => i.scripts))].sort());
+    // The success page's sync goes to this build's API and Supabase (connect-src allows both).
+    const [head] = scriptsIn(readFileSync(join(outDir, "billing/success.html"), "utf8").split("</head>")[0] ?? "");
+    expect(head).toContain(`${productionValues.VITE_API_URL}`);
+    expect(head).toContain(`${productionValues.VITE_SUPABASE_URL}`);
+    expect(head).toContain("/api/billing/sync");
     expect(sources("style-src")?.split(" ").sort()).toEqual([...new Set(inline.map((i) => i.style))].sort());
   }, 120_000);
 

@@ -33,6 +33,19 @@ describe("shell HTML", () => {
     expect(html).toContain('<script type="module" crossorigin src="/assets/index-a.js"></script>');
   });
 
+  it("puts a page's head script at the end of its <head>, before the body's shell (it runs as the HTML is parsed)", () => {
+    const page = { path: "/billing/success", file: "billing/success.html", headScript: "src/x.ts" };
+    const rendered = { en: "<p>Hi</p>", fr: "<p>Salut</p>" };
+    const html = shellHtml(index, page, rendered, { script: "run()", style: "", headScript: "sync()" });
+    expect(html).toContain("<script>sync()</script>\n</head>");
+    expect(html.indexOf("<script>sync()</script>")).toBeLessThan(html.indexOf('<div id="root"'));
+    expect(html.match(/<script>/g)).toHaveLength(2);
+    expect(shellHtml(index, page, rendered, { script: "run()", style: "" }).match(/<script>/g)).toHaveLength(1);
+    expect(() => shellHtml(index, page, rendered, { script: "", style: "", headScript: "'</script>'" })).toThrow(
+      /head script/,
+    );
+  });
+
   it("moves style attributes out of the markup (the CSP refuses them; the inline script applies them)", () => {
     expect(shellMarkup('<span class="s" style="width:40%;height:1rem"></span>')).toBe(
       '<span class="s" data-shell-style="width:40%;height:1rem"></span>',

@@ -17,9 +17,16 @@ export interface ShellPage {
   requires?: string[];
   /** Query parameters whose presence changes the first render (`checkout`): no shell then. */
   varies?: string[];
+  /**
+   * A module bundled into an inline script at the end of the page's <head>, which runs as the HTML
+   * is parsed, before the entry has loaded (`src/app/shell/success-sync-script.ts`: the success
+   * page's sync).
+   */
+  headScript?: string;
 }
 
 const ROOT = '<div id="root"></div>';
+const HEAD_END = "</head>";
 const STYLESHEET = /<link rel="stylesheet"[^>]*href="([^"]+)"[^>]*>\s*/g;
 
 const attr = (value: string) => value.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
@@ -41,10 +48,12 @@ export function shellHtml(
   indexHtml: string,
   page: ShellPage,
   rendered: { en: string; fr: string },
-  inline: { script: string; style: string },
+  inline: { script: string; style: string; headScript?: string },
 ): string {
   if (!indexHtml.includes(ROOT)) throw new Error(`index.html has no ${ROOT} to put the shell in`);
   if (inline.script.includes("</script")) throw new Error("the shell's inline script contains </script");
+  if (inline.headScript?.includes("</script")) throw new Error("the page's head script contains </script");
+  if (inline.headScript && !indexHtml.includes(HEAD_END)) throw new Error(`index.html has no ${HEAD_END}`);
   if (inline.style.includes("</style")) throw new Error("the shell's CSS contains </style");
   if (rendered.fr.includes("</script")) throw new Error("the French render contains </script");
   const attributes = [
@@ -54,8 +63,9 @@ export function shellHtml(
     page.varies?.length ? `data-shell-varies="${attr(page.varies.join(","))}"` : "",
   ].filter(Boolean);
   let links = 0;
-  const styled = indexHtml.replace(STYLESHEET, () => (links++ === 0 ? `<style>${inline.style}</style>\n` : ""));
+  let styled = indexHtml.replace(STYLESHEET, () => (links++ === 0 ? `<style>${inline.style}</style>\n` : ""));
   if (links === 0) throw new Error("index.html links no stylesheet to inline");
+  if (inline.headScript) styled = styled.replace(HEAD_END, () => `<script>${inline.headScript}</script>\n${HEAD_END}`);
   return styled.replace(
     ROOT,
     () =>

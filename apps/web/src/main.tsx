@@ -5,7 +5,8 @@ import { App } from "./app/app.tsx";
 import { EnvError } from "./app/env-error.tsx";
 import { preloadRoute } from "./app/router.tsx";
 import { getEnvResult } from "./config/env.ts";
-import { startEarlySync, storedSession } from "./features/billing/api/early-sync.ts";
+import { startEarlySync } from "./features/billing/api/early-sync.ts";
+import { savedSession } from "./features/billing/api/stored-session.ts";
 import { loadDictionary, loadedDictionary } from "./features/i18n/dictionaries.ts";
 import { visitorLocale } from "./features/i18n/locale.ts";
 import { getSupabase } from "./lib/supabase.ts";
@@ -21,13 +22,9 @@ if (root) {
     // Fetch supabase-js and this page's chunk in parallel with the first render, not after it.
     void getSupabase();
     routeReady = preloadRoute(window.location.pathname);
-    startEarlySync(new URL(window.location.href), getSupabase, undefined, () => {
-      try {
-        return storedSession(window.localStorage, env.env.supabaseUrl);
-      } catch {
-        return null; // storage blocked: the early sync waits for supabase-js
-      }
-    });
+    // On the success page, adopts the sync its HTML sent (features/billing/api/html-sync.ts).
+    // Storage blocked: no saved session, the early sync waits for supabase-js.
+    startEarlySync(new URL(window.location.href), getSupabase, undefined, () => savedSession(env.env.supabaseUrl));
   }
   const render = () => {
     const app = <StrictMode>{env.ok ? <App /> : <EnvError problems={env.problems} />}</StrictMode>;

@@ -1,10 +1,12 @@
 import type { Db } from "@gatehouse/types";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { takeReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
 import { bootSession, startEarlySync, storedSession, takeEarlyAccess, takeEarlySync } from "./early-sync.ts";
 import type { EntitlementRow } from "./entitlement-row.ts";
+import { HTML_SYNC_KEY, type HtmlSync, type HtmlSyncHolder } from "./html-sync.ts";
+import { savedSession } from "./stored-session.ts";
 
 /** A supabase-js client as far as the early sync uses it: the restored session, or none. */
 function clientWith(accessToken: string | null) {
@@ -253,6 +255,46 @@ describe("early sync", () => {
     startEarlySync(new URL("https://app.test/library"), clientWith("token-1"), answerSyncs().send, stored);
     expect(reads).toBe(0);
   });
+
+  describe("with the sync the success page's HTML sent (html-sync.ts)", () => {
+    const url = new URL("https://app.test/billing/success?session_id=cs_1");
+    const stored = () => ({ accessToken: "token-1", userId: "user-1" });
+    const holder = globalThis as HtmlSyncHolder;
+    const fromHtml = (content: Promise<Lesson[] | null>): HtmlSync => ({
+      sessionId: "cs_1",
+      accessToken: "token-1",
+      sent: Promise.resolve(new Response(JSON.stringify(ACTIVE), { status: 200 })),
+      active: Promise.resolve(true),
+      content,
+    });
+    afterEach(() => {
+      delete holder[HTML_SYNC_KEY];
+      vi.unstubAllGlobals();
+    });
+
+    it("adopts its sync and its content read instead of sending its own", async () => {
+      const fetchSpy = vi.fn();
+      vi.stubGlobal("fetch", fetchSpy);
+      holder[HTML_SYNC_KEY] = fromHtml(Promise.resolve([LESSON]));
+      const { tokens, read } = readsAhead();
+      startEarlySync(url, clientWith("token-1"), undefined, stored, read, rowReads(null).readAccess);
+      await expect(takeEarlySync("cs_1", "token-1")).resolves.toEqual(ACTIVE);
+      await expect(takeReadAhead("user-1")).resolves.toEqual([LESSON]);
+      expect(tokens).toEqual([]);
+      expect(fetchSpy).not.toHaveBeenCalled();
+      expect(holder[HTML_SYNC_KEY]).toBeUndefined();
+    });
+
+    it("reads the content itself when the HTML's read failed", async () => {
+      vi.stubGlobal("fetch", vi.fn());
+      holder[HTML_SYNC_KEY] = fromHtml(Promise.reject(new Error("premium_content answered 500")));
+      const { tokens, read } = readsAhead();
+      startEarlySync(url, clientWith("token-1"), undefined, stored, read, rowReads(null).readAccess);
+      await expect(takeEarlySync("cs_1", "token-1")).resolves.toEqual(ACTIVE);
+      await expect(takeReadAhead("user-1")).resolves.toEqual([LESSON]);
+      expect(tokens).toEqual(["token-1"]);
+    });
+  });
 });
 
 describe("the session supabase-js saved", () => {
@@ -285,5 +327,15 @@ describe("the session supabase-js saved", () => {
     expect(storedSession(storageWith({ [key]: "{not json" }), url, now)).toBeNull();
     expect(storedSession(storageWith({ [key]: JSON.stringify({ access_token: "t" }) }), url, now)).toBeNull();
     expect(storedSession(null, url, now)).toBeNull();
+  });
+
+  it("is read from this window's localStorage, and is none when storage is blocked", () => {
+    window.localStorage.setItem(key, saved(3_600_000_000));
+    expect(savedSession(url)).toEqual({ accessToken: "token-1", userId: "user-1" });
+    const blocked = vi.spyOn(window, "localStorage", "get").mockImplementation(() => {
+      throw new DOMException("blocked", "SecurityError");
+    });
+    expect(savedSession(url)).toBeNull();
+    blocked.mockRestore(); // before setup-tests.ts clears the storage
   });
 });

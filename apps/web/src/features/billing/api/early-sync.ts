@@ -1,21 +1,19 @@
 import type { Db } from "@gatehouse/types";
 import { getEnv } from "@/config/env.ts";
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
-import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead } from "@/features/library/api/read-ahead.ts";
+import { reserveReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
-import { timingMark } from "@/lib/timing-mark.ts";
+import { postSync, readContent, saysActive, successPageSession, syncTurnedOff } from "./boot-requests.ts";
 import { ENTITLEMENT_COLUMNS, type EntitlementRow, withAccessAsOf } from "./entitlement-row.ts";
+import { takeHtmlSync } from "./html-sync.ts";
+import type { BootSession } from "./stored-session.ts";
+
+export { type BootSession, storedSession } from "./stored-session.ts";
 
 interface EarlySync {
   sessionId: string;
   accessToken: string;
   answer: Promise<SyncAnswer>;
-}
-
-/** The signed-in user as the success page's boot knows it: their token and id. */
-export interface BootSession {
-  accessToken: string;
-  userId: string;
 }
 
 let pending: Promise<EarlySync | null> | null = null;
@@ -45,37 +43,6 @@ export function bootSession(): BootSession | null {
   return savedAtBoot;
 }
 
-/**
- * supabase-js refreshes a token that expires within 90 s (auth-js EXPIRY_MARGIN_MS) when it
- * restores the session; a token with less left is not used ahead of it.
- */
-const EXPIRY_MARGIN_MS = 90_000;
-
-/**
- * The session supabase-js saved in localStorage (its default key, `sb-<first label of the
- * project's host>-auth-token`), if its token is good for more than the refresh margin: the token
- * supabase-js itself will hand out once loaded. Null when absent, unreadable or about to expire
- * (then the boot waits for supabase-js to restore or refresh it).
- */
-export function storedSession(
-  storage: Pick<Storage, "getItem"> | null,
-  supabaseUrl: string,
-  now = Date.now(),
-): BootSession | null {
-  try {
-    const raw = storage?.getItem(`sb-${new URL(supabaseUrl).hostname.split(".")[0]}-auth-token`);
-    if (!raw) return null;
-    const s = JSON.parse(raw) as { access_token?: unknown; expires_at?: unknown; user?: { id?: unknown } };
-    if (typeof s.access_token !== "string" || typeof s.user?.id !== "string" || typeof s.expires_at !== "number") {
-      return null;
-    }
-    if (s.expires_at * 1000 - now <= EXPIRY_MARGIN_MS) return null;
-    return { accessToken: s.access_token, userId: s.user.id };
-  } catch {
-    return null;
-  }
-}
-
 /** The session supabase-js restores (waits for its chunk). */
 async function restoredSession(getClient: () => Promise<Db>): Promise<BootSession | null> {
   const { data } = await (await getClient()).auth.getSession();
@@ -88,51 +55,32 @@ async function restoredSession(getClient: () => Promise<Db>): Promise<BootSessio
 interface SentSync {
   answer: Promise<SyncAnswer>;
   active: Promise<boolean>;
+  /** The content the success page's HTML already reads once active (html-sync.ts), if adopted. */
+  content?: Promise<Lesson[] | null>;
 }
 
 /**
- * POST /api/billing/sync with fetch alone, at once: waiting for the API client's chunk to load
- * and run (half a second behind supabase-js's evaluation on a busy page) would hold the request
- * back. The client reads the answer (its chunk, announced with the success page's HTML); whether
- * it says active is read here from the raw JSON, so the content read starts without that chunk.
+ * POST /api/billing/sync with fetch alone, at once, or the one the success page's HTML already
+ * sent for this session and token (html-sync.ts): waiting for the API client's chunk to load and
+ * run (half a second behind supabase-js's evaluation on a busy page) would hold the request back.
+ * The client reads the answer (its chunk, announced with the success page's HTML); whether it says
+ * active is read from the raw JSON, so the content read starts without that chunk.
  */
 function sendSyncNow(input: { sessionId: string; accessToken: string }): SentSync {
-  const sent = fetch(`${getEnv().apiUrl}/api/billing/sync`, {
-    method: "POST",
-    headers: {
-      accept: "application/json",
-      "content-type": "application/json",
-      authorization: `Bearer ${input.accessToken}`,
-    },
-    body: JSON.stringify({ sessionId: input.sessionId }),
-  });
-  sent.catch(() => undefined); // read (and its failure handled) by syncAnswerOf
-  const active = sent
-    .then((res) => (res.ok ? (res.clone().json() as Promise<Partial<SyncAnswer> | null>) : null))
-    .then((body) => body?.entitlement?.active === true)
-    .catch(() => false);
-  return { answer: import("@/lib/gatehouse-api.ts").then((api) => api.syncAnswerOf(sent)), active };
+  const adopted = takeHtmlSync(input.sessionId, input.accessToken);
+  const sent = adopted?.sent ?? postSync(getEnv().apiUrl, input);
+  const answer = import("@/lib/gatehouse-api.ts").then((api) => api.syncAnswerOf(sent));
+  if (adopted) return { answer, active: adopted.active, content: adopted.content };
+  return { answer, active: saysActive(sent) };
 }
 
 /**
- * The premium rows this user may read, with fetch alone (PostgREST, the publishable key and the
- * user's own token: RLS decides, exactly as for supabase-js's read in get-premium-content.ts),
- * so the read does not wait for supabase-js or the page's chunk to run.
+ * The premium rows this user may read, with fetch alone (boot-requests.ts: the publishable key
+ * and the user's own token, RLS decides), so the read does not wait for supabase-js or the page's
+ * chunk to run.
  */
 function readContentNow(accessToken: string): Promise<Lesson[]> {
-  const env = getEnv();
-  const url = `${env.supabaseUrl}/rest/v1/premium_content?select=${PREMIUM_CONTENT_COLUMNS}&order=position.asc`;
-  return fetch(url, {
-    headers: { accept: "application/json", apikey: env.supabasePublishableKey, authorization: `Bearer ${accessToken}` },
-  })
-    .then((res) => {
-      if (!res.ok) throw new Error(`premium_content answered ${res.status}`);
-      return res.json() as Promise<Lesson[]>;
-    })
-    .then((rows) => {
-      timingMark("gh:content-answered");
-      return rows;
-    });
+  return readContent(getEnv(), accessToken);
 }
 
 /**
@@ -187,10 +135,9 @@ export function startEarlySync(
   readAccess: (accessToken: string, userId: string) => Promise<EntitlementRow | null> = readAccessNow,
 ): void {
   savedAtBoot = null;
-  if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return;
-  const sessionId = url.searchParams.get("session_id");
+  const sessionId = successPageSession(url);
   if (!sessionId) return;
-  const syncOn = url.searchParams.get("gh_sync") !== "0";
+  const syncOn = !syncTurnedOff(url);
   const saved = stored();
   savedAtBoot = saved;
   const session = (saved ? Promise.resolve(saved) : restoredSession(getClient)).catch(() => null);
@@ -214,7 +161,12 @@ export function startEarlySync(
             return { answer, active: answer.then((a) => a.entitlement?.active === true).catch(() => false) };
           })()
         : sendSyncNow({ sessionId, accessToken });
-      readAheadIf(sync.active, user, read);
+      const { content } = sync;
+      // The HTML's read, if it made one; else (or if it failed) this page's own.
+      const readOnce = content
+        ? (token: string) => content.catch(() => null).then((rows) => rows ?? read(token))
+        : read;
+      readAheadIf(sync.active, user, readOnce);
       // Whoever takes it handles its failure; an untaken answer must not be an unhandled rejection.
       sync.answer.catch(() => undefined);
       return { sessionId, accessToken, answer: sync.answer };

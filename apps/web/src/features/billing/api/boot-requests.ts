@@ -1,0 +1,66 @@
+import type { Lesson } from "@/features/library/api/get-premium-content.ts";
+import { PREMIUM_CONTENT_COLUMNS } from "@/features/library/api/read-ahead.ts";
+import { timingMark } from "@/lib/timing-mark.ts";
+
+// The success page's first requests with fetch alone (no supabase-js, no API client), shared by
+// the inline script in its HTML (html-sync.ts) and the entry's early sync (early-sync.ts). Small,
+// with no imports but types and two tiny modules: the inline script bundles this file.
+
+/**
+ * The Checkout Session to sync on a direct load of `/billing/success?session_id=…` (the redirect
+ * back from Checkout); null on another page or without one.
+ */
+export function successPageSession(url: URL): string | null {
+  if (url.pathname.replace(/\/+$/, "") !== "/billing/success") return null;
+  return url.searchParams.get("session_id") || null;
+}
+
+/** `?gh_sync=0` turns the sync off (benchmarks: the page waits for the webhooks). */
+export function syncTurnedOff(url: URL): boolean {
+  return url.searchParams.get("gh_sync") === "0";
+}
+
+/** POST /api/billing/sync with the user's token; the raw answer (the API client reads it: syncAnswerOf). */
+export function postSync(apiUrl: string, input: { sessionId: string; accessToken: string }): Promise<Response> {
+  const sent = fetch(`${apiUrl}/api/billing/sync`, {
+    method: "POST",
+    headers: {
+      accept: "application/json",
+      "content-type": "application/json",
+      authorization: `Bearer ${input.accessToken}`,
+    },
+    body: JSON.stringify({ sessionId: input.sessionId }),
+  });
+  sent.catch(() => undefined); // read (and its failure handled) by whoever takes the answer
+  return sent;
+}
+
+/** Whether the sync's raw answer says the entitlement is active (false on any failure); reads a clone. */
+export function saysActive(sent: Promise<Response>): Promise<boolean> {
+  return sent
+    .then((res) => (res.ok ? (res.clone().json() as Promise<{ entitlement?: { active?: unknown } } | null>) : null))
+    .then((body) => body?.entitlement?.active === true)
+    .catch(() => false);
+}
+
+/**
+ * The premium rows this user may read (PostgREST, the publishable key and the user's own token:
+ * RLS decides, exactly as for supabase-js's read in get-premium-content.ts).
+ */
+export function readContent(
+  env: { supabaseUrl: string; supabasePublishableKey: string },
+  accessToken: string,
+): Promise<Lesson[]> {
+  const url = `${env.supabaseUrl}/rest/v1/premium_content?select=${PREMIUM_CONTENT_COLUMNS}&order=position.asc`;
+  return fetch(url, {
+    headers: { accept: "application/json", apikey: env.supabasePublishableKey, authorization: `Bearer ${accessToken}` },
+  })
+    .then((res) => {
+      if (!res.ok) throw new Error(`premium_content answered ${res.status}`);
+      return res.json() as Promise<Lesson[]>;
+    })
+    .then((rows) => {
+      timingMark("gh:content-answered");
+      return rows;
+    });
+}

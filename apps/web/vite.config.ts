@@ -18,7 +18,7 @@ const SUCCESS_PAGE_BOOT = [
 // landing (hero and pricing), the library and the success page, each as the app first renders it.
 const shells = prerenderShells([
   { path: "/", file: "index.html", varies: ["checkout"] },
-  { path: "/library", file: "library.html", module: "src/app/routes/library.tsx" },
+  { path: "/library", file: "library.html", module: "src/app/routes/library.tsx", visitor: true },
   {
     path: "/billing/success",
     file: "billing/success.html",

@@ -2,6 +2,7 @@
 // the heading is in the page's HTML in the visitor's language, and React takes over that very node
 // (hydration) instead of painting the page again; other paths and queries get no stale shell.
 import { expect, type Page, test } from "@playwright/test";
+import { newEmail, signUpApi, subscribeFast, useSession } from "../src/flows.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 /** Remembers the <h1> there was when the HTML was parsed (before any module script runs). */
@@ -17,6 +18,33 @@ async function rememberParsedHeading(page: Page) {
 
 const sameHeading = (page: Page) =>
   page.evaluate(() => document.querySelector("h1") === (window as unknown as { parsedHeading: unknown }).parsedHeading);
+
+/** Holds the entry script until the returned function is called: the page as its HTML paints it. */
+async function holdEntryScript(page: Page): Promise<() => void> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
+/** Records whether the library's locked state was ever in the page, from the parse of its HTML on. */
+async function watchForLockedState(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { sawLockedState: boolean };
+    w.sawLockedState = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="locked-state"]')) w.sawLockedState = true;
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+const sawLockedState = (page: Page) =>
+  page.evaluate(() => (window as unknown as { sawLockedState: boolean }).sawLockedState);
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -121,4 +149,56 @@ test("the library's heading is hydrated, not painted twice; a path without a she
   );
   await expect(page.getByTestId("checkout-canceled")).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+test.describe("the library before the app's JavaScript has arrived", () => {
+  test("a visitor gets the locked state from the HTML; React hydrates it and fills in the previews", async ({
+    page,
+  }) => {
+    const { web } = stackInfo().urls;
+    const errors = collectErrors(page);
+    const release = await holdEntryScript(page);
+    await page.goto(`${web}/library`, { waitUntil: "commit" });
+    const locked = page.getByTestId("locked-state");
+    await expect(locked).toContainText("Subscribe to unlock the library");
+    await locked.evaluate((node) => Object.assign(window, { paintedLockedState: node }));
+    release();
+    await expect(page.getByTestId("locked-rows")).toBeVisible();
+    await expect(locked.getByRole("link", { name: "Sign in" })).toBeVisible();
+    expect(
+      await locked.evaluate(
+        (node) => node === (window as unknown as { paintedLockedState: unknown }).paintedLockedState,
+      ),
+    ).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  test("a browser holding a session gets the skeleton, then the page for that user", async ({ page }) => {
+    const { web } = stackInfo().urls;
+    const errors = collectErrors(page);
+    const user = await signUpApi(newEmail("shell"));
+    await page.goto(web);
+    await useSession(page, user.json);
+    await watchForLockedState(page);
+    const release = await holdEntryScript(page);
+    await page.goto(`${web}/library`, { waitUntil: "commit" });
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Library");
+    await expect(page.getByRole("status").getByText("Loading…").first()).toBeAttached();
+    expect(await sawLockedState(page)).toBe(false);
+    release();
+    // Signed in without a plan: the locked state, without the invitation to sign in.
+    await expect(page.getByTestId("locked-state")).toBeVisible();
+    await expect(page.getByTestId("locked-state").getByRole("link", { name: "Sign in" })).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+test("a subscriber's library never shows the locked state, not even for a frame", async ({ page }) => {
+  test.setTimeout(90_000);
+  const { web } = stackInfo().urls;
+  await subscribeFast(page, newEmail("shell-sub"));
+  await watchForLockedState(page);
+  await page.goto(`${web}/library`);
+  await expect(page.getByTestId("premium-content")).toBeVisible();
+  expect(await sawLockedState(page)).toBe(false);
 });

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import react from "@vitejs/plugin-react";
 import { build, type InlineConfig, type Plugin, type ResolvedConfig, type Rollup } from "vite";
 import { type BuiltBundle, routePreloads } from "./route-preloads.ts";
-import { type ShellPage, shellHtml, stylesheetsOf } from "./shell-html.ts";
+import { type ShellPage, type ShellRenders, shellHtml, stylesheetsOf } from "./shell-html.ts";
 
 const SCRIPT_ENTRY = "src/app/shell/shell-script.ts";
 const RENDER_ENTRY = "src/app/shell/prerender.tsx";
@@ -75,12 +75,20 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
     );
     try {
       const module = (await import(pathToFileURL(join(outDir, entryChunk(result).fileName)).href)) as {
-        renderShell(location: string, locale: "en" | "fr"): Promise<string>;
+        renderShell(location: string, locale: "en" | "fr", savedSession?: boolean): Promise<string>;
       };
-      const rendered: Array<{ en: string; fr: string }> = [];
+      const rendered: ShellRenders[] = [];
       for (const page of pages) {
         const location = page.location ?? page.path;
-        rendered.push({ en: await module.renderShell(location, "en"), fr: await module.renderShell(location, "fr") });
+        const both = async (saved: boolean) => ({
+          en: await module.renderShell(location, "en", saved),
+          fr: await module.renderShell(location, "fr", saved),
+        });
+        // A page that differs for a visitor: #root gets the render with a session (right for everyone).
+        rendered.push({
+          ...(await both(page.visitor === true)),
+          visitor: page.visitor ? await both(false) : undefined,
+        });
       }
       return rendered;
     } finally {
@@ -125,7 +133,7 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
         const style = [...new Set([...entryStyles, ...routeStyles])].map(css).join("\n");
         styleHashes.add(hashSource(style));
         const headScript = page.headScript ? headScripts.get(page.headScript) : undefined;
-        const html = shellHtml(indexHtml, page, rendered[i] as { en: string; fr: string }, {
+        const html = shellHtml(indexHtml, page, rendered[i] as ShellRenders, {
           script,
           style,
           ...(headScript ? { headScript } : {}),

@@ -133,9 +133,19 @@ describe("vite build", () => {
     expect(landing.fr).toContain(`>${fr["hero.title"]}</h1>`);
     expect(landing.fr).toContain('<option value="fr" lang="fr" selected="">');
     const library = page("library.html");
-    expect(library.attributes).toBe('data-shell="/library" data-shell-locale="en"');
+    expect(library.attributes).toBe('data-shell="/library" data-shell-locale="en" data-shell-visitor');
     expect(library.en).toContain(`>${enPages["library.title"]}</h1>`);
     expect(library.fr).toContain(`>${fr["library.title"]}</h1>`);
+    // In #root, the render of a browser holding a session (loading), right for everyone; a
+    // visitor's locked state only as text, which the inline script swaps in.
+    expect(library.en).not.toContain('data-testid="locked-state"');
+    const libraryHtml = readFileSync(join(outDir, "library.html"), "utf8");
+    const visitor = (locale: string) =>
+      libraryHtml.match(
+        new RegExp(`<script type="text/html" id="gh-shell-${locale}-visitor">([\\s\\S]*?)</script>`),
+      )?.[1];
+    expect(visitor("en")).toContain(`>${enPages["library.lockedBody"]}</p>`);
+    expect(visitor("fr")).toContain(`>${fr["library.lockedBody"]}</p>`);
     const success = page("billing/success.html");
     expect(success.attributes).toBe(
       'data-shell="/billing/success" data-shell-locale="en" data-shell-requires="session_id"',

@@ -46,6 +46,27 @@ describe("shell HTML", () => {
     );
   });
 
+  it("keeps a page's render with a session in #root and adds the visitor's as text, #root marked for the inline script", () => {
+    const page = { path: "/library", file: "library.html", visitor: true };
+    const inline = { script: "run()", style: "" };
+    const html = shellHtml(
+      index,
+      page,
+      { en: "<p>Loading</p>", fr: "<p>Chargement</p>", visitor: { en: "<p>Locked</p>", fr: "<p>Verrouillé</p>" } },
+      inline,
+    );
+    expect(html).toContain(
+      '<div id="root" data-shell="/library" data-shell-locale="en" data-shell-visitor><p>Loading</p></div>' +
+        '<script type="text/html" id="gh-shell-fr"><p>Chargement</p></script>' +
+        '<script type="text/html" id="gh-shell-en-visitor"><p>Locked</p></script>' +
+        '<script type="text/html" id="gh-shell-fr-visitor"><p>Verrouillé</p></script><script>run()</script>',
+    );
+    expect(() => shellHtml(index, page, { en: "", fr: "" }, inline)).toThrow(/no visitor's render/);
+    expect(() => shellHtml(index, page, { en: "", fr: "", visitor: { en: "</script>", fr: "" } }, inline)).toThrow(
+      /English visitor's render contains/,
+    );
+  });
+
   it("moves style attributes out of the markup (the CSP refuses them; the inline script applies them)", () => {
     expect(shellMarkup('<span class="s" style="width:40%;height:1rem"></span>')).toBe(
       '<span class="s" data-shell-style="width:40%;height:1rem"></span>',

@@ -1,6 +1,7 @@
 // The HTML of a prerendered page: the client build's index.html with the page's first render in
-// #root (English), the other language's as text in a <script type="text/html"> (not parsed into
-// DOM unless the visitor reads it), the inline script that picks, and the
+// #root (English), the other language's (and, for a page that differs for a visitor, the visitor's
+// renders) as text in a <script type="text/html"> (not parsed into DOM unless the visitor needs
+// it), the inline script that picks, and the
 // page's CSS inline instead of its stylesheet links (see prerender-plugin.ts and
 // src/app/shell/shell-script.ts).
 
@@ -23,6 +24,21 @@ export interface ShellPage {
    * page's sync).
    */
   headScript?: string;
+  /**
+   * The first render differs for a visitor (`/library`: the locked state at once for a browser that
+   * holds no Supabase session, the skeleton until the session is restored for one that does;
+   * src/features/auth/saved-session.ts). #root holds the render with a session, which is right for
+   * everyone (a member can never see a visitor's page, even painted mid-parse); the visitor's is
+   * text the inline script swaps in before the first paint.
+   */
+  visitor?: boolean;
+}
+
+/** A page's renders, English and French: as the app draws them first, and a visitor's for a `visitor` page. */
+export interface ShellRenders {
+  en: string;
+  fr: string;
+  visitor?: { en: string; fr: string } | undefined;
 }
 
 const ROOT = '<div id="root"></div>';
@@ -47,7 +63,7 @@ export function shellMarkup(rendered: string): string {
 export function shellHtml(
   indexHtml: string,
   page: ShellPage,
-  rendered: { en: string; fr: string },
+  rendered: ShellRenders,
   inline: { script: string; style: string; headScript?: string },
 ): string {
   if (!indexHtml.includes(ROOT)) throw new Error(`index.html has no ${ROOT} to put the shell in`);
@@ -55,12 +71,21 @@ export function shellHtml(
   if (inline.headScript?.includes("</script")) throw new Error("the page's head script contains </script");
   if (inline.headScript && !indexHtml.includes(HEAD_END)) throw new Error(`index.html has no ${HEAD_END}`);
   if (inline.style.includes("</style")) throw new Error("the shell's CSS contains </style");
-  if (rendered.fr.includes("</script")) throw new Error("the French render contains </script");
+  const texts: Array<[id: string, text: string, name: string]> = [["gh-shell-fr", rendered.fr, "French render"]];
+  if (page.visitor) {
+    if (!rendered.visitor) throw new Error(`no visitor's render for ${page.path}`);
+    texts.push(
+      ["gh-shell-en-visitor", rendered.visitor.en, "English visitor's render"],
+      ["gh-shell-fr-visitor", rendered.visitor.fr, "French visitor's render"],
+    );
+  }
+  for (const [, text, name] of texts) if (text.includes("</script")) throw new Error(`the ${name} contains </script`);
   const attributes = [
     `data-shell="${attr(page.path)}"`,
     'data-shell-locale="en"',
     page.requires?.length ? `data-shell-requires="${attr(page.requires.join(","))}"` : "",
     page.varies?.length ? `data-shell-varies="${attr(page.varies.join(","))}"` : "",
+    page.visitor ? "data-shell-visitor" : "",
   ].filter(Boolean);
   let links = 0;
   let styled = indexHtml.replace(STYLESHEET, () => (links++ === 0 ? `<style>${inline.style}</style>\n` : ""));
@@ -70,7 +95,7 @@ export function shellHtml(
     ROOT,
     () =>
       `<div id="root" ${attributes.join(" ")}>${shellMarkup(rendered.en)}</div>` +
-      `<script type="text/html" id="gh-shell-fr">${shellMarkup(rendered.fr)}</script>` +
+      texts.map(([id, text]) => `<script type="text/html" id="${id}">${shellMarkup(text)}</script>`).join("") +
       `<script>${inline.script}</script>`,
   );
 }

@@ -3,6 +3,7 @@
 // visitor's language (another language's shell is text in a <script type="text/html">), the currency picker's value, the
 // style attributes the CSP keeps out of HTML (build/shell-html.ts), or no shell at all when this URL's first render is not the one prerendered (main.tsx then renders
 // from scratch, as without a shell).
+import { hasSavedSession } from "@/features/auth/saved-session.ts";
 import { isLocale, LOCALE_STORAGE_KEY, visitorLocale } from "@/features/i18n/locale.ts";
 import { CURRENCY_STORAGE_KEY, isSellingCurrency, visitorCurrency } from "@/features/pricing/currency-pick.ts";
 import { shellFits } from "./shell-fit.ts";
@@ -11,12 +12,18 @@ const root = document.getElementById("root");
 if (root && root.dataset.shell !== undefined) {
   const locale = visitorLocale();
   const fits = shellFits(root.dataset, window.location);
-  const other = document.getElementById(`gh-shell-${locale}`);
-  if (fits && locale !== root.dataset.shellLocale && other instanceof HTMLScriptElement) {
+  // A page whose first render differs for a visitor (/library) has that render as text too: taken
+  // when this browser holds no Supabase session, as the app's first render reads the same
+  // (savedSessionAtBoot) and so hydrates it.
+  const visitor = root.dataset.shellVisitor !== undefined && !hasSavedSession(() => window.localStorage);
+  const other = document.getElementById(`gh-shell-${locale}${visitor ? "-visitor" : ""}`);
+  let inRoot = !visitor && locale === root.dataset.shellLocale;
+  if (fits && !inRoot && other instanceof HTMLScriptElement) {
     root.innerHTML = other.text;
     root.dataset.shellLocale = locale;
+    inRoot = true;
   }
-  if (!fits || root.dataset.shellLocale !== locale) {
+  if (!fits || !inRoot) {
     root.replaceChildren();
     delete root.dataset.shell;
   }

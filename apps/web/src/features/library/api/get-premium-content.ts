@@ -44,6 +44,7 @@ export const premiumContentQueryOptions = (userId: string | null, getClient: () 
     },
   });
 
+/** A visitor's query is not run (they read no rows: LibraryView draws their locked state at once). */
 export function usePremiumContent(userId: string | null) {
-  return useQuery(premiumContentQueryOptions(userId));
+  return useQuery({ ...premiumContentQueryOptions(userId), enabled: userId !== null });
 }

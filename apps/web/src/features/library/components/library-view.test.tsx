@@ -1,10 +1,13 @@
-import { screen } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import { type Plan, plansQueryOptions } from "@/features/pricing/api/get-plans.ts";
 import { createTestQueryClient, renderWithProviders } from "@/testing/render-with-providers.tsx";
 import { type Lesson, premiumContentQueryOptions } from "../api/get-premium-content.ts";
 import { type LessonPreview, previewsQueryOptions } from "../api/get-previews.ts";
 import { LibraryView } from "./library-view.tsx";
+
+// A read not set in the cache stays under way (nothing leaves the test).
+vi.mock("@/lib/supabase.ts", () => ({ getSupabase: () => new Promise(() => undefined) }));
 
 const PREVIEWS: LessonPreview[] = [
   { slug: "one", title: "First steps", summary: "Where to begin.", feature: "library.basic", position: 1 },
@@ -80,5 +83,21 @@ describe("LibraryView", () => {
     setup(null, []);
     expect(screen.getByTestId("locked-state")).toBeTruthy();
     expect(screen.getByRole("link", { name: "Sign in" }).getAttribute("href")).toBe("/sign-in?next=%2Flibrary");
+  });
+
+  it("draws a visitor's locked state at once, its previews as placeholders until they are read", () => {
+    const { queryClient } = renderWithProviders(<LibraryView userId={null} signInHref="/sign-in" />);
+    const locked = screen.getByTestId("locked-state");
+    expect(locked.textContent).toContain("Subscribe to unlock the library");
+    expect(within(locked).getByRole("status").textContent).toBe("Loading…");
+    expect(screen.queryByTestId("locked-rows")).toBeNull();
+    // A visitor has no premium rows to read.
+    expect(queryClient.getQueryState(premiumContentQueryOptions(null).queryKey)?.fetchStatus).toBe("idle");
+  });
+
+  it("shows a member the skeleton, never the locked state, until their rows are read", () => {
+    renderWithProviders(<LibraryView userId="user-1" signInHref="/sign-in" />);
+    expect(screen.getByRole("status").textContent).toBe("Loading…");
+    expect(screen.queryByTestId("locked-state")).toBeNull();
   });
 });

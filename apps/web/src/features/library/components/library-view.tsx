@@ -1,32 +1,13 @@
 import { useCallback, useState } from "react";
 import { LoadError } from "@/components/load-error.tsx";
 import { Alert } from "@/components/ui/alert.tsx";
-import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
 import { planUnlocking, usePlans } from "@/features/pricing/api/get-plans.ts";
 import { usePremiumContent } from "../api/get-premium-content.ts";
 import { usePreviews } from "../api/get-previews.ts";
-import styles from "./library.module.css";
+import { LibrarySkeleton } from "./library-skeleton.tsx";
 import { LockedRows, LockedState } from "./locked-state.tsx";
 import { PremiumContentList } from "./premium-content-list.tsx";
-
-export function LibrarySkeleton() {
-  const { t } = useI18n();
-  return (
-    <div className={styles.list} aria-busy="true">
-      <span className="visually-hidden" role="status">
-        {t("app.loading")}
-      </span>
-      {[0, 1, 2].map((i) => (
-        <div key={i} className={styles.lesson} aria-hidden="true">
-          <Skeleton width="50%" height="1.5rem" />
-          <Skeleton width="90%" />
-          <Skeleton width="70%" />
-        </div>
-      ))}
-    </div>
-  );
-}
 
 interface LibraryViewProps {
   /** The signed-in user's id, or null for a visitor. */
@@ -37,13 +18,16 @@ interface LibraryViewProps {
 /** Premium content if the database lets this user read it; otherwise the locked state. */
 export function LibraryView({ userId, signInHref }: LibraryViewProps) {
   const { t, locale } = useI18n();
+  // A visitor reads no premium rows (there are none for them): their locked state is drawn at
+  // once, the previews filling in when read, so it paints from the prerendered HTML (issue 20).
+  const visitor = userId === null;
   const content = usePremiumContent(userId);
   const unlocked = content.isSuccess && content.data.length > 0;
   // Unlocked, the previews and the plans only tag the rows the plan does not hold: read after the
   // lessons are on screen, so that neither their requests nor their renders delay that frame.
   const [painted, setPainted] = useState(false);
   const onPainted = useCallback(() => setPainted(true), []);
-  const extrasWanted = content.isSuccess && (!unlocked || painted);
+  const extrasWanted = visitor || (content.isSuccess && (!unlocked || painted));
   const previews = usePreviews(extrasWanted);
   const plans = usePlans(extrasWanted);
   const unlockedBy = (feature: string) => {
@@ -51,7 +35,9 @@ export function LibraryView({ userId, signInHref }: LibraryViewProps) {
     return plan ? (plan.translations?.[locale]?.name ?? plan.name) : null;
   };
 
-  if (content.isPending || (previews.isPending && !unlocked && !content.isError)) return <LibrarySkeleton />;
+  if (!visitor && (content.isPending || (previews.isPending && !unlocked && !content.isError))) {
+    return <LibrarySkeleton />;
+  }
   const failed = content.isError ? content : previews.isError ? previews : null;
   if (failed) {
     return <LoadError title={t("library.loadError")} query={failed} testId="library-error" />;
@@ -78,5 +64,13 @@ export function LibraryView({ userId, signInHref }: LibraryViewProps) {
   if (list.length === 0 && userId !== null) {
     return <Alert tone="info" title={t("library.empty")} testId="library-empty" />;
   }
-  return <LockedState previews={list} signedIn={userId !== null} signInHref={signInHref} unlockedBy={unlockedBy} />;
+  return (
+    <LockedState
+      previews={list}
+      previewsPending={previews.isPending}
+      signedIn={!visitor}
+      signInHref={signInHref}
+      unlockedBy={unlockedBy}
+    />
+  );
 }

@@ -3,10 +3,13 @@ import { buttonClassName } from "@/components/ui/button.tsx";
 import { useI18n } from "@/features/i18n/index.ts";
 import type { LessonPreview } from "../api/get-previews.ts";
 import styles from "./library.module.css";
+import { LibrarySkeleton } from "./library-skeleton.tsx";
 import { LockIcon } from "./lock-icon.tsx";
 
 interface LockedStateProps {
   previews: LessonPreview[];
+  /** The previews are still being read: placeholder rows in their place. */
+  previewsPending?: boolean;
   signedIn: boolean;
   signInHref: string;
   /** The name of the plan that unlocks a feature, for the lock tag. */
@@ -55,7 +58,7 @@ export function LockedRows({
 }
 
 /** What people without access see: what they would get, and a way to get it. */
-export function LockedState({ previews, signedIn, signInHref, unlockedBy }: LockedStateProps) {
+export function LockedState({ previews, previewsPending = false, signedIn, signInHref, unlockedBy }: LockedStateProps) {
   const { t } = useI18n();
   return (
     <div className={styles.locked} data-testid="locked-state">
@@ -78,7 +81,9 @@ export function LockedState({ previews, signedIn, signInHref, unlockedBy }: Lock
           )}
         </div>
       </section>
-      {previews.length > 0 ? (
+      {previewsPending ? (
+        <LibrarySkeleton />
+      ) : previews.length > 0 ? (
         <LockedRows previews={previews} unlockedBy={unlockedBy} label={t("library.title")} />
       ) : null}
     </div>

@@ -9,3 +9,10 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
+
+/**
+ * The app's one QueryClient: every page's provider (query-provider.tsx) gives this one, so the pages
+ * share their cache and invalidations (query-keys.ts). TanStack Query is not in the entry chunk
+ * (issue 20): this module loads with the first page or section that reads data.
+ */
+export const queryClient = createQueryClient();

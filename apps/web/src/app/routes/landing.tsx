@@ -1,45 +1,25 @@
-import { useCallback, useEffect } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Suspense } from "react";
+import { Link } from "react-router";
 import { buttonClassName } from "@/components/ui/button.tsx";
-import { useSession } from "@/features/auth/api/use-session.ts";
-import { useEntitlement } from "@/features/billing/api/get-entitlement.ts";
-import { useMe } from "@/features/billing/api/use-me.ts";
 import { useI18n } from "@/features/i18n/index.ts";
-import { PricingSection } from "@/features/pricing/components/pricing-section.tsx";
+import { PricingLoading } from "@/features/pricing/components/pricing-loading.tsx";
 import { usePageTitle } from "@/hooks/use-page-title.ts";
+import { lazyRoute } from "../lazy-route.tsx";
+import { withQueryClient } from "../with-query-client.tsx";
 import styles from "./landing.module.css";
+
+/**
+ * The pricing (plans, the user's plan, checkout) loads with TanStack Query in a chunk of its own, so
+ * neither is in the entry (issue 20); router.tsx's preloadRoute starts it with the entry. On the
+ * prerendered landing, React hydrates the hero at once and keeps the pricing's HTML on screen until
+ * its chunk is here (a Suspense boundary's server HTML stays until its content can hydrate); a
+ * landing rendered afresh shows PricingLoading meanwhile. Its texts are in the entry's dictionary.
+ */
+export const landingPricing = lazyRoute(withQueryClient(() => import("./landing-pricing.tsx")));
 
 export function LandingRoute() {
   const { t } = useI18n();
   usePageTitle(null);
-  const session = useSession();
-  const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const signedIn = session.status === "signed_in" ? session.session : null;
-  const entitlement = useEntitlement(signedIn?.user.id ?? null);
-  const hasAccess = entitlement.data?.active ?? false;
-  const me = useMe(signedIn?.access_token ?? null, signedIn?.user.id ?? null);
-
-  const checkoutCanceled = params.get("checkout") === "canceled";
-  useEffect(() => {
-    // Back from Stripe without paying: show the plans (and the note above them) rather than the hero.
-    if (checkoutCanceled) document.getElementById("pricing")?.scrollIntoView({ block: "start" });
-  }, [checkoutCanceled]);
-
-  const onSignInRequired = (priceId: string) => {
-    const next = `/?subscribe=${encodeURIComponent(priceId)}#pricing`;
-    navigate(`/sign-in?mode=sign-up&next=${encodeURIComponent(next)}`);
-  };
-  const onResumeHandled = useCallback(() => {
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        next.delete("subscribe");
-        return next;
-      },
-      { replace: true },
-    );
-  }, [setParams]);
 
   return (
     <>
@@ -61,18 +41,9 @@ export function LandingRoute() {
         </div>
       </section>
       <div className="container">
-        <PricingSection
-          accessToken={signedIn?.access_token ?? null}
-          currentPriceId={entitlement.data?.active ? (entitlement.data.price_id ?? null) : null}
-          hasAccess={hasAccess}
-          userId={signedIn?.user.id ?? null}
-          trialEligible={me.data?.trialEligible ?? null}
-          ownsLifetime={entitlement.data?.active === true && entitlement.data.source === "purchase"}
-          onSignInRequired={onSignInRequired}
-          resumePriceId={entitlement.isPending && signedIn ? null : params.get("subscribe")}
-          checkoutCanceled={checkoutCanceled}
-          onResumeHandled={onResumeHandled}
-        />
+        <Suspense fallback={<PricingLoading />}>
+          <landingPricing.Route />
+        </Suspense>
       </div>
     </>
   );

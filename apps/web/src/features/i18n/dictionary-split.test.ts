@@ -1,8 +1,9 @@
 // The entry chunk carries only the English texts of dictionary-en.ts (enFirst); the rest
 // (dictionary-en-pages.ts) loads with the lazy pages and dialogs. This follows main.tsx's static
-// imports, as the bundler does, and proves that no code of the entry chunk names a key (or a key
-// prefix built at run time, `pricing.unit.${…}`) of the pages part, and that every lazy component
-// loads through withPageMessages, so no screen can show a raw key.
+// imports, as the bundler does, and the components the entry loads on demand without the pages'
+// texts (the landing's pricing, in a chunk of its own with TanStack Query) with theirs, and proves
+// that none of that code names a key (or a key prefix built at run time, `pricing.unit.${…}`) of
+// the pages part, so no screen can show a raw key.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -19,9 +20,14 @@ function resolveImport(from: string, spec: string): string | null {
   return [base, `${base}.ts`, `${base}.tsx`].find((f) => /\.tsx?$/.test(f) && existsSync(f)) ?? null;
 }
 
-/** The app's files in the entry chunk: main.tsx and what it imports statically (not `import type`, not `import()`). */
-function entryGraph(): Map<string, string> {
+/**
+ * The app's files that may render before the pages' texts are here: main.tsx, what it imports
+ * statically (not `import type`), and the components loaded on demand without withPageMessages
+ * (`lazy`), with what they import statically.
+ */
+function firstTextsGraph(): { files: Map<string, string>; lazy: string[] } {
   const files = new Map<string, string>();
+  const lazy: string[] = [];
   const visit = (file: string) => {
     if (files.has(file)) return;
     const code = readFileSync(file, "utf8");
@@ -30,18 +36,25 @@ function entryGraph(): Map<string, string> {
       const target = resolveImport(file, m[1] as string);
       if (target) visit(target);
     }
+    for (const m of code.matchAll(/(withPageMessages\(\(\) => )?import\("([^"]+\.tsx)"\)/g)) {
+      const target = m[1] ? null : resolveImport(file, m[2] as string);
+      if (!target) continue;
+      lazy.push(target.slice(SRC.length + 1));
+      visit(target);
+    }
   };
   visit(join(SRC, "main.tsx"));
-  return files;
+  return { files, lazy: [...new Set(lazy)].sort() };
 }
 
 const pagesKeys = Object.keys(enPages);
 
 describe("the English dictionary split", () => {
-  const graph = entryGraph();
+  const { files: graph, lazy } = firstTextsGraph();
 
-  it("follows the entry chunk's imports", () => {
+  it("follows the entry chunk's imports and the landing's pricing", () => {
     const names = [...graph.keys()].map((f) => f.slice(SRC.length + 1));
+    expect(names).toContain("app/routes/landing.tsx");
     expect(names).toContain("features/pricing/components/pricing-section.tsx");
     expect(names).toContain("app/layout/header.tsx");
     expect(names).toContain("features/i18n/dictionary-en.ts");
@@ -68,13 +81,9 @@ describe("the English dictionary split", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("loads every lazy component of the entry chunk with the pages' texts", () => {
-    const bare: string[] = [];
-    for (const [file, code] of graph) {
-      for (const m of code.matchAll(/(withPageMessages\(\(\) => )?import\("([^"]+\.tsx)"\)/g)) {
-        if (!m[1]) bare.push(`${file}: ${m[2]}`);
-      }
-    }
-    expect(bare).toEqual([]);
+  it("loads every other lazy component with the pages' texts", () => {
+    // Only the landing's pricing (and the QueryClient's provider) may load without them: they
+    // render on the landing, whose texts are all in the first part (checked above with them).
+    expect(lazy).toEqual(["app/routes/landing-pricing.tsx", "lib/query-provider.tsx"]);
   });
 });

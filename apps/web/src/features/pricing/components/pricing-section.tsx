@@ -3,7 +3,6 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { ApiErrorAlert } from "@/components/api-error-alert.tsx";
 import { LoadError } from "@/components/load-error.tsx";
 import { Alert } from "@/components/ui/alert.tsx";
-import { Skeleton } from "@/components/ui/skeleton.tsx";
 import { withPageMessages } from "@/features/i18n/dictionaries.ts";
 import { useI18n } from "@/features/i18n/index.ts";
 import { useOnBackNavigation } from "@/hooks/use-on-back-navigation.ts";
@@ -15,6 +14,7 @@ import { IntervalToggle } from "./interval-toggle.tsx";
 import { LifetimeCard } from "./lifetime-card.tsx";
 import { PlanCard } from "./plan-card.tsx";
 import styles from "./pricing.module.css";
+import { PlansLoading, PricingIntro } from "./pricing-loading.tsx";
 
 // Only subscribers switch plans: the dialog loads when a subscriber's pricing shows, not with the page.
 const loadPlanChangeDialog = withPageMessages(() => import("./plan-change-dialog.tsx"));
@@ -44,20 +44,6 @@ interface PricingSectionProps {
 }
 
 const INTERVAL_ORDER: BillingInterval[] = ["month", "year", "week", "day"];
-
-function PlanSkeleton() {
-  return (
-    <div className={styles.card} aria-hidden="true">
-      <Skeleton width="40%" height="1.5rem" />
-      <Skeleton width="70%" />
-      <Skeleton width="55%" height="2.75rem" />
-      <Skeleton width="85%" />
-      <Skeleton width="80%" />
-      <Skeleton width="75%" />
-      <Skeleton height="2.75rem" />
-    </div>
-  );
-}
 
 export function PricingSection(props: PricingSectionProps) {
   const { accessToken, currentPriceId, hasAccess, onSignInRequired, resumePriceId, onResumeHandled, deps } = props;
@@ -124,12 +110,7 @@ export function PricingSection(props: PricingSectionProps) {
 
   return (
     <section id="pricing" className={styles.section} aria-labelledby="pricing-title">
-      <div className={styles.intro}>
-        <h2 id="pricing-title" className={styles.title}>
-          {t("pricing.title")}
-        </h2>
-        <p className={styles.subtitle}>{t("pricing.subtitle")}</p>
-      </div>
+      <PricingIntro />
 
       <div className={styles.currencyPicker}>
         <label htmlFor="pricing-currency">{t("pricing.currency")}</label>
@@ -161,12 +142,7 @@ export function PricingSection(props: PricingSectionProps) {
       </div>
 
       {plans.isPending ? (
-        <div className={styles.grid} aria-busy="true">
-          <span className="visually-hidden" role="status">
-            {t("app.loading")}
-          </span>
-          <PlanSkeleton />
-        </div>
+        <PlansLoading />
       ) : plans.isError ? (
         <LoadError title={t("pricing.loadError")} query={plans} testId="pricing-load-error" />
       ) : plans.data.length === 0 ? (

@@ -122,6 +122,47 @@ test.describe("a French browser, before the app's JavaScript has arrived", () =>
   });
 });
 
+test("the landing's pricing loads on its own: the rest of the page is live meanwhile, and its painted HTML is hydrated", async ({
+  page,
+}) => {
+  const { web } = stackInfo().urls;
+  const errors = collectErrors(page);
+  await page.addInitScript(() => {
+    document.addEventListener("readystatechange", () => {
+      if (document.readyState === "interactive")
+        Object.assign(window, { parsedPricingTitle: document.getElementById("pricing-title") });
+    });
+  });
+  const samePricingTitle = () =>
+    page.evaluate(
+      () =>
+        document.getElementById("pricing-title") ===
+        (window as unknown as { parsedPricingTitle: unknown }).parsedPricingTitle,
+    );
+  // Hold the pricing's chunk (TanStack Query and the plans) until the rest of the page is live.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let heldRequests = 0;
+  await page.route(/\/assets\/landing-pricing-[\w-]+\.js$/, async (route) => {
+    heldRequests += 1;
+    await held;
+    await route.continue();
+  });
+  await page.goto(web);
+  // The header is React's: the session was read (signed out), which the HTML cannot know.
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Simple, honest pricing" })).toBeVisible();
+  await expect(page.locator("#pricing").getByRole("status")).toHaveText("Loading…");
+  expect(await samePricingTitle()).toBe(true);
+  expect(heldRequests).toBe(1);
+  release();
+  await expect(page.getByTestId("plan-card").first()).toBeVisible();
+  expect(await samePricingTitle()).toBe(true);
+  expect(errors).toEqual([]);
+});
+
 test("the library's heading is hydrated, not painted twice; a path without a shell renders as before", async ({
   page,
 }) => {

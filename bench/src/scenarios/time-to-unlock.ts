@@ -1,8 +1,8 @@
 // time_to_unlock: in headless Chromium against the production build of the SPA, from submitting
 // the hosted checkout form to the premium content visible on the success page. Three variants:
 // normal; webhook only (?gh_sync=0: the success page does not ask the API to sync); realtime
-// disabled (?gh_realtime=0: polling only). Also the physical floor: one webhook delivery (which
-// includes the commit) plus one Realtime push, each measured on its own.
+// disabled (?gh_realtime=0: polling only). Also the floor: one webhook delivery (record + enqueue)
+// plus one Realtime push, each measured on its own, and in every run when the access was committed.
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/chromium";
 import type { DeliveryAttempt } from "@gatehouse/sandbox";
@@ -13,6 +13,7 @@ import { atMost, type ScenarioResult } from "../scenario.ts";
 import type { BenchContext } from "../stack-context.ts";
 import { deliverySummary, lastAttempts, waitForIdle } from "../stand-in-controls.ts";
 import { percentile, round } from "../stats.ts";
+import { stripeUsage } from "../stripe-usage.ts";
 
 const PASSWORD = "correct horse battery";
 const VARIANTS = [
@@ -98,6 +99,13 @@ export interface UnlockBreakdown {
   observed: number | null;
   /** The content visible (a frame-by-frame check in the page, seen from the bench). */
   visible: number;
+  /**
+   * The user's access first committed in the database (their first public.entitlement_changes row,
+   * written by a trigger in the transaction that changed the row), and which path committed it
+   * (`webhook:<event type>` through the queue consumer, `checkout_sync` for the success page's sync).
+   */
+  committed: number | null;
+  committedBy: string | null;
 }
 
 interface PageTimings {
@@ -146,7 +154,35 @@ function breakdownOf(t: PageTimings, clickEpochMs: number, visible: number): Unl
     painted: at(t.marks.find((m) => m.name === "gh:content-rendered")?.startTime),
     observed: at(t.observed),
     visible: round(visible) ?? visible,
+    committed: null,
+    committedBy: null,
   };
+}
+
+/** Waits (bounded) until the queue consumer has processed every event in the ledger. */
+async function ledgerProcessed(ctx: BenchContext, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await ctx.db.query<{ n: string }>(
+      "select count(*) as n from public.stripe_events where processed_at is null",
+    );
+    if (Number(rows[0]?.n ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** When (ms since the click) and by which path the user's access was first committed. */
+async function firstCommit(
+  ctx: BenchContext,
+  userId: string,
+  clickEpochMs: number,
+): Promise<{ at: number | null; cause: string | null }> {
+  const { rows } = await ctx.db.query<{ at_ms: string; cause: string }>(
+    "select extract(epoch from at) * 1000 as at_ms, cause from public.entitlement_changes where user_id = $1 order by at, id limit 1",
+    [userId],
+  );
+  const row = rows[0];
+  return row ? { at: round(Number(row.at_ms) - clickEpochMs), cause: row.cause } : { at: null, cause: null };
 }
 
 interface UnlockRun {
@@ -155,7 +191,13 @@ interface UnlockRun {
 }
 
 /** One purchase; returns ms from the Pay click to the premium content visible, and where it went. */
-async function unlockOnce(ctx: BenchContext, browser: Browser, email: string, flags: string): Promise<UnlockRun> {
+async function unlockOnce(
+  ctx: BenchContext,
+  browser: Browser,
+  user: { email: string; id: string },
+  flags: string,
+): Promise<UnlockRun> {
+  const { email } = user;
   const web = ctx.stack.urls.web;
   const context = await browser.newContext();
   try {
@@ -249,7 +291,11 @@ async function unlockOnce(ctx: BenchContext, browser: Browser, email: string, fl
         marks: performance.getEntriesByType("mark").map((m) => ({ name: m.name, startTime: m.startTime })),
       };
     });
-    return { ms, breakdown: breakdownOf(timings, clickEpochMs, ms) };
+    const commit = await firstCommit(ctx, user.id, clickEpochMs);
+    return {
+      ms,
+      breakdown: { ...breakdownOf(timings, clickEpochMs, ms), committed: commit.at, committedBy: commit.cause },
+    };
   } finally {
     await context.close();
   }
@@ -310,7 +356,7 @@ function medianRun(runs: UnlockRun[]): UnlockRun | null {
 
 /** The normal variant's median run as flat figures (normalMedian…Ms). */
 function breakdownFigures(b: UnlockBreakdown | null): Record<string, number | null> {
-  const keys: Array<keyof UnlockBreakdown> = [
+  const keys: Array<Exclude<keyof UnlockBreakdown, "committedBy">> = [
     "navigationStart",
     "navigation",
     "firstScriptLoaded",
@@ -327,6 +373,7 @@ function breakdownFigures(b: UnlockBreakdown | null): Record<string, number | nu
     "painted",
     "observed",
     "visible",
+    "committed",
   ];
   return Object.fromEntries(
     keys.map((k) => [`normalMedian${k.charAt(0).toUpperCase()}${k.slice(1)}Ms`, b ? b[k] : null]),
@@ -352,10 +399,11 @@ function describeBreakdown(b: UnlockBreakdown): string {
     ["observed", b.observed],
     ["visible", b.visible],
   ];
-  return steps
+  const commit = b.committed === null ? "" : ` (access committed ${b.committed} by ${b.committedBy})`;
+  return `${steps
     .filter(([, v]) => v !== null)
     .map(([k, v]) => `${k} ${v}`)
-    .join(" → ");
+    .join(" → ")}${commit}`;
 }
 
 export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
@@ -369,23 +417,30 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const samples: Record<string, number[]> = {};
   const breakdowns: Record<string, UnlockRun[]> = {};
+  const stripePerRun: Record<string, number | null> = {};
   const users: Array<{ email: string; id: string }> = [];
   try {
     for (const v of VARIANTS) {
       samples[v.name] = [];
       breakdowns[v.name] = [];
+      const usageBefore = await stripeUsage(stripeUrl);
       for (let i = 0; i < runs; i++) {
         const email = `unlock-${tag}-${v.name}-${i}@bench.test`;
         const id = await createUser(ctx, email);
         users.push({ email, id });
         try {
-          const run = await unlockOnce(ctx, browser, email, v.flags);
+          const run = await unlockOnce(ctx, browser, { email, id }, v.flags);
           samples[v.name]?.push(run.ms);
           breakdowns[v.name]?.push(run);
         } catch (e) {
           problems.push(`${v.name} run ${i}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
         }
       }
+      // Every Stripe request the API made for these runs (Checkout, the sync, the queue consumer's
+      // syncs): what the batch timeout and the success page's sync cost per purchase.
+      await waitForIdle(stripeUrl, 30_000);
+      await ledgerProcessed(ctx, 30_000);
+      stripePerRun[v.name] = round(((await stripeUsage(stripeUrl)).requests - usageBefore.requests) / runs);
       ctx.log(`time_to_unlock: ${v.name} p50 ${round(percentile(samples[v.name] ?? [], 50))} ms`);
       const median = medianRun(breakdowns[v.name] ?? []);
       if (median) ctx.log(`time_to_unlock: ${v.name} median run: ${describeBreakdown(median.breakdown)}`);
@@ -446,6 +501,14 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
         q,
       ),
     );
+  // The access committed (ms since the click), and in how many normal runs the sync committed it.
+  const committed = (name: string, q: number) =>
+    round(
+      percentile(
+        (breakdowns[name] ?? []).flatMap((r) => (r.breakdown.committed === null ? [] : [r.breakdown.committed])),
+        q,
+      ),
+    );
   const failedRuns = VARIANTS.reduce((n, v) => n + (runs - (samples[v.name]?.length ?? 0)), 0);
   return {
     name: "time_to_unlock",
@@ -469,6 +532,14 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
       normalPaintedInPageP95Ms: seen("normal", 95),
       webhookOnlyPaintedInPageP50Ms: seen("webhook_only", 50),
       pollingOnlyPaintedInPageP50Ms: seen("polling_only", 50),
+      normalCommittedP50Ms: committed("normal", 50),
+      webhookOnlyCommittedP50Ms: committed("webhook_only", 50),
+      pollingOnlyCommittedP50Ms: committed("polling_only", 50),
+      normalStripeRequestsPerRun: stripePerRun.normal ?? null,
+      webhookOnlyStripeRequestsPerRun: stripePerRun.webhook_only ?? null,
+      pollingOnlyStripeRequestsPerRun: stripePerRun.polling_only ?? null,
+      normalCommittedBySyncRuns: (breakdowns.normal ?? []).filter((r) => r.breakdown.committedBy === "checkout_sync")
+        .length,
       floorMs: round(floor),
       floorWebhookDeliveryP50Ms: round(deliveryP50),
       floorRealtimePushP50Ms: round(pushP50),
@@ -491,9 +562,13 @@ export async function timeToUnlock(ctx: BenchContext): Promise<ScenarioResult> {
         const m = medianRun(breakdowns[v.name] ?? []);
         return `${v.name} median run: ${m ? describeBreakdown(m.breakdown) : "no run"}`;
       }),
-      "Floor = p50 latency of the checkout's sync webhooks (delivery + record + subscriptions.list + sync_customer " +
-        "commit, from the stand-in's log) + p50 of a Realtime push (commit on public.entitlements → event in a " +
-        "signed-in supabase-js client).",
+      "Committed = the user's first public.entitlement_changes row (the access written, by the success page's " +
+        "sync or by the queue consumer after the checkout's webhooks), ms since the click; the webhook-only " +
+        "variant cannot unlock before it.",
+      "Floor = p50 latency of the checkout's webhooks (delivery, signature check, record in the ledger and " +
+        "enqueue, from the stand-in's log; the sync and its commit come after, in the queue consumer: see " +
+        "Committed) + p50 of a Realtime push (commit on public.entitlements → event in a signed-in supabase-js " +
+        "client).",
     ],
     durationMs: Math.round(performance.now() - started),
   };

@@ -21,7 +21,14 @@ const SUCCESS_PAGE_BOOT = [
 // with the CSS of the chunk it loads on demand (the landing's pricing, a page).
 const shells = prerenderShells([
   { path: "/", file: "index.html", varies: ["checkout"], module: "src/app/routes/landing-pricing.tsx" },
-  { path: "/library", file: "library.html", module: "src/app/routes/library.tsx", visitor: true },
+  {
+    path: "/library",
+    file: "library.html",
+    module: "src/app/routes/library.tsx",
+    visitor: true,
+    // Hides the visitor's render from a browser holding a Supabase session until it is swapped.
+    headScript: "src/app/shell/session-mark-script.ts",
+  },
   {
     path: "/billing/success",
     file: "billing/success.html",

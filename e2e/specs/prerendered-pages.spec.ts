@@ -32,14 +32,15 @@ async function holdEntryScript(page: Page): Promise<() => void> {
   return release;
 }
 
-/** Records whether the library's locked state was ever in the page, from the parse of its HTML on. */
+/** Records whether the library's locked state was ever shown (in the page and not hidden), from the parse of its HTML on. */
 async function watchForLockedState(page: Page) {
   await page.addInitScript(() => {
     const w = window as unknown as { sawLockedState: boolean };
     w.sawLockedState = false;
     new MutationObserver(() => {
-      if (document.querySelector('[data-testid="locked-state"]')) w.sawLockedState = true;
-    }).observe(document, { childList: true, subtree: true });
+      const locked = document.querySelector('[data-testid="locked-state"]');
+      if (locked && getComputedStyle(locked).visibility !== "hidden") w.sawLockedState = true;
+    }).observe(document, { childList: true, subtree: true, attributes: true });
   });
 }
 
@@ -68,6 +69,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("heading", { name: "Simple, honest pricing" })).toBeVisible();
     await page.goto(`${web}/library`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Library");
+    await expect(page.getByTestId("locked-state")).toContainText("Subscribe to unlock the library");
     await page.goto(`${web}/billing/success?session_id=cs_test_prerendered`);
     await expect(page.getByRole("status").getByText("Loading…")).toBeVisible();
   });
@@ -242,4 +244,29 @@ test("a subscriber's library never shows the locked state, not even for a frame"
   await page.goto(`${web}/library`);
   await expect(page.getByTestId("premium-content")).toBeVisible();
   expect(await sawLockedState(page)).toBe(false);
+});
+
+test("the visitor's render in the library's HTML is hidden from a browser holding a session until the shell script swaps it", async ({
+  page,
+}) => {
+  const { web } = stackInfo().urls;
+  await holdEntryScript(page);
+  // The page as a browser would paint it before the inline shell script has run (mid-parse).
+  await page.route(`${web}/library`, async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace(
+      /(id="gh-shell-fr-session">[\s\S]*?<\/script>)<script>[\s\S]*?<\/script>/,
+      "$1",
+    );
+    await route.fulfill({ response, body: html });
+  });
+  await page.goto(`${web}/library`, { waitUntil: "commit" });
+  await expect(page.getByTestId("locked-state")).toBeVisible();
+  const user = await signUpApi(newEmail("mark"));
+  await useSession(page, user.json);
+  await page.goto(`${web}/library`, { waitUntil: "commit" });
+  // Parsed, but not shown: the whole visitor's render is hidden until the swap.
+  await expect(page.locator("h1")).toHaveText("Library");
+  await expect(page.getByTestId("locked-state")).toBeAttached();
+  await expect(page.getByTestId("locked-state")).toBeHidden();
 });

@@ -84,11 +84,7 @@ export function prerenderShells(pages: ShellPage[]): Plugin & {
           en: await module.renderShell(location, "en", saved),
           fr: await module.renderShell(location, "fr", saved),
         });
-        // A page that differs for a visitor: #root gets the render with a session (right for everyone).
-        rendered.push({
-          ...(await both(page.visitor === true)),
-          visitor: page.visitor ? await both(false) : undefined,
-        });
+        rendered.push({ ...(await both(false)), session: page.visitor ? await both(true) : undefined });
       }
       return rendered;
     } finally {

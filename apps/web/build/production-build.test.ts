@@ -82,13 +82,14 @@ describe("vite build", () => {
     expect(headers).toContain("  Strict-Transport-Security: max-age=63072000; includeSubDomains\n");
     expect(headers).toMatch(/\n\/assets\/\*\n {2}Cache-Control: public, max-age=31536000, immutable\n/);
     // Inline, only the prerendered pages' scripts and CSS, each allowed by its exact hash and nothing
-    // else: the shell's script on each page, and the success page's sync in its <head>.
+    // else: the shell's script on each page, and in its <head> the success page's sync and the
+    // library's mark of a browser holding a session.
     const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
     const sources = (directive: string) => csp.match(new RegExp(`${directive} 'self'((?: '[^']+')*);`))?.[1]?.trim();
     const scriptsIn = (html: string) => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? "");
     const inline = ["index.html", "library.html", "billing/success.html"].map((file) => {
       const html = readFileSync(join(outDir, file), "utf8");
-      expect(html.match(/<script>/g)).toHaveLength(file === "billing/success.html" ? 2 : 1);
+      expect(html.match(/<script>/g)).toHaveLength(file === "index.html" ? 1 : 2);
       expect(html.match(/<style>/g)).toHaveLength(1);
       expect(html).not.toMatch(/ style="/);
       return {
@@ -136,16 +137,19 @@ describe("vite build", () => {
     expect(library.attributes).toBe('data-shell="/library" data-shell-locale="en" data-shell-visitor');
     expect(library.en).toContain(`>${enPages["library.title"]}</h1>`);
     expect(library.fr).toContain(`>${fr["library.title"]}</h1>`);
-    // In #root, the render of a browser holding a session (loading), right for everyone; a
-    // visitor's locked state only as text, which the inline script swaps in.
-    expect(library.en).not.toContain('data-testid="locked-state"');
+    // In #root, a visitor's locked state; the render with a session as text, which the inline
+    // script swaps in, and the head script that hides the visitor's render from such a browser.
+    expect(library.en).toContain(`>${enPages["library.lockedBody"]}</p>`);
+    expect(library.fr).toContain(`>${fr["library.lockedBody"]}</p>`);
     const libraryHtml = readFileSync(join(outDir, "library.html"), "utf8");
-    const visitor = (locale: string) =>
+    const withSession = (locale: string) =>
       libraryHtml.match(
-        new RegExp(`<script type="text/html" id="gh-shell-${locale}-visitor">([\\s\\S]*?)</script>`),
+        new RegExp(`<script type="text/html" id="gh-shell-${locale}-session">([\\s\\S]*?)</script>`),
       )?.[1];
-    expect(visitor("en")).toContain(`>${enPages["library.lockedBody"]}</p>`);
-    expect(visitor("fr")).toContain(`>${fr["library.lockedBody"]}</p>`);
+    expect(withSession("en")).toContain(`${enFirst["app.loading"]}</span>`);
+    expect(withSession("en")).not.toContain('data-testid="locked-state"');
+    expect(withSession("fr")).toContain(`>${fr["library.title"]}</h1>`);
+    expect(libraryHtml.match(/<script>((?:(?!<\/script>)[\s\S])*)<\/script>\n<\/head>/)?.[1]).toContain("ghSession");
     const success = page("billing/success.html");
     expect(success.attributes).toBe(
       'data-shell="/billing/success" data-shell-locale="en" data-shell-requires="session_id"',

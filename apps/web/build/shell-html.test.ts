@@ -46,24 +46,24 @@ describe("shell HTML", () => {
     );
   });
 
-  it("keeps a page's render with a session in #root and adds the visitor's as text, #root marked for the inline script", () => {
+  it("puts a visitor's render in #root and the render with a session as text, #root marked for the inline script", () => {
     const page = { path: "/library", file: "library.html", visitor: true };
     const inline = { script: "run()", style: "" };
     const html = shellHtml(
       index,
       page,
-      { en: "<p>Loading</p>", fr: "<p>Chargement</p>", visitor: { en: "<p>Locked</p>", fr: "<p>Verrouillé</p>" } },
+      { en: "<p>Locked</p>", fr: "<p>Verrouillé</p>", session: { en: "<p>Loading</p>", fr: "<p>Chargement</p>" } },
       inline,
     );
     expect(html).toContain(
-      '<div id="root" data-shell="/library" data-shell-locale="en" data-shell-visitor><p>Loading</p></div>' +
-        '<script type="text/html" id="gh-shell-fr"><p>Chargement</p></script>' +
-        '<script type="text/html" id="gh-shell-en-visitor"><p>Locked</p></script>' +
-        '<script type="text/html" id="gh-shell-fr-visitor"><p>Verrouillé</p></script><script>run()</script>',
+      '<div id="root" data-shell="/library" data-shell-locale="en" data-shell-visitor><p>Locked</p></div>' +
+        '<script type="text/html" id="gh-shell-fr"><p>Verrouillé</p></script>' +
+        '<script type="text/html" id="gh-shell-en-session"><p>Loading</p></script>' +
+        '<script type="text/html" id="gh-shell-fr-session"><p>Chargement</p></script><script>run()</script>',
     );
-    expect(() => shellHtml(index, page, { en: "", fr: "" }, inline)).toThrow(/no visitor's render/);
-    expect(() => shellHtml(index, page, { en: "", fr: "", visitor: { en: "</script>", fr: "" } }, inline)).toThrow(
-      /English visitor's render contains/,
+    expect(() => shellHtml(index, page, { en: "", fr: "" }, inline)).toThrow(/no render with a session/);
+    expect(() => shellHtml(index, page, { en: "", fr: "", session: { en: "</script>", fr: "" } }, inline)).toThrow(
+      /English render with a session contains/,
     );
   });
 

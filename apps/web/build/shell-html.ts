@@ -1,6 +1,6 @@
 // The HTML of a prerendered page: the client build's index.html with the page's first render in
-// #root (English), the other language's (and, for a page that differs for a visitor, the visitor's
-// renders) as text in a <script type="text/html"> (not parsed into DOM unless the visitor needs
+// #root (English), the other language's (and, for a page that differs for a visitor, the renders
+// with a session) as text in a <script type="text/html"> (not parsed into DOM unless the visitor needs
 // it), the inline script that picks, and the
 // page's CSS inline instead of its stylesheet links (see prerender-plugin.ts and
 // src/app/shell/shell-script.ts).
@@ -27,18 +27,19 @@ export interface ShellPage {
   /**
    * The first render differs for a visitor (`/library`: the locked state at once for a browser that
    * holds no Supabase session, the skeleton until the session is restored for one that does;
-   * src/features/auth/saved-session.ts). #root holds the render with a session, which is right for
-   * everyone (a member can never see a visitor's page, even painted mid-parse); the visitor's is
-   * text the inline script swaps in before the first paint.
+   * src/features/auth/saved-session.ts). #root holds the visitor's render; the render with a
+   * session is text the inline script swaps in. The page's head script
+   * (src/app/shell/session-mark-script.ts) hides the visitor's render from a browser holding a
+   * session until then, so a member never sees it, even painted mid-parse.
    */
   visitor?: boolean;
 }
 
-/** A page's renders, English and French: as the app draws them first, and a visitor's for a `visitor` page. */
+/** A page's renders, English and French: as a visitor's browser draws them first, and with a session for a `visitor` page. */
 export interface ShellRenders {
   en: string;
   fr: string;
-  visitor?: { en: string; fr: string } | undefined;
+  session?: { en: string; fr: string } | undefined;
 }
 
 const ROOT = '<div id="root"></div>';
@@ -73,10 +74,10 @@ export function shellHtml(
   if (inline.style.includes("</style")) throw new Error("the shell's CSS contains </style");
   const texts: Array<[id: string, text: string, name: string]> = [["gh-shell-fr", rendered.fr, "French render"]];
   if (page.visitor) {
-    if (!rendered.visitor) throw new Error(`no visitor's render for ${page.path}`);
+    if (!rendered.session) throw new Error(`no render with a session for ${page.path}`);
     texts.push(
-      ["gh-shell-en-visitor", rendered.visitor.en, "English visitor's render"],
-      ["gh-shell-fr-visitor", rendered.visitor.fr, "French visitor's render"],
+      ["gh-shell-en-session", rendered.session.en, "English render with a session"],
+      ["gh-shell-fr-session", rendered.session.fr, "French render with a session"],
     );
   }
   for (const [, text, name] of texts) if (text.includes("</script")) throw new Error(`the ${name} contains </script`);

@@ -1,8 +1,8 @@
 // The build-time render of the pages that must paint before their JavaScript has run (issue 20):
 // build/prerender-plugin.ts builds this module for Node after the client build and writes each
 // page's HTML, in English and French, into its HTML file in dist/. The markup is the app's own
-// first render (session still loading, plans not read yet; for /library, that of a browser holding
-// a Supabase session, and a visitor's as a second render: build/shell-html.ts), so React hydrates it in the browser
+// first render (session still loading, plans not read yet; for /library, a visitor's, and that of a
+// browser holding a Supabase session as a second render: build/shell-html.ts), so React hydrates it in the browser
 // (main.tsx) instead of painting the page again.
 import { StrictMode } from "react";
 import { prerender } from "react-dom/static";

@@ -12,12 +12,13 @@ const root = document.getElementById("root");
 if (root && root.dataset.shell !== undefined) {
   const locale = visitorLocale();
   const fits = shellFits(root.dataset, window.location);
-  // A page whose first render differs for a visitor (/library) has that render as text too: taken
-  // when this browser holds no Supabase session, as the app's first render reads the same
-  // (savedSessionAtBoot) and so hydrates it.
-  const visitor = root.dataset.shellVisitor !== undefined && !hasSavedSession(() => window.localStorage);
-  const other = document.getElementById(`gh-shell-${locale}${visitor ? "-visitor" : ""}`);
-  let inRoot = !visitor && locale === root.dataset.shellLocale;
+  // A page whose first render differs for a visitor (/library) holds a visitor's render, and the
+  // render with a session as text: taken when this browser holds a Supabase session, as the app's
+  // first render reads the same (savedSessionAtBoot) and so hydrates it. Until then the head
+  // script's mark kept the visitor's render hidden from such a browser (session-mark-script.ts).
+  const session = root.dataset.shellVisitor !== undefined && hasSavedSession(() => window.localStorage);
+  const other = document.getElementById(`gh-shell-${locale}${session ? "-session" : ""}`);
+  let inRoot = !session && locale === root.dataset.shellLocale;
   if (fits && !inRoot && other instanceof HTMLScriptElement) {
     root.innerHTML = other.text;
     root.dataset.shellLocale = locale;
@@ -27,6 +28,7 @@ if (root && root.dataset.shell !== undefined) {
     root.replaceChildren();
     delete root.dataset.shell;
   }
+  delete document.documentElement.dataset.ghSession;
   for (const element of root.querySelectorAll<HTMLElement>("[data-shell-style]")) {
     element.style.cssText = element.dataset.shellStyle ?? "";
     delete element.dataset.shellStyle;

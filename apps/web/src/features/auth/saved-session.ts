@@ -1,8 +1,9 @@
 // Whether this browser holds a Supabase session, read before supabase-js has loaded: /library
 // draws a visitor's locked state at once instead of waiting for supabase-js to say "signed out"
-// (issue 20). The prerendered /library holds the "session loading" render, and the inline shell
-// script (src/app/shell/shell-script.ts) swaps in the visitor's when this says no; the app's first
-// render asks the same question (savedSessionAtBoot), so it hydrates what is on screen. Only "no
+// (issue 20). The prerendered /library holds the visitor's render, and the inline shell script
+// (src/app/shell/shell-script.ts) swaps in the render with a session when this says yes (its head
+// script, session-mark-script.ts, hides the visitor's render from such a browser until then); the
+// app's first render asks the same question (savedSessionAtBoot), so it hydrates what is on screen. Only "no
 // key at all" means a visitor: a saved session, one about to be refreshed, a PKCE sign-in under
 // way (its code verifier) or storage that cannot be read all wait for supabase-js, so a member
 // never sees a visitor's page.

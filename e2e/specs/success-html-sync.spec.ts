@@ -39,20 +39,25 @@ test("the sync leaves before the entry has loaded, and the app unlocks with that
   // (mark gh:boot), and until the content was painted there was one sync and one content read.
   const timeline = await page.evaluate(() => {
     const painted = performance.getEntriesByName("gh:content-rendered")[0]?.startTime ?? Number.POSITIVE_INFINITY;
-    const started = (part: string) =>
-      performance
-        .getEntriesByType("resource")
-        .filter((r) => r.name.includes(part) && r.startTime <= painted)
+    // An OPTIONS answered 204 is the content read's preflight asked for ahead (lib/preflight.ts);
+    // Resource Timing names it like the read itself.
+    const started = (part: string, preflight: boolean) =>
+      (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+        .filter((r) => r.name.includes(part) && r.startTime <= painted && (r.responseStatus === 204) === preflight)
         .map((r) => r.startTime);
     return {
       boot: performance.getEntriesByName("gh:boot")[0]?.startTime ?? null,
-      syncs: started("/api/billing/sync"),
-      contentReads: started("/rest/v1/premium_content"),
+      syncs: started("/api/billing/sync", false),
+      contentPreflights: started("/rest/v1/premium_content", true),
+      contentReads: started("/rest/v1/premium_content", false),
     };
   });
   expect(timeline.boot).not.toBeNull();
   expect(timeline.syncs).toHaveLength(1);
   expect(timeline.syncs[0]).toBeLessThan(timeline.boot ?? 0);
   expect(timeline.contentReads).toHaveLength(1);
+  // The read's preflight was asked for with the sync, before the entry ran.
+  expect(timeline.contentPreflights).toHaveLength(1);
+  expect(timeline.contentPreflights[0]).toBeLessThan(timeline.boot ?? 0);
   expect(errors).toEqual([]);
 });

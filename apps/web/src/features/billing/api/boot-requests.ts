@@ -1,5 +1,6 @@
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { PREMIUM_CONTENT_COLUMNS } from "@/features/library/api/read-ahead.ts";
+import { warmPreflight } from "@/lib/preflight.ts";
 import { timingMark } from "@/lib/timing-mark.ts";
 
 // The success page's first requests with fetch alone (no supabase-js, no API client), shared by
@@ -43,6 +44,18 @@ export function saysActive(sent: Promise<Response>): Promise<boolean> {
     .catch(() => false);
 }
 
+/** The content read's URL (a preflight is cached for this exact URL: warmContentPreflight). */
+const contentUrl = (supabaseUrl: string) =>
+  `${supabaseUrl}/rest/v1/premium_content?select=${PREMIUM_CONTENT_COLUMNS}&order=position.asc`;
+
+/**
+ * The content read's CORS preflight (its `apikey` and `authorization` headers), asked for while the
+ * sync is on its way: the read that follows an active answer is then one round trip, not two.
+ */
+export function warmContentPreflight(supabaseUrl: string): void {
+  warmPreflight(contentUrl(supabaseUrl), ["apikey", "authorization"]);
+}
+
 /**
  * The premium rows this user may read (PostgREST, the publishable key and the user's own token:
  * RLS decides, exactly as for supabase-js's read in get-premium-content.ts).
@@ -51,8 +64,7 @@ export function readContent(
   env: { supabaseUrl: string; supabasePublishableKey: string },
   accessToken: string,
 ): Promise<Lesson[]> {
-  const url = `${env.supabaseUrl}/rest/v1/premium_content?select=${PREMIUM_CONTENT_COLUMNS}&order=position.asc`;
-  return fetch(url, {
+  return fetch(contentUrl(env.supabaseUrl), {
     headers: { accept: "application/json", apikey: env.supabasePublishableKey, authorization: `Bearer ${accessToken}` },
   })
     .then((res) => {

@@ -1,5 +1,12 @@
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
-import { postSync, readContent, saysActive, successPageSession, syncTurnedOff } from "./boot-requests.ts";
+import {
+  postSync,
+  readContent,
+  saysActive,
+  successPageSession,
+  syncTurnedOff,
+  warmContentPreflight,
+} from "./boot-requests.ts";
 import type { BootSession } from "./stored-session.ts";
 
 // The success page's sync sent from its HTML (issue 20): an inline script in
@@ -28,7 +35,8 @@ export type HtmlSyncHolder = { [HTML_SYNC_KEY]?: HtmlSync | undefined };
 /**
  * On a direct load of `/billing/success?session_id=…` with the session supabase-js saved
  * (`stored`: storedSession's rules, null when absent, about to expire or storage blocked), sends
- * the sync and, once it says active, reads the content with the user's own token (RLS decides).
+ * the sync and, once it says active, reads the content with the user's own token (RLS decides);
+ * meanwhile the browser asks for the content read's CORS preflight, so that read is one round trip.
  * Nothing without a saved session, with `gh_sync=0`, or on another page (the entry then does
  * what it did before).
  */
@@ -41,6 +49,7 @@ export function startHtmlSync(
   if (!sessionId || syncTurnedOff(url) || !stored) return null;
   const { accessToken } = stored;
   const sent = postSync(env.apiUrl, { sessionId, accessToken });
+  warmContentPreflight(env.supabaseUrl);
   const active = saysActive(sent);
   const content = active.then((yes) => (yes ? readContent(env, accessToken) : null));
   content.catch(() => undefined); // the entry adopts it (and reads again if it failed)

@@ -12,7 +12,11 @@ export interface SubscribeDeps {
 const api = () => import("@/lib/gatehouse-api.ts");
 
 const defaultDeps: SubscribeDeps = {
-  checkout: async (input) => (await api()).createCheckout(input),
+  checkout: async (input) => {
+    const client = await api();
+    client.warmSyncPreflight(); // for the success page's sync, after paying
+    return client.createCheckout(input);
+  },
   portal: async (input) => (await api()).createPortalSession(input),
   redirect: (url) => window.location.assign(url),
 };

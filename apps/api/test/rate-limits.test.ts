@@ -18,6 +18,12 @@ const errorOf = async (res: Response) => ((await res.json()) as { error: { code:
 describe("rate limits", () => {
   test("70 concurrent syncs by one user: 60 go through, 10 are 429 rate_limited with Retry-After", async () => {
     const user = await createUser();
+    // The signing keys read once beforehand (another user's request on another route): 70 first
+    // requests would otherwise all wait on the one JWKS fetch, and on a loaded machine that fetch
+    // can pass its 5 s timeout and answer them 503 upstream_unavailable, which is not what this
+    // test is about (a cold JWKS under load: require-user.ts, token-claims.test.ts).
+    const warm = await createUser();
+    expect((await api("/api/me", { token: warm.token })).status).toBe(200);
     await awayFromWindowEdge(15_000);
     const answers = await Promise.all(
       Array.from({ length: 70 }, () => api("/api/billing/sync", { method: "POST", token: user.token, json: {} })),

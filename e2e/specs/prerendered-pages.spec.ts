@@ -122,6 +122,61 @@ test.describe("a French browser, before the app's JavaScript has arrived", () =>
     await expect(page.getByTestId("plan-card").first()).toBeVisible();
     expect(errors).toEqual([]);
   });
+  test("picks English as React starts hydrating the painted page: the app switches to English", async ({ page }) => {
+    const { web } = stackInfo().urls;
+    const errors = collectErrors(page);
+    // The pick lands right after main.tsx removes data-shell, before React's hydration (in a
+    // transition) has committed: the window in which a pick used to be lost.
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        const root = document.getElementById("root");
+        if (!root || root.dataset.shell !== undefined || document.readyState === "loading") return;
+        observer.disconnect();
+        const select = document.querySelector<HTMLSelectElement>("header select");
+        if (!select) return;
+        select.value = "en";
+        select.dispatchEvent(new Event("input", { bubbles: true }));
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+        Object.assign(window, { pickedWhileHydrating: true });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-shell"] });
+    });
+    await page.goto(web);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { pickedWhileHydrating?: boolean }).pickedWhileHydrating))
+      .toBe(true);
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+      "Learn the craft, unlocked the moment you subscribe.",
+    );
+    await expect(page.getByLabel("Language")).toHaveValue("en");
+    expect(await page.evaluate(() => window.localStorage.getItem("gatehouse.locale"))).toBe("en");
+    expect(errors).toEqual([]);
+  });
+});
+
+test("a currency picked on the landing's painted pricing while its chunk loads is kept", async ({ page }) => {
+  const { web } = stackInfo().urls;
+  const errors = collectErrors(page);
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/assets\/landing-pricing-[\w-]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(web);
+  // React runs the page (the header read the session); the pricing is still the painted HTML.
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.locator("#pricing").getByRole("status")).toHaveText("Loading…");
+  const picker = page.getByTestId("currency-picker");
+  const other = (await picker.inputValue()) === "usd" ? "eur" : "usd";
+  await picker.selectOption(other);
+  release();
+  await expect(page.getByTestId("plan-card").first()).toBeVisible();
+  await expect(picker).toHaveValue(other);
+  expect(await page.evaluate(() => window.localStorage.getItem("gatehouse.currency"))).toBe(other);
+  expect(errors).toEqual([]);
 });
 
 test("the landing's pricing loads on its own: the rest of the page is live meanwhile, and its painted HTML is hydrated", async ({

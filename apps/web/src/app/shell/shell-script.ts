@@ -37,11 +37,23 @@ if (root && root.dataset.shell !== undefined) {
   const picker = document.getElementById("pricing-currency");
   if (picker instanceof HTMLSelectElement) picker.value = visitorCurrency();
   // The page looks ready before its JavaScript is: a language or currency picked meanwhile is
-  // remembered, so the app starts with it (main.tsx renders afresh for another language, and
-  // removes data-shell, which ends this).
-  root.addEventListener("change", (event) => {
+  // remembered, so the app starts with it (main.tsx renders afresh for another language). Also
+  // after main.tsx removes data-shell: until React has hydrated the picker, the pick's `input`
+  // makes React hydrate it at once, which puts back the value it rendered before `change` comes.
+  // So the pick is read at `input` (window, capture: before React) and put back for `change`,
+  // where it is saved (not before: React's hydration must read the language it was painted in).
+  // The app also applies a saved pick that differs from its first render once it has committed
+  // (i18n-provider.tsx, currency.ts). Once React has hydrated a picker it saves the same pick.
+  let picked: { select: HTMLSelectElement; value: string } | null = null;
+  const remember = (event: Event) => {
     const select = event.target;
-    if (root.dataset.shell === undefined || !(select instanceof HTMLSelectElement)) return;
+    if (!(select instanceof HTMLSelectElement) || !root.contains(select)) return;
+    if (event.type === "input") {
+      picked = { select, value: select.value };
+      return;
+    }
+    if (picked?.select === select) select.value = picked.value;
+    picked = null;
     try {
       if (select.id === "pricing-currency") {
         if (isSellingCurrency(select.value)) window.localStorage.setItem(CURRENCY_STORAGE_KEY, select.value);
@@ -49,5 +61,7 @@ if (root && root.dataset.shell !== undefined) {
     } catch {
       // Storage blocked: the choice is lost, as the app's own would be after a reload.
     }
-  });
+  };
+  window.addEventListener("input", remember, true);
+  window.addEventListener("change", remember, true);
 }

@@ -2,7 +2,7 @@ import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react
 import { loadDictionary, loadedDictionary } from "./dictionaries.ts";
 import type { Dictionary } from "./dictionary-en.ts";
 import { type I18n, I18nContext } from "./i18n-context.ts";
-import { INTL_LOCALE, LOCALE_STORAGE_KEY, type Locale, visitorLocale } from "./locale.ts";
+import { INTL_LOCALE, LOCALE_STORAGE_KEY, type Locale, savedLocale, visitorLocale } from "./locale.ts";
 import { createTranslate } from "./translate.ts";
 
 interface Shown {
@@ -47,6 +47,15 @@ export function I18nProvider({ children, initialLocale }: { children: ReactNode;
     } catch {
       // Private mode: the choice lasts for this visit only.
     }
+  }, []);
+
+  // A language picked on a prerendered page while React hydrated it was remembered by the shell
+  // script (shell-script.ts), not seen by React, whose first render is the language it started in.
+  useEffect(() => {
+    if (initialLocale !== undefined) return;
+    const saved = savedLocale();
+    if (saved !== null && saved !== wanted) setLocale(saved);
+    // Once, when the app has committed: later picks are React's.
   }, []);
 
   const { locale, dictionary } = shown;

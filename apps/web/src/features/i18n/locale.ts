@@ -28,6 +28,12 @@ function readStored(): string | null {
   }
 }
 
+/** The remembered choice, if any (browser only). */
+export function savedLocale(): Locale | null {
+  const stored = readStored();
+  return isLocale(stored) ? stored : null;
+}
+
 function browserLanguages(): readonly string[] {
   if (navigator.languages.length > 0) return navigator.languages;
   return navigator.language ? [navigator.language] : [];

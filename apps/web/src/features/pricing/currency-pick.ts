@@ -35,7 +35,8 @@ export function isSellingCurrency(v: unknown): v is SellingCurrency {
   return typeof v === "string" && (SELLING_CURRENCIES as readonly string[]).includes(v);
 }
 
-function stored(): SellingCurrency | null {
+/** The remembered pick, if any (browser only). */
+export function savedCurrency(): SellingCurrency | null {
   try {
     const v = window.localStorage.getItem(CURRENCY_STORAGE_KEY);
     return isSellingCurrency(v) ? v : null;
@@ -46,5 +47,5 @@ function stored(): SellingCurrency | null {
 
 /** This visitor's currency: the remembered pick, else the browser region's (browser only). */
 export function visitorCurrency(): SellingCurrency {
-  return stored() ?? currencyForLanguages(typeof navigator === "undefined" ? [] : navigator.languages);
+  return savedCurrency() ?? currencyForLanguages(typeof navigator === "undefined" ? [] : navigator.languages);
 }

@@ -1,6 +1,6 @@
 // The currency picker's state: the pick is remembered in this browser (currency-pick.ts decides the default).
-import { useCallback, useState } from "react";
-import { CURRENCY_STORAGE_KEY, type SellingCurrency, visitorCurrency } from "./currency-pick.ts";
+import { useCallback, useEffect, useState } from "react";
+import { CURRENCY_STORAGE_KEY, type SellingCurrency, savedCurrency, visitorCurrency } from "./currency-pick.ts";
 
 export {
   currencyForLanguages,
@@ -20,6 +20,12 @@ export function useCurrency(): [SellingCurrency, (next: SellingCurrency) => void
     } catch {
       // Private mode: the pick lasts for this page only.
     }
+  }, []);
+  // A currency picked on the landing's painted pricing while its chunk loaded was remembered by the
+  // shell script (shell-script.ts), not seen by React, whose first render is the one painted.
+  useEffect(() => {
+    const saved = savedCurrency();
+    if (saved !== null) setState(saved);
   }, []);
   return [currency, set];
 }

@@ -3,6 +3,7 @@
 // (hydration) instead of painting the page again; other paths and queries get no stale shell.
 import { expect, type Page, test } from "@playwright/test";
 import { newEmail, signUpApi, subscribeFast, useSession } from "../src/flows.ts";
+import { holdAsset, holdEntryScript, LANDING_PRICING_CHUNK } from "../src/hold-asset.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 /** Remembers the <h1> there was when the HTML was parsed (before any module script runs). */
@@ -18,19 +19,6 @@ async function rememberParsedHeading(page: Page) {
 
 const sameHeading = (page: Page) =>
   page.evaluate(() => document.querySelector("h1") === (window as unknown as { parsedHeading: unknown }).parsedHeading);
-
-/** Holds the entry script until the returned function is called: the page as its HTML paints it. */
-async function holdEntryScript(page: Page): Promise<() => void> {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
-  return release;
-}
 
 /** Records whether the library's locked state was ever shown (in the page and not hidden), from the parse of its HTML on. */
 async function watchForLockedState(page: Page) {
@@ -100,14 +88,7 @@ test.describe("a French browser, before the app's JavaScript has arrived", () =>
     const { web } = stackInfo().urls;
     const errors = collectErrors(page);
     // Hold the entry script until the visitor has used the page painted from the HTML.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdEntryScript(page);
     await page.goto(web, { waitUntil: "commit" });
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(
       "Apprenez le métier, débloqué dès que vous vous abonnez.",
@@ -157,14 +138,7 @@ test.describe("a French browser, before the app's JavaScript has arrived", () =>
 test("a currency picked on the landing's painted pricing while its chunk loads is kept", async ({ page }) => {
   const { web } = stackInfo().urls;
   const errors = collectErrors(page);
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(/\/assets\/landing-pricing-[\w-]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const { release } = await holdAsset(page, LANDING_PRICING_CHUNK);
   await page.goto(web);
   // React runs the page (the header read the session); the pricing is still the painted HTML.
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
@@ -197,24 +171,15 @@ test("the landing's pricing loads on its own: the rest of the page is live meanw
         (window as unknown as { parsedPricingTitle: unknown }).parsedPricingTitle,
     );
   // Hold the pricing's chunk (TanStack Query and the plans) until the rest of the page is live.
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let heldRequests = 0;
-  await page.route(/\/assets\/landing-pricing-[\w-]+\.js$/, async (route) => {
-    heldRequests += 1;
-    await held;
-    await route.continue();
-  });
+  const pricing = await holdAsset(page, LANDING_PRICING_CHUNK);
   await page.goto(web);
   // The header is React's: the session was read (signed out), which the HTML cannot know.
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Simple, honest pricing" })).toBeVisible();
   await expect(page.locator("#pricing").getByRole("status")).toHaveText("Loading…");
   expect(await samePricingTitle()).toBe(true);
-  expect(heldRequests).toBe(1);
-  release();
+  expect(pricing.requests()).toBe(1);
+  pricing.release();
   await expect(page.getByTestId("plan-card").first()).toBeVisible();
   expect(await samePricingTitle()).toBe(true);
   expect(errors).toEqual([]);

@@ -4,6 +4,7 @@
 // the content read after it) instead of sending its own.
 import { expect, test } from "@playwright/test";
 import { createCheckout, fillCard, newEmail, signUpApi, useSession } from "../src/flows.ts";
+import { holdEntryScript } from "../src/hold-asset.ts";
 import { stackInfo } from "../src/stack-info.ts";
 
 test("the sync leaves before the entry has loaded, and the app unlocks with that one sync and one read", async ({
@@ -17,14 +18,7 @@ test("the sync leaves before the entry has loaded, and the app unlocks with that
   await page.goto(await createCheckout(user.accessToken));
   await fillCard(page);
   // Hold the entry script: whatever is sent meanwhile was sent by the HTML.
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdEntryScript(page);
   const syncSent = page.waitForRequest((r) => r.url().endsWith("/api/billing/sync") && r.method() === "POST", {
     timeout: 20_000,
   });

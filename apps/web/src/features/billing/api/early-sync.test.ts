@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { takeReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
-import { bootSession, startEarlySync, storedSession, takeEarlyAccess, takeEarlySync } from "./early-sync.ts";
+import { bootSession, startEarlySync, takeEarlyAccess, takeEarlySync } from "./early-sync.ts";
 import type { EntitlementRow } from "./entitlement-row.ts";
 import { HTML_SYNC_KEY, type HtmlSync, type HtmlSyncHolder } from "./html-sync.ts";
-import { savedSession } from "./stored-session.ts";
+import { savedSession, storedSession } from "./stored-session.ts";
 
 /** A supabase-js client as far as the early sync uses it: the restored session, or none. */
 function clientWith(accessToken: string | null) {

@@ -8,8 +8,6 @@ import { ENTITLEMENT_COLUMNS, type EntitlementRow, withAccessAsOf } from "./enti
 import { takeHtmlSync } from "./html-sync.ts";
 import type { BootSession } from "./stored-session.ts";
 
-export { type BootSession, storedSession } from "./stored-session.ts";
-
 interface EarlySync {
   sessionId: string;
   accessToken: string;

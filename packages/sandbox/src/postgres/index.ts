@@ -1,8 +1,8 @@
 export { type ApplyResult, applyMigrations, repoRoot, supabaseDir } from "./apply-migrations.ts";
+export { freePort } from "./free-port.ts";
 export { inTransaction } from "./in-transaction.ts";
 export {
   assertPortFree,
-  freePort,
   POSTGRES_PASSWORD,
   POSTGRES_USER,
   type RunningPostgres,

@@ -44,19 +44,6 @@ export function assertPortFree(port: number, what: string): Promise<void> {
   });
 }
 
-/** Asks the OS for a free port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts a real PostgreSQL (binaries from npm) listening on 127.0.0.1 only. */
 export async function startPostgres(opts: StartPostgresOptions): Promise<RunningPostgres> {
   await assertPortFree(opts.port, "Postgres");

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { applyMigrations } from "./apply-migrations.ts";
-import { freePort, type RunningPostgres, startPostgres } from "./start-postgres.ts";
+import { freePort } from "./free-port.ts";
+import { type RunningPostgres, startPostgres } from "./start-postgres.ts";
 
 /**
  * Names the test run's one Postgres (a superuser URL to its `postgres` database). Set by

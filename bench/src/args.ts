@@ -1,5 +1,7 @@
 // Command line: --scenario NAME (repeatable), --smoke, --out PATH, --customers N (storm size),
-// --runs N (time_to_unlock runs per variant), --lighthouse (run Lighthouse even in smoke).
+// --runs N (time_to_unlock runs per variant), --lighthouse (run Lighthouse even in smoke),
+// --lighthouse-reports DIR (keep each page's Lighthouse report there, JSON), --unlock-traces DIR
+// (a Chromium trace of each time_to_unlock run, from the Pay click to the content: where the main thread went).
 import { parseArgs } from "node:util";
 
 export const SCENARIOS = ["budgets", "time_to_unlock", "webhook_storm", "db_limit", "peer_sync_engine"] as const;
@@ -15,6 +17,10 @@ export interface BenchArgs {
   runs: number | null;
   /** Runs Lighthouse even at smoke sizes. */
   lighthouse: boolean;
+  /** Where to keep Lighthouse's JSON reports (else they are deleted with the run's temporary folder). */
+  lighthouseReports: string | null;
+  /** Where to write a Chromium trace (JSON) of each time_to_unlock run; tracing slows the page a little. */
+  unlockTraces: string | null;
 }
 
 function isScenario(s: string): s is ScenarioName {
@@ -31,6 +37,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       customers: { type: "string" },
       runs: { type: "string" },
       lighthouse: { type: "boolean", default: false },
+      "lighthouse-reports": { type: "string" },
+      "unlock-traces": { type: "string" },
     },
     strict: true,
   });
@@ -43,5 +51,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     customers: values.customers ? Number.parseInt(values.customers, 10) : null,
     runs: values.runs ? Number.parseInt(values.runs, 10) : null,
     lighthouse: values.lighthouse ?? false,
+    lighthouseReports: values["lighthouse-reports"] ?? null,
+    unlockTraces: values["unlock-traces"] ?? null,
   };
 }

@@ -68,7 +68,9 @@ try {
   });
   db = new pg.Pool({ connectionString: stack.urls.postgres, max: 8 });
   const stripe = standInStripe(stack.urls.stripeDirect, stack.keys.stripe, { maxNetworkRetries: 0 });
-  const ctx: BenchContext = { stack, db, stripe, sizes, log };
+  const lighthouseReports = args.lighthouseReports ? resolve(process.cwd(), args.lighthouseReports) : null;
+  const unlockTraces = args.unlockTraces ? resolve(process.cwd(), args.unlockTraces) : null;
+  const ctx: BenchContext = { stack, db, stripe, sizes, lighthouseReports, unlockTraces, log };
   log(`stack up in ${Math.round(performance.now() - t0)} ms`);
   const want = (s: ScenarioName) => args.scenarios.includes(s);
   const run = async <T>(

@@ -27,5 +27,9 @@ export interface BenchContext {
   db: pg.Pool;
   stripe: Stripe;
   sizes: Sizes;
+  /** `--lighthouse-reports`: where budgets keeps each page's Lighthouse report (JSON), or null. */
+  lighthouseReports: string | null;
+  /** `--unlock-traces`: where time_to_unlock writes a Chromium trace of each run, or null. */
+  unlockTraces: string | null;
   log: (line: string) => void;
 }

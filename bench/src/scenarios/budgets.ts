@@ -3,9 +3,9 @@
 // all gzip-compressed, and the landing's HTML (prerendered, CSS inline); and Lighthouse 13
 // performance and accessibility of the landing, the success page and the library.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/chromium";
 import { atLeast, atMost, type ScenarioResult } from "../scenario.ts";
@@ -138,6 +138,10 @@ async function lighthouse(ctx: BenchContext, root: string, outDir: string, path:
     { CHROME_PATH: CHROMIUM_PATH },
     180_000,
   );
+  if (ctx.lighthouseReports) {
+    mkdirSync(ctx.lighthouseReports, { recursive: true });
+    copyFileSync(out, join(ctx.lighthouseReports, basename(out)));
+  }
   const lhr = JSON.parse(readFileSync(out, "utf8")) as {
     categories: Record<string, { score: number | null }>;
     audits: Record<string, { numericValue?: number }>;

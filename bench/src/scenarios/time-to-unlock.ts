@@ -4,6 +4,8 @@
 // disabled (?gh_realtime=0: polling only). Also the floor: one webhook delivery (record + enqueue)
 // plus one Realtime push, each measured on its own, and in every run when the access was committed.
 
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@gatehouse/chromium";
 import type { DeliveryAttempt } from "@gatehouse/sandbox";
 import type { Database } from "@gatehouse/types";
@@ -191,6 +193,26 @@ interface UnlockRun {
 }
 
 /** One purchase; returns ms from the Pay click to the premium content visible, and where it went. */
+/** A Chromium trace of `page` (timeline, scripts, user timing, loading); stop() returns its events. */
+async function startTrace(page: Page): Promise<{ stop(): Promise<unknown[]> }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: unknown[] = [];
+  cdp.on("Tracing.dataCollected", (e) => events.push(...e.value));
+  await cdp.send("Tracing.start", {
+    categories: "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading",
+    transferMode: "ReportEvents",
+  });
+  return {
+    async stop() {
+      const complete = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve));
+      await cdp.send("Tracing.end");
+      await complete;
+      await cdp.detach();
+      return events;
+    },
+  };
+}
+
 async function unlockOnce(
   ctx: BenchContext,
   browser: Browser,
@@ -255,6 +277,8 @@ async function unlockOnce(
     await page.locator("#cardNumber").fill("4242 4242 4242 4242");
     await page.locator("#cardExpiry").fill("12 / 34");
     await page.locator("#cardCvc").fill("123");
+    // --unlock-traces: the main thread's tasks, the requests and the app's marks, from the click.
+    const trace = ctx.unlockTraces ? await startTrace(page) : null;
     const t0 = performance.now();
     const clickEpochMs = performance.timeOrigin + t0;
     await page.locator("#submit").click();
@@ -273,6 +297,11 @@ async function unlockOnce(
       { polling: "raf" },
     );
     const ms = performance.now() - t0;
+    if (trace && ctx.unlockTraces) {
+      mkdirSync(ctx.unlockTraces, { recursive: true });
+      const file = join(ctx.unlockTraces, `unlock-${flags || "normal"}-${Math.round(ms)}ms-${Date.now()}.json`);
+      writeFileSync(file, JSON.stringify({ clickEpochMs, traceEvents: await trace.stop() }));
+    }
     await page.getByTestId("premium-content").first().waitFor({ state: "visible" });
     if (flags && !page.url().includes(flags)) throw new Error(`success page opened without ${flags}: ${page.url()}`);
     const timings = await page.evaluate((): PageTimings => {

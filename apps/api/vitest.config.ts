@@ -15,6 +15,7 @@ export default defineConfig({
           APP_URL: "http://127.0.0.1:5173",
           SUPABASE_URL: inject<string>("supabaseUrl"),
           SUPABASE_SECRET_KEY: inject<string>("supabaseSecretKey"),
+          SUPABASE_PUBLISHABLE_KEY: inject<string>("supabasePublishableKey"),
           STRIPE_SECRET_KEY: inject<string>("stripeSecretKey"),
           STRIPE_WEBHOOK_SECRET: inject<string>("webhookSecret"),
           STRIPE_API_URL: inject<string>("stripeUrl"),

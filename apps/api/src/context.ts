@@ -15,5 +15,7 @@ export interface AppEnv {
     config: Config;
     services: Services;
     user: AuthUser;
+    /** The caller's verified Supabase access token (requireUser), for reads as that user (RLS). */
+    accessToken: string;
   };
 }

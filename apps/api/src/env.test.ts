@@ -46,6 +46,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv(withoutTax)).toThrow(/STRIPE_AUTOMATIC_TAX: say whether Checkout charges tax/);
   });
 
+  test("SUPABASE_PUBLISHABLE_KEY is optional (the sync then answers no content)", () => {
+    expect(parseEnv({ ...good }).SUPABASE_PUBLISHABLE_KEY).toBeUndefined();
+    const key = "sb_publishable_abcdefghijklmnopqrstuvwxyz";
+    expect(parseEnv({ ...good, SUPABASE_PUBLISHABLE_KEY: key }).SUPABASE_PUBLISHABLE_KEY).toBe(key);
+  });
+
   test("STRIPE_REQUESTS_PER_SECOND defaults below Stripe's test-mode limit and takes a number", () => {
     expect(parseEnv({ ...good }).STRIPE_REQUESTS_PER_SECOND).toBe(20);
     expect(parseEnv({ ...good, STRIPE_REQUESTS_PER_SECOND: "80" }).STRIPE_REQUESTS_PER_SECOND).toBe(80);
@@ -61,6 +67,8 @@ describe("parseEnv", () => {
     ["RESEND_API_URL", "not a url", "http(s) URL"],
     ["SUPABASE_URL", "not a url", "http(s) URL"],
     ["SUPABASE_SECRET_KEY", "sb_publishable_abcdefghijklmnopqrstuvwxyz", "publishable key"],
+    ["SUPABASE_PUBLISHABLE_KEY", "sb_secret_abcdefghijklmnopqrstuvwxyz", "is a secret key: use the publishable key"],
+    ["SUPABASE_PUBLISHABLE_KEY", "sb_publishable_", "looks too short"],
   ])("refuses a malformed %s", (name, value, hint) => {
     expect(() => parseEnv({ ...good, [name]: value })).toThrow(hint);
   });

@@ -79,6 +79,18 @@ export const envSchema = z.object({
     ),
     30,
   ),
+  // The project's publishable key (sb_publishable_…, or the legacy anon key): with it the success
+  // page's sync also answers the premium rows, read with the caller's own token (RLS decides, as for
+  // the browser's read). Unset: the sync answers the entitlement only and the page reads the rows.
+  SUPABASE_PUBLISHABLE_KEY: z.optional(
+    z.string().check(
+      z.minLength(20, "SUPABASE_PUBLISHABLE_KEY looks too short: use the project's publishable key (sb_publishable_…)"),
+      z.refine(
+        (v) => !v.startsWith("sb_secret_"),
+        "SUPABASE_PUBLISHABLE_KEY is a secret key: use the publishable key (sb_publishable_…)",
+      ),
+    ),
+  ),
   SUPABASE_JWT_SECRET: z.optional(
     z.string().check(z.minLength(32, "SUPABASE_JWT_SECRET must be the project's legacy JWT secret (32+ characters)")),
   ),

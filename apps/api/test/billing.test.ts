@@ -1,3 +1,4 @@
+import { PREMIUM_CONTENT_COLUMNS, type PremiumLesson, type SyncResponse } from "@gatehouse/types";
 import { describe, expect, test } from "vitest";
 import {
   adminSelect,
@@ -24,6 +25,52 @@ describe("POST /api/billing/sync", () => {
     };
     expect(entitlement).toMatchObject({ active: true, status: "active", entitlement: "basic" });
     expect((await entitlementOf(user.id))?.active).toBe(true);
+  });
+
+  test("withContent answers the premium rows the caller may read, read as them (RLS: Basic sees no Pro rows)", async () => {
+    const { user, sessionId } = await subscribe(prices.monthly());
+    const res = await api("/api/billing/sync", {
+      method: "POST",
+      token: user.token,
+      json: { sessionId, withContent: true },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as SyncResponse;
+    expect(body.entitlement).toMatchObject({ active: true, features: ["library.basic"] });
+    const all = await adminSelect<PremiumLesson>(
+      "premium_content",
+      `select=${PREMIUM_CONTENT_COLUMNS}&order=position.asc`,
+    );
+    const basic = all.filter((row) => row.feature === "library.basic");
+    expect(basic.length).toBeGreaterThan(0);
+    expect(all.length).toBeGreaterThan(basic.length); // rows of other features exist, and are not answered
+    expect(body.content).toEqual(basic);
+  });
+
+  test("withContent answers no rows without access, and none unless asked", async () => {
+    const stranger = await createUser();
+    const locked = await api("/api/billing/sync", {
+      method: "POST",
+      token: stranger.token,
+      json: { withContent: true },
+    });
+    expect(locked.status).toBe(200);
+    const lockedBody = (await locked.json()) as SyncResponse;
+    expect(lockedBody.entitlement.active).toBe(false);
+    expect(lockedBody).not.toHaveProperty("content");
+
+    const { user, sessionId } = await subscribe(prices.monthly());
+    const plain = await api("/api/billing/sync", { method: "POST", token: user.token, json: { sessionId } });
+    const plainBody = (await plain.json()) as SyncResponse;
+    expect(plainBody.entitlement.active).toBe(true);
+    expect(plainBody).not.toHaveProperty("content");
+  });
+
+  test("withContent that is not a boolean is a 400 that says so", async () => {
+    const user = await createUser();
+    const res = await api("/api/billing/sync", { method: "POST", token: user.token, json: { withContent: "yes" } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain("withContent must be true or false");
   });
 
   test("without a session id re-syncs the caller's own customer", async () => {

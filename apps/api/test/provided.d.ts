@@ -3,6 +3,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     supabaseUrl: string;
     supabaseSecretKey: string;
+    supabasePublishableKey: string;
     stripeUrl: string;
     stripeSecretKey: string;
     webhookSecret: string;

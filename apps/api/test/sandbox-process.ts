@@ -5,6 +5,7 @@ import { setupCatalog, stripeClient } from "@gatehouse/billing/catalog-setup";
 import {
   NO_LIMITS,
   readSigningJwk,
+  SANDBOX_PUBLISHABLE_KEY,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
   SANDBOX_WEBHOOK_SECRET,
@@ -53,6 +54,7 @@ try {
     `${JSON.stringify({
       supabaseUrl: sandbox.urls.supabase,
       supabaseSecretKey: SANDBOX_SECRET_KEY,
+      supabasePublishableKey: SANDBOX_PUBLISHABLE_KEY,
       stripeUrl: sandbox.urls.stripe,
       stripeSecretKey: SANDBOX_STRIPE_SECRET_KEY,
       webhookSecret: SANDBOX_WEBHOOK_SECRET,

@@ -3,6 +3,7 @@
 // route's c.json(...) satisfies its type, so apps/api's `App` carries them to the SPA's typed
 // calls), and the error codes (their statuses: apps/api/src/errors.ts, API_ERROR_STATUS).
 import * as z from "zod/mini";
+import type { Tables } from "./database.ts";
 
 export const LOCALES = ["en", "fr"] as const;
 export const localeSchema = z.enum(LOCALES, { error: 'locale must be "en" or "fr"' });
@@ -56,6 +57,8 @@ export const syncBodySchema = z.strictObject({
   sessionId: z.optional(
     z.string().check(z.regex(/^cs_[A-Za-z0-9_]+$/, "sessionId must be a Stripe Checkout Session id (cs_…)")),
   ),
+  /** Also answer the premium rows the caller may now read (the success page: one round trip). */
+  withContent: z.optional(z.boolean("withContent must be true or false")),
 });
 export type SyncBody = z.infer<typeof syncBodySchema>;
 
@@ -110,8 +113,23 @@ export interface CheckoutResponse {
 export interface PortalResponse {
   url: string;
 }
+/** A row of public.premium_content as the library shows it (RLS decides which rows a user reads). */
+export type PremiumLesson = Pick<
+  Tables<"premium_content">,
+  "slug" | "title" | "summary" | "body" | "feature" | "position"
+>;
+
+/** The columns of {@link PremiumLesson}, in PostgREST's `select` form. */
+export const PREMIUM_CONTENT_COLUMNS = "slug,title,summary,body,feature,position";
+
 export interface SyncResponse {
   entitlement: EntitlementView;
+  /**
+   * With `withContent` and access now: the premium rows the caller may read, read with their own
+   * token (RLS decides). Absent when not asked, without access, when the API has no publishable key
+   * (SUPABASE_PUBLISHABLE_KEY) or when that read failed: the page then reads them itself.
+   */
+  content?: PremiumLesson[];
 }
 
 /** GET /api/health */

@@ -58,6 +58,7 @@ interface RealServices {
   api: {
     SUPABASE_URL: string;
     SUPABASE_SECRET_KEY: string;
+    SUPABASE_PUBLISHABLE_KEY: string;
     STRIPE_SECRET_KEY: string;
     STRIPE_WEBHOOK_SECRET: string;
     SUPABASE_JWT_SECRET?: string;
@@ -99,6 +100,7 @@ function realServices(env: NodeJS.ProcessEnv): RealServices | null {
     api: {
       SUPABASE_URL,
       SUPABASE_SECRET_KEY,
+      SUPABASE_PUBLISHABLE_KEY: VITE_SUPABASE_PUBLISHABLE_KEY,
       STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET,
       ...(SUPABASE_JWT_SECRET ? { SUPABASE_JWT_SECRET } : {}),

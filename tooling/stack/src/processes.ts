@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import {
   repoRoot,
+  SANDBOX_PUBLISHABLE_KEY,
   SANDBOX_RESEND_API_KEY,
   SANDBOX_SECRET_KEY,
   SANDBOX_STRIPE_SECRET_KEY,
@@ -97,6 +98,7 @@ export function sandboxApiVars(urls: {
     APP_URL: urls.app,
     SUPABASE_URL: urls.supabase,
     SUPABASE_SECRET_KEY: SANDBOX_SECRET_KEY,
+    SUPABASE_PUBLISHABLE_KEY: SANDBOX_PUBLISHABLE_KEY,
     STRIPE_SECRET_KEY: SANDBOX_STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
     STRIPE_API_URL: urls.stripe,

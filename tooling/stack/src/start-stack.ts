@@ -282,6 +282,7 @@ export async function startLiveStack(config: LiveConfig): Promise<LiveStack> {
       APP_URL: web,
       SUPABASE_URL: config.supabaseUrl,
       SUPABASE_SECRET_KEY: config.supabaseSecretKey,
+      SUPABASE_PUBLISHABLE_KEY: config.supabasePublishableKey,
       STRIPE_SECRET_KEY: config.stripeSecretKey,
       STRIPE_WEBHOOK_SECRET: config.stripeWebhookSecret,
       STRIPE_AUTOMATIC_TAX: String(config.automaticTax),

@@ -69,6 +69,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
     appMetadata && typeof appMetadata === "object" && "role" in appMetadata && typeof appMetadata.role === "string"
       ? appMetadata.role
       : null;
+  c.set("accessToken", match[1]);
   c.set("user", {
     id: claims.sub,
     email: typeof claims.email === "string" && claims.email ? claims.email : null,

@@ -21,6 +21,7 @@ import { callRpc } from "../services/call-rpc.ts";
 import { cancelScheduledChange, changePlan, previewPlanChange } from "../services/change-plan.ts";
 import { toEntitlementView } from "../services/entitlement-view.ts";
 import { openPortal } from "../services/open-portal.ts";
+import { readContentAsUser } from "../services/read-content-as-user.ts";
 import { startCheckout } from "../services/start-checkout.ts";
 import { readEntitlement, syncUser } from "../services/sync-user.ts";
 
@@ -56,7 +57,13 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post("/billing/sync", requireUserWithin("sync"), jsonBody(syncBodySchema), async (c) => {
     const body = c.req.valid("json");
-    return c.json({ entitlement: await syncUser(c.var.services, c.var.user, body.sessionId) } satisfies SyncResponse);
+    const entitlement = await syncUser(c.var.services, c.var.user, body.sessionId);
+    // The success page's content in the same answer (issue 20): read after the sync has written the
+    // access, as the user (RLS decides), so the page paints it without a second round trip.
+    const content =
+      body.withContent && entitlement.active ? await readContentAsUser(c.var.config, c.var.accessToken) : null;
+    const answer: SyncResponse = content ? { entitlement, content } : { entitlement };
+    return c.json(answer);
   })
   .post("/billing/change-plan/preview", requireUserWithin("change-plan"), jsonBody(changePlanBodySchema), async (c) => {
     const body = c.req.valid("json");

@@ -21,7 +21,11 @@ export function syncTurnedOff(url: URL): boolean {
   return url.searchParams.get("gh_sync") === "0";
 }
 
-/** POST /api/billing/sync with the user's token; the raw answer (the API client reads it: syncAnswerOf). */
+/**
+ * POST /api/billing/sync with the user's token, asking for the premium rows in the same answer
+ * (`withContent`: read by the API with this token, RLS decides); the raw answer (the API client
+ * reads it: syncAnswerOf).
+ */
 export function postSync(apiUrl: string, input: { sessionId: string; accessToken: string }): Promise<Response> {
   const sent = fetch(`${apiUrl}/api/billing/sync`, {
     method: "POST",
@@ -30,18 +34,38 @@ export function postSync(apiUrl: string, input: { sessionId: string; accessToken
       "content-type": "application/json",
       authorization: `Bearer ${input.accessToken}`,
     },
-    body: JSON.stringify({ sessionId: input.sessionId }),
+    body: JSON.stringify({ sessionId: input.sessionId, withContent: true }),
   });
   sent.catch(() => undefined); // read (and its failure handled) by whoever takes the answer
   return sent;
 }
 
-/** Whether the sync's raw answer says the entitlement is active (false on any failure); reads a clone. */
-export function saysActive(sent: Promise<Response>): Promise<boolean> {
-  return sent
-    .then((res) => (res.ok ? (res.clone().json() as Promise<{ entitlement?: { active?: unknown } } | null>) : null))
-    .then((body) => body?.entitlement?.active === true)
-    .catch(() => false);
+/** What the boot reads of the sync's answer before the API client has loaded. */
+export interface SyncBody {
+  entitlement?: { active?: unknown };
+  content?: unknown;
+}
+
+/** The sync's raw answer, read from a clone (null on a refusal or any failure). */
+export function syncBodyOf(sent: Promise<Response>): Promise<SyncBody | null> {
+  return sent.then((res) => (res.ok ? (res.clone().json() as Promise<SyncBody | null>) : null)).catch(() => null);
+}
+
+/** Whether the sync's answer says the entitlement is active (false on any failure). */
+export function saysActive(body: Promise<SyncBody | null>): Promise<boolean> {
+  return body.then((b) => b?.entitlement?.active === true);
+}
+
+/**
+ * The premium rows the sync answered with (the API read them with the user's token), or null when
+ * it did not send them (no access, or an API without the publishable key): the page reads them.
+ */
+export function answeredContent(body: Promise<SyncBody | null>): Promise<Lesson[] | null> {
+  return body.then((b) => {
+    if (!Array.isArray(b?.content)) return null;
+    timingMark("gh:content-answered");
+    return b.content as Lesson[];
+  });
 }
 
 /** The content read's URL (a preflight is cached for this exact URL: warmContentPreflight). */

@@ -3,7 +3,15 @@ import { getEnv } from "@/config/env.ts";
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { reserveReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
-import { postSync, readContent, saysActive, successPageSession, syncTurnedOff } from "./boot-requests.ts";
+import {
+  answeredContent,
+  postSync,
+  readContent,
+  saysActive,
+  successPageSession,
+  syncBodyOf,
+  syncTurnedOff,
+} from "./boot-requests.ts";
 import { ENTITLEMENT_COLUMNS, type EntitlementRow, withAccessAsOf } from "./entitlement-row.ts";
 import { takeHtmlSync } from "./html-sync.ts";
 import type { BootSession } from "./stored-session.ts";
@@ -53,7 +61,10 @@ async function restoredSession(getClient: () => Promise<Db>): Promise<BootSessio
 interface SentSync {
   answer: Promise<SyncAnswer>;
   active: Promise<boolean>;
-  /** The content the success page's HTML already reads once active (html-sync.ts), if adopted. */
+  /**
+   * The content the sync answered with, or that the success page's HTML reads once active
+   * (html-sync.ts, if adopted); null: this page reads it.
+   */
   content?: Promise<Lesson[] | null>;
 }
 
@@ -69,7 +80,8 @@ function sendSyncNow(input: { sessionId: string; accessToken: string }): SentSyn
   const sent = adopted?.sent ?? postSync(getEnv().apiUrl, input);
   const answer = import("@/lib/gatehouse-api.ts").then((api) => api.syncAnswerOf(sent));
   if (adopted) return { answer, active: adopted.active, content: adopted.content };
-  return { answer, active: saysActive(sent) };
+  const body = syncBodyOf(sent);
+  return { answer, active: saysActive(body), content: answeredContent(body) };
 }
 
 /**

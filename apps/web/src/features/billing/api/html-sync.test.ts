@@ -10,14 +10,19 @@ const ENV = {
 const USER = { accessToken: "token-1", userId: "user-1" };
 const LESSON: Lesson = { slug: "one", title: "One", summary: "S", body: "B", feature: "library.basic", position: 1 };
 
-/** fetch as the stand-ins answer it: the sync says `active`, PostgREST gives one lesson. */
-function answering(active: boolean, syncStatus = 200) {
+/**
+ * fetch as the stand-ins answer it: the sync says `active` (with `content` when given: an API that
+ * has the publishable key), PostgREST gives one lesson.
+ */
+function answering(active: boolean, syncStatus = 200, content?: Lesson[]) {
   const calls: Array<{ url: string; init: RequestInit | undefined }> = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
     calls.push({ url, init });
     if (url.endsWith("/api/billing/sync")) {
-      return new Response(JSON.stringify({ entitlement: { active } }), { status: syncStatus });
+      return new Response(JSON.stringify({ entitlement: { active }, ...(content ? { content } : {}) }), {
+        status: syncStatus,
+      });
     }
     return new Response(JSON.stringify([LESSON]), { status: 200 });
   });
@@ -54,7 +59,7 @@ describe("the success page's sync sent from its HTML", () => {
     );
     expect(JSON.stringify(warmCall?.init?.headers)).not.toContain("token-1");
     expect(syncCall?.init?.method).toBe("POST");
-    expect(syncCall?.init?.body).toBe(JSON.stringify({ sessionId: "cs_1" }));
+    expect(syncCall?.init?.body).toBe(JSON.stringify({ sessionId: "cs_1", withContent: true }));
     expect(syncCall?.init?.headers).toMatchObject({ authorization: "Bearer token-1" });
     // The user's own token and the publishable key: RLS decides what they read.
     expect(contentCall?.init?.headers).toMatchObject({
@@ -63,6 +68,17 @@ describe("the success page's sync sent from its HTML", () => {
     });
     // The raw answer is left unread for the API client (syncAnswerOf).
     await expect((await sync.sent).json()).resolves.toEqual({ entitlement: { active: true } });
+  });
+
+  it("takes the content the sync answered with, and reads none itself", async () => {
+    const answered: Lesson[] = [{ ...LESSON, slug: "from-the-sync" }];
+    const calls = answering(true, 200, answered);
+    const sync = startHtmlSync(successUrl(), USER, ENV) as HtmlSync;
+    await expect(sync.active).resolves.toBe(true);
+    await expect(sync.content).resolves.toEqual(answered);
+    expect(calls.filter((c) => (c.init?.method ?? "GET") === "GET")).toHaveLength(0);
+    // The raw answer is still left unread for the API client.
+    await expect((await sync.sent).json()).resolves.toMatchObject({ content: answered });
   });
 
   it.each([

@@ -1,9 +1,11 @@
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import {
+  answeredContent,
   postSync,
   readContent,
   saysActive,
   successPageSession,
+  syncBodyOf,
   syncTurnedOff,
   warmContentPreflight,
 } from "./boot-requests.ts";
@@ -23,7 +25,10 @@ export interface HtmlSync {
   sent: Promise<Response>;
   /** Whether that answer says active (false on any failure). */
   active: Promise<boolean>;
-  /** The premium rows read with the user's token once `active` said so; null when it did not. */
+  /**
+   * The premium rows the sync answered with, or else read with the user's token once `active` said
+   * so; null when it did not.
+   */
   content: Promise<Lesson[] | null>;
 }
 
@@ -35,8 +40,9 @@ export type HtmlSyncHolder = { [HTML_SYNC_KEY]?: HtmlSync | undefined };
 /**
  * On a direct load of `/billing/success?session_id=…` with the session supabase-js saved
  * (`stored`: storedSession's rules, null when absent, about to expire or storage blocked), sends
- * the sync and, once it says active, reads the content with the user's own token (RLS decides);
- * meanwhile the browser asks for the content read's CORS preflight, so that read is one round trip.
+ * the sync, which answers the content too when the API can read it as the user (withContent); else,
+ * once it says active, reads the content with the user's own token (RLS decides). Meanwhile the
+ * browser asks for that read's CORS preflight, so it is one round trip.
  * Nothing without a saved session, with `gh_sync=0`, or on another page (the entry then does
  * what it did before).
  */
@@ -50,8 +56,11 @@ export function startHtmlSync(
   const { accessToken } = stored;
   const sent = postSync(env.apiUrl, { sessionId, accessToken });
   warmContentPreflight(env.supabaseUrl);
-  const active = saysActive(sent);
-  const content = active.then((yes) => (yes ? readContent(env, accessToken) : null));
+  const body = syncBodyOf(sent);
+  const active = saysActive(body);
+  const content = answeredContent(body).then(
+    async (rows) => rows ?? ((await active) ? readContent(env, accessToken) : null),
+  );
   content.catch(() => undefined); // the entry adopts it (and reads again if it failed)
   return { sessionId, accessToken, sent, active, content };
 }

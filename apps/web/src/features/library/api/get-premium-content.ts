@@ -1,4 +1,4 @@
-import type { Db, Tables } from "@gatehouse/types";
+import type { Db, PremiumLesson } from "@gatehouse/types";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/query-keys.ts";
 import { getSupabase } from "@/lib/supabase.ts";
@@ -6,7 +6,7 @@ import { timingMark } from "@/lib/timing-mark.ts";
 import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead, takeAnsweredReadAhead, takeReadAhead } from "./read-ahead.ts";
 
 /** A row of public.premium_content this user may read (RLS decides by the row's feature). */
-export type Lesson = Pick<Tables<"premium_content">, "slug" | "title" | "summary" | "body" | "feature" | "position">;
+export type Lesson = PremiumLesson;
 
 /** Premium rows this user may read. RLS decides (public.has_feature): only the rows of the features their plan holds. */
 export async function fetchPremiumContent(client: Db): Promise<Lesson[]> {

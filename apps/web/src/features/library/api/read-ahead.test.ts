@@ -1,7 +1,13 @@
+import { PREMIUM_CONTENT_COLUMNS as API_COLUMNS } from "@gatehouse/types";
 import { describe, expect, it } from "vitest";
 import { LESSON } from "@/testing/lessons.ts";
 import type { Lesson } from "./get-premium-content.ts";
-import { reserveReadAhead, takeAnsweredReadAhead, takeReadAhead } from "./read-ahead.ts";
+import { PREMIUM_CONTENT_COLUMNS, reserveReadAhead, takeAnsweredReadAhead, takeReadAhead } from "./read-ahead.ts";
+
+it("asks for the same columns as the API's read for the sync's answer (withContent)", () => {
+  // The entry keeps its own copy (no import of @gatehouse/types' runtime into it).
+  expect(PREMIUM_CONTENT_COLUMNS).toBe(API_COLUMNS);
+});
 
 describe("a reserved read ahead", () => {
   it("is what the page takes once the read started (no second read)", async () => {

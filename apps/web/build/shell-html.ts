@@ -19,7 +19,7 @@ export interface ShellPage {
   /** Query parameters whose presence changes the first render (`checkout`): no shell then. */
   varies?: string[];
   /**
-   * A module bundled into an inline script at the end of the page's <head>, which runs as the HTML
+   * A module bundled into an inline script first in the page's <head>, which runs as the HTML
    * is parsed, before the entry has loaded (`src/app/shell/success-sync-script.ts`: the success
    * page's sync).
    */
@@ -43,7 +43,7 @@ export interface ShellRenders {
 }
 
 const ROOT = '<div id="root"></div>';
-const HEAD_END = "</head>";
+const HEAD_START = /<head>\s*(<meta charset="[^"]*"\s*\/?>)?/i;
 const STYLESHEET = /<link rel="stylesheet"[^>]*href="([^"]+)"[^>]*>\s*/g;
 
 const attr = (value: string) => value.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
@@ -70,7 +70,7 @@ export function shellHtml(
   if (!indexHtml.includes(ROOT)) throw new Error(`index.html has no ${ROOT} to put the shell in`);
   if (inline.script.includes("</script")) throw new Error("the shell's inline script contains </script");
   if (inline.headScript?.includes("</script")) throw new Error("the page's head script contains </script");
-  if (inline.headScript && !indexHtml.includes(HEAD_END)) throw new Error(`index.html has no ${HEAD_END}`);
+  if (inline.headScript && !HEAD_START.test(indexHtml)) throw new Error("index.html has no <head>");
   if (inline.style.includes("</style")) throw new Error("the shell's CSS contains </style");
   const texts: Array<[id: string, text: string, name: string]> = [["gh-shell-fr", rendered.fr, "French render"]];
   if (page.visitor) {
@@ -91,7 +91,10 @@ export function shellHtml(
   let links = 0;
   let styled = indexHtml.replace(STYLESHEET, () => (links++ === 0 ? `<style>${inline.style}</style>\n` : ""));
   if (links === 0) throw new Error("index.html links no stylesheet to inline");
-  if (inline.headScript) styled = styled.replace(HEAD_END, () => `<script>${inline.headScript}</script>\n${HEAD_END}`);
+  // First in <head> (after the charset): it runs before the parser has read the entry's tags and the
+  // inline CSS, and before the chunks the page's Link header preloads are compiled (issue 20).
+  if (inline.headScript)
+    styled = styled.replace(HEAD_START, (head) => `${head}\n<script>${inline.headScript}</script>`);
   return styled.replace(
     ROOT,
     () =>

@@ -18,14 +18,23 @@ const SUCCESS_PAGE_BOOT = [
 
 // The pages that paint from their HTML, before the entry has run (build/prerender-plugin.ts): the
 // landing (hero and pricing), the library and the success page, each as the app first renders it,
-// with the CSS of the chunk it loads on demand (the landing's pricing, a page).
+// with the CSS of the chunk it loads on demand (the landing's pricing, a page). The landing's and the
+// library's entry starts after their first frame (ShellPage.entryAfterPaint); the success page's
+// boot is on the pay → content path, its entry stays in its HTML.
 const shells = prerenderShells([
-  { path: "/", file: "index.html", varies: ["checkout"], module: "src/app/routes/landing-pricing.tsx" },
+  {
+    path: "/",
+    file: "index.html",
+    varies: ["checkout"],
+    module: "src/app/routes/landing-pricing.tsx",
+    entryAfterPaint: true,
+  },
   {
     path: "/library",
     file: "library.html",
     module: "src/app/routes/library.tsx",
     visitor: true,
+    entryAfterPaint: true,
     // Hides the visitor's render from a browser holding a Supabase session until it is swapped.
     headScript: "src/app/shell/session-mark-script.ts",
   },

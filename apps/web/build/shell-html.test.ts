@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { shellHtml, shellMarkup, stylesheetsOf } from "./shell-html.ts";
+import { entryInTemplate, shellHtml, shellMarkup, stylesheetsOf } from "./shell-html.ts";
 
 const index = `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="UTF-8" />
     <script type="module" crossorigin src="/assets/index-a.js"></script>
+    <link rel="modulepreload" crossorigin href="/assets/react-d.js">
     <link rel="stylesheet" crossorigin href="/assets/button-b.css">
     <link rel="stylesheet" crossorigin href="/assets/index-c.css">
   </head>
@@ -68,6 +69,29 @@ describe("shell HTML", () => {
     expect(() => shellHtml(index, page, { en: "", fr: "" }, inline)).toThrow(/no render with a session/);
     expect(() => shellHtml(index, page, { en: "", fr: "", session: { en: "</script>", fr: "" } }, inline)).toThrow(
       /English render with a session contains/,
+    );
+  });
+
+  it("moves the entry's script and modulepreloads into an inert template for a page whose entry starts after its paint", () => {
+    const page = { path: "/", file: "index.html", entryAfterPaint: true };
+    const html = shellHtml(index, page, { en: "<h1>Hi</h1>", fr: "" }, { script: "run()", style: "" });
+    expect(html).toContain(
+      '<meta charset="UTF-8" />\n    <template id="gh-entry"><script type="module" crossorigin src="/assets/index-a.js"></script>' +
+        '<link rel="modulepreload" crossorigin href="/assets/react-d.js"></template>\n<style></style>',
+    );
+    // Nothing outside the template that the parser or the preload scanner would fetch.
+    const outside = html.replace(/<template[\s\S]*?<\/template>/, "");
+    expect(outside).not.toMatch(/type="module"|modulepreload/);
+    // Other pages keep their tags where Vite put them.
+    const kept = shellHtml(index, { path: "/", file: "index.html" }, { en: "", fr: "" }, { script: "", style: "" });
+    expect(kept).not.toContain("<template");
+    expect(kept).toContain('<link rel="modulepreload" crossorigin href="/assets/react-d.js">');
+  });
+
+  it("refuses to defer an entry that is not there (the page would never start)", () => {
+    expect(() => entryInTemplate('<head><link rel="modulepreload" href="/a.js"></head>')).toThrow(/no module script/);
+    expect(entryInTemplate('<head>\n<script type="module" src="/e.js"></script>\n</head>')).toBe(
+      '<head>\n<template id="gh-entry"><script type="module" src="/e.js"></script></template>\n</head>',
     );
   });
 

@@ -5,6 +5,8 @@
 // page's CSS inline instead of its stylesheet links (see prerender-plugin.ts and
 // src/app/shell/shell-script.ts).
 
+import { ENTRY_TEMPLATE_ID } from "../src/app/shell/entry-after-paint.ts";
+
 export interface ShellPage {
   /** The path the page answers (`/`, `/library`). */
   path: string;
@@ -33,6 +35,14 @@ export interface ShellPage {
    * session until then, so a member never sees it, even painted mid-parse.
    */
   visitor?: boolean;
+  /**
+   * The entry starts after the page's first frame (`/`, `/library`): the head's module script and
+   * modulepreload links go into a `<template id="gh-entry">`, inert, which the shell script turns
+   * back into elements once the HTML has painted (src/app/shell/entry-after-paint.ts). The browser
+   * would otherwise download and compile the entry before the first paint of a page whose HTML is
+   * complete. Not for a page whose boot is on a critical path from its first byte (the success page).
+   */
+  entryAfterPaint?: boolean;
 }
 
 /** A page's renders, English and French: as a visitor's browser draws them first, and with a session for a `visitor` page. */
@@ -45,6 +55,8 @@ export interface ShellRenders {
 const ROOT = '<div id="root"></div>';
 const HEAD_START = /<head>\s*(<meta charset="[^"]*"\s*\/?>)?/i;
 const STYLESHEET = /<link rel="stylesheet"[^>]*href="([^"]+)"[^>]*>\s*/g;
+/** The entry's module script and the modulepreload links Vite writes into <head>. */
+const ENTRY_TAGS = /(?:<script type="module"[^>]*\ssrc="[^"]+"[^>]*><\/script>|<link rel="modulepreload"[^>]*>)\s*/g;
 
 const attr = (value: string) => value.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
 
@@ -59,6 +71,24 @@ export function stylesheetsOf(indexHtml: string, base = "/"): string[] {
  */
 export function shellMarkup(rendered: string): string {
   return rendered.replaceAll(' style="', ' data-shell-style="');
+}
+
+/**
+ * The entry's module script and modulepreload links, moved from where Vite put them into one inert
+ * `<template>` at the first one's place (neither the parser nor the preload scanner fetches what a
+ * template holds). Throws when there is no module script: the page would never start.
+ */
+export function entryInTemplate(html: string): string {
+  const tags: string[] = [];
+  let at = -1;
+  const rest = html.replace(ENTRY_TAGS, (tag, offset: number) => {
+    if (at < 0) at = offset;
+    tags.push(tag.trim());
+    return "";
+  });
+  if (!tags.some((t) => t.startsWith("<script")))
+    throw new Error("index.html has no module script to start after the paint");
+  return `${rest.slice(0, at)}<template id="${ENTRY_TEMPLATE_ID}">${tags.join("")}</template>\n${rest.slice(at)}`;
 }
 
 export function shellHtml(
@@ -91,6 +121,7 @@ export function shellHtml(
   let links = 0;
   let styled = indexHtml.replace(STYLESHEET, () => (links++ === 0 ? `<style>${inline.style}</style>\n` : ""));
   if (links === 0) throw new Error("index.html links no stylesheet to inline");
+  if (page.entryAfterPaint) styled = entryInTemplate(styled);
   // First in <head> (after the charset): it runs before the parser has read the entry's tags and the
   // inline CSS, and before the chunks the page's Link header preloads are compiled (issue 20).
   if (inline.headScript)

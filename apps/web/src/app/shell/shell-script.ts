@@ -6,10 +6,20 @@
 import { hasSavedSession } from "@/features/auth/saved-session.ts";
 import { isLocale, LOCALE_STORAGE_KEY, visitorLocale } from "@/features/i18n/locale.ts";
 import { CURRENCY_STORAGE_KEY, isSellingCurrency, visitorCurrency } from "@/features/pricing/currency-pick.ts";
+import { afterFirstFrame, startEntry } from "./entry-after-paint.ts";
 import { shellFits } from "./shell-fit.ts";
 
+// A page whose entry waits in <template id="gh-entry"> (/, /library) starts it after its first
+// frame; at once when there is nothing of the HTML to paint first (no shell kept: the landing's
+// HTML answers every unknown path) or no frame to wait for (a hidden tab). Scheduled first, so the
+// app starts even if what follows throws. A page without the template (the success page) is not
+// touched: its entry is in its HTML.
+const entryNow = afterFirstFrame(() => startEntry(document), window);
+if (document.visibilityState === "hidden") entryNow();
+
 const root = document.getElementById("root");
-if (root && root.dataset.shell !== undefined) {
+if (!root || root.dataset.shell === undefined) entryNow();
+else {
   const locale = visitorLocale();
   const fits = shellFits(root.dataset, window.location);
   // A page whose first render differs for a visitor (/library) holds a visitor's render, and the
@@ -27,6 +37,7 @@ if (root && root.dataset.shell !== undefined) {
   if (!fits || !inRoot) {
     root.replaceChildren();
     delete root.dataset.shell;
+    entryNow();
   }
   delete document.documentElement.dataset.ghSession;
   for (const element of root.querySelectorAll<HTMLElement>("[data-shell-style]")) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { formatPrice } from "./format-price.ts";
 
 // Intl uses narrow no-break spaces in French; normalise them to compare.
@@ -17,5 +17,13 @@ describe("formatPrice", () => {
 
   it("does not divide zero-decimal currencies", () => {
     expect(formatPrice(1200, "jpy", "en-US")).toBe("¥1,200");
+  });
+
+  it("builds a formatter once per locale, currency and precision, not twice per price", () => {
+    const built = vi.spyOn(Intl, "NumberFormat");
+    const shown = [1900, 2900, 4900, 1950, 2950].map((cents) => formatPrice(cents, "gbp", "en-GB"));
+    expect(shown).toEqual(["£19", "£29", "£49", "£19.50", "£29.50"]);
+    // The currency's own precision, whole amounts, amounts with decimals.
+    expect(built).toHaveBeenCalledTimes(3);
   });
 });

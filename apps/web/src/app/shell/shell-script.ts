@@ -6,15 +6,17 @@
 import { hasSavedSession } from "@/features/auth/saved-session.ts";
 import { isLocale, LOCALE_STORAGE_KEY, visitorLocale } from "@/features/i18n/locale.ts";
 import { CURRENCY_STORAGE_KEY, isSellingCurrency, visitorCurrency } from "@/features/pricing/currency-pick.ts";
-import { afterFirstPaint, browserPaintWatch, startEntry } from "./entry-after-paint.ts";
+import { afterFirstPaint, browserPaintWatch, ENTRY_TEMPLATE_ID, startEntry } from "./entry-after-paint.ts";
 import { shellFits } from "./shell-fit.ts";
 
 // A page whose entry waits in <template id="gh-entry"> (/, /library) starts it once the browser
 // has painted it (entry-after-paint.ts); at once when there is nothing of the HTML to paint first
 // (no shell kept: the landing's HTML answers every unknown path) or no paint to wait for (a hidden
 // tab). Scheduled first, so the app starts even if what follows throws. A page without the
-// template (the success page) is not touched: its entry is in its HTML.
-const entryNow = afterFirstPaint(() => startEntry(document), browserPaintWatch(window));
+// template (the success page) is not touched, nothing watched: its entry is in its HTML.
+const entryNow = document.getElementById(ENTRY_TEMPLATE_ID)
+  ? afterFirstPaint(() => startEntry(document), browserPaintWatch(window))
+  : () => undefined;
 
 const root = document.getElementById("root");
 if (!root || root.dataset.shell === undefined) entryNow();

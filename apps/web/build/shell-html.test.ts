@@ -35,14 +35,11 @@ describe("shell HTML", () => {
     expect(html).toContain('<script type="module" crossorigin src="/assets/index-a.js"></script>');
   });
 
-  it("puts a page's head script first in its <head>, after the charset (it runs as soon as the HTML is parsed)", () => {
+  it("puts a page's head script at the end of its <head>, before the body's shell (it runs as the HTML is parsed)", () => {
     const page = { path: "/billing/success", file: "billing/success.html", headScript: "src/x.ts" };
     const rendered = { en: "<p>Hi</p>", fr: "<p>Salut</p>" };
-    const html = shellHtml(index, page, rendered, { script: "run()", style: ".a{}", headScript: "sync()" });
-    expect(html).toContain('<head>\n    <meta charset="UTF-8" />\n<script>sync()</script>');
-    // Before the entry's module script and the inline CSS.
-    expect(html.indexOf("<script>sync()</script>")).toBeLessThan(html.indexOf('<script type="module"'));
-    expect(html.indexOf("<script>sync()</script>")).toBeLessThan(html.indexOf("<style>"));
+    const html = shellHtml(index, page, rendered, { script: "run()", style: "", headScript: "sync()" });
+    expect(html).toContain("<script>sync()</script>\n</head>");
     expect(html.indexOf("<script>sync()</script>")).toBeLessThan(html.indexOf('<div id="root"'));
     expect(html.match(/<script>/g)).toHaveLength(2);
     expect(shellHtml(index, page, rendered, { script: "run()", style: "" }).match(/<script>/g)).toHaveLength(1);

@@ -57,6 +57,18 @@ export function saysActive(body: Promise<SyncBody | null>): Promise<boolean> {
 }
 
 /**
+ * What the boot takes from a sent sync, reading its answer once: whether it says active, and the
+ * premium rows it carries (null: none, the page reads them).
+ */
+export function readSentSync(sent: Promise<Response>): {
+  active: Promise<boolean>;
+  answered: Promise<Lesson[] | null>;
+} {
+  const body = syncBodyOf(sent);
+  return { active: saysActive(body), answered: answeredContent(body) };
+}
+
+/**
  * The premium rows the sync answered with (the API read them with the user's token), or null when
  * it did not send them (no access, or an API without the publishable key): the page reads them.
  */

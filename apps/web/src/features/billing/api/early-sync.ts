@@ -3,15 +3,7 @@ import { getEnv } from "@/config/env.ts";
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import { reserveReadAhead } from "@/features/library/api/read-ahead.ts";
 import type { SyncAnswer } from "@/lib/gatehouse-api.ts";
-import {
-  answeredContent,
-  postSync,
-  readContent,
-  saysActive,
-  successPageSession,
-  syncBodyOf,
-  syncTurnedOff,
-} from "./boot-requests.ts";
+import { postSync, readContent, readSentSync, successPageSession, syncTurnedOff } from "./boot-requests.ts";
 import { ENTITLEMENT_COLUMNS, type EntitlementRow, withAccessAsOf } from "./entitlement-row.ts";
 import { takeHtmlSync } from "./html-sync.ts";
 import type { BootSession } from "./stored-session.ts";
@@ -80,8 +72,8 @@ function sendSyncNow(input: { sessionId: string; accessToken: string }): SentSyn
   const sent = adopted?.sent ?? postSync(getEnv().apiUrl, input);
   const answer = import("@/lib/gatehouse-api.ts").then((api) => api.syncAnswerOf(sent));
   if (adopted) return { answer, active: adopted.active, content: adopted.content };
-  const body = syncBodyOf(sent);
-  return { answer, active: saysActive(body), content: answeredContent(body) };
+  const { active, answered } = readSentSync(sent);
+  return { answer, active, content: answered };
 }
 
 /**

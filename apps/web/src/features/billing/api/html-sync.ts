@@ -1,11 +1,9 @@
 import type { Lesson } from "@/features/library/api/get-premium-content.ts";
 import {
-  answeredContent,
   postSync,
   readContent,
-  saysActive,
+  readSentSync,
   successPageSession,
-  syncBodyOf,
   syncTurnedOff,
   warmContentPreflight,
 } from "./boot-requests.ts";
@@ -56,11 +54,8 @@ export function startHtmlSync(
   const { accessToken } = stored;
   const sent = postSync(env.apiUrl, { sessionId, accessToken });
   warmContentPreflight(env.supabaseUrl);
-  const body = syncBodyOf(sent);
-  const active = saysActive(body);
-  const content = answeredContent(body).then(
-    async (rows) => rows ?? ((await active) ? readContent(env, accessToken) : null),
-  );
+  const { active, answered } = readSentSync(sent);
+  const content = answered.then(async (rows) => rows ?? ((await active) ? readContent(env, accessToken) : null));
   content.catch(() => undefined); // the entry adopts it (and reads again if it failed)
   return { sessionId, accessToken, sent, active, content };
 }
